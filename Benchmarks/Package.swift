@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks for Parapet, kept in their own package so that the main package does not depend on
+// ordo-one/benchmark. Run with `swift package benchmark` from this directory (see README.md).
+let package = Package(
+    name: "ParapetBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Parapet", path: ".."),
+        // The MallocInterposer trait gives the malloc metrics without jemalloc; naming the trait
+        // explicitly also leaves out the default RuntimeInterposer trait, whose package is not needed.
+        .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ChainBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ParapetCore", package: "Parapet"),
+                .product(name: "ParapetSimulation", package: "Parapet"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ChainBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)

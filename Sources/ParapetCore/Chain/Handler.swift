@@ -1,0 +1,41 @@
+public import Logging
+
+/// Something that answers requests: the innermost endpoint of a chain, or a middleware's wrapper
+/// around the next handler.
+///
+/// ```swift
+/// struct Hello: Handler {
+///     func handle(_ request: Request, context: RequestContext) async throws -> Response {
+///         .text("hello\n")
+///     }
+/// }
+/// ```
+public protocol Handler: Sendable {
+    /// Answers `request`. Throwing aborts the exchange: the server answers `500` if nothing was sent
+    /// yet and otherwise closes the connection.
+    func handle(_ request: Request, context: RequestContext) async throws -> Response
+}
+
+/// What a chain is built with: the server's runtime and logger.
+///
+/// A middleware that needs background work (a janitor, a health probe) starts it through
+/// `environment.runtime.spawner` when it is wrapped.
+///
+/// ```swift
+/// func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
+///     environment.logger.debug("installing my middleware")
+///     return MyHandler(next: next, clock: environment.runtime.clock)
+/// }
+/// ```
+public struct ChainEnvironment: Sendable {
+    /// The runtime the server runs on.
+    public var runtime: Runtime
+    /// The server's logger.
+    public var logger: Logger
+
+    /// Creates a build environment.
+    public init(runtime: Runtime, logger: Logger) {
+        self.runtime = runtime
+        self.logger = logger
+    }
+}

@@ -1,0 +1,21 @@
+/// A configuration value that cannot work, named so the operator can fix it.
+///
+/// ```swift
+/// do { _ = try TrustedProxies(cidrs: ["10.0.0.0/33"]) }
+/// catch { print(error) }   // invalid CIDR "10.0.0.0/33"
+/// ```
+public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A network in CIDR notation did not parse.
+    case invalidCIDR(String)
+    /// `field` holds a value that makes no sense, for `reason`.
+    case invalidValue(field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidCIDR(let text):
+            return "invalid CIDR \"\(text)\": expected an IPv4 or IPv6 network such as 10.0.0.0/8 or fd00::/8"
+        case .invalidValue(let field, let reason):
+            return "invalid \(field): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,146 @@
+/// How a server listens, times out, shuts down and whom it trusts, in one value.
+///
+/// Start from the profile for the server's role and adjust:
+///
+/// | profile | for | notable defaults |
+/// |---|---|---|
+/// | ``general`` | behind another proxy | trusts private and loopback peers, 620 s idle timeout |
+/// | ``frontend`` | internet-facing edge | read/write/header timeouts, trusts nobody |
+/// | ``backend`` | internal service behind Parapet | as ``general``, plus h2c |
+///
+/// ```swift
+/// var configuration = ServerConfiguration.frontend
+/// configuration.port = 8443
+/// configuration.readHeaderTimeout = .seconds(5)
+/// ```
+public struct ServerConfiguration: Sendable, Equatable {
+    /// The address to bind: an IP literal or `localhost`.
+    public var host: String
+    /// The TCP port to bind; `0` picks a free one.
+    public var port: Int
+    /// Time allowed to read a request's head; `nil` for no limit.
+    public var readHeaderTimeout: Duration?
+    /// Time allowed to read a whole request, head and body; `nil` for no limit.
+    public var readTimeout: Duration?
+    /// Time allowed to write a response; `nil` for no limit.
+    public var writeTimeout: Duration?
+    /// How long an idle keep-alive connection is kept open; `nil` for no limit.
+    public var idleTimeout: Duration?
+    /// TCP keep-alive probe period for accepted connections; `nil` leaves the system default.
+    public var tcpKeepAlive: Duration?
+    /// The largest request head accepted; larger ones get `431`.
+    public var maxHeaderBytes: Int
+    /// How long in-flight requests may run once shutdown starts draining.
+    public var graceTimeout: Duration
+    /// How long to keep serving after shutdown begins, so load balancers notice readiness failing.
+    public var waitBeforeShutdown: Duration
+    /// Peers whose forwarding headers are believed.
+    public var trustedProxies: TrustedProxies
+    /// Whether cleartext HTTP/2 (h2c) is served beside HTTP/1.1.
+    public var allowsH2C: Bool
+    /// Whether the listening socket sets `SO_REUSEPORT`, so several servers can bind one port.
+    public var reusePort: Bool
+
+    /// The general-purpose profile, for a server behind another proxy: trusts private and loopback peers,
+    /// idle timeout 620 s, TCP keep-alive 3 min, no read or write timeouts, grace 30 s, wait 10 s.
+    public static let general = ServerConfiguration(
+        readHeaderTimeout: nil,
+        readTimeout: nil,
+        writeTimeout: nil,
+        idleTimeout: .seconds(620),
+        tcpKeepAlive: .seconds(180),
+        trustedProxies: .privateAndLoopback,
+        allowsH2C: false
+    )
+
+    /// The edge profile, for an internet-facing server: read-header timeout 10 s, read and write
+    /// timeouts 1 min, idle timeout 75 s, TCP keep-alive 60 s, grace 30 s, wait 10 s, trusts nobody.
+    public static let frontend = ServerConfiguration(
+        readHeaderTimeout: .seconds(10),
+        readTimeout: .seconds(60),
+        writeTimeout: .seconds(60),
+        idleTimeout: .seconds(75),
+        tcpKeepAlive: .seconds(60),
+        trustedProxies: .none,
+        allowsH2C: false
+    )
+
+    /// The backend profile, for an internal service behind Parapet: ``general`` with h2c enabled.
+    public static let backend: ServerConfiguration = {
+        var configuration = general
+        configuration.allowsH2C = true
+        return configuration
+    }()
+
+    private init(
+        readHeaderTimeout: Duration?,
+        readTimeout: Duration?,
+        writeTimeout: Duration?,
+        idleTimeout: Duration?,
+        tcpKeepAlive: Duration?,
+        trustedProxies: TrustedProxies,
+        allowsH2C: Bool
+    ) {
+        self.host = "0.0.0.0"
+        self.port = 8080
+        self.readHeaderTimeout = readHeaderTimeout
+        self.readTimeout = readTimeout
+        self.writeTimeout = writeTimeout
+        self.idleTimeout = idleTimeout
+        self.tcpKeepAlive = tcpKeepAlive
+        self.maxHeaderBytes = 1 << 20
+        self.graceTimeout = .seconds(30)
+        self.waitBeforeShutdown = .seconds(10)
+        self.trustedProxies = trustedProxies
+        self.allowsH2C = allowsH2C
+        self.reusePort = false
+    }
+
+    /// Sets ``host`` and ``port`` from Go-style listen text: `:8080` (every IPv4 interface),
+    /// `127.0.0.1:8080`, `[::1]:8080` or `localhost:8080`.
+    ///
+    /// ```swift
+    /// try configuration.bind(to: ":8080")
+    /// ```
+    ///
+    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for `address` when it is not of that form.
+    public mutating func bind(to address: String) throws(ConfigurationError) {
+        guard let colon = address.lastIndex(of: ":"),
+            let port = Int(address[address.index(after: colon)...]), (0...65_535).contains(port)
+        else {
+            throw .invalidValue(field: "address", reason: "\"\(address)\" is not HOST:PORT, [IPv6]:PORT or :PORT")
+        }
+        var host = address[..<colon]
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = host.dropFirst().dropLast()
+        }
+        guard host.isEmpty || host == "localhost" || IPAddress(host) != nil else {
+            throw .invalidValue(field: "address", reason: "\"\(host)\" is not an IP address or localhost")
+        }
+        self.host = host.isEmpty ? "0.0.0.0" : String(host)
+        self.port = port
+    }
+
+    /// Checks that every value can work.
+    ///
+    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` naming the first field that cannot.
+    public func validate() throws(ConfigurationError) {
+        guard (0...65_535).contains(port) else {
+            throw .invalidValue(field: "port", reason: "\(port) is outside 0...65535")
+        }
+        guard !host.isEmpty else {
+            throw .invalidValue(field: "host", reason: "must name an address to bind")
+        }
+        guard maxHeaderBytes > 0 else {
+            throw .invalidValue(field: "maxHeaderBytes", reason: "must be positive, got \(maxHeaderBytes)")
+        }
+        let durations: [(String, Duration?)] = [
+            ("readHeaderTimeout", readHeaderTimeout), ("readTimeout", readTimeout),
+            ("writeTimeout", writeTimeout), ("idleTimeout", idleTimeout), ("tcpKeepAlive", tcpKeepAlive),
+            ("graceTimeout", graceTimeout), ("waitBeforeShutdown", waitBeforeShutdown),
+        ]
+        for case let (field, duration?) in durations where duration < .zero {
+            throw .invalidValue(field: field, reason: "must not be negative, got \(duration)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// The peers whose forwarding headers (`X-Forwarded-For`, `X-Real-IP`, `X-Forwarded-Proto`) are believed.
+///
+/// ```swift
+/// var configuration = ServerConfiguration.frontend
+/// configuration.trustedProxies = try TrustedProxies(cidrs: ["10.0.0.0/8", "fd00::/8"])
+/// ```
+public struct TrustedProxies: Sendable, Equatable {
+    /// The trusted networks; empty trusts nobody.
+    public let networks: [IPNetwork]
+
+    /// Trusts the peers inside `networks`.
+    public init(networks: [IPNetwork]) {
+        self.networks = networks
+    }
+
+    /// Trusts the peers inside the networks written in CIDR notation.
+    ///
+    /// - Throws: ``ConfigurationError/invalidCIDR(_:)`` naming the first entry that does not parse.
+    public init(cidrs: [String]) throws(ConfigurationError) {
+        var networks: [IPNetwork] = []
+        for cidr in cidrs {
+            networks.append(try IPNetwork(cidr))
+        }
+        self.init(networks: networks)
+    }
+
+    /// Trusts nobody: every peer's forwarding headers are replaced. The edge profile's default.
+    public static let none = TrustedProxies(networks: [])
+
+    /// Trusts the private (RFC 1918, RFC 4193) and loopback ranges: `10.0.0.0/8`, `172.16.0.0/12`,
+    /// `192.168.0.0/16`, `127.0.0.0/8`, `fc00::/7`, `::1/128`.
+    public static let privateAndLoopback = TrustedProxies(
+        networks: [
+            IPNetwork(uncheckedAddress: .v4(0x0A00_0000), prefixLength: 8),
+            IPNetwork(uncheckedAddress: .v4(0xAC10_0000), prefixLength: 12),
+            IPNetwork(uncheckedAddress: .v4(0xC0A8_0000), prefixLength: 16),
+            IPNetwork(uncheckedAddress: .v4(0x7F00_0000), prefixLength: 8),
+            IPNetwork(uncheckedAddress: .v6(UInt128(0xFC00) << 112), prefixLength: 7),
+            IPNetwork(uncheckedAddress: .v6(1), prefixLength: 128),
+        ]
+    )
+
+    /// Whether a peer at `address` is trusted; unknown and non-IP peers never are.
+    public func trusts(_ address: NetworkAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return false }
+        return networks.contains { $0.contains(ip) }
+    }
+}
+
+extension IPNetwork {
+    /// A network from parts known to be valid (a masked address and an in-range prefix).
+    init(uncheckedAddress address: IPAddress, prefixLength: Int) {
+        self.address = address
+        self.prefixLength = prefixLength
+    }
+}

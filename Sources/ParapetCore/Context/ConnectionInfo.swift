@@ -1,0 +1,50 @@
+/// Facts about the connection a request arrived on.
+///
+/// ```swift
+/// if context.connection.isSecure { … }
+/// let client = context.connection.peer?.ipAddress
+/// ```
+public struct ConnectionInfo: Sendable {
+    /// The HTTP protocol version spoken on the connection.
+    public enum HTTPProtocol: String, Sendable {
+        /// HTTP/1.0 or HTTP/1.1.
+        case http1 = "HTTP/1.1"
+        /// HTTP/2, over TLS or cleartext (h2c).
+        case http2 = "HTTP/2"
+    }
+
+    /// TLS facts, present when the server terminated TLS on this connection.
+    public struct TLS: Sendable, Equatable {
+        /// The server name the client asked for (SNI), if any.
+        public var serverName: String?
+        /// The protocol negotiated with ALPN (`h2`, `http/1.1`), if any.
+        public var negotiatedProtocol: String?
+
+        /// Creates TLS facts.
+        public init(serverName: String? = nil, negotiatedProtocol: String? = nil) {
+            self.serverName = serverName
+            self.negotiatedProtocol = negotiatedProtocol
+        }
+    }
+
+    /// The peer's address: the socket's remote end, or the client a trusted PROXY-protocol header named.
+    /// `nil` when it is not known.
+    public var peer: NetworkAddress?
+    /// The local address the connection was accepted on.
+    public var local: NetworkAddress?
+    /// TLS facts; `nil` for cleartext connections.
+    public var tls: TLS?
+    /// The HTTP protocol version.
+    public var httpProtocol: HTTPProtocol
+
+    /// Creates connection facts.
+    public init(peer: NetworkAddress?, local: NetworkAddress? = nil, tls: TLS? = nil, httpProtocol: HTTPProtocol = .http1) {
+        self.peer = peer
+        self.local = local
+        self.tls = tls
+        self.httpProtocol = httpProtocol
+    }
+
+    /// Whether the server terminated TLS on this connection.
+    public var isSecure: Bool { tls != nil }
+}

@@ -1,0 +1,66 @@
+/// A point on a ``MonotonicClock``: the time elapsed since the clock's arbitrary origin.
+///
+/// Instants from different clocks are not comparable. Every timeout, window, ejection and TTL in
+/// Parapet is computed from these instants, so the same code runs on real time in production and
+/// on virtual time in the simulator.
+///
+/// ```swift
+/// let start = runtime.clock.now
+/// let deadline = start.advanced(by: .seconds(5))
+/// ```
+public struct MonotonicInstant: InstantProtocol, Hashable, Sendable, CustomStringConvertible {
+    /// Time elapsed since the clock's origin.
+    public var offset: Duration
+
+    /// Creates an instant at `offset` past the clock's origin.
+    public init(offset: Duration) {
+        self.offset = offset
+    }
+
+    /// The origin of the clock.
+    public static let zero = MonotonicInstant(offset: .zero)
+
+    public func advanced(by duration: Duration) -> MonotonicInstant {
+        MonotonicInstant(offset: offset + duration)
+    }
+
+    public func duration(to other: MonotonicInstant) -> Duration {
+        other.offset - offset
+    }
+
+    public static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool {
+        lhs.offset < rhs.offset
+    }
+
+    public var description: String { "+\(offset)" }
+}
+
+/// The monotonic clock seam: the only source of elapsed time for code above the NIO backend.
+///
+/// Production uses a clock backed by the system's continuous clock; the simulator uses a virtual clock
+/// whose instants move only when its event queue says so. Because it is a Swift `Clock`, it works with
+/// `Task.sleep(for:clock:)` and friends.
+///
+/// ```swift
+/// try await runtime.clock.sleep(for: .milliseconds(50))
+/// let waited = runtime.clock.now - start
+/// ```
+public protocol MonotonicClock: Clock, Sendable where Instant == MonotonicInstant, Duration == Swift.Duration {}
+
+extension MonotonicInstant {
+    /// The duration from `rhs` to `lhs`.
+    public static func - (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Duration {
+        lhs.offset - rhs.offset
+    }
+}
+
+extension MonotonicClock {
+    /// Suspends until `deadline`, with the clock's default tolerance.
+    ///
+    /// ```swift
+    /// try await runtime.clock.sleep(until: deadline)
+    /// ```
+    public func sleep(until deadline: MonotonicInstant) async throws {
+        try await sleep(until: deadline, tolerance: nil)
+    }
+}

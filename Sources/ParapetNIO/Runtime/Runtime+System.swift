@@ -1,0 +1,23 @@
+public import ParapetCore
+
+extension Runtime {
+    /// The production runtime: the system clocks and random generator, real tasks, `getaddrinfo`, and
+    /// SwiftNIO sockets.
+    ///
+    /// Each access makes a new ``TaskSpawner``, so every server owns (and can cancel) its own
+    /// background work.
+    ///
+    /// ```swift
+    /// let server = Server(configuration: .frontend, runtime: .system)
+    /// ```
+    public static var system: Runtime {
+        Runtime(
+            clock: SystemClock(),
+            wallClock: SystemWallClock(),
+            random: SystemRandomSource(),
+            spawner: TaskSpawner(),
+            resolver: SystemResolver(),
+            dialer: SystemDialer()
+        )
+    }
+}

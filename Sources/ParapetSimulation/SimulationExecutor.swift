@@ -1,0 +1,302 @@
+public import ParapetCore
+import Synchronization
+
+/// The deterministic, single-threaded `TaskExecutor` (SE-0417) at the heart of the simulator.
+///
+/// It holds a first-in, first-out queue of ready jobs and a min-heap of timers ordered by
+/// (virtual instant, sequence). ``drive(until:notPast:maximumEvents:)`` runs on the calling thread:
+/// it runs ready jobs in the order they were enqueued, and only when none is left does it advance
+/// virtual time to the earliest timer and fire it. Tasks started with
+/// `Task(executorPreference: executor)` — and their structured children (`async let`, task groups),
+/// which inherit the preference — therefore interleave identically on every run.
+///
+/// Most code uses it through ``Simulation``; driving it by hand looks like this:
+///
+/// ```swift
+/// let executor = SimulationExecutor()
+/// let clock = VirtualClock(executor: executor)
+/// let done = Atomic<Bool>(false)
+/// Task(executorPreference: executor) {
+///     try? await clock.sleep(for: .seconds(90))
+///     done.store(true, ordering: .relaxed)
+/// }
+/// let reason = executor.drive(until: { done.load(ordering: .relaxed) })
+/// assert(reason == .finished && executor.now == .zero.advanced(by: .seconds(90)))
+/// ```
+public final class SimulationExecutor: TaskExecutor, Sendable {
+    /// Why ``drive(until:notPast:maximumEvents:)`` returned.
+    ///
+    /// ```swift
+    /// switch executor.drive(until: { isDone() }) {
+    /// case .finished: break
+    /// case .idle: print("deadlock at \(executor.now)")
+    /// default: break
+    /// }
+    /// ```
+    public enum StopReason: Sendable, Hashable {
+        /// The condition became true.
+        ///
+        /// ```swift
+        /// assert(executor.drive(until: { true }) == .finished)
+        /// ```
+        case finished
+        /// Nothing was runnable and no timer was pending, yet the condition was false.
+        ///
+        /// ```swift
+        /// if executor.drive(until: { done() }) == .idle { print("deadlock") }
+        /// ```
+        case idle
+        /// The next timer is due after the time limit; virtual time stopped at the limit.
+        ///
+        /// ```swift
+        /// let reason = executor.drive(until: { false }, notPast: .zero.advanced(by: .seconds(10)))
+        /// assert(reason == .timeLimitReached)
+        /// ```
+        case timeLimitReached
+        /// The maximum number of events was processed.
+        ///
+        /// ```swift
+        /// let reason = executor.drive(until: { false }, maximumEvents: 1_000)
+        /// ```
+        case eventBudgetExhausted
+        /// The executor was already being driven (for example from inside one of its own jobs).
+        ///
+        /// ```swift
+        /// // from inside a simulated task:
+        /// assert(executor.drive(until: { true }) == .alreadyDriving)
+        /// ```
+        case alreadyDriving
+    }
+
+    /// A snapshot of the executor's counters.
+    ///
+    /// ```swift
+    /// let counters = executor.counters
+    /// print("\(counters.jobsRun) jobs, \(counters.timersFired) timers")
+    /// ```
+    public struct Counters: Sendable, Hashable {
+        /// Jobs (task slices) run so far.
+        ///
+        /// ```swift
+        /// print(executor.counters.jobsRun)
+        /// ```
+        public var jobsRun: Int
+        /// Timers fired so far (cancelled timers are not counted).
+        ///
+        /// ```swift
+        /// print(executor.counters.timersFired)
+        /// ```
+        public var timersFired: Int
+        /// Jobs currently waiting in the ready queue.
+        ///
+        /// ```swift
+        /// assert(executor.counters.readyJobs == 0)
+        /// ```
+        public var readyJobs: Int
+        /// Timers currently pending (not yet fired or cancelled).
+        ///
+        /// ```swift
+        /// assert(executor.counters.pendingTimers == 0)
+        /// ```
+        public var pendingTimers: Int
+
+        /// Jobs run plus timers fired: the number of discrete events processed.
+        ///
+        /// ```swift
+        /// print("\(executor.counters.eventsProcessed) events")
+        /// ```
+        public var eventsProcessed: Int { jobsRun + timersFired }
+    }
+
+    private enum TimerState {
+        case reserved
+        case cancelledBeforeScheduling
+        case scheduled(UnsafeContinuation<Void, any Error>)
+    }
+
+    private struct State {
+        var now: MonotonicInstant
+        var ready = ReadyQueue()
+        var timers = TimerHeap()
+        var timerStates: [UInt64: TimerState] = [:]
+        var pendingTimers = 0
+        var nextTimerID: UInt64 = 0
+        var jobsRun = 0
+        var timersFired = 0
+        var isDriving = false
+    }
+
+    private enum Event {
+        case job(UnownedJob)
+        case timer(UnsafeContinuation<Void, any Error>)
+        case stop(StopReason)
+    }
+
+    private let state: Mutex<State>
+
+    /// Creates an executor whose virtual clock reads `start`.
+    ///
+    /// ```swift
+    /// let executor = SimulationExecutor()
+    /// assert(executor.now == .zero)
+    /// ```
+    public init(start: MonotonicInstant = .zero) {
+        state = Mutex(State(now: start))
+    }
+
+    /// The current virtual instant; it moves only when a timer fires.
+    ///
+    /// ```swift
+    /// let elapsed = executor.now - .zero
+    /// ```
+    public var now: MonotonicInstant {
+        state.withLock { $0.now }
+    }
+
+    /// The executor's counters: jobs run, timers fired, and what is waiting.
+    ///
+    /// ```swift
+    /// print(executor.counters.eventsProcessed)
+    /// ```
+    public var counters: Counters {
+        state.withLock { state in
+            Counters(
+                jobsRun: state.jobsRun,
+                timersFired: state.timersFired,
+                readyJobs: state.ready.count,
+                pendingTimers: state.pendingTimers
+            )
+        }
+    }
+
+    /// Appends `job` to the ready queue. Called by the Swift runtime whenever a task that prefers this
+    /// executor becomes runnable; safe from any thread.
+    ///
+    /// ```swift
+    /// Task(executorPreference: executor) { await work() }  // enqueues the task's first job
+    /// ```
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        state.withLock { $0.ready.append(unowned) }
+    }
+
+    /// Runs events on the calling thread until `isFinished` returns true (checked before every event),
+    /// nothing is left to do, the next timer is due after `limit`, or `maximumEvents` events have run.
+    ///
+    /// One event is either one ready job, run to its next suspension, or — only when the ready queue is
+    /// empty — one timer: virtual time advances to its deadline and its sleeper is resumed. Never waits
+    /// in real time.
+    ///
+    /// ```swift
+    /// let reason = executor.drive(until: { rootFinished() }, notPast: .zero.advanced(by: .seconds(3_600)))
+    /// if reason == .idle { throw SimulationError.deadlock(at: executor.now) }
+    /// ```
+    public func drive(
+        until isFinished: () -> Bool,
+        notPast limit: MonotonicInstant? = nil,
+        maximumEvents: Int = .max
+    ) -> StopReason {
+        let isFirstDriver = state.withLock { state in
+            if state.isDriving { return false }
+            state.isDriving = true
+            return true
+        }
+        guard isFirstDriver else { return .alreadyDriving }
+        defer { state.withLock { $0.isDriving = false } }
+
+        let taskExecutor = asUnownedTaskExecutor()
+        var events = 0
+        while !isFinished() {
+            guard events < maximumEvents else { return .eventBudgetExhausted }
+            switch nextEvent(notPast: limit) {
+            case .job(let job):
+                job.runSynchronously(on: taskExecutor)
+            case .timer(let continuation):
+                continuation.resume()
+            case .stop(let reason):
+                return reason
+            }
+            events += 1
+        }
+        return .finished
+    }
+
+    private func nextEvent(notPast limit: MonotonicInstant?) -> Event {
+        state.withLock { state in
+            if let job = state.ready.popFirst() {
+                state.jobsRun += 1
+                return .job(job)
+            }
+            while let key = state.timers.min {
+                if let limit, key.deadline > limit {
+                    // Every live timer is due at or after `key`, so none is due within the limit.
+                    guard state.pendingTimers > 0 else { break }
+                    if state.now < limit { state.now = limit }
+                    return .stop(.timeLimitReached)
+                }
+                _ = state.timers.popMin()
+                guard case .scheduled(let continuation)? = state.timerStates.removeValue(forKey: key.sequence) else {
+                    continue  // cancelled: its continuation was already resumed
+                }
+                state.pendingTimers -= 1
+                if state.now < key.deadline { state.now = key.deadline }
+                state.timersFired += 1
+                return .timer(continuation)
+            }
+            return .stop(.idle)
+        }
+    }
+}
+
+extension SimulationExecutor {
+    /// Reserves a timer identity before its continuation exists, so that a cancellation arriving in
+    /// between is not lost. Identities are handed out in increasing order and double as the tie-break
+    /// sequence for timers due at the same instant.
+    func reserveTimer() -> UInt64 {
+        state.withLock { state in
+            let id = state.nextTimerID
+            state.nextTimerID += 1
+            state.timerStates[id] = .reserved
+            return id
+        }
+    }
+
+    /// Parks `continuation` until virtual time reaches `deadline`; resumes it with `CancellationError`
+    /// at once if the timer was cancelled after being reserved.
+    func scheduleTimer(
+        _ id: UInt64, at deadline: MonotonicInstant, resuming continuation: UnsafeContinuation<Void, any Error>
+    ) {
+        let wasCancelled = state.withLock { state in
+            if case .cancelledBeforeScheduling? = state.timerStates[id] {
+                state.timerStates[id] = nil
+                return true
+            }
+            state.timerStates[id] = .scheduled(continuation)
+            state.timers.insert(TimerKey(deadline: deadline, sequence: id))
+            state.pendingTimers += 1
+            return false
+        }
+        if wasCancelled {
+            continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Cancels timer `id`: a pending timer is removed and its sleeper resumed with `CancellationError`;
+    /// a reserved one is marked so that scheduling it fails; a fired one is left alone.
+    func cancelTimer(_ id: UInt64) {
+        let continuation: UnsafeContinuation<Void, any Error>? = state.withLock { state in
+            switch state.timerStates[id] {
+            case .reserved?:
+                state.timerStates[id] = .cancelledBeforeScheduling
+                return nil
+            case .scheduled(let continuation)?:
+                state.timerStates[id] = nil
+                state.pendingTimers -= 1
+                return continuation
+            case .cancelledBeforeScheduling?, nil:
+                return nil
+            }
+        }
+        continuation?.resume(throwing: CancellationError())
+    }
+}

@@ -1,0 +1,87 @@
+public import ParapetCore
+
+/// The simulator's ``MonotonicClock``: it reads the ``SimulationExecutor``'s virtual instant, and a
+/// sleep parks the sleeping task on the executor's timer heap instead of waiting in real time.
+///
+/// Sleepers due at the same instant wake in the order they went to sleep. Cancelling a sleeping task
+/// removes its timer and makes the sleep throw `CancellationError`, without advancing time. A sleep
+/// until an instant that is not in the future returns promptly, but only after yielding through the
+/// ready queue, so that it is a deterministic scheduling point like any other.
+///
+/// ```swift
+/// let simulation = Simulation(seed: 1)
+/// let waited = try simulation.run { runtime in
+///     let start = runtime.clock.now
+///     try await runtime.clock.sleep(for: .seconds(30))
+///     return runtime.clock.now - start
+/// }
+/// assert(waited == .seconds(30))
+/// ```
+public struct VirtualClock: MonotonicClock {
+    /// The executor whose virtual time this clock reads and whose timer heap it sleeps on.
+    ///
+    /// ```swift
+    /// let executor = VirtualClock(executor: SimulationExecutor()).executor
+    /// ```
+    public let executor: SimulationExecutor
+
+    /// Creates a clock over `executor`'s virtual time.
+    ///
+    /// ```swift
+    /// let clock = VirtualClock(executor: SimulationExecutor())
+    /// ```
+    public init(executor: SimulationExecutor) {
+        self.executor = executor
+    }
+
+    /// The current virtual instant.
+    ///
+    /// ```swift
+    /// let deadline = clock.now.advanced(by: .milliseconds(250))
+    /// ```
+    public var now: MonotonicInstant {
+        executor.now
+    }
+
+    /// One nanosecond: virtual time is exact, this is only the granularity callers should assume.
+    ///
+    /// ```swift
+    /// assert(clock.minimumResolution == .nanoseconds(1))
+    /// ```
+    public var minimumResolution: Duration {
+        .nanoseconds(1)
+    }
+
+    /// Suspends the current task until virtual time reaches `deadline`.
+    ///
+    /// `tolerance` is ignored: virtual timers fire exactly. Call this from a task running on the
+    /// simulation executor (every task started by ``Simulation`` is).
+    ///
+    /// - Throws: `CancellationError` if the task is or becomes cancelled before the deadline.
+    ///
+    /// ```swift
+    /// try await clock.sleep(until: clock.now.advanced(by: .seconds(5)), tolerance: nil)
+    /// ```
+    public func sleep(until deadline: MonotonicInstant, tolerance: Duration? = nil) async throws {
+        if Task.isCancelled {
+            // Yield first, so a loop that ignores cancellation still goes through the ready queue (and
+            // cannot spin forever inside one job).
+            await Task.yield()
+            throw CancellationError()
+        }
+        guard deadline > executor.now else {
+            await Task.yield()
+            try Task.checkCancellation()
+            return
+        }
+        let executor = self.executor
+        let id = executor.reserveTimer()
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { continuation in
+                executor.scheduleTimer(id, at: deadline, resuming: continuation)
+            }
+        } onCancel: {
+            executor.cancelTimer(id)
+        }
+    }
+}

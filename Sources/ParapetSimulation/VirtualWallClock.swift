@@ -1,0 +1,72 @@
+public import ParapetCore
+import Synchronization
+
+/// The simulator's ``WallClock``: civil time that advances with virtual time from a configurable start
+/// and can be stepped forwards or backwards to model NTP corrections.
+///
+/// Stepping moves only the wall clock; the monotonic ``VirtualClock`` and every timer are unaffected.
+///
+/// ```swift
+/// let simulation = Simulation(seed: 1)
+/// let wall = simulation.wallClock
+/// wall.step(by: .seconds(-2))           // NTP pulls the clock back two seconds
+/// wall.set(to: WallInstant(secondsSinceEpoch: 1_800_000_000))
+/// ```
+public final class VirtualWallClock: WallClock {
+    /// 2026-01-01T00:00:00Z, the default start of simulated civil time.
+    ///
+    /// ```swift
+    /// assert(VirtualWallClock.defaultStart.secondsSinceEpoch == 1_767_225_600)
+    /// ```
+    public static let defaultStart = WallInstant(secondsSinceEpoch: 1_767_225_600)
+
+    /// The monotonic clock whose progress this wall clock follows.
+    ///
+    /// ```swift
+    /// let monotonic = simulation.wallClock.clock
+    /// ```
+    public let clock: VirtualClock
+
+    /// Wall time minus monotonic time, changed only by stepping.
+    private let offset: Mutex<Duration>
+
+    /// Creates a wall clock that reads `start` now and then advances with `clock`.
+    ///
+    /// ```swift
+    /// let wall = VirtualWallClock(clock: VirtualClock(executor: SimulationExecutor()),
+    ///                             start: WallInstant(secondsSinceEpoch: 1_700_000_000))
+    /// ```
+    public init(clock: VirtualClock, start: WallInstant = VirtualWallClock.defaultStart) {
+        self.clock = clock
+        self.offset = Mutex(start.sinceEpoch - clock.now.offset)
+    }
+
+    /// The current simulated civil time.
+    ///
+    /// ```swift
+    /// let issuedAt = simulation.wallClock.now.secondsSinceEpoch
+    /// ```
+    public var now: WallInstant {
+        let monotonic = clock.now.offset
+        return WallInstant(sinceEpoch: monotonic + offset.withLock { $0 })
+    }
+
+    /// Jumps civil time by `delta`; a negative delta steps it backwards.
+    ///
+    /// ```swift
+    /// simulation.wallClock.step(by: .seconds(-30))
+    /// ```
+    public func step(by delta: Duration) {
+        offset.withLock { $0 += delta }
+    }
+
+    /// Sets civil time to `instant`, from which it keeps advancing with virtual time.
+    ///
+    /// ```swift
+    /// simulation.wallClock.set(to: WallInstant(secondsSinceEpoch: 0))
+    /// ```
+    public func set(to instant: WallInstant) {
+        let monotonic = clock.now.offset
+        offset.withLock { $0 = instant.sinceEpoch - monotonic }
+    }
+}

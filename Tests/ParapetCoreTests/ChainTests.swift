@@ -1,0 +1,138 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import ParapetCore
+import ParapetSimulation
+import Testing
+
+/// Wraps the inner response body in `<name>…</name>`, so the body records the order layers ran in.
+struct Tag: Middleware {
+    let name: String
+
+    init(_ name: String) { self.name = name }
+
+    func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
+        Around.BoundHandler(next: next) { [name] request, context, next in
+            let inner = try await next.handle(request, context: context)
+            let body = String(buffer: try await inner.body.collect(upTo: 1 << 16))
+            return .text("<\(name)>\(body)</\(name)>")
+        }
+    }
+}
+
+@Suite("Middleware chains")
+struct ChainTests {
+    let simulation = Simulation(seed: 1)
+    var environment: ChainEnvironment { ChainEnvironment(runtime: simulation.runtime, logger: .init(label: "test")) }
+
+    func body(of handler: any Handler, path: String = "/", headers: HTTPFields = [:]) async throws -> String {
+        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "test", path: path, headerFields: headers))
+        let context = RequestContext(connection: ConnectionInfo(peer: nil), logger: .init(label: "test"), runtime: simulation.runtime)
+        let response = try await handler.handle(request, context: context)
+        return String(buffer: try await response.body.collect(upTo: 1 << 16))
+    }
+
+    @Test func firstUseIsOutermost() async throws {
+        let chain = Middlewares()
+        try chain.use(Tag("a"))
+        try chain.use(Tag("b"))
+        try chain.use(Tag("c"))
+        try chain.use(Endpoint { _, _ in .text("X") })
+        let handler = try chain.wrap(Endpoint.notFound, in: environment)
+        #expect(try await body(of: handler) == "<a><b><c>X</c></b></a>")
+    }
+
+    @Test func emptyChainFallsThroughToTheNextHandler() async throws {
+        let handler = try Middlewares().wrap(Endpoint { _, _ in .text("next") }, in: environment)
+        #expect(try await body(of: handler) == "next")
+    }
+
+    @Test func endpointEndsTheChain() async throws {
+        let chain = Middlewares([Tag("a"), Endpoint { _, _ in .text("X") }, Tag("never")])
+        let handler = try chain.wrap(Endpoint.notFound, in: environment)
+        #expect(try await body(of: handler) == "<a>X</a>")
+        #expect(try await body(of: Endpoint.notFound) == "Not Found\n")
+    }
+
+    @Test func condWithElse() async throws {
+        let cond = Cond(
+            if: { request, _ in request.headerFields[.accept] == "text/html" },
+            then: Tag("then"),
+            else: Tag("else")
+        )
+        let handler = try Middlewares([Tag("outer"), cond]).wrap(Endpoint { _, _ in .text("X") }, in: environment)
+        #expect(try await body(of: handler, headers: [.accept: "text/html"]) == "<outer><then>X</then></outer>")
+        #expect(try await body(of: handler, headers: [.accept: "*/*"]) == "<outer><else>X</else></outer>")
+    }
+
+    @Test func condWithoutElsePassesThrough() async throws {
+        let cond = Cond(if: { request, _ in request.path == "/admin" }, then: Tag("admin"))
+        let handler = try cond.wrap(Endpoint { _, _ in .text("X") }, in: environment)
+        #expect(try await body(of: handler, path: "/admin") == "<admin>X</admin>")
+        #expect(try await body(of: handler, path: "/") == "X")
+    }
+
+    @Test func blocksNestInsideChains() async throws {
+        let block = Middlewares()
+        try block.use(Tag("b1"))
+        try block.use(Tag("b2"))
+        let chain = Middlewares()
+        try chain.use(Tag("a"))
+        try chain.use(block)
+        try chain.use(Tag("c"))
+        let handler = try chain.wrap(Endpoint { _, _ in .text("X") }, in: environment)
+        #expect(try await body(of: handler) == "<a><b1><b2><c>X</c></b2></b1></a>")
+    }
+
+    @Test func useAfterBuildIsAThrownError() throws {
+        let block = Middlewares()
+        let chain = Middlewares([block])
+        #expect(!chain.isBuilt)
+        _ = try chain.wrap(Endpoint.notFound, in: environment)
+        #expect(chain.isBuilt && block.isBuilt)
+        #expect(throws: ChainError.usedAfterBuild) { try chain.use(Tag("late")) }
+        #expect(throws: ChainError.usedAfterBuild) { try block.use(Tag("late")) }
+        #expect(chain.count == 1 && block.count == 0)
+        #expect(ChainError.usedAfterBuild.description.contains("before serving"))
+    }
+
+    @Test func aChainCanBeMountedTwice() async throws {
+        let backend = Middlewares([Tag("backend"), Endpoint { _, _ in .text("X") }])
+        let chain = Middlewares([Cond(if: { request, _ in request.path == "/static" }, then: Middlewares([Tag("cache"), backend])), backend])
+        let handler = try chain.wrap(Endpoint.notFound, in: environment)
+        #expect(try await body(of: handler, path: "/static") == "<cache><backend>X</backend></cache>")
+        #expect(try await body(of: handler, path: "/") == "<backend>X</backend>")
+    }
+
+    @Test func buildErrorsPropagate() {
+        struct Invalid: Middleware {
+            func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
+                throw ConfigurationError.invalidValue(field: "maxFails", reason: "must be positive")
+            }
+        }
+        #expect(throws: ConfigurationError.invalidValue(field: "maxFails", reason: "must be positive")) {
+            try Middlewares([Tag("a"), Invalid()]).wrap(Endpoint.notFound, in: environment)
+        }
+    }
+
+    @Test func requestValuesFlowInward() async throws {
+        enum User: RequestValueKey { typealias Value = String }
+        let chain = Middlewares([
+            Around { request, context, next in
+                var context = context
+                context.values[User.self] = "ada"
+                return try await next.handle(request, context: context)
+            },
+            Endpoint { _, context in .text(context.values[User.self] ?? "nobody") },
+        ])
+        let handler = try chain.wrap(Endpoint.notFound, in: environment)
+        #expect(try await body(of: handler) == "ada")
+
+        var values = RequestValues()
+        values[User.self] = "a"
+        values[User.self] = "b"
+        #expect(values[User.self] == "b")
+        values[User.self] = nil
+        #expect(values[User.self] == nil)
+    }
+}
