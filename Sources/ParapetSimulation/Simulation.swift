@@ -210,7 +210,7 @@ public final class Simulation: Sendable {
     /// Cancels every spawned task still running and runs the executor until they have all finished or
     /// nothing is left to run; the ones still suspended then are abandoned.
     private func drainSpawnedWork() -> SimulationError? {
-        spawner.shutDown()
+        spawner.cancelAll()
         defer { spawner.reopen() }
         let spawner = self.spawner
         let reason = executor.drive(until: { spawner.liveCount == 0 }, maximumEvents: drainEventBudget)

@@ -119,9 +119,9 @@ public final class SimulationSpawner: Spawner {
     /// ``reopen()``.
     ///
     /// ```swift
-    /// simulation.spawner.shutDown()
+    /// simulation.spawner.cancelAll()
     /// ```
-    public func shutDown() {
+    public func cancelAll() {
         let tasks = state.withLock { state in
             state.isShuttingDown = true
             return state.live.sorted { $0.key < $1.key }.compactMap(\.value.task)
@@ -131,7 +131,7 @@ public final class SimulationSpawner: Spawner {
         }
     }
 
-    /// Lets newly spawned tasks run normally again after ``shutDown()``.
+    /// Lets newly spawned tasks run normally again after ``cancelAll()``.
     ///
     /// ```swift
     /// simulation.spawner.reopen()

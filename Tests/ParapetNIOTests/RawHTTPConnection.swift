@@ -17,7 +17,7 @@ struct RawResponse {
 
 /// A real TCP connection to a server under test that writes raw request bytes and parses the responses,
 /// so tests see exactly what a client would.
-final class RawHTTPConnection {
+actor RawHTTPConnection {
     private let connection: any NetworkConnection
     private var pending: [UInt8] = []
     private var isAtEnd = false
@@ -67,6 +67,11 @@ final class RawHTTPConnection {
             pending.removeAll()
         }
         return response
+    }
+
+    /// Waits until the server has sent something (for example the head of a streamed response).
+    func awaitFirstBytes() async throws {
+        if pending.isEmpty, !(try await readMore()) { throw RawHTTPError.truncated }
     }
 
     /// Whether the server closed the connection (reads until end of stream).

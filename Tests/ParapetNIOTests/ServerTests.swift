@@ -212,23 +212,30 @@ struct ServerTests {
         let server = try loopbackServer()
         try server.use(Endpoint { _, _ in .text("hello, curl\n") })
         try await withRunningServer(server) { address in
-            let output = try runCurl(["-sS", "-i", "http://\(address)/"])
+            let output = try await runCurl(["-sS", "-i", "http://\(address)/"])
             #expect(output.hasPrefix("HTTP/1.1 200 OK"))
             #expect(output.hasSuffix("hello, curl\n"))
         }
     }
 }
 
-/// Runs the real `curl` with `arguments` and returns what it printed.
-func runCurl(_ arguments: [String]) throws -> String {
+/// Runs the real `curl` with `arguments` and returns what it printed, without blocking a thread of the
+/// cooperative pool (the server under test needs those threads to answer).
+func runCurl(_ arguments: [String]) async throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["curl", "--max-time", "10"] + arguments
     let pipe = Pipe()
     process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "curl exited with \(process.terminationStatus)")
-    return String(decoding: data, as: UTF8.self)
+    let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+    #expect(status == 0, "curl \(arguments.joined(separator: " ")) exited with \(status)")
+    return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
 }

@@ -27,4 +27,7 @@ public protocol Spawner: Sendable {
     /// Starts `operation` in the background under a descriptive `name` (used in logs and traces).
     @discardableResult
     func spawn(_ name: String, _ operation: @escaping @Sendable () async -> Void) -> any SpawnedTask
+
+    /// Cancels all work still running, and any spawned from now on: the server is shutting down.
+    func cancelAll()
 }

@@ -17,12 +17,14 @@ public struct SystemDialer: Dialer {
     }
 
     public func dial(_ address: NetworkAddress, timeout: Duration) async throws -> any NetworkConnection {
+        // One reader per connection attempt, made here so no pipeline lookup can race a fast close.
+        let reader = PullReadHandler()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.autoRead, value: false)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(PullReadHandler())
+                    try channel.pipeline.syncOperations.addHandler(reader)
                 }
             }
         let channel: any Channel
@@ -32,7 +34,6 @@ public struct SystemDialer: Dialer {
         case .unixSocket(let path):
             channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
         }
-        let reader = try await channel.pipeline.handler(type: PullReadHandler.self).get()
         return ChannelConnection(channel: channel, reader: reader)
     }
 }

@@ -1,51 +1,66 @@
 public import Logging
-import NIOCore
 public import NIOPosix
 public import ParapetCore
-import NIOHTTP1
+public import ServiceLifecycle
+public import UnixSignals
+import NIOCore
+import NIOExtras
+import NIOSSL
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A Parapet server on SwiftNIO: a middleware chain behind an HTTP listener.
+/// A Parapet server on SwiftNIO: a middleware chain behind an HTTP/1.1, HTTP/2 and h2c listener.
 ///
 /// Pick a configuration profile for the server's role, `use` the middlewares (the first one sits
-/// outermost), then `run`. Requests that fall through every middleware get `404`.
+/// outermost), then run it. Requests that fall through every middleware get `404`.
 ///
 /// ```swift
 /// var configuration = ServerConfiguration.frontend
-/// configuration.port = 8080
-/// let server = Server(configuration: configuration)
+/// try configuration.bind(to: ":8443")
+/// let tls = try ServerTLSConfiguration(certificates: [.pem(certificateFile: "site.crt", keyFile: "site.key")])
+/// let server = Server(configuration: configuration, tls: tls)
 /// try server.use(Endpoint { request, _ in .text("hello\n") })
-/// try await server.run()
+/// try await server.listenAndServe()   // until SIGTERM, then a graceful drain
 /// ```
-public final class Server: Sendable {
+///
+/// `Server` is a swift-service-lifecycle `Service`: run it in a `ServiceGroup` beside other services
+/// and it drains gracefully when the group shuts down.
+public final class Server: Service, Sendable {
     /// How the server listens and whom it trusts.
     public let configuration: ServerConfiguration
+    /// TLS settings; `nil` serves cleartext.
+    public let tls: ServerTLSConfiguration?
     /// The sources of time, randomness, background work and network access the chain is built with.
     public let runtime: Runtime
     /// The server's logger; each request's context carries it.
     public let logger: Logger
 
     private let chain = Middlewares()
+    private let hooks = Mutex<(hooks: [any ConnectionHook], isFrozen: Bool)>(([], false))
+    private let lifecycle = ShutdownCoordinator()
     private let eventLoopGroup: MultiThreadedEventLoopGroup
 
     /// Creates a server.
     ///
     /// - Parameters:
     ///   - configuration: a profile (``ServerConfiguration/general`` by default), possibly adjusted.
+    ///   - tls: certificates to terminate TLS with; `nil` for cleartext.
     ///   - runtime: the production runtime unless a test injects another.
     ///   - logger: where the server and its requests log.
     ///   - eventLoopGroup: the NIO threads that run the sockets.
     public init(
         configuration: ServerConfiguration = .general,
+        tls: ServerTLSConfiguration? = nil,
         runtime: Runtime = .system,
         logger: Logger = Logger(label: "parapet"),
         eventLoopGroup: MultiThreadedEventLoopGroup = .singleton
     ) {
         self.configuration = configuration
+        self.tls = tls
         self.runtime = runtime
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
@@ -57,6 +72,31 @@ public final class Server: Sendable {
     public func use(_ middleware: any Middleware) throws {
         try chain.use(middleware)
     }
+
+    /// Adds a hook that wraps every accepted connection before TLS and HTTP, such as ``ProxyProtocol``.
+    ///
+    /// - Throws: ``ChainError/usedAfterBuild`` once the server has started listening.
+    public func addConnectionHook(_ hook: any ConnectionHook) throws {
+        try hooks.withLock { state throws(ChainError) in
+            guard !state.isFrozen else { throw .usedAfterBuild }
+            state.hooks.append(hook)
+        }
+    }
+
+    /// Registers `hook` to run once when graceful shutdown begins (readiness probes start failing,
+    /// background work stops). A hook registered after shutdown began runs at once.
+    ///
+    /// ```swift
+    /// server.onShutdown { readiness.markDraining() }
+    /// ```
+    public func onShutdown(_ hook: @escaping @Sendable () async -> Void) {
+        if !lifecycle.register(hook) {
+            Task { await hook() }
+        }
+    }
+
+    /// Whether graceful shutdown has begun.
+    public var isShuttingDown: Bool { lifecycle.hasBegun }
 
     /// Builds the request handler: the trusted-proxy rules around the chain, which ends in `404`.
     ///
@@ -71,35 +111,102 @@ public final class Server: Sendable {
     /// Validates the configuration, builds the chain and binds the listening socket.
     ///
     /// - Returns: a listener whose ``ServerListener/serve()`` accepts connections.
-    /// - Throws: a ``ConfigurationError`` for a bad configuration, a chain-building error, or the bind error.
+    /// - Throws: a ``ConfigurationError`` or ``TLSConfigurationError`` for bad settings, a chain-building
+    ///   error, or the bind error.
     public func listen() async throws -> ServerListener {
         try configuration.validate()
         let handler = try makeHandler()
-        let connection = HTTP1Connection(handler: handler, runtime: runtime, logger: logger)
+        let hooks = self.hooks.withLock { state in
+            state.isFrozen = true
+            return state.hooks
+        }
+        let pipeline = ConnectionPipeline(configuration: configuration, tlsContext: try tls?.makeContext(), hooks: hooks)
+        let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
         var bootstrap = ServerBootstrap(group: eventLoopGroup)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
         if configuration.reusePort {
-            bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
+            bootstrap = bootstrap.serverChannelOption(.socketOption(.init(rawValue: SO_REUSEPORT)), value: 1)
+        }
+        if let keepAlive = configuration.tcpKeepAlive, keepAlive > .zero {
+            bootstrap = bootstrap.childChannelOption(.socketOption(.so_keepalive), value: 1)
+            #if os(Linux)
+            let seconds = Int(clamping: max(keepAlive.components.seconds, 1))
+            for option in [TCP_KEEPIDLE, TCP_KEEPINTVL] {
+                let name = ChannelOptions.Types.SocketOption(level: .tcp, name: NIOBSDSocket.Option(rawValue: option))
+                bootstrap = bootstrap.childChannelOption(name, value: seconds)
+            }
+            #endif
         }
         let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port) { child in
-            child.eventLoop.makeCompletedFuture {
-                try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                return try HTTP1Connection.Channel(wrappingChannelSynchronously: child)
-            }
+            pipeline.configure(child)
         }
         guard let address = channel.channel.localAddress.flatMap(NetworkAddress.init) else {
             try? await channel.channel.close()
             throw ConfigurationError.invalidValue(field: "host", reason: "\(configuration.host) is not an IP address")
         }
-        logger.info("listening", metadata: ["address": "\(address)"])
-        return ServerListener(channel: channel, localAddress: address, connection: connection)
+        logger.info("listening", metadata: ["address": "\(address)", "tls": "\(tls != nil)"])
+        let listener = ServerListener(
+            channel: channel,
+            localAddress: address,
+            quiescing: quiescing,
+            requestLoop: RequestLoop(handler: handler, runtime: runtime, logger: logger),
+            logger: logger
+        )
+        if !lifecycle.attach(listener) {
+            Task { await listener.drain(graceTimeout: .zero, clock: runtime.clock) }
+        }
+        return listener
     }
 
-    /// Listens and serves until the surrounding task is cancelled.
+    /// Listens and serves until graceful shutdown (``shutdown()``, or the surrounding `ServiceGroup`
+    /// shutting down) has drained every connection, or the task is cancelled.
     public func run() async throws {
-        try await listen().serve()
+        let listener = try await listen()
+        try await withGracefulShutdownHandler {
+            try await listener.serve()
+        } onGracefulShutdown: {
+            self.shutdown()
+        }
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully — like Go's `ListenAndServe`.
+    public func listenAndServe(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: self)],
+                gracefulShutdownSignals: signals,
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    /// Begins graceful shutdown; later calls do nothing.
+    ///
+    /// The shutdown hooks run at once; the server keeps serving for
+    /// ``ServerConfiguration/waitBeforeShutdown`` (so load balancers see readiness fail), then stops
+    /// accepting, sends HTTP/2 GOAWAY, closes idle keep-alive connections, lets in-flight requests finish
+    /// within ``ServerConfiguration/graceTimeout`` and closes whatever remains.
+    public func shutdown() {
+        guard let (hooks, listener) = lifecycle.begin() else { return }
+        logger.info("shutting down", metadata: ["wait": "\(configuration.waitBeforeShutdown)"])
+        let configuration = self.configuration
+        let runtime = self.runtime
+        Task {
+            for hook in hooks {
+                Task { await hook() }
+            }
+            try? await runtime.clock.sleep(for: configuration.waitBeforeShutdown)
+            await listener?.drain(graceTimeout: configuration.graceTimeout, clock: runtime.clock)
+            runtime.spawner.cancelAll()
+        }
     }
 }

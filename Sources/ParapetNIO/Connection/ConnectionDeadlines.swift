@@ -1,0 +1,114 @@
+/// The timeout rules of one connection as a pure state machine: given what happened and when, it says
+/// when the connection must be closed if nothing else happens.
+///
+/// * Waiting for a request: the first request must arrive within `readHeader` (or `idle`); later ones
+///   within `idle` (or `readHeader`) of the previous response.
+/// * Reading a request head: once its first byte arrives, the head must be complete within
+///   `readHeader` (or `read`) — this closes slow-loris clients.
+/// * Reading a body: the whole request must be read within `read` of its first byte.
+/// * Answering: the response must be written within `write` of the request head.
+/// * HTTP/2: the connection is closed after `idle` with no open stream.
+///
+/// Instants are durations on any monotonic timeline; the NIO handler feeds it event-loop time.
+///
+/// ```swift
+/// var deadlines = ConnectionDeadlines(limits: limits, now: .zero)
+/// deadlines.bytesArrived(at: .milliseconds(5))
+/// deadlines.deadline   // .milliseconds(5) + limits.readHeader
+/// ```
+struct ConnectionDeadlines: Equatable {
+    /// The configured limits; `nil` means none.
+    struct Limits: Equatable {
+        var readHeader: Duration?
+        var read: Duration?
+        var write: Duration?
+        var idle: Duration?
+    }
+
+    private enum Phase: Equatable {
+        /// No request in progress: since when, and whether any request was served before.
+        case waiting(since: Duration, isFirst: Bool)
+        /// A head is being read, from its first byte.
+        case readingHead(since: Duration)
+        /// Head received; body (maybe) still being read, response not finished.
+        case exchanging(firstByte: Duration, head: Duration, isRequestComplete: Bool)
+        /// HTTP/2: a count of open streams, and since when none has been open.
+        case multiplexing(openStreams: Int, idleSince: Duration)
+    }
+
+    let limits: Limits
+    private var phase: Phase
+
+    /// A new connection accepted at `now`.
+    init(limits: Limits, now: Duration) {
+        self.limits = limits
+        self.phase = .waiting(since: now, isFirst: true)
+    }
+
+    /// The instant the connection must be closed at, or `nil` while no limit applies.
+    var deadline: Duration? {
+        switch phase {
+        case .waiting(let since, let isFirst):
+            let limit = isFirst ? (limits.readHeader ?? limits.idle) : (limits.idle ?? limits.readHeader)
+            return limit.map { since + $0 }
+        case .readingHead(let since):
+            return (limits.readHeader ?? limits.read).map { since + $0 }
+        case .exchanging(let firstByte, let head, let isRequestComplete):
+            let readDeadline = isRequestComplete ? nil : limits.read.map { firstByte + $0 }
+            let writeDeadline = limits.write.map { head + $0 }
+            switch (readDeadline, writeDeadline) {
+            case let (read?, write?): return min(read, write)
+            case let (read, write): return read ?? write
+            }
+        case .multiplexing(let openStreams, let idleSince):
+            return openStreams == 0 ? limits.idle.map { idleSince + $0 } : nil
+        }
+    }
+
+    /// Bytes arrived from the client.
+    mutating func bytesArrived(at now: Duration) {
+        if case .waiting = phase { phase = .readingHead(since: now) }
+    }
+
+    /// A complete request head was parsed.
+    mutating func requestHeadReceived(at now: Duration) {
+        switch phase {
+        case .readingHead(let since):
+            phase = .exchanging(firstByte: since, head: now, isRequestComplete: false)
+        case .waiting:
+            phase = .exchanging(firstByte: now, head: now, isRequestComplete: false)
+        case .exchanging, .multiplexing:
+            break
+        }
+    }
+
+    /// The request body was read to its end.
+    mutating func requestEnded() {
+        if case .exchanging(let firstByte, let head, _) = phase {
+            phase = .exchanging(firstByte: firstByte, head: head, isRequestComplete: true)
+        }
+    }
+
+    /// The response was written to its end; the connection waits for the next request.
+    mutating func responseEnded(at now: Duration) {
+        if case .exchanging = phase { phase = .waiting(since: now, isFirst: false) }
+    }
+
+    /// The connection now speaks HTTP/2; only the idle rule applies from here on.
+    mutating func switchedToHTTP2(at now: Duration) {
+        phase = .multiplexing(openStreams: 0, idleSince: now)
+    }
+
+    /// An HTTP/2 stream opened.
+    mutating func streamOpened() {
+        if case .multiplexing(let open, let since) = phase { phase = .multiplexing(openStreams: open + 1, idleSince: since) }
+    }
+
+    /// An HTTP/2 stream closed at `now`.
+    mutating func streamClosed(at now: Duration) {
+        if case .multiplexing(let open, let since) = phase {
+            let remaining = max(open - 1, 0)
+            phase = .multiplexing(openStreams: remaining, idleSince: remaining == 0 ? now : since)
+        }
+    }
+}

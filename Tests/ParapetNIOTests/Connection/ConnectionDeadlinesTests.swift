@@ -1,0 +1,70 @@
+@testable import ParapetNIO
+import Testing
+
+@Suite("Connection deadlines state machine")
+struct ConnectionDeadlinesTests {
+    let limits = ConnectionDeadlines.Limits(
+        readHeader: .seconds(10), read: .seconds(60), write: .seconds(30), idle: .seconds(75))
+
+    @Test func firstRequestMustArriveWithinTheReadHeaderTimeout() {
+        let deadlines = ConnectionDeadlines(limits: limits, now: .seconds(100))
+        #expect(deadlines.deadline == .seconds(110))
+    }
+
+    @Test func slowHeadsAreBoundedFromTheirFirstByte() {
+        var deadlines = ConnectionDeadlines(limits: limits, now: .zero)
+        deadlines.bytesArrived(at: .seconds(3))
+        #expect(deadlines.deadline == .seconds(13))
+        deadlines.bytesArrived(at: .seconds(9))  // more bytes of the same head do not extend it
+        #expect(deadlines.deadline == .seconds(13))
+    }
+
+    @Test func exchangesAreBoundedByReadAndWrite() {
+        var deadlines = ConnectionDeadlines(limits: limits, now: .zero)
+        deadlines.bytesArrived(at: .seconds(1))
+        deadlines.requestHeadReceived(at: .seconds(2))
+        #expect(deadlines.deadline == .seconds(32))  // write (2 + 30) before read (1 + 60)
+        deadlines.requestEnded()
+        #expect(deadlines.deadline == .seconds(32))
+        deadlines.responseEnded(at: .seconds(5))
+        #expect(deadlines.deadline == .seconds(80))  // idle (5 + 75) until the next request
+        deadlines.bytesArrived(at: .seconds(50))
+        #expect(deadlines.deadline == .seconds(60))
+    }
+
+    @Test func readLimitAppliesWhileTheBodyIsOpen() {
+        var deadlines = ConnectionDeadlines(
+            limits: .init(readHeader: .seconds(10), read: .seconds(20), write: nil, idle: nil), now: .zero)
+        deadlines.bytesArrived(at: .seconds(1))
+        deadlines.requestHeadReceived(at: .seconds(2))
+        #expect(deadlines.deadline == .seconds(21))
+        deadlines.requestEnded()
+        #expect(deadlines.deadline == nil)  // no write limit: a slow handler is not cut off
+        deadlines.responseEnded(at: .seconds(30))
+        #expect(deadlines.deadline == .seconds(40))  // no idle limit: the read-header limit stands in
+    }
+
+    @Test func noLimitsMeansNoDeadline() {
+        var deadlines = ConnectionDeadlines(limits: .init(readHeader: nil, read: nil, write: nil, idle: nil), now: .zero)
+        #expect(deadlines.deadline == nil)
+        deadlines.bytesArrived(at: .seconds(1))
+        deadlines.requestHeadReceived(at: .seconds(1))
+        #expect(deadlines.deadline == nil)
+    }
+
+    @Test func http2ConnectionsAreIdleOnlyWithoutStreams() {
+        var deadlines = ConnectionDeadlines(limits: limits, now: .zero)
+        deadlines.switchedToHTTP2(at: .seconds(1))
+        #expect(deadlines.deadline == .seconds(76))
+        deadlines.streamOpened()
+        deadlines.streamOpened()
+        #expect(deadlines.deadline == nil)
+        deadlines.streamClosed(at: .seconds(10))
+        #expect(deadlines.deadline == nil)
+        deadlines.streamClosed(at: .seconds(20))
+        #expect(deadlines.deadline == .seconds(95))
+        deadlines.streamClosed(at: .seconds(30))  // an unmatched close never goes negative
+        deadlines.streamOpened()
+        #expect(deadlines.deadline == nil)
+    }
+}

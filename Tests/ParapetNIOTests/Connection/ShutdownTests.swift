@@ -1,0 +1,141 @@
+import Foundation
+import NIOCore
+import Parapet
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Graceful shutdown")
+struct ShutdownTests {
+    /// A server whose `/slow` streams five chunks 200 ms apart.
+    func slowServer(wait: Duration, grace: Duration) throws -> Server {
+        var configuration = ServerConfiguration.general
+        try configuration.bind(to: "127.0.0.1:0")
+        configuration.waitBeforeShutdown = wait
+        configuration.graceTimeout = grace
+        let server = Server(configuration: configuration)
+        try server.use(Endpoint { request, context in
+            guard request.path == "/slow" else { return .text("ok\n") }
+            let clock = context.runtime.clock
+            let chunks = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+                let producer = Task {
+                    for index in 0..<5 {
+                        continuation.yield(ByteBuffer(string: "chunk\(index);"))
+                        try await clock.sleep(for: .milliseconds(200))
+                    }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in producer.cancel() }
+            }
+            return Response(status: .ok, body: HTTPBody(stream: chunks))
+        })
+        return server
+    }
+
+    @Test func inFlightRequestsFinishAndNewConnectionsAreRefusedAfterTheWait() async throws {
+        let server = try slowServer(wait: .milliseconds(300), grace: .seconds(5))
+        let hookRuns = Atomic(0)
+        server.onShutdown { hookRuns.add(1, ordering: .relaxed) }
+        let listener = try await server.listen()
+        let address = listener.localAddress
+        let serving = Task { try await listener.serve() }
+
+        let slow = try await RawHTTPConnection(to: address)
+        try await slow.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+        try await slow.awaitFirstBytes()
+        let clock = ContinuousClock()
+        let shutdownStarted = clock.now
+        server.shutdown()
+        server.shutdown()  // a second call changes nothing
+
+        // Still serving during waitBeforeShutdown.
+        let early = try await RawHTTPConnection(to: address)
+        try await early.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await early.readResponse().status == 200)
+
+        let response = try await slow.readResponse()
+        #expect(response.body == "chunk0;chunk1;chunk2;chunk3;chunk4;")
+        if response.header("Connection") != "close" {
+            #expect(try await slow.readToEnd() == "")
+        }
+
+        try await withTimeLimit(.seconds(10)) { try await serving.value }
+        #expect(clock.now - shutdownStarted >= .milliseconds(300))
+        #expect(await isRefused(address))
+        #expect(hookRuns.load(ordering: .relaxed) == 1)
+
+        let late = Atomic(false)
+        server.onShutdown { late.store(true, ordering: .relaxed) }
+        try await withTimeLimit(.seconds(5)) {
+            while !late.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
+        }
+    }
+
+    @Test func theGraceTimeoutClosesWhatIsStillRunning() async throws {
+        let server = try slowServer(wait: .zero, grace: .milliseconds(300))
+        let listener = try await server.listen()
+        let serving = Task { try await listener.serve() }
+        let slow = try await RawHTTPConnection(to: listener.localAddress)
+        try await slow.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+        try await slow.awaitFirstBytes()  // the request is in flight
+        let clock = ContinuousClock()
+        let started = clock.now
+        server.shutdown()
+        try await withTimeLimit(.seconds(10)) { try await serving.value }
+        let elapsed = clock.now - started
+        #expect(elapsed >= .milliseconds(300) && elapsed < .milliseconds(900))
+        await #expect(throws: (any Error).self) { try await slow.readResponse() }  // cut off mid-body
+    }
+
+    @Test func idleKeepAliveConnectionsCloseAtOnce() async throws {
+        let server = try slowServer(wait: .zero, grace: .seconds(5))
+        let listener = try await server.listen()
+        let serving = Task { try await listener.serve() }
+        let idle = try await RawHTTPConnection(to: listener.localAddress)
+        try await idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await idle.readResponse().status == 200)
+        server.shutdown()
+        let leftover = try await withTimeLimit(.seconds(3)) { try await idle.readToEnd() }
+        #expect(leftover == "")
+        try await withTimeLimit(.seconds(3)) { try await serving.value }
+    }
+
+    @Test func sigtermDrainsAndTheProcessExitsWithinTheGraceTimeout() async throws {
+        let port = try await freeLoopbackPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtExecutable("parapet-test-server"))
+        process.arguments = ["\(port)", "300", "2000"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let address = NetworkAddress.ip(IPAddress("127.0.0.1")!, port: UInt16(port))
+
+        let slow = try await withTimeLimit(.seconds(30)) {
+            while true {
+                if let connection = try? await RawHTTPConnection(to: address) { return connection }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try await slow.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+        try await slow.awaitFirstBytes()
+        let clock = ContinuousClock()
+        let signalled = clock.now
+        kill(process.processIdentifier, SIGTERM)
+
+        let response = try await slow.readResponse()
+        #expect(response.body == "chunk0;chunk1;chunk2;chunk3;chunk4;")
+        try await withTimeLimit(.seconds(5)) {
+            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(clock.now - signalled < .milliseconds(2300))  // wait 300 ms + grace 2 s
+        #expect(process.terminationStatus == 0)
+        #expect(await isRefused(address))
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed.contains("shutdown hook ran"))
+        #expect(printed.contains("exited cleanly"))
+    }
+}
