@@ -13,8 +13,17 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        .executableTarget(
+            name: "parapet-hello",
+            dependencies: [
+                .product(name: "Parapet", package: "Parapet"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/parapet-hello"
+        ),
         .executableTarget(
             name: "ChainBenchmarks",
             dependencies: [

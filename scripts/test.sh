@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Runs every Parapet test. Installs the real clients the interoperability tests drive (curl) when they
-# are missing, so it works on a fresh Debian machine that has only the Swift toolchain.
+# Runs every Parapet test. Installs the real peers the interoperability tests drive (curl, h2load,
+# haproxy, openssl) when they are missing, so it works on a fresh Debian machine that has only the Swift
+# toolchain. The packaged haproxy service is not started: the tests run their own on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    # Keep maintainer scripts from starting packaged daemons (policy-rc.d exit 101 = forbidden).
+    policy=/usr/sbin/policy-rc.d
+    added_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy" && added_policy=1
+    fi
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ "$added_policy" = 1 ] && $SUDO rm -f "$policy"
 fi
 
 swift build --build-tests "$@"

@@ -36,13 +36,29 @@ public struct ConnectionInfo: Sendable {
     public var tls: TLS?
     /// The HTTP protocol version.
     public var httpProtocol: HTTPProtocol
+    /// The PROXY-protocol header a trusted load balancer sent at the start of the connection, if any.
+    ///
+    /// When it relays a client, ``peer`` already holds that client's address; the header adds what the
+    /// load balancer saw besides (ALPN, authority, unique ID).
+    ///
+    /// ```swift
+    /// let requestID = context.connection.proxyProtocol?.uniqueID
+    /// ```
+    public var proxyProtocol: ProxyProtocolHeader?
 
     /// Creates connection facts.
-    public init(peer: NetworkAddress?, local: NetworkAddress? = nil, tls: TLS? = nil, httpProtocol: HTTPProtocol = .http1) {
+    public init(
+        peer: NetworkAddress?,
+        local: NetworkAddress? = nil,
+        tls: TLS? = nil,
+        httpProtocol: HTTPProtocol = .http1,
+        proxyProtocol: ProxyProtocolHeader? = nil
+    ) {
         self.peer = peer
         self.local = local
         self.tls = tls
         self.httpProtocol = httpProtocol
+        self.proxyProtocol = proxyProtocol
     }
 
     /// Whether the server terminated TLS on this connection.

@@ -158,6 +158,7 @@ public final class Server: Service, Sendable {
             localAddress: address,
             quiescing: quiescing,
             requestLoop: RequestLoop(handler: handler, runtime: runtime, logger: logger),
+            executors: EventLoopExecutors(group: eventLoopGroup),
             logger: logger
         )
         if !lifecycle.attach(listener) {

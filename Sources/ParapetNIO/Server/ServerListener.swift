@@ -22,12 +22,21 @@ public final class ServerListener: Sendable {
     private let channel: Channel
     private let quiescing: ServerQuiescingHelper
     private let requestLoop: RequestLoop
+    private let executors: EventLoopExecutors
     private let logger: Logger
     private let hasServed = Atomic(false)
     private let forceClose: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
 
-    init(channel: Channel, localAddress: NetworkAddress, quiescing: ServerQuiescingHelper, requestLoop: RequestLoop, logger: Logger) {
+    init(
+        channel: Channel,
+        localAddress: NetworkAddress,
+        quiescing: ServerQuiescingHelper,
+        requestLoop: RequestLoop,
+        executors: EventLoopExecutors,
+        logger: Logger
+    ) {
         self.channel = channel
+        self.executors = executors
         self.localAddress = localAddress
         self.quiescing = quiescing
         self.requestLoop = requestLoop
@@ -84,11 +93,16 @@ public final class ServerListener: Sendable {
 
     private func acceptConnections() async throws {
         let requestLoop = self.requestLoop
+        let executors = self.executors
         let logger = self.logger
         try await channel.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await incoming in inbound {
-                    group.addTask { await Self.serve(incoming, with: requestLoop, logger: logger) }
+                    // Serve the connection on its own event loop's thread.
+                    let executor = executors.executor(for: incoming.negotiated.eventLoop)
+                    group.addTask(executorPreference: executor) {
+                        await Self.serve(incoming, with: requestLoop, logger: logger)
+                    }
                 }
             }
         }
