@@ -99,11 +99,9 @@ public struct DeterminismWorkload: Sendable, Hashable {
     /// let quick = DeterminismWorkload(taskCount: 1_000, duration: .seconds(600))
     /// ```
     public init(taskCount: Int = 10_000, duration: Duration = .seconds(3_600), meanSleep: Duration = .seconds(60)) {
-        precondition(taskCount >= 0, "taskCount must not be negative")
-        precondition(meanSleep >= .nanoseconds(1), "meanSleep must be at least a nanosecond")
-        self.taskCount = taskCount
+        self.taskCount = max(taskCount, 0)
         self.duration = duration
-        self.meanSleep = meanSleep
+        self.meanSleep = max(meanSleep, .nanoseconds(1))
     }
 
     /// Runs the workload in a fresh ``Simulation`` seeded with `seed`.
@@ -120,6 +118,19 @@ public struct DeterminismWorkload: Sendable, Hashable {
         return Outcome(seed: seed, traceHash: trace.hash, traceCount: trace.count, statistics: simulation.statistics)
     }
 
+    /// Runs the workload like ``run(seed:)``, driving the simulation on a thread of its own so async
+    /// callers do not block Swift's cooperative thread pool.
+    ///
+    /// ```swift
+    /// let outcome = try await DeterminismWorkload().run(seed: 42)
+    /// ```
+    public func run(seed: UInt64) async throws -> Outcome {
+        let simulation = Simulation(seed: seed)
+        let trace = SimulationTrace(clock: simulation.clock, keepsEntries: false)
+        try await simulation.run(rootTask(in: simulation, tracingInto: trace))
+        return Outcome(seed: seed, traceHash: trace.hash, traceCount: trace.count, statistics: simulation.statistics)
+    }
+
     /// Runs the workload in `simulation`, recording into `trace`.
     ///
     /// The root task spawns the workers, then sleeps until the end of ``duration``; workers still busy
@@ -131,6 +142,14 @@ public struct DeterminismWorkload: Sendable, Hashable {
     /// print(simulation.trace.entries.prefix(5))
     /// ```
     public func run(in simulation: Simulation, tracingInto trace: SimulationTrace) throws {
+        try simulation.run(rootTask(in: simulation, tracingInto: trace))
+    }
+
+    /// The root task: spawns the workers, then sleeps until the end of ``duration``.
+    private func rootTask(
+        in simulation: Simulation,
+        tracingInto trace: SimulationTrace
+    ) -> @Sendable (Runtime) async throws -> Void {
         let parameters = Parameters(
             horizon: simulation.clock.now.advanced(by: duration),
             maximumSleepNanoseconds: Self.nanoseconds(meanSleep) * 2,
@@ -138,7 +157,7 @@ public struct DeterminismWorkload: Sendable, Hashable {
             trace: trace
         )
         let taskCount = self.taskCount
-        try simulation.run { runtime in
+        return { runtime in
             for index in 0..<taskCount {
                 runtime.spawner.spawn("worker-\(index)") {
                     await Self.worker(index: index, runtime: runtime, parameters: parameters)

@@ -1,3 +1,4 @@
+import Foundation
 public import ParapetCore
 import Synchronization
 
@@ -149,6 +150,31 @@ public final class Simulation: Sendable {
     /// }
     /// assert(elapsed == .seconds(90))
     /// ```
+    /// Runs the simulation like ``run(timeLimit:_:)``, driving it on a thread of its own.
+    ///
+    /// Driving blocks its thread for as long as the simulation runs; from async code (a Swift Testing
+    /// test, say) this overload keeps that off Swift's cooperative thread pool, so the rest of the
+    /// process — other tests, a real server — keeps running meanwhile.
+    ///
+    /// ```swift
+    /// @Test func breakerOpens() async throws {
+    ///     let trips = try await Simulation(seed: 7).run { runtime in try await countTrips(runtime) }
+    ///     #expect(trips == 1)
+    /// }
+    /// ```
+    public func run<T: Sendable>(
+        timeLimit: Duration? = nil,
+        _ body: @escaping @Sendable (Runtime) async throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let driver = Thread {
+                continuation.resume(with: Result { () throws -> T in try self.run(timeLimit: timeLimit, body) })
+            }
+            driver.name = "parapet-simulation"
+            driver.start()
+        }
+    }
+
     public func run<T: Sendable>(
         timeLimit: Duration? = nil,
         _ body: @escaping @Sendable (Runtime) async throws -> T

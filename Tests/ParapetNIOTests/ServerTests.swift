@@ -219,23 +219,7 @@ struct ServerTests {
     }
 }
 
-/// Runs the real `curl` with `arguments` and returns what it printed, without blocking a thread of the
-/// cooperative pool (the server under test needs those threads to answer).
+/// Runs the real `curl` with `arguments` (at most 10 s) and returns what it printed.
 func runCurl(_ arguments: [String]) async throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["curl", "--max-time", "10"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-        }
-    }
-    #expect(status == 0, "curl \(arguments.joined(separator: " ")) exited with \(status)")
-    return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    try await runTool("curl", ["--max-time", "10"] + arguments)
 }

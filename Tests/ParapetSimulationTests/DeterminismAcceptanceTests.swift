@@ -16,19 +16,20 @@ struct DeterminismAcceptanceTests {
         var wallTime: Duration
     }
 
-    static func measure(seed: UInt64) throws -> Measured {
+    static func measure(seed: UInt64) async throws -> Measured {
         let wall = ContinuousClock()
         let start = wall.now
-        let outcome = try workload.run(seed: seed)
+        let outcome = try await workload.run(seed: seed)
         return Measured(outcome: outcome, wallTime: wall.now - start)
     }
 
     /// The first in-process run, shared by the tests below (computed once, by whichever asks first).
-    static let reference: Result<Measured, any Error> = Result { try measure(seed: seed) }
+    /// It runs on a thread of its own (the async `run`), so tests elsewhere keep the cooperative pool.
+    static let reference = Task { try await measure(seed: seed) }
 
     @Test("the workload has the promised shape")
-    func workloadShape() throws {
-        let reference = try Self.reference.get().outcome
+    func workloadShape() async throws {
+        let reference = try await Self.reference.value.outcome
         #expect(Self.workload.taskCount == 10_000)
         #expect(Self.workload.duration == .seconds(3_600))
         #expect(reference.statistics.virtualTimeElapsed == .seconds(3_600))
@@ -39,21 +40,21 @@ struct DeterminismAcceptanceTests {
     }
 
     @Test("same seed, same trace hash: two runs in one process")
-    func sameSeedInProcess() throws {
-        let reference = try Self.reference.get()
-        let again = try Self.measure(seed: Self.seed)
+    func sameSeedInProcess() async throws {
+        let reference = try await Self.reference.value
+        let again = try await Self.measure(seed: Self.seed)
         #expect(again.outcome == reference.outcome)
         #expect(again.outcome.traceHash == reference.outcome.traceHash)
     }
 
     @Test("same seed, same trace hash: two separate processes")
-    func sameSeedAcrossProcesses() throws {
+    func sameSeedAcrossProcesses() async throws {
         let probe = try #require(Self.probeExecutable(), "determinism-probe not found next to the test binary")
         // Start both processes first so they overlap with the in-process reference run.
         let runs = try (0..<2).map { _ in try ProbeRun(executable: probe, seed: Self.seed) }
-        let reference = try Self.reference.get().outcome
+        let reference = try await Self.reference.value.outcome
         for run in runs {
-            let report = try run.finish()
+            let report = try await run.finish()
             #expect(report["trace-hash"] == reference.traceHashDescription)
             #expect(report["trace-entries"] == String(reference.traceCount))
             #expect(report["events"] == String(reference.statistics.eventsProcessed))
@@ -61,16 +62,16 @@ struct DeterminismAcceptanceTests {
     }
 
     @Test("a different seed gives a different trace hash")
-    func differentSeed() throws {
-        let reference = try Self.reference.get().outcome
-        let other = try Self.measure(seed: Self.seed + 1).outcome
+    func differentSeed() async throws {
+        let reference = try await Self.reference.value.outcome
+        let other = try await Self.measure(seed: Self.seed + 1).outcome
         #expect(other.traceHash != reference.traceHash)
         #expect(other.statistics.virtualTimeElapsed == reference.statistics.virtualTimeElapsed)
     }
 
     @Test("one simulated hour finishes in seconds of wall time")
-    func simulatedHourWallTime() throws {
-        let reference = try Self.reference.get()
+    func simulatedHourWallTime() async throws {
+        let reference = try await Self.reference.value
         let (seconds, attoseconds) = reference.wallTime.components
         let wallSeconds = Double(seconds) + Double(attoseconds) / 1e18
         let eventsPerSecond = Double(reference.outcome.statistics.eventsProcessed) / wallSeconds
@@ -117,19 +118,27 @@ struct DeterminismAcceptanceTests {
 struct ProbeRun {
     private let process = Process()
     private let output = Pipe()
+    private let exited: AsyncStream<Int32>
 
     init(executable: URL, seed: UInt64) throws {
         process.executableURL = executable
         process.arguments = ["--seed", String(seed)]
         process.standardOutput = output
+        let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
+        self.exited = exited
+        process.terminationHandler = { process in
+            continuation.yield(process.terminationStatus)
+            continuation.finish()
+        }
         try process.run()
     }
 
-    /// Waits for the process and parses its `key: value` lines.
-    func finish() throws -> [String: String] {
+    /// Waits for the process (without blocking a thread of the cooperative pool) and parses its
+    /// `key: value` lines; the report is a few lines, well within the pipe's buffer.
+    func finish() async throws -> [String: String] {
+        let status = await exited.first { _ in true }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(status == 0)
         var report: [String: String] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }

@@ -55,7 +55,12 @@ struct ConnectionPipeline: Sendable {
             negotiate(channel, timeouts: timeouts).map { negotiated in
                 IncomingConnection(accepted: accepted, negotiated: negotiated.always { result in
                     if case .success(.http2) = result {
-                        accepted.update { $0.tls?.negotiatedProtocol = "h2" }
+                        accepted.update { info in
+                            info.httpProtocol = .http2
+                            info.tls?.negotiatedProtocol = "h2"
+                        }
+                    } else if case .success(.http1_1) = result, accepted.info.tls != nil {
+                        accepted.update { $0.tls?.negotiatedProtocol = "http/1.1" }
                     }
                 })
             }
@@ -72,9 +77,22 @@ struct ConnectionPipeline: Sendable {
         let http2: NIOChannelInitializerWithOutput<(any Channel, NIOHTTP2Handler.AsyncStreamMultiplexer<HTTPPartsChannel>)> = {
             channel in configureHTTP2(channel, timeouts: timeouts)
         }
-        // TODO(h2c): with `configuration.allowsH2C`, install the cleartext sniffer and negotiate here too.
-        guard tlsContext != nil else {
-            return http1(channel).map { channel.eventLoop.makeSucceededFuture(.http1_1($0)) }
+        if tlsContext == nil {
+            guard configuration.allowsH2C else {
+                return http1(channel).map { channel.eventLoop.makeSucceededFuture(.http1_1($0)) }
+            }
+            // Cleartext h2c: the sniffer stands in for ALPN, recognising the HTTP/2 connection preface
+            // or an `Upgrade: h2c` request, and announces the protocol as TLS would.
+            do {
+                try channel.pipeline.syncOperations.addHandler(
+                    CleartextHTTP2Sniffer(
+                        maxHeaderBytes: configuration.maxHeaderBytes,
+                        maxHeaderListSize: configuration.maxHeaderBytes
+                    )
+                )
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
         }
         return channel.configureHTTP2AsyncSecureUpgrade(
             http1ConnectionInitializer: http1,

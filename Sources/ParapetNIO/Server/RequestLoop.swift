@@ -58,8 +58,15 @@ struct RequestLoop: Sendable {
                 logger.error("handler failed", metadata: ["error": "\(error)", "path": "\(head.uri)"])
                 response = .error(.internalServerError)
             }
+            // NIO's HTTP/1 decoder stops parsing after an upgrade or CONNECT request it did not switch
+            // protocols for (apple/swift-nio#2570), so such a connection cannot be reused.
+            let stopsDecoder =
+                head.method == .CONNECT
+                || (head.headers.contains(name: "upgrade")
+                    && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" })
             let keepAlive = try await write(
-                response, for: head, keepAlive: head.isKeepAlive, isHTTP2: httpProtocol == .http2, to: outbound)
+                response, for: head, keepAlive: head.isKeepAlive && !stopsDecoder, isHTTP2: httpProtocol == .http2,
+                to: outbound)
             guard keepAlive else { return }
         }
     }
