@@ -29,4 +29,4 @@ try server.use(Endpoint { request, context in
     let client = request.headerFields[.xForwardedFor] ?? "-"
     return .text("hello from Parapet: \(request.method) \(request.path ?? "") for \(client)\n")
 })
-try await server.run()
+try await server.listenAndServe()
