@@ -1,7 +1,7 @@
 import NIOCore
 
-/// Enforces ``ConnectionDeadlines`` on one channel: keeps a single timer armed for the current deadline
-/// and closes the channel when it fires.
+/// Enforces ``ConnectionDeadlines`` on one channel: keeps a single timer armed no later than the current
+/// deadline and closes the channel once the deadline has passed.
 ///
 /// Every method runs on the channel's event loop (it is only called from that channel's handlers),
 /// which is what makes the unchecked `Sendable` safe.
@@ -31,19 +31,32 @@ final class ConnectionTimeouts: @unchecked Sendable {
     func cancel() {
         timer?.cancel()
         timer = nil
+        armedFor = nil
     }
 
+    /// Keeps one timer armed no later than the current deadline. A deadline that moves later leaves the
+    /// timer alone (it re-arms itself when it fires early); only an earlier deadline reschedules it, so
+    /// the per-request events of a busy connection do not churn the event loop's timer heap.
     private func rearm() {
-        let deadline = deadlines.deadline
-        guard deadline != armedFor else { return }
-        armedFor = deadline
+        guard let deadline = deadlines.deadline else { return }
+        if let armedFor, armedFor <= deadline { return }
         timer?.cancel()
-        timer = nil
-        guard let deadline else { return }
+        armedFor = deadline
         let (seconds, attoseconds) = deadline.components
         let uptime = UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(clamping: attoseconds / 1_000_000_000)
-        timer = channel.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(uptime)) { [channel] in
+        timer = channel.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(uptime)) { [self] in
+            timerFired()
+        }
+    }
+
+    private func timerFired() {
+        timer = nil
+        armedFor = nil
+        guard let deadline = deadlines.deadline else { return }
+        if deadline <= Self.now {
             channel.close(mode: .all, promise: nil)
+        } else {
+            rearm()
         }
     }
 }

@@ -36,7 +36,9 @@ struct ShutdownTests {
     }
 
     @Test func inFlightRequestsFinishAndNewConnectionsAreRefusedAfterTheWait() async throws {
-        let server = try slowServer(wait: .milliseconds(300), grace: .seconds(5))
+        // The wait is long enough that the "still serving" connection below is accepted and answered
+        // before the listener closes, even on a busy machine.
+        let server = try slowServer(wait: .milliseconds(1500), grace: .seconds(5))
         let hookRuns = Atomic(0)
         server.onShutdown { hookRuns.add(1, ordering: .relaxed) }
         let listener = try await server.listen()
@@ -58,12 +60,12 @@ struct ShutdownTests {
 
         let response = try await slow.readResponse()
         #expect(response.body == "chunk0;chunk1;chunk2;chunk3;chunk4;")
-        if response.header("Connection") != "close" {
-            #expect(try await slow.readToEnd() == "")
-        }
+        // Then the server closes the connection (a FIN, or a reset once the client is done: either way,
+        // nothing more arrives).
+        #expect((try? await slow.readToEnd()) ?? "" == "")
 
         try await withTimeLimit(.seconds(10)) { try await serving.value }
-        #expect(clock.now - shutdownStarted >= .milliseconds(300))
+        #expect(clock.now - shutdownStarted >= .milliseconds(1500))
         #expect(await isRefused(address))
         #expect(hookRuns.load(ordering: .relaxed) == 1)
 
@@ -86,7 +88,7 @@ struct ShutdownTests {
         server.shutdown()
         try await withTimeLimit(.seconds(10)) { try await serving.value }
         let elapsed = clock.now - started
-        #expect(elapsed >= .milliseconds(300) && elapsed < .milliseconds(900))
+        #expect(elapsed >= .milliseconds(300) && elapsed < .milliseconds(1500))
         await #expect(throws: (any Error).self) { try await slow.readResponse() }  // cut off mid-body
     }
 
