@@ -14,7 +14,7 @@ public import ParapetCore
 public enum SimulationError: Error, Hashable, CustomStringConvertible {
     /// Nothing was runnable and no timer was pending while the root task was unfinished: some task awaits
     /// something that can never happen (a continuation nobody resumes, or work that escaped the simulation
-    /// executor — a bare `Task {}`, `Task.detached`, Dispatch, or `Task.sleep` without the injected clock).
+    /// executor — an unstructured task, a detached one, Dispatch, or a sleep without the injected clock).
     ///
     /// ```swift
     /// if case .deadlock(let instant) = error { print("deadlock at \(instant)") }

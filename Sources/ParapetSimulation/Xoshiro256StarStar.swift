@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// var rng = Xoshiro256StarStar(seed: 42)
-/// let roll = Int.random(in: 1...6, using: &rng)
+/// let roll = Int.random(in: 1...6, using: &rng)  // a die roll from the seeded stream
 /// ```
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
     private var s0: UInt64

@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// var rng = runtime.random.generator(for: "round-robin")
-/// let first = Int.random(in: 0..<targets.count, using: &rng)
+/// let first = Int.random(in: 0..<targets.count, using: &rng)  // from the injected source
 /// ```
 public protocol RandomSource: Sendable {
     /// The next 64 random bits.
@@ -29,7 +29,7 @@ extension RandomSource {
 ///
 /// ```swift
 /// var rng = RandomGenerator(source: runtime.random)
-/// let jitter = Double.random(in: 0..<1, using: &rng)
+/// let jitter = Double.random(in: 0..<1, using: &rng)  // from the injected source
 /// ```
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
     /// The source the words come from.

@@ -10,7 +10,7 @@ public protocol SpawnedTask: Sendable {
 }
 
 /// The background-work seam: health probes, revalidations, janitors and reapers start here, never with
-/// a bare `Task {}`.
+/// an unstructured task of their own.
 ///
 /// Production spawns real tasks whose lifetime ends with the server's; the simulator keeps the work on
 /// its deterministic executor, in virtual time.
