@@ -30,6 +30,18 @@ actor RawHTTPConnection {
         try await connection.write(ByteBuffer(string: text))
     }
 
+    func send(bytes: [UInt8]) async throws {
+        try await connection.write(ByteBuffer(bytes: bytes))
+    }
+
+    /// Reads until `isComplete` holds for everything received so far; `false` if the server closed first.
+    func read(until isComplete: ([UInt8]) -> Bool) async throws -> Bool {
+        while !isComplete(pending) {
+            guard try await readMore() else { return false }
+        }
+        return true
+    }
+
     func close() async { await connection.close() }
 
     /// Reads one response; `expectBody` is false for responses to HEAD.
@@ -81,8 +93,17 @@ actor RawHTTPConnection {
         return String(decoding: pending, as: UTF8.self)
     }
 
+    /// Reads more bytes; `false` once the server closed the connection. A reset counts as closed: a server
+    /// that times a connection out before reading what the client sent closes with unread input, which
+    /// the kernel turns into a reset.
     private func readMore() async throws -> Bool {
-        guard !isAtEnd, let chunk = try await connection.read() else {
+        let next: ByteBuffer?
+        do {
+            next = isAtEnd ? nil : try await connection.read()
+        } catch let error as IOError where error.errnoCode == ECONNRESET {
+            next = nil
+        }
+        guard let chunk = next else {
             isAtEnd = true
             return false
         }

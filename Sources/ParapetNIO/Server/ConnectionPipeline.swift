@@ -1,27 +1,19 @@
 import NIOCore
 import NIOHTTP1
 import NIOHTTP2
+import NIOHTTPTypesHTTP2
 import NIOSSL
 import ParapetCore
 
-/// What a connection's protocol negotiation ends in: an HTTP/1 channel, or an HTTP/2 connection and
-/// the multiplexer that yields its streams.
-typealias NegotiatedConnection = NIONegotiatedHTTPVersion<
-    HTTPPartsChannel, (any Channel, NIOHTTP2Handler.AsyncStreamMultiplexer<HTTPPartsChannel>)
->
-
-/// An accepted connection whose pipeline is set up and whose protocol is being negotiated.
-struct IncomingConnection: Sendable {
-    let accepted: AcceptedConnection
-    let negotiated: EventLoopFuture<NegotiatedConnection>
-}
-
 /// Builds the pipeline of each accepted connection: activity tracking for timeouts, connection hooks,
-/// TLS, then HTTP/1.1, HTTP/2 by ALPN, or — on cleartext ports that allow it — h2c.
+/// TLS, then HTTP/1.1, HTTP/2 by ALPN, or — on cleartext ports that allow it — h2c; the connection's
+/// requests are then served by ``HTTP1ConnectionHandler`` or one ``HTTP2StreamHandler`` per stream.
 struct ConnectionPipeline: Sendable {
     let configuration: ServerConfiguration
     let tlsContext: NIOSSLContext?
     let hooks: [any ConnectionHook]
+    let responder: RequestResponder
+    let connections: ConnectionRegistry
 
     private var limits: ConnectionDeadlines.Limits {
         ConnectionDeadlines.Limits(
@@ -33,8 +25,9 @@ struct ConnectionPipeline: Sendable {
     }
 
     /// Configures `channel`; called on its event loop from the server's child-channel initializer.
-    func configure(_ channel: any Channel) -> EventLoopFuture<IncomingConnection> {
+    func configure(_ channel: any Channel) -> EventLoopFuture<Void> {
         let prepared = channel.eventLoop.makeCompletedFuture { () throws -> (AcceptedConnection, ConnectionTimeouts) in
+            connections.add(channel)
             let accepted = AcceptedConnection(
                 socketPeer: channel.remoteAddress.flatMap(NetworkAddress.init),
                 local: channel.localAddress.flatMap(NetworkAddress.init),
@@ -52,34 +45,36 @@ struct ConnectionPipeline: Sendable {
             return (accepted, timeouts)
         }
         return prepared.flatMap { accepted, timeouts in
-            negotiate(channel, timeouts: timeouts).map { negotiated in
-                IncomingConnection(accepted: accepted, negotiated: negotiated.always { result in
-                    if case .success(.http2) = result {
-                        accepted.update { info in
-                            info.httpProtocol = .http2
-                            info.tls?.negotiatedProtocol = "h2"
-                        }
-                    } else if case .success(.http1_1) = result, accepted.info.tls != nil {
-                        accepted.update { $0.tls?.negotiatedProtocol = "http/1.1" }
-                    }
-                })
-            }
+            negotiate(channel, accepted: accepted, timeouts: timeouts)
         }
     }
 
     private func negotiate(
         _ channel: any Channel,
+        accepted: AcceptedConnection,
         timeouts: ConnectionTimeouts
-    ) -> EventLoopFuture<EventLoopFuture<NegotiatedConnection>> {
-        let http1: NIOChannelInitializerWithOutput<HTTPPartsChannel> = { channel in
-            configureHTTP1(channel, timeouts: timeouts)
+    ) -> EventLoopFuture<Void> {
+        let isSecure = tlsContext != nil
+        let http1: NIOChannelInitializer = { channel in
+            if isSecure {
+                accepted.update { $0.tls?.negotiatedProtocol = "http/1.1" }
+            }
+            return channel.eventLoop.makeCompletedFuture {
+                try configureHTTP1(channel, accepted: accepted, timeouts: timeouts)
+            }
         }
-        let http2: NIOChannelInitializerWithOutput<(any Channel, NIOHTTP2Handler.AsyncStreamMultiplexer<HTTPPartsChannel>)> = {
-            channel in configureHTTP2(channel, timeouts: timeouts)
+        let http2: NIOChannelInitializer = { channel in
+            accepted.update { info in
+                info.httpProtocol = .http2
+                info.tls?.negotiatedProtocol = "h2"
+            }
+            return configureHTTP2(channel, accepted: accepted, timeouts: timeouts)
         }
-        if tlsContext == nil {
+        if !isSecure {
             guard configuration.allowsH2C else {
-                return http1(channel).map { channel.eventLoop.makeSucceededFuture(.http1_1($0)) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try configureHTTP1(channel, accepted: accepted, timeouts: timeouts)
+                }
             }
             // Cleartext h2c: the sniffer stands in for ALPN, recognising the HTTP/2 connection preface
             // or an `Upgrade: h2c` request, and announces the protocol as TLS would.
@@ -94,48 +89,47 @@ struct ConnectionPipeline: Sendable {
                 return channel.eventLoop.makeFailedFuture(error)
             }
         }
-        return channel.configureHTTP2AsyncSecureUpgrade(
-            http1ConnectionInitializer: http1,
-            http2ConnectionInitializer: http2
-        )
+        return channel.configureHTTP2SecureUpgrade(h2ChannelConfigurator: http2, http1ChannelConfigurator: http1)
     }
 
-    private func configureHTTP1(_ channel: any Channel, timeouts: ConnectionTimeouts) -> EventLoopFuture<HTTPPartsChannel> {
-        channel.eventLoop.makeCompletedFuture {
-            var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderFieldSize = configuration.maxHeaderBytes
-            limits.maxHeaderListSize = configuration.maxHeaderBytes
-            let pipeline = channel.pipeline.syncOperations
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: true,
-                withServerUpgrade: nil,
-                withErrorHandling: false,
-                withOutboundHeaderValidation: true,
-                withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
-                withDecoderLimitConfiguration: limits
-            )
-            try pipeline.addHandler(HTTP1ExchangeHandler(timeouts: timeouts))
-            return try HTTPPartsChannel(wrappingChannelSynchronously: channel)
-        }
+    private func configureHTTP1(_ channel: any Channel, accepted: AcceptedConnection, timeouts: ConnectionTimeouts) throws {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
+        limits.maxHeaderListSize = configuration.maxHeaderBytes
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+        let handler = HTTP1ConnectionHandler(
+            responder: responder, executor: responder.executor(for: channel.eventLoop), accepted: accepted,
+            timeouts: timeouts)
+        try pipeline.addHandler(handler)
     }
 
     private func configureHTTP2(
         _ channel: any Channel,
+        accepted: AcceptedConnection,
         timeouts: ConnectionTimeouts
-    ) -> EventLoopFuture<(any Channel, NIOHTTP2Handler.AsyncStreamMultiplexer<HTTPPartsChannel>)> {
-        var http2 = NIOHTTP2Handler.Configuration()
-        http2.connection.initialSettings = [
+    ) -> EventLoopFuture<Void> {
+        var connectionConfiguration = NIOHTTP2Handler.ConnectionConfiguration()
+        connectionConfiguration.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
             HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.maxHeaderBytes),
         ]
-        return channel.configureAsyncHTTP2Pipeline(mode: .server, configuration: http2) { stream in
+        let responder = self.responder
+        let executor = responder.executor(for: channel.eventLoop)
+        let streamLimits = HTTP2StreamHandler.Limits(read: configuration.readTimeout, write: configuration.writeTimeout)
+        return channel.configureHTTP2Pipeline(
+            mode: .server,
+            connectionConfiguration: connectionConfiguration,
+            streamConfiguration: NIOHTTP2Handler.StreamConfiguration()
+        ) { stream in
             stream.eventLoop.makeCompletedFuture {
-                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                return try HTTPPartsChannel(wrappingChannelSynchronously: stream)
+                let pipeline = stream.pipeline.syncOperations
+                try pipeline.addHandler(HTTP2FramePayloadToHTTPServerCodec())
+                try pipeline.addHandler(
+                    HTTP2StreamHandler(responder: responder, executor: executor, accepted: accepted, limits: streamLimits))
             }
-        }.flatMapThrowing { multiplexer in
+        }.flatMapThrowing { _ in
             try channel.pipeline.syncOperations.addHandler(HTTP2StreamCountHandler(timeouts: timeouts))
-            return (channel, multiplexer)
         }
     }
 }

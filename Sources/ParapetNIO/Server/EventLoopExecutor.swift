@@ -3,21 +3,21 @@ import NIOCore
 /// A Swift concurrency task executor that runs jobs on one NIO event loop.
 ///
 /// Each connection is served by a task that prefers the executor of the event loop its socket lives
-/// on, so the connection's request loop, its handlers and its channel I/O share one thread: no hop
-/// between the event loop and the cooperative pool for every read and write.
+/// on, so a request's handler and its channel I/O share one thread: no hop between the event loop and
+/// the cooperative pool for every read and write.
 final class EventLoopExecutor: TaskExecutor, @unchecked Sendable {
     // Sendable: the event loop is thread-safe to submit to; the class holds nothing else.
     let eventLoop: any EventLoop
+    private let serialExecutor: any SerialExecutor
 
     init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
+        self.serialExecutor = eventLoop.executor
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        eventLoop.execute {
-            job.runSynchronously(on: self.asUnownedTaskExecutor())
-        }
+        // NIO's event loops run executor jobs without allocating a closure per job.
+        serialExecutor.enqueue(job)
     }
 }
 

@@ -120,16 +120,24 @@ public final class Server: Service, Sendable {
             state.isFrozen = true
             return state.hooks
         }
-        let pipeline = ConnectionPipeline(configuration: configuration, tlsContext: try tls?.makeContext(), hooks: hooks)
+        let connections = ConnectionRegistry()
+        let responder = RequestResponder(
+            handler: handler, runtime: runtime, logger: logger, executors: EventLoopExecutors(group: eventLoopGroup))
+        let pipeline = ConnectionPipeline(
+            configuration: configuration, tlsContext: try tls?.makeContext(), hooks: hooks, responder: responder,
+            connections: connections)
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
         var bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Nothing is accepted until `ServerListener.serve()` turns reading on.
+            .serverChannelOption(.autoRead, value: false)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                 }
             }
+            .childChannelInitializer { child in pipeline.configure(child) }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
         if configuration.reusePort {
@@ -145,11 +153,9 @@ public final class Server: Service, Sendable {
             }
             #endif
         }
-        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port) { child in
-            pipeline.configure(child)
-        }
-        guard let address = channel.channel.localAddress.flatMap(NetworkAddress.init) else {
-            try? await channel.channel.close()
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        guard let address = channel.localAddress.flatMap(NetworkAddress.init) else {
+            try? await channel.close()
             throw ConfigurationError.invalidValue(field: "host", reason: "\(configuration.host) is not an IP address")
         }
         logger.info("listening", metadata: ["address": "\(address)", "tls": "\(tls != nil)"])
@@ -157,8 +163,7 @@ public final class Server: Service, Sendable {
             channel: channel,
             localAddress: address,
             quiescing: quiescing,
-            requestLoop: RequestLoop(handler: handler, runtime: runtime, logger: logger),
-            executors: EventLoopExecutors(group: eventLoopGroup),
+            connections: connections,
             logger: logger
         )
         if !lifecycle.attach(listener) {

@@ -1,0 +1,406 @@
+import HTTPTypes
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import ParapetCore
+
+/// Serves the requests of one HTTP/1.x connection, after NIO's request decoder.
+///
+/// Each request head starts a task running the server's handler (see ``RequestResponder``); its body
+/// streams to the handler with backpressure; the response is encoded straight into `ByteBuffer`s and
+/// flushed once per read burst. Pipelined requests wait in a queue and are answered in order. The
+/// exchange rules live in ``HTTP1ConnectionState``; this class carries them out, feeds the connection's
+/// deadlines, answers unparseable requests (`431` for an oversized head, `400` otherwise) and finishes
+/// the connection gracefully when the server quiesces.
+final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let responder: RequestResponder
+    private let executor: EventLoopExecutor?
+    private let accepted: AcceptedConnection
+    private let timeouts: ConnectionTimeouts
+
+    private var state = HTTP1ConnectionState()
+    private var context: ChannelHandlerContext?
+    /// Parts of pipelined requests, waiting for the current exchange to end.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var isReplayingQueue = false
+    /// The running exchange: its request traits, body source and task.
+    private var exchange: Exchange?
+    private var isBodyPaused = false
+    private var hasHeldRead = false
+    private var isInReadBurst = false
+    private var hasFailedToParse = false
+    private var needsFlush = false
+    private var writabilityWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Numbers exchanges, so a late signal about a finished one cannot touch the next.
+    private var exchangeCount = 0
+
+    private struct Exchange {
+        var id: Int
+        var traits: HTTP1ResponseFraming.RequestTraits
+        var body: RequestBodySource?
+        var task: Task<Void, Never>?
+        var framing: HTTP1ResponseFraming?
+    }
+
+    init(responder: RequestResponder, executor: EventLoopExecutor?, accepted: AcceptedConnection, timeouts: ConnectionTimeouts) {
+        self.responder = responder
+        self.executor = executor
+        self.accepted = accepted
+        self.timeouts = timeouts
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        connectionEnded()
+        self.context = nil
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isInReadBurst = true
+        let part = unwrapInboundIn(data)
+        if queued.isEmpty, state.acceptsParts {
+            handle(part, context: context)
+        } else {
+            queued.append(part)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isInReadBurst = false
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connectionEnded()
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            resumeWritabilityWaiters()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            if state.quiesce() {
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parseError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+            return
+        }
+        guard !hasFailedToParse else { return }  // the decoder reports every later read too
+        hasFailedToParse = true
+        exchange?.body?.fail(parseError)
+        guard state.parseErrorOccurred() == .respondAndClose else {
+            context.close(promise: nil)
+            return
+        }
+        let status: HTTPResponse.Status = parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        buffer.writeStaticString("HTTP/1.1 ")
+        buffer.writeString("\(status.code) \(status.reasonPhrase)")
+        buffer.writeStaticString("\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+        // Closing with unread input would make the kernel reset the connection, and the client could
+        // lose the response: close the sending side, let the client read and hang up, and only then
+        // (or after a short linger) close for good.
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+            channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+            channel.eventLoop.scheduleTask(in: Self.linger) { channel.close(promise: nil) }
+        }
+    }
+
+    /// How long a connection that failed to parse lingers half-closed for its client to read the error.
+    private static let linger = TimeAmount.seconds(2)
+
+    // MARK: outbound
+
+    func read(context: ChannelHandlerContext) {
+        if isBodyPaused || !queued.isEmpty {
+            hasHeldRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    // MARK: exchanges
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head(let head):
+            switch state.headReceived() {
+            case .startExchange:
+                startExchange(head, context: context)
+            case .queue:
+                queued.append(part)
+            default:
+                break
+            }
+        case .body(let chunk):
+            switch state.bodyReceived() {
+            case .forwardBody:
+                if exchange?.body?.yield(chunk) == .stopProducing {
+                    isBodyPaused = true
+                }
+            case .queue:
+                queued.append(part)
+            default:
+                break
+            }
+        case .end:
+            switch state.endReceived() {
+            case .finishRequestBody:
+                timeouts.record { deadlines, _ in deadlines.requestEnded() }
+                exchange?.body?.finish()
+                exchange?.body = nil
+                resumeReading(context: context)
+            case .finishRequestAndAwaitNext:
+                exchange = nil
+                timeouts.record { deadlines, _ in deadlines.requestEnded() }
+                replayQueue(context: context)
+            case .queue:
+                queued.append(part)
+            default:
+                break
+            }
+        }
+    }
+
+    private func startExchange(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        timeouts.record { deadlines, now in deadlines.requestHeadReceived(at: now) }
+        // NIO's decoder stops parsing after an upgrade or CONNECT request it did not switch protocols
+        // for (apple/swift-nio#2570), so such a connection cannot be reused.
+        let stopsDecoder =
+            head.method == .CONNECT
+            || (head.headers.contains(name: "upgrade")
+                && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" })
+        var connection = accepted.info
+        connection.httpProtocol = .http1
+        guard let requestHead = HTTPRequest(http1: head, isSecure: connection.isSecure) else {
+            exchangeCount += 1
+            exchange = Exchange(id: exchangeCount, traits: .init(method: .get, version: head.version, keepAlive: false))
+            _ = beginResponse(.error(.badRequest))
+            return
+        }
+        var request = Request(head: requestHead)
+        let traits = HTTP1ResponseFraming.RequestTraits(
+            method: requestHead.method, version: head.version, keepAlive: head.isKeepAlive && !stopsDecoder)
+        exchangeCount += 1
+        let id = exchangeCount
+        var body: RequestBodySource?
+        let isChunked = head.headers.contains(name: "transfer-encoding")
+        let length = head.headers.first(name: "content-length").flatMap { Int($0) }
+        if isChunked || (length ?? 0) > 0 {
+            let source = RequestBodySource(demand: bodyDemand(for: id, context: context))
+            request.body = HTTPBody(stream: source.chunks, length: isChunked ? nil : length)
+            body = source
+        }
+        exchange = Exchange(id: id, traits: traits, body: body)
+        if body != nil, head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            context.writeAndFlush(wrapOutboundOut(HTTP1ResponseEncoder.continueHead), promise: nil)
+        }
+        let sink = LoopBoundSink(self, eventLoop: context.eventLoop)
+        let responder = self.responder
+        let task = responder.start(on: executor) {
+            await sink.deliver(await responder.response(to: request, connection: connection))
+        }
+        // The task may have finished synchronously, and even started the next exchange.
+        if exchange?.id == id {
+            exchange?.task = task
+        }
+    }
+
+    private func bodyDemand(for id: Int, context: ChannelHandlerContext) -> RequestBodySource.Demand {
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        return RequestBodySource.Demand(
+            eventLoop: context.eventLoop,
+            resume: {
+                let handler = handler.value
+                guard handler.exchange?.id == id, let context = handler.context else { return }
+                handler.resumeReading(context: context)
+            },
+            readerGone: {
+                // The handler stopped reading its body: keep reading (and dropping) so the response
+                // and the next request are not stuck behind it.
+                let handler = handler.value
+                guard handler.exchange?.id == id, let context = handler.context else { return }
+                handler.exchange?.body = nil
+                handler.resumeReading(context: context)
+            }
+        )
+    }
+
+    private func resumeReading(context: ChannelHandlerContext) {
+        isBodyPaused = false
+        if hasHeldRead, queued.isEmpty {
+            hasHeldRead = false
+            context.read()
+        }
+    }
+
+    /// Hands the queued parts of pipelined requests to the state machine, in order, as far as it takes them.
+    private func replayQueue(context: ChannelHandlerContext) {
+        guard !isReplayingQueue else { return }
+        isReplayingQueue = true
+        defer { isReplayingQueue = false }
+        while state.acceptsParts, let part = queued.popFirst() {
+            handle(part, context: context)
+        }
+        if queued.isEmpty {
+            resumeReading(context: context)
+        }
+    }
+
+    private func connectionEnded() {
+        state.closed()
+        queued.removeAll()
+        if let exchange {
+            exchange.body?.fail(ChannelError.eof)
+            exchange.task?.cancel()
+            self.exchange = nil
+        }
+        resumeWritabilityWaiters()
+    }
+
+    private func resumeWritabilityWaiters() {
+        let waiters = writabilityWaiters
+        writabilityWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    // MARK: ResponseSink
+
+    func beginResponse(_ response: Response) -> Bool {
+        guard let context, let traits = exchange?.traits else { return false }
+        state.responseStarted()
+        let keepAliveAllowed = traits.keepAlive && state.allowsKeepAlive
+        let framing = HTTP1ResponseFraming(
+            request: .init(method: traits.method, version: traits.version, keepAlive: keepAliveAllowed),
+            status: response.status.code,
+            knownLength: response.body.knownLength,
+            declaredLength: response.headerFields[.contentLength].flatMap { Int($0) },
+            asksToClose: response.headerFields[.connection]?.lowercased() == "close"
+        )
+        exchange?.framing = framing
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        HTTP1ResponseEncoder.writeHead(response.head, framing: framing, version: traits.version, into: &buffer)
+        if framing.body == .none {
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            finishResponse(context: context)
+            return false
+        }
+        switch response.body.storage {
+        case .empty:
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            if framing.body == .chunked {
+                context.write(wrapOutboundOut(HTTP1ResponseEncoder.lastChunk), promise: nil)
+            }
+            finishResponse(context: context)
+            return false
+        case .buffer(var body):
+            if body.readableBytes <= 16_384 {
+                buffer.writeBuffer(&body)
+                context.write(wrapOutboundOut(buffer), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(buffer), promise: nil)
+                context.write(wrapOutboundOut(body), promise: nil)
+            }
+            finishResponse(context: context)
+            return false
+        case .stream:
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            return true
+        }
+    }
+
+    func writeBodyChunk(_ chunk: ByteBuffer) -> SinkState {
+        guard let context, let framing = exchange?.framing, context.channel.isActive else { return .gone }
+        guard chunk.readableBytes > 0 else { return .writable }
+        if framing.body == .chunked {
+            var header = context.channel.allocator.buffer(capacity: 12)
+            HTTP1ResponseEncoder.writeChunkHeader(size: chunk.readableBytes, into: &header)
+            context.write(wrapOutboundOut(header), promise: nil)
+            context.write(wrapOutboundOut(chunk), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(HTTP1ResponseEncoder.chunkTrailer), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(chunk), promise: nil)
+        }
+        return context.channel.isWritable ? .writable : .blocked
+    }
+
+    func endResponse() {
+        guard let context, let framing = exchange?.framing else { return }
+        if framing.body == .chunked {
+            context.write(wrapOutboundOut(HTTP1ResponseEncoder.lastChunk), promise: nil)
+        }
+        finishResponse(context: context)
+    }
+
+    func abortResponse() {
+        context?.close(promise: nil)
+    }
+
+    func whenWritable(_ continuation: CheckedContinuation<Void, Never>) {
+        if let context, context.channel.isActive, !context.channel.isWritable {
+            writabilityWaiters.append(continuation)
+        } else {
+            continuation.resume()
+        }
+    }
+
+    /// The response was written to its end: flush it (at the end of the read burst when one is running),
+    /// then go on as the state machine says.
+    private func finishResponse(context: ChannelHandlerContext) {
+        timeouts.record { deadlines, now in deadlines.responseEnded(at: now) }
+        if isInReadBurst {
+            needsFlush = true
+        } else {
+            context.flush()
+        }
+        let keepAlive = exchange?.framing?.keepAlive ?? false
+        switch state.responseEnded(keepAlive: keepAlive) {
+        case .awaitNextRequest:
+            exchange = nil
+            replayQueue(context: context)
+        case .discardRestOfRequest:
+            exchange?.body?.finish()
+            exchange?.body = nil
+            exchange?.task = nil
+            resumeReading(context: context)
+        case .close:
+            exchange = nil
+            if needsFlush {
+                needsFlush = false
+                context.flush()
+            }
+            context.close(promise: nil)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTP1ConnectionHandler: Sendable {}

@@ -1,0 +1,170 @@
+/// The request/response exchanges of one HTTP/1.x connection as a pure state machine.
+///
+/// One exchange runs at a time: its request head starts it, its request body streams to the handler,
+/// and it ends when both the request has been read to its end and the response written to its end.
+/// Parts of pipelined requests that arrive meanwhile are queued by the caller and replayed, in order,
+/// once the exchange is over — so responses leave in request order.
+///
+/// ```swift
+/// var state = HTTP1ConnectionState()
+/// state.headReceived()      // .startExchange
+/// state.endReceived()       // .finishRequestBody
+/// state.responseEnded(keepAlive: true)   // .awaitNextRequest
+/// ```
+struct HTTP1ConnectionState: Equatable {
+    private enum Phase: Equatable {
+        case idle
+        case exchanging(request: RequestProgress, responseStarted: Bool)
+        case closed
+    }
+
+    private enum RequestProgress: Equatable {
+        /// Body parts go to the handler.
+        case receiving
+        /// The response is complete; the rest of the body is read and dropped before the next request.
+        case discarding
+        /// The request's end has been read.
+        case complete
+    }
+
+    /// What the handler does with an inbound part.
+    enum PartAction: Equatable {
+        /// Start the exchange of this head: call the handler.
+        case startExchange
+        /// Hand the body chunk to the running handler.
+        case forwardBody
+        /// End the running handler's request body.
+        case finishRequestBody
+        /// Drop the part (the rest of a body nobody reads, or input after the connection closed).
+        case drop
+        /// The part belongs to a pipelined request: queue it until the current exchange ends.
+        case queue
+        /// The exchange ended with this part (its response was already written): go on with the next request.
+        case finishRequestAndAwaitNext
+    }
+
+    /// What the handler does once a response has been written to its end.
+    enum ResponseEndAction: Equatable {
+        /// Wait for (or replay the queued parts of) the next request.
+        case awaitNextRequest
+        /// Keep reading and dropping the rest of the request body, then go on.
+        case discardRestOfRequest
+        /// Close the connection.
+        case close
+    }
+
+    /// What the handler does when the request head or body cannot be parsed.
+    enum ParseErrorAction: Equatable {
+        /// No response has started: answer with an error status, then close.
+        case respondAndClose
+        /// A response is under way: just close.
+        case close
+    }
+
+    private var phase: Phase = .idle
+    /// Set by a graceful-shutdown request: no exchange starts after the current one.
+    private var isQuiescing = false
+
+    /// Whether no exchange is running.
+    var isIdle: Bool { phase == .idle }
+
+    /// Whether a parsed part can be handled now rather than queued behind the running exchange.
+    var acceptsParts: Bool {
+        switch phase {
+        case .idle, .closed, .exchanging(request: .receiving, _), .exchanging(request: .discarding, _):
+            return true
+        case .exchanging(request: .complete, _):
+            return false
+        }
+    }
+
+    /// A request head arrived.
+    mutating func headReceived() -> PartAction {
+        switch phase {
+        case .idle:
+            phase = .exchanging(request: .receiving, responseStarted: false)
+            return .startExchange
+        case .exchanging:
+            return .queue
+        case .closed:
+            return .drop
+        }
+    }
+
+    /// A chunk of request body arrived.
+    mutating func bodyReceived() -> PartAction {
+        switch phase {
+        case .exchanging(request: .receiving, _):
+            return .forwardBody
+        case .exchanging(request: .discarding, _), .closed, .idle:
+            return .drop
+        case .exchanging(request: .complete, _):
+            return .queue
+        }
+    }
+
+    /// A request's end arrived.
+    mutating func endReceived() -> PartAction {
+        switch phase {
+        case .exchanging(request: .receiving, let responseStarted):
+            phase = .exchanging(request: .complete, responseStarted: responseStarted)
+            return .finishRequestBody
+        case .exchanging(request: .discarding, _):
+            phase = .idle
+            return .finishRequestAndAwaitNext
+        case .exchanging(request: .complete, _):
+            return .queue
+        case .closed, .idle:
+            return .drop
+        }
+    }
+
+    /// The handler began writing the response.
+    mutating func responseStarted() {
+        if case .exchanging(let request, _) = phase {
+            phase = .exchanging(request: request, responseStarted: true)
+        }
+    }
+
+    /// The response was written to its end; `keepAlive` is what its framing allows.
+    mutating func responseEnded(keepAlive: Bool) -> ResponseEndAction {
+        guard case .exchanging(let request, _) = phase else { return .close }
+        guard keepAlive, !isQuiescing else {
+            phase = .closed
+            return .close
+        }
+        switch request {
+        case .complete:
+            phase = .idle
+            return .awaitNextRequest
+        case .receiving, .discarding:
+            phase = .exchanging(request: .discarding, responseStarted: true)
+            return .discardRestOfRequest
+        }
+    }
+
+    /// Graceful shutdown asks the connection to finish; returns whether it can close right away.
+    mutating func quiesce() -> Bool {
+        isQuiescing = true
+        if phase == .idle {
+            phase = .closed
+            return true
+        }
+        return false
+    }
+
+    /// Whether the connection may stay open after the response now being framed.
+    var allowsKeepAlive: Bool { !isQuiescing }
+
+    /// The request could not be parsed.
+    mutating func parseErrorOccurred() -> ParseErrorAction {
+        defer { phase = .closed }
+        if case .exchanging(_, responseStarted: true) = phase { return .close }
+        return .respondAndClose
+    }
+
+    /// The connection closed.
+    mutating func closed() {
+        phase = .closed
+    }
+}

@@ -1,0 +1,72 @@
+import NIOCore
+
+/// The channel side of a request body that streams to a handler with backpressure.
+///
+/// The connection handler yields chunks as they are parsed; when the handler falls behind (more than
+/// `highWatermark` chunks unread) the source asks the channel to stop reading, and asks it to resume once
+/// the handler caught up. The handler reads the other side as an ``HTTPBody``.
+///
+/// ```swift
+/// let source = RequestBodySource(demand: demand)
+/// request.body = HTTPBody(stream: source.chunks, length: contentLength)
+/// if source.yield(chunk) == .stopProducing { pauseReading() }
+/// source.finish()
+/// ```
+struct RequestBodySource {
+    typealias Chunks = NIOThrowingAsyncSequenceProducer<
+        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Demand
+    >
+
+    /// Receives the body reader's demand and hops it to the channel's event loop.
+    struct Demand: NIOAsyncSequenceProducerDelegate {
+        let eventLoop: any EventLoop
+        let resume: @Sendable () -> Void
+        let readerGone: @Sendable () -> Void
+
+        func produceMore() {
+            run(resume)
+        }
+
+        func didTerminate() {
+            run(readerGone)
+        }
+
+        private func run(_ action: @escaping @Sendable () -> Void) {
+            if eventLoop.inEventLoop {
+                action()
+            } else {
+                eventLoop.execute(action)
+            }
+        }
+    }
+
+    /// The sequence the handler reads.
+    let chunks: Chunks
+    private let source: Chunks.Source
+
+    /// Creates a body stream whose demand signals reach `demand`.
+    init(demand: Demand) {
+        let made = Chunks.makeSequence(
+            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
+            finishOnDeinit: true,
+            delegate: demand
+        )
+        self.chunks = made.sequence
+        self.source = made.source
+    }
+
+    /// Hands a chunk to the reader; says whether the channel should keep reading.
+    func yield(_ chunk: ByteBuffer) -> Chunks.Source.YieldResult {
+        source.yield(contentsOf: CollectionOfOne(chunk))
+    }
+
+    /// Ends the body.
+    func finish() {
+        source.finish()
+    }
+
+    /// Ends the body with `error` (the connection broke or the body broke HTTP framing).
+    func fail(_ error: any Error) {
+        source.finish(error)
+    }
+}
