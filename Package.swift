@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ParapetCore", targets: ["ParapetCore"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
+        .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
     ],
     dependencies: [
@@ -35,6 +36,16 @@ let package = Package(
         .target(
             name: "ParapetCore",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ParapetUpstream",
+            dependencies: [
+                "ParapetCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "Parapet",
-            dependencies: ["ParapetCore", "ParapetNIO"],
+            dependencies: ["ParapetCore", "ParapetUpstream", "ParapetNIO"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -99,6 +110,19 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetUpstreamTests",
+            dependencies: [
+                "ParapetUpstream",
+                "ParapetCore",
+                "ParapetSimulation",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,141 @@
+import ParapetCore
+
+/// The `path` option of ``Upstream``, parsed once when the chain is built: the prefix every proxied path
+/// is joined to, and the query placed before the client's.
+///
+/// Rewriting a client's request target takes three pure steps, each its own function:
+/// ``cleanDotSegments(_:)`` (so `/foo/../admin` cannot climb out of the prefix), then
+/// ``joinWithSingleSlash(_:_:)`` onto ``prefix``, then ``mergeQueries(_:_:)``.
+///
+/// ```swift
+/// let path = try UpstreamPath(validating: "/api?key=1")
+/// path.rewrite("/v1/../users?page=2")   // "/api/users?key=1&page=2"
+/// ```
+struct UpstreamPath: Sendable, Equatable {
+    /// The path every proxied path is joined under, e.g. `/api`.
+    let prefix: String
+    /// The query sent ahead of the client's, without the `?`; empty for none.
+    let query: String
+
+    /// Parses `text`: an absolute path (`/…`), optionally followed by `?query`.
+    ///
+    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` naming `path` when `text` does not start
+    ///   with `/`, holds a fragment, a space, a control or non-ASCII character, or a malformed `%` escape.
+    init(validating text: String) throws(ConfigurationError) {
+        func invalid(_ reason: String) -> ConfigurationError {
+            .invalidValue(field: "path", reason: "\"\(text)\" \(reason)")
+        }
+        guard text.utf8.first == UInt8(ascii: "/") else {
+            throw invalid("is not an absolute path: it must start with /")
+        }
+        let bytes = Array(text.utf8)
+        for (index, byte) in bytes.enumerated() {
+            guard byte > 0x20, byte < 0x7F else {
+                throw invalid("holds a space, control or non-ASCII character: percent-encode it")
+            }
+            if byte == UInt8(ascii: "#") {
+                throw invalid("holds a fragment (#), which is never sent to a server")
+            }
+            if byte == UInt8(ascii: "%") {
+                let escape = bytes.dropFirst(index + 1).prefix(2)
+                guard escape.count == 2, escape.allSatisfy(Self.isHexDigit) else {
+                    throw invalid("holds a % that does not start a two-digit hex escape")
+                }
+            }
+        }
+        let (prefix, query) = Self.split(Substring(text))
+        self.prefix = String(prefix)
+        self.query = String(query ?? "")
+    }
+
+    /// The outgoing request target for a client's request target (`path?query`; `nil` counts as `/`).
+    func rewrite(_ clientTarget: String?) -> String {
+        let (clientPath, clientQuery) = Self.split(Substring(clientTarget ?? "/"))
+        let path = Self.joinWithSingleSlash(prefix, Self.cleanDotSegments(clientPath))
+        let query = Self.mergeQueries(query, clientQuery ?? "")
+        return query.isEmpty ? path : path + "?" + query
+    }
+
+    /// Resolves `.` and `..` segments and collapses repeated slashes, as if the path were rooted:
+    /// `..` never climbs above `/`. A trailing slash is kept; an empty path becomes `/`.
+    ///
+    /// Percent-encoded dots (`%2e`, `%2E`) count as dots, because a backend decodes them; every other
+    /// escape is forwarded verbatim (an encoded slash `%2F` stays encoded and is not a separator here).
+    ///
+    /// ```swift
+    /// UpstreamPath.cleanDotSegments("/foo/../admin")       // "/admin"
+    /// UpstreamPath.cleanDotSegments("/../../etc/passwd")   // "/etc/passwd"
+    /// UpstreamPath.cleanDotSegments("/a/./b/")             // "/a/b/"
+    /// ```
+    static func cleanDotSegments(_ path: Substring) -> String {
+        guard !path.isEmpty else { return "/" }
+        var kept: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch dotCount(of: segment) {
+            case 1: continue
+            case 2: _ = kept.popLast()
+            default: kept.append(segment)
+            }
+        }
+        let cleaned = "/" + kept.joined(separator: "/")
+        return path.hasSuffix("/") && cleaned != "/" ? cleaned + "/" : cleaned
+    }
+
+    /// Joins `prefix` and `path` with exactly one slash between them.
+    ///
+    /// ```swift
+    /// UpstreamPath.joinWithSingleSlash("/prefix", "/path")    // "/prefix/path"
+    /// UpstreamPath.joinWithSingleSlash("/prefix/", "/path")   // "/prefix/path"
+    /// ```
+    static func joinWithSingleSlash(_ prefix: String, _ path: String) -> String {
+        switch (prefix.hasSuffix("/"), path.hasPrefix("/")) {
+        case (true, true): prefix + path.dropFirst()
+        case (false, false): prefix + "/" + path
+        default: prefix + path
+        }
+    }
+
+    /// The target's query and the client's, joined with `&` (target first) when both are present.
+    ///
+    /// ```swift
+    /// UpstreamPath.mergeQueries("key=1", "page=2")   // "key=1&page=2"
+    /// UpstreamPath.mergeQueries("", "page=2")        // "page=2"
+    /// ```
+    static func mergeQueries(_ target: String, _ client: Substring) -> String {
+        target.isEmpty || client.isEmpty ? target + client : target + "&" + client
+    }
+
+    /// Splits a request target at its first `?` into path and query (`nil` when there is no `?`).
+    private static func split(_ target: Substring) -> (path: Substring, query: Substring?) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, nil) }
+        return (target[..<mark], target[target.index(after: mark)...])
+    }
+
+    /// 1 for a `.` segment, 2 for `..` (either possibly percent-encoded), `nil` for any other segment.
+    private static func dotCount(of segment: Substring) -> Int? {
+        var dots = 0
+        var bytes = segment.utf8[...]
+        while let byte = bytes.first {
+            if byte == UInt8(ascii: ".") {
+                bytes = bytes.dropFirst()
+            } else if byte == UInt8(ascii: "%"), bytes.dropFirst().first == UInt8(ascii: "2"),
+                let last = bytes.dropFirst(2).first, last | 0x20 == UInt8(ascii: "e")
+            {
+                bytes = bytes.dropFirst(3)
+            } else {
+                return nil
+            }
+            dots += 1
+        }
+        return (1...2).contains(dots) ? dots : nil
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+            UInt8(ascii: "A")...UInt8(ascii: "F"):
+            true
+        default: false
+        }
+    }
+}

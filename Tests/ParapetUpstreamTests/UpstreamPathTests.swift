@@ -1,0 +1,102 @@
+import HTTPTypes
+import ParapetCore
+import Testing
+
+@testable import ParapetUpstream
+
+@Suite("Request target rewriting")
+struct UpstreamPathTests {
+    @Test(
+        "dot segments are resolved as if rooted, a trailing slash is kept, empty becomes /",
+        arguments: [
+            ("/foo/../admin", "/admin"),
+            ("/../../etc/passwd", "/etc/passwd"),
+            ("/a/./b", "/a/b"),
+            ("/a/b/", "/a/b/"),
+            ("/a/b/..", "/a"),
+            ("/a/b/../", "/a/"),
+            ("/a/.", "/a"),
+            ("//a///b", "/a/b"),
+            ("", "/"),
+            ("/", "/"),
+            ("/..", "/"),
+            ("/../", "/"),
+            ("a/b", "/a/b"),
+            ("/a/%2e%2e/admin", "/admin"),
+            ("/a/.%2E/admin", "/admin"),
+            ("/a/%2e/b", "/a/b"),
+            ("/a/...", "/a/..."),
+            ("/a/..b", "/a/..b"),
+            ("/a%2F..%2Fadmin", "/a%2F..%2Fadmin"),
+            ("/caf%C3%A9/x", "/caf%C3%A9/x"),
+        ])
+    func cleaning(_ input: String, _ expected: String) {
+        #expect(UpstreamPath.cleanDotSegments(Substring(input)) == expected)
+    }
+
+    @Test(
+        "the prefix and the path are joined with exactly one slash",
+        arguments: [
+            ("/", "/", "/"),
+            ("/", "/users", "/users"),
+            ("/prefix", "/path", "/prefix/path"),
+            ("/prefix/", "/path", "/prefix/path"),
+            ("/prefix", "/", "/prefix/"),
+            ("/prefix/", "/", "/prefix/"),
+            ("/prefix", "path", "/prefix/path"),
+        ])
+    func joining(_ prefix: String, _ path: String, _ expected: String) {
+        #expect(UpstreamPath.joinWithSingleSlash(prefix, path) == expected)
+    }
+
+    @Test(
+        "queries are merged with &, the target's first",
+        arguments: [
+            ("", "", ""),
+            ("key=1", "", "key=1"),
+            ("", "page=2", "page=2"),
+            ("key=1", "page=2", "key=1&page=2"),
+        ])
+    func mergingQueries(_ target: String, _ client: String, _ expected: String) {
+        #expect(UpstreamPath.mergeQueries(target, Substring(client)) == expected)
+    }
+
+    @Test(
+        "a client target is cleaned, joined under the prefix and its query merged",
+        arguments: [
+            ("/", "/users?page=2", "/users?page=2"),
+            ("/api", "/v1/../users?page=2", "/api/users?page=2"),
+            ("/api?key=1", "/users?page=2", "/api/users?key=1&page=2"),
+            ("/api?key=1", "/users", "/api/users?key=1"),
+            ("/api/", "/../../etc/passwd", "/api/etc/passwd"),
+            ("/api", "/dir/?", "/api/dir/"),
+            ("/api", "/?a=/../b", "/api/?a=/../b"),
+        ])
+    func rewriting(_ path: String, _ client: String, _ expected: String) throws {
+        #expect(try UpstreamPath(validating: path).rewrite(client) == expected)
+    }
+
+    @Test("a request without a path is sent to the prefix")
+    func missingPath() throws {
+        #expect(try UpstreamPath(validating: "/api?k=v").rewrite(nil) == "/api/?k=v")
+    }
+
+    @Test("the path option parses into prefix and query")
+    func parsing() throws {
+        let path = try UpstreamPath(validating: "/api%20v2?key=1&x")
+        #expect(path.prefix == "/api%20v2")
+        #expect(path.query == "key=1&x")
+    }
+
+    @Test(
+        "a path option that is not an absolute path is rejected, naming path",
+        arguments: ["", "api", "http://example.com/", "/a b", "/a#frag", "/caf\u{e9}", "/%zz", "/50%", "/a\n"])
+    func invalidPaths(_ text: String) {
+        #expect {
+            try UpstreamPath(validating: text)
+        } throws: { error in
+            guard case ConfigurationError.invalidValue(let field, _) = error else { return false }
+            return field == "path"
+        }
+    }
+}
