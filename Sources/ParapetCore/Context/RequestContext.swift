@@ -18,11 +18,37 @@ public struct RequestContext: Sendable {
     public var logger: Logger
     /// The injected sources of time, randomness, background work and network access.
     public var runtime: Runtime
+    /// For a request that asks to switch protocols (HTTP/1.1 `Connection: upgrade` with an `Upgrade` field
+    /// and no body), the bytes the client sends in the new protocol once the handler answers
+    /// `101 Switching Protocols`; `nil` for every other request.
+    ///
+    /// The request's own ``Request/body`` ends with the request as usual. A handler that switches answers
+    /// `101` with a streamed body — the bytes it sends in the new protocol — and reads these:
+    ///
+    /// ```swift
+    /// let echo = Endpoint { request, context in
+    ///     guard let inbound = context.upgradedInbound, request.headerFields[.upgrade] == "echo" else {
+    ///         return .error(.badRequest)
+    ///     }
+    ///     return Response(status: .switchingProtocols, headerFields: [.connection: "upgrade", .upgrade: "echo"],
+    ///                     body: inbound)
+    /// }
+    /// ```
+    ///
+    /// If the handler answers anything but `101`, the stream ends with the response.
+    public var upgradedInbound: HTTPBody?
 
     /// Creates a context.
-    public init(connection: ConnectionInfo, values: RequestValues = RequestValues(), logger: Logger, runtime: Runtime) {
+    public init(
+        connection: ConnectionInfo,
+        values: RequestValues = RequestValues(),
+        logger: Logger,
+        runtime: Runtime,
+        upgradedInbound: HTTPBody? = nil
+    ) {
         self.connection = connection
         self.values = values
+        self.upgradedInbound = upgradedInbound
         self.logger = logger
         self.runtime = runtime
     }

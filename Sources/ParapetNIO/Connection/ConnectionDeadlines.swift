@@ -8,6 +8,7 @@
 /// * Reading a body: the whole request must be read within `read` of its first byte.
 /// * Answering: the response must be written within `write` of the request head.
 /// * HTTP/2: the connection is closed after `idle` with no open stream.
+/// * A tunnel (after `101 Switching Protocols`): no limit; the upgraded protocol keeps its own.
 ///
 /// Instants are durations on any monotonic timeline; the NIO handler feeds it event-loop time.
 ///
@@ -34,6 +35,8 @@ struct ConnectionDeadlines: Equatable {
         case exchanging(firstByte: Duration, head: Duration, isRequestComplete: Bool)
         /// HTTP/2: a count of open streams, and since when none has been open.
         case multiplexing(openStreams: Int, idleSince: Duration)
+        /// The connection switched protocols and carries raw bytes.
+        case tunnelling
     }
 
     let limits: Limits
@@ -62,6 +65,8 @@ struct ConnectionDeadlines: Equatable {
             }
         case .multiplexing(let openStreams, let idleSince):
             return openStreams == 0 ? limits.idle.map { idleSince + $0 } : nil
+        case .tunnelling:
+            return nil
         }
     }
 
@@ -77,7 +82,7 @@ struct ConnectionDeadlines: Equatable {
             phase = .exchanging(firstByte: since, head: now, isRequestComplete: false)
         case .waiting:
             phase = .exchanging(firstByte: now, head: now, isRequestComplete: false)
-        case .exchanging, .multiplexing:
+        case .exchanging, .multiplexing, .tunnelling:
             break
         }
     }
@@ -92,6 +97,11 @@ struct ConnectionDeadlines: Equatable {
     /// The response was written to its end; the connection waits for the next request.
     mutating func responseEnded(at now: Duration) {
         if case .exchanging = phase { phase = .waiting(since: now, isFirst: false) }
+    }
+
+    /// The connection switched protocols (`101`): it carries raw bytes under no HTTP deadline.
+    mutating func tunnelOpened() {
+        phase = .tunnelling
     }
 
     /// The connection now speaks HTTP/2; only the idle rule applies from here on.

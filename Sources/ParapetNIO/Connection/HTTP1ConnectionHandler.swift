@@ -12,6 +12,10 @@ import ParapetCore
 /// exchange rules live in ``HTTP1ConnectionState``; this class carries them out, feeds the connection's
 /// deadlines, answers unparseable requests (`431` for an oversized head, `400` otherwise) and finishes
 /// the connection gracefully when the server quiesces.
+///
+/// A protocol upgrade (`Connection: upgrade`, `Upgrade: …`, no body) answered with `101 Switching Protocols`
+/// and a streamed body becomes a tunnel: the response body's chunks are written as they are, and
+/// ``RequestContext/upgradedInbound`` yields whatever the client sends after its request head.
 final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -45,6 +49,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         var body: RequestBodySource?
         var task: Task<Void, Never>?
         var framing: HTTP1ResponseFraming?
+        /// For a request that may switch protocols, the client's bytes in the new protocol.
+        var upgradedInbound: RequestBodySource?
+        /// A `101` was sent: bytes flow unframed both ways.
+        var isTunnel = false
+        /// The request's end was parsed.
+        var hasRequestEnded = false
     }
 
     init(responder: RequestResponder, executor: EventLoopExecutor?, accepted: AcceptedConnection, timeouts: ConnectionTimeouts) {
@@ -68,6 +78,19 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         isInReadBurst = true
         let part = unwrapInboundIn(data)
+        if exchange?.isTunnel == true {
+            switch part {
+            case .body(let bytes):
+                if exchange?.upgradedInbound?.yield(bytes) == .stopProducing { isBodyPaused = true }
+            case .end:
+                // The upgrade request's end: NIO's decoder parses nothing after it, so it can leave now.
+                exchange?.hasRequestEnded = true
+                replaceDecoderWithTunnel(context: context)
+            case .head:
+                break
+            }
+            return
+        }
         if queued.isEmpty, state.acceptsParts {
             handle(part, context: context)
         } else {
@@ -175,6 +198,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             switch state.endReceived() {
             case .finishRequestBody:
                 timeouts.record { deadlines, _ in deadlines.requestEnded() }
+                exchange?.hasRequestEnded = true
                 exchange?.body?.finish()
                 exchange?.body = nil
                 resumeReading(context: context)
@@ -194,10 +218,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         timeouts.record { deadlines, now in deadlines.requestHeadReceived(at: now) }
         // NIO's decoder stops parsing after an upgrade or CONNECT request it did not switch protocols
         // for (apple/swift-nio#2570), so such a connection cannot be reused.
-        let stopsDecoder =
-            head.method == .CONNECT
-            || (head.headers.contains(name: "upgrade")
-                && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" })
+        let isUpgradeRequest =
+            head.headers.contains(name: "upgrade")
+            && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+        let stopsDecoder = head.method == .CONNECT || isUpgradeRequest
         var connection = accepted.info
         connection.httpProtocol = .http1
         guard let requestHead = HTTPRequest(http1: head, isSecure: connection.isSecure) else {
@@ -214,19 +238,23 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         var body: RequestBodySource?
         let isChunked = head.headers.contains(name: "transfer-encoding")
         let length = head.headers.first(name: "content-length").flatMap { Int($0) }
-        if isChunked || (length ?? 0) > 0 {
+        let hasBody = isChunked || (length ?? 0) > 0
+        if hasBody {
             let source = RequestBodySource(demand: bodyDemand(for: id, context: context))
             request.body = HTTPBody(stream: source.chunks, length: isChunked ? nil : length)
             body = source
         }
-        exchange = Exchange(id: id, traits: traits, body: body)
+        // An upgrade with a body (an h2c upgrade the sniffer declined, say) is served as plain HTTP/1.1.
+        let upgradedInbound = isUpgradeRequest && !hasBody ? RequestBodySource(demand: bodyDemand(for: id, context: context)) : nil
+        exchange = Exchange(id: id, traits: traits, body: body, upgradedInbound: upgradedInbound)
         if body != nil, head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
             context.writeAndFlush(wrapOutboundOut(HTTP1ResponseEncoder.continueHead), promise: nil)
         }
         let sink = LoopBoundSink(self, eventLoop: context.eventLoop)
         let responder = self.responder
+        let inbound = upgradedInbound.map { HTTPBody(stream: $0.chunks) }
         let task = responder.start(on: executor) {
-            await sink.deliver(await responder.response(to: request, connection: connection))
+            await sink.deliver(await responder.response(to: request, connection: connection, upgradedInbound: inbound))
         }
         // The task may have finished synchronously, and even started the next exchange.
         if exchange?.id == id {
@@ -280,6 +308,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         queued.removeAll()
         if let exchange {
             exchange.body?.fail(ChannelError.eof)
+            exchange.upgradedInbound?.finish()  // the client closed its side of the tunnel
             exchange.task?.cancel()
             self.exchange = nil
         }
@@ -308,6 +337,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         exchange?.framing = framing
         var buffer = context.channel.allocator.buffer(capacity: 256)
         HTTP1ResponseEncoder.writeHead(response.head, framing: framing, version: traits.version, into: &buffer)
+        if response.status.code == 101, exchange?.upgradedInbound != nil, case .stream = response.body.storage {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            return switchToTunnel(context: context)
+        }
         if framing.body == .none {
             context.write(wrapOutboundOut(buffer), promise: nil)
             finishResponse(context: context)
@@ -340,7 +373,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     func writeBodyChunk(_ chunk: ByteBuffer) -> SinkState {
         guard let context, let framing = exchange?.framing, context.channel.isActive else { return .gone }
         guard chunk.readableBytes > 0 else { return .writable }
-        if framing.body == .chunked {
+        if framing.body == .chunked, exchange?.isTunnel != true {
             var header = context.channel.allocator.buffer(capacity: 12)
             HTTP1ResponseEncoder.writeChunkHeader(size: chunk.readableBytes, into: &header)
             context.write(wrapOutboundOut(header), promise: nil)
@@ -354,6 +387,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
 
     func endResponse() {
         guard let context, let framing = exchange?.framing else { return }
+        if exchange?.isTunnel == true {
+            // The upgraded protocol's server side ended: so does the connection.
+            closeAfterPendingWrites(context: context)
+            return
+        }
         if framing.body == .chunked {
             context.write(wrapOutboundOut(HTTP1ResponseEncoder.lastChunk), promise: nil)
         }
@@ -372,10 +410,37 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         }
     }
 
+    /// Turns the connection into a byte tunnel after a `101`: the response body's chunks go out as they are,
+    /// and once the upgrade request's end has been parsed the decoder leaves the pipeline (see
+    /// ``replaceDecoderWithTunnel(context:)``).
+    private func switchToTunnel(context: ChannelHandlerContext) -> Bool {
+        exchange?.isTunnel = true
+        timeouts.record { deadlines, _ in deadlines.tunnelOpened() }
+        if exchange?.hasRequestEnded == true {
+            replaceDecoderWithTunnel(context: context)
+        }
+        return true
+    }
+
+    /// Removes NIO's decoder, which hands on the bytes it held, so what the client sends from now on
+    /// reaches the request body unparsed. Called only after the decoder delivered the request's end:
+    /// swapping the pipeline in the middle of its delivery would hand the end to the wrong handler.
+    private func replaceDecoderWithTunnel(context: ChannelHandlerContext) {
+        do {
+            let pipeline = context.pipeline.syncOperations
+            try pipeline.addHandler(HTTP1TunnelBytesHandler(), position: .before(self))
+            let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            pipeline.removeHandler(decoder, promise: nil)
+        } catch {
+            context.close(promise: nil)
+        }
+    }
+
     /// The response was written to its end: flush it (at the end of the read burst when one is running),
     /// then go on as the state machine says.
     private func finishResponse(context: ChannelHandlerContext) {
         timeouts.record { deadlines, now in deadlines.responseEnded(at: now) }
+        exchange?.upgradedInbound?.finish()  // no protocol switch: nothing more will come this way
         if isInReadBurst {
             needsFlush = true
         } else {
@@ -393,14 +458,33 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             resumeReading(context: context)
         case .close:
             exchange = nil
-            if needsFlush {
-                needsFlush = false
-                context.flush()
-            }
-            context.close(promise: nil)
+            needsFlush = false
+            closeAfterPendingWrites(context: context)
+        }
+    }
+
+    /// Closes the connection once everything written so far has reached the socket (closing at once
+    /// would drop writes still queued behind a slow client).
+    private func closeAfterPendingWrites(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
         }
     }
 }
 
 @available(*, unavailable)
 extension HTTP1ConnectionHandler: Sendable {}
+
+/// After a protocol switch, passes the client's raw bytes on as request body parts.
+final class HTTP1TunnelBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = HTTPServerRequestPart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireChannelRead(wrapInboundOut(.body(unwrapInboundIn(data))))
+    }
+}
+
+@available(*, unavailable)
+extension HTTP1TunnelBytesHandler: Sendable {}

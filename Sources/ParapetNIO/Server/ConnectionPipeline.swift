@@ -97,7 +97,7 @@ struct ConnectionPipeline: Sendable {
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits)))
         let handler = HTTP1ConnectionHandler(
             responder: responder, executor: responder.executor(for: channel.eventLoop), accepted: accepted,
             timeouts: timeouts)

@@ -27,8 +27,9 @@ struct RequestResponder: Sendable {
 
     /// The handler's response to `request`: a thrown error becomes `500`, except a cancellation (the client
     /// went away, or a middleware gave up on the request), which gets no response at all — `nil`.
-    func response(to request: Request, connection: ConnectionInfo) async -> Response? {
-        let context = RequestContext(connection: connection, logger: logger, runtime: runtime)
+    func response(to request: Request, connection: ConnectionInfo, upgradedInbound: HTTPBody? = nil) async -> Response? {
+        let context = RequestContext(
+            connection: connection, logger: logger, runtime: runtime, upgradedInbound: upgradedInbound)
         do {
             return try await handler.handle(request, context: context)
         } catch is CancellationError {

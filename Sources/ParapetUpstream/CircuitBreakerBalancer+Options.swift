@@ -1,0 +1,86 @@
+import ParapetCore
+
+extension CircuitBreakerBalancer {
+    /// How a ``CircuitBreakerBalancer`` trips, cools down and heals. The defaults are those of the Go
+    /// original.
+    ///
+    /// ```swift
+    /// var options = CircuitBreakerBalancer.Options()
+    /// options.failureThreshold = 3
+    /// options.openTimeout = .seconds(2)
+    /// options.isFailure = { outcome in
+    ///     if case .success(let answer) = outcome { return answer.response.status.code >= 500 }
+    ///     return transportFailuresOnly(outcome)
+    /// }
+    /// let breaker = try CircuitBreakerBalancer(pool, options: options)
+    /// ```
+    public struct Options: Sendable {
+        /// Consecutive failures that trip a closed circuit open. Default 5; at least 1.
+        public var failureThreshold: Int
+        /// Consecutive probe successes that close a half-open circuit. Default 2; at least 1.
+        public var successThreshold: Int
+        /// The first cooldown of an open circuit; it doubles with each consecutive trip. Default 5 s; positive.
+        public var openTimeout: Duration
+        /// The longest cooldown. Default 1 min; positive, raised to ``openTimeout`` if below it.
+        public var maxOpenTimeout: Duration
+        /// How long a half-open probe may hold its slot before it is reclaimed and the circuit re-opens.
+        /// Set it above the transport's response-header timeout. Default 2 min; positive.
+        public var probeTimeout: Duration
+        /// The most probes a half-open circuit admits at once. Default 1; at least 1.
+        public var halfOpenMaxProbes: Int
+        /// Decides whether a round trip counts as a failure, judged at the response head. Cancelled
+        /// round trips never reach it (see ``RoundTripVerdict``). Default ``transportFailuresOnly``.
+        public var isFailure: FailureClassifier
+        /// Observes every transition (`trip`, `probe`, `heal`, `reopen`, `expire`) exactly once, after it
+        /// took effect, on the task that caused it. Default `nil`.
+        public var onStateChange: (@Sendable (StateChange) -> Void)?
+
+        /// Creates options; every parameter defaults to the Go original's value.
+        public init(
+            failureThreshold: Int = 5,
+            successThreshold: Int = 2,
+            openTimeout: Duration = .seconds(5),
+            maxOpenTimeout: Duration = .seconds(60),
+            probeTimeout: Duration = .seconds(120),
+            halfOpenMaxProbes: Int = 1,
+            isFailure: @escaping FailureClassifier = transportFailuresOnly,
+            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+        ) {
+            self.failureThreshold = failureThreshold
+            self.successThreshold = successThreshold
+            self.openTimeout = openTimeout
+            self.maxOpenTimeout = maxOpenTimeout
+            self.probeTimeout = probeTimeout
+            self.halfOpenMaxProbes = halfOpenMaxProbes
+            self.isFailure = isFailure
+            self.onStateChange = onStateChange
+        }
+
+        /// These options with the documented clamping applied.
+        ///
+        /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` naming the first field that makes no sense.
+        func validated() throws -> Options {
+            guard failureThreshold >= 1 else {
+                throw ConfigurationError.invalidValue(field: "failureThreshold", reason: "must be at least 1")
+            }
+            guard successThreshold >= 1 else {
+                throw ConfigurationError.invalidValue(field: "successThreshold", reason: "must be at least 1")
+            }
+            guard halfOpenMaxProbes >= 1 else {
+                throw ConfigurationError.invalidValue(field: "halfOpenMaxProbes", reason: "must be at least 1")
+            }
+            guard openTimeout > .zero else {
+                throw ConfigurationError.invalidValue(field: "openTimeout", reason: "must be positive")
+            }
+            guard maxOpenTimeout > .zero else {
+                throw ConfigurationError.invalidValue(field: "maxOpenTimeout", reason: "must be positive")
+            }
+            guard probeTimeout > .zero else {
+                throw ConfigurationError.invalidValue(field: "probeTimeout", reason: "must be positive")
+            }
+            var options = self
+            options.maxOpenTimeout = max(maxOpenTimeout, openTimeout)
+            return options
+        }
+    }
+}

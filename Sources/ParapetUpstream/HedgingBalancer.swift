@@ -1,0 +1,151 @@
+import HTTPTypes
+public import ParapetCore
+
+/// Wraps any balancer (or transport) to cut tail latency: when a safe request has not been answered
+/// within ``Options/hedgeDelay``, a duplicate is sent through the wrapped balancer — which picks the
+/// next target — and the first acceptable answer wins.
+///
+/// The legs run as children of a task group, with the hedge timer on the injected clock, so a race is
+/// deterministic in the simulator. When a leg wins, the other legs' tasks are cancelled (a transport
+/// honours cancellation by resetting its exchange) and any response they still produce is dropped; the
+/// race returns once they have wound down. When no leg wins, the first error is thrown — or, when
+/// every leg answered but ``Options/isWinner`` rejected each answer, the first answer is returned, as
+/// an unhedged request would have returned it. If the caller is cancelled, every leg is cancelled and
+/// `CancellationError` is thrown. The race's decisions are those of ``HedgeRace``.
+///
+/// The winning leg's task has ended by the time its response body is read, so a transport under a
+/// hedge must not tie a response body's stream to the task that called it.
+///
+/// A balancer under a hedge must not count cancellations as failures (``transportFailuresOnly`` and
+/// every balancer here judge them ``RoundTripVerdict/neutral``), or hedging would slowly eject the
+/// healthy targets it raced.
+///
+/// ```swift
+/// let balancer = try CircuitBreakerBalancer(pool)
+/// let hedged = try HedgingBalancer(balancer, options: .init(hedgeDelay: .milliseconds(30)))
+/// let answer = try await hedged.roundTrip(request, context: context)
+/// ```
+public struct HedgingBalancer: Transport {
+    /// The wrapped balancer: each leg is one call to it.
+    public let next: any Transport
+    /// The effective options, after clamping.
+    public let options: Options
+
+    /// Wraps `next`.
+    ///
+    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for a negative hedge delay.
+    public init(_ next: any Transport, options: Options = Options()) throws {
+        self.next = next
+        self.options = try options.validated()
+    }
+
+    /// The default ``Options/isHedgeable``: a GET, HEAD, OPTIONS or TRACE request with no body at all,
+    /// on its first attempt.
+    ///
+    /// A request inside the proxy's retry loop (`attempt > 0`) is not hedged: the retry is already the
+    /// second try of a request whose target just failed, and hedging it too would multiply the load on
+    /// a struggling pool (`retries × legs`) exactly when it can least take it. Retries and hedges layer;
+    /// they do not multiply. A body-bearing request is never hedged by default: two legs cannot share
+    /// one body stream.
+    ///
+    /// ```swift
+    /// let hedgeRetriesToo = HedgingBalancer.Options(hedgeDelay: .milliseconds(30), isHedgeable: { request in
+    ///     var first = request
+    ///     first.attempt = 0
+    ///     return HedgingBalancer.isSafeToHedge(first)
+    /// })
+    /// ```
+    public static func isSafeToHedge(_ request: UpstreamRequest) -> Bool {
+        switch request.head.method {
+        case .get, .head, .options, .trace:
+            request.body.isKnownEmpty && request.attempt == 0
+        default:
+            false
+        }
+    }
+
+    /// The default ``Options/isWinner``: any response, whatever its status, wins; an error loses.
+    public static func isAnswer(_ outcome: Result<UpstreamResponse, any Error>) -> Bool {
+        if case .success = outcome { true } else { false }
+    }
+
+    /// Sends `request` through ``next``, racing hedges when the request is hedgeable and hedging is on.
+    ///
+    /// - Throws: the first leg's error when no leg won; `CancellationError` when the caller was cancelled.
+    public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        guard options.hedgeDelay > .zero, options.isHedgeable(request) else {
+            return try await next.roundTrip(request, context: context)
+        }
+        return try await race(request, context: context)
+    }
+
+    /// What a child of the race reports.
+    private enum Event: Sendable {
+        case leg(Int, Result<UpstreamResponse, any Error>)
+        case timer(generation: Int)
+        case timerCancelled
+    }
+
+    private func race(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        let next = self.next
+        let clock = context.runtime.clock
+        let delay = options.hedgeDelay
+        let isWinner = options.isWinner
+        let (maxHedge, hedgeOnError) = (options.maxHedge, options.hedgeOnError)
+
+        return try await withThrowingTaskGroup(of: Event.self, returning: UpstreamResponse.self) { group in
+            var race = HedgeRace(maxHedge: maxHedge, hedgeOnError: hedgeOnError)
+            var firstError: (any Error)?
+            var firstAnswer: UpstreamResponse?
+            var action = race.start()
+            racing: while true {
+                if case .launch(let leg, let timer) = action {
+                    group.addTask {
+                        do {
+                            return .leg(leg, .success(try await next.roundTrip(request, context: context)))
+                        } catch {
+                            return .leg(leg, .failure(error))
+                        }
+                    }
+                    if let timer {
+                        group.addTask {
+                            do {
+                                try await clock.sleep(for: delay)
+                                return .timer(generation: timer)
+                            } catch {
+                                return .timerCancelled
+                            }
+                        }
+                    }
+                }
+                // A leg or the armed timer is always pending while the race is undecided.
+                guard let event = try await group.next() else { break racing }
+                if Task.isCancelled {
+                    group.cancelAll()
+                    throw CancellationError()
+                }
+                switch event {
+                case .leg(let leg, let outcome):
+                    action = race.legFinished(leg, won: isWinner(outcome))
+                    if case .finish = action {
+                        group.cancelAll()
+                        return try outcome.get()
+                    }
+                    switch outcome {
+                    case .success(let answer): firstAnswer = firstAnswer ?? answer
+                    case .failure(let error): firstError = firstError ?? error
+                    }
+                    if case .exhausted = action { break racing }
+                case .timer(let generation):
+                    action = race.timerFired(generation)
+                case .timerCancelled:
+                    action = .wait
+                }
+            }
+            group.cancelAll()
+            if let firstError { throw firstError }
+            if let firstAnswer { return firstAnswer }
+            throw UpstreamError.unavailable(.allOpen)  // no leg finished: cannot happen, see above
+        }
+    }
+}

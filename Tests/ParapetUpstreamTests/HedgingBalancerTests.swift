@@ -1,0 +1,176 @@
+import HTTPTypes
+import ParapetCore
+import ParapetSimulation
+import ParapetUpstream
+import Synchronization
+import Testing
+
+/// A plain rotation over `addresses`, standing in for the wrapped balancer.
+private final class Rotation: Transport {
+    let addresses: [String]
+    let backends: ScriptedBackends
+    private let cursor = Mutex(0)
+
+    init(_ addresses: [String], _ backends: ScriptedBackends) {
+        self.addresses = addresses
+        self.backends = backends
+    }
+
+    func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        var outgoing = request
+        outgoing.target = cursor.withLock { cursor in
+            defer { cursor = (cursor + 1) % addresses.count }
+            return addresses[cursor]
+        }
+        return try await backends.roundTrip(outgoing, context: context)
+    }
+}
+
+/// One hedged round trip in a fresh simulation: its outcome and the virtual time it finished at.
+private func hedge(
+    _ request: UpstreamRequest = .test(),
+    through backends: ScriptedBackends,
+    targets: [String] = ["a", "b", "c"],
+    options: HedgingBalancer.Options
+) async throws -> (Result<UpstreamResponse, any Error>, MonotonicInstant) {
+    let hedging = try HedgingBalancer(Rotation(targets, backends), options: options)
+    return try await Simulation(seed: 1).run { runtime in
+        let outcome = await hedging.outcome(request, context: .test(runtime))
+        return (outcome, runtime.clock.now)
+    }
+}
+
+@Suite("HedgingBalancer")
+struct HedgingBalancerTests {
+    @Test func aSecondLegGoesToAnotherTargetAfterTheDelayAndTheLoserIsCancelled() async throws {
+        let backends = ScriptedBackends([
+            "a": .answer(after: .milliseconds(100)), "b": .answer(after: .milliseconds(10)),
+        ])
+        let (outcome, finished) = try await hedge(through: backends, options: .init(hedgeDelay: .milliseconds(20)))
+        #expect(outcome.target == "b")
+        #expect(finished == .at(.milliseconds(30)))
+        #expect(
+            backends.calls.all == [.init(target: "a", at: .zero), .init(target: "b", at: .at(.milliseconds(20)))])
+        #expect(backends.endings.all == [.answered("b"), .cancelled("a")])
+    }
+
+    @Test func aPrimaryAnsweringWithinTheDelayIsNeverHedged() async throws {
+        let backends = ScriptedBackends(otherwise: .answer(after: .milliseconds(10)))
+        let (outcome, finished) = try await hedge(through: backends, options: .init(hedgeDelay: .milliseconds(20)))
+        #expect(outcome.target == "a")
+        #expect(finished == .at(.milliseconds(10)))
+        #expect(backends.targets == ["a"])
+    }
+
+    @Test(arguments: [
+        ("POST", UpstreamRequest.test(.post), Duration.milliseconds(20)),
+        ("GET with a body", UpstreamRequest.test(body: HTTPBody(string: "x")), Duration.milliseconds(20)),
+        ("GET inside the retry loop", UpstreamRequest.test(attempt: 1), Duration.milliseconds(20)),
+        ("hedging off", UpstreamRequest.test(), Duration.zero),
+    ])
+    func unsafeRequestsAndADisabledHedgePassStraightThrough(_ label: String, request: UpstreamRequest, delay: Duration)
+        async throws
+    {
+        let backends = ScriptedBackends(otherwise: .answer(after: .milliseconds(100)))
+        let (outcome, finished) = try await hedge(request, through: backends, options: .init(hedgeDelay: delay))
+        #expect(outcome.target == "a", "\(label)")
+        #expect(finished == .at(.milliseconds(100)), "\(label)")
+        #expect(backends.targets == ["a"], "\(label)")
+    }
+
+    @Test(arguments: [(true, Duration.milliseconds(5)), (false, Duration.milliseconds(20))])
+    func aFailedPrimaryLaunchesTheHedgeAtOnceOnlyWithHedgeOnError(hedgeOnError: Bool, hedgedAt: Duration) async throws {
+        let backends = ScriptedBackends(["a": .fail(after: .milliseconds(5))])
+        let (outcome, finished) = try await hedge(
+            through: backends,
+            options: .init(hedgeDelay: .milliseconds(20), hedgeOnError: hedgeOnError)
+        )
+        #expect(outcome.target == "b")
+        #expect(backends.calls.all.last == .init(target: "b", at: .at(hedgedAt)))
+        #expect(finished == .at(hedgedAt + .milliseconds(10)))
+    }
+
+    @Test func everyLegFailingSurfacesTheFirstError() async throws {
+        let backends = ScriptedBackends(["a": .fail(after: .milliseconds(100)), "b": .fail(after: .milliseconds(10))])
+        let (outcome, finished) = try await hedge(through: backends, options: .init(hedgeDelay: .milliseconds(20)))
+        #expect(throws: BackendFailure(target: "b")) { try outcome.get() }
+        #expect(finished == .at(.milliseconds(100)))
+    }
+
+    @Test func moreHedgesLaunchEveryDelayAndEveryLoserIsCancelled() async throws {
+        let backends = ScriptedBackends(["c": .answer(after: .milliseconds(10))], otherwise: .hang)
+        let (outcome, finished) = try await hedge(
+            through: backends,
+            options: .init(hedgeDelay: .milliseconds(20), maxHedge: 2)
+        )
+        #expect(outcome.target == "c")
+        #expect(finished == .at(.milliseconds(50)))
+        #expect(backends.calls.all.map(\.at) == [.zero, .at(.milliseconds(20)), .at(.milliseconds(40))])
+        #expect(backends.endings.all == [.answered("c"), .cancelled("a"), .cancelled("b")])
+    }
+
+    @Test func aRejectedAnswerLosesAndEveryRejectionReturnsTheFirstAnswer() async throws {
+        let options = HedgingBalancer.Options(
+            hedgeDelay: .milliseconds(20),
+            isWinner: { outcome in
+                if case .success(let answer) = outcome { return answer.response.status.code < 500 }
+                return false
+            })
+        let oneHealthy = ScriptedBackends(["a": .answer(after: .milliseconds(5), status: .serviceUnavailable)])
+        let (rescued, _) = try await hedge(through: oneHealthy, options: options)
+        #expect(rescued.target == "b")
+        #expect(oneHealthy.calls.all.last == .init(target: "b", at: .at(.milliseconds(5))))
+
+        let allUnhealthy = ScriptedBackends(otherwise: .answer(after: .milliseconds(5), status: .serviceUnavailable))
+        let (first, _) = try await hedge(through: allUnhealthy, options: options)
+        #expect(first.target == "a")
+        #expect((try? first.get())?.response.status == .serviceUnavailable)
+    }
+
+    @Test func aCancelledClientCancelsEveryLegAndGetsCancellationError() async throws {
+        let backends = ScriptedBackends(otherwise: .hang)
+        let hedging = try HedgingBalancer(
+            Rotation(["a", "b"], backends), options: .init(hedgeDelay: .milliseconds(20)))
+        let (outcome, finished) = try await Simulation(seed: 1).run { runtime in
+            let client = Recorder<Result<UpstreamResponse, any Error>>()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { client.record(await hedging.outcome(context: .test(runtime))) }
+                try? await runtime.clock.sleep(for: .milliseconds(30))
+                group.cancelAll()
+            }
+            return (client.all.first, runtime.clock.now)
+        }
+        #expect(throws: CancellationError.self) { try outcome?.get() }
+        #expect(finished == .at(.milliseconds(30)))
+        #expect(backends.endings.all == [.cancelled("a"), .cancelled("b")])
+    }
+
+    @Test func aCancelledLosingProbeDoesNotHealABrokenCircuit() async throws {
+        let backends = ScriptedBackends(["a": .fail(after: .milliseconds(1)), "b": .answer(after: .milliseconds(50))])
+        let changes = Recorder<StateChange>()
+        let breaker = try CircuitBreakerBalancer(
+            TargetPool(addresses: ["a", "b"], transport: backends),
+            options: .init(failureThreshold: 1, successThreshold: 1, onStateChange: { changes.record($0) })
+        )
+        let hedging = try HedgingBalancer(breaker, options: .init(hedgeDelay: .milliseconds(20)))
+        let outcome = try await Simulation(seed: 1).run { runtime in
+            let context = RequestContext.test(runtime)
+            _ = await breaker.outcome(context: context)  // a trips
+            try await runtime.clock.sleep(until: .at(.seconds(6)))
+            backends.set("a", .hang)  // still broken, now hanging
+            return await hedging.outcome(context: context)  // b first, then a probe that loses
+        }
+        #expect(outcome.target == "b")
+        #expect(backends.endings.all.last == .cancelled("a"))
+        #expect(changes.all.map(\.reason) == [.trip, .probe])
+        #expect(breaker.state(of: 0) == .halfOpen)
+    }
+
+    @Test func aNegativeDelayIsRejectedAndAZeroHedgeBudgetClamped() throws {
+        let backends = ScriptedBackends()
+        #expect(throws: ConfigurationError.invalidValue(field: "hedgeDelay", reason: "must not be negative")) {
+            _ = try HedgingBalancer(backends, options: .init(hedgeDelay: .milliseconds(-1)))
+        }
+        #expect(try HedgingBalancer(backends, options: .init(maxHedge: 0)).options.maxHedge == 1)
+    }
+}
