@@ -17,7 +17,7 @@ public import HTTPTypes
 public enum ForwardingHeaders {
     /// Rewrites the forwarding headers of `fields` for a request that arrived on `connection`.
     public static func apply(to fields: inout HTTPFields, connection: ConnectionInfo, trusting trusted: TrustedProxies) {
-        let peerIP = connection.peer?.ipAddress.map { "\($0.unmapped)" }
+        let peerIP = connection.peerIPText
         let scheme = connection.isSecure ? "https" : "http"
         guard trusted.trusts(connection.peer), let peerIP else {
             fields[.xForwardedFor] = peerIP
@@ -26,10 +26,9 @@ public enum ForwardingHeaders {
             return
         }
         let chain = fields[values: .xForwardedFor].filter { !$0.isEmpty }.joined(separator: ", ")
-        let forwardedFor = chain.isEmpty ? peerIP : chain + ", " + peerIP
-        fields[.xForwardedFor] = forwardedFor
+        fields[.xForwardedFor] = chain.isEmpty ? peerIP : chain + ", " + peerIP
         if fields[.xRealIP]?.isEmpty ?? true {
-            fields[.xRealIP] = firstAddress(in: forwardedFor)
+            fields[.xRealIP] = chain.isEmpty ? peerIP : firstAddress(in: chain)
         }
         if fields[.xForwardedProto]?.isEmpty ?? true {
             fields[.xForwardedProto] = scheme

@@ -29,7 +29,9 @@ public struct ConnectionInfo: Sendable {
 
     /// The peer's address: the socket's remote end, or the client a trusted PROXY-protocol header named.
     /// `nil` when it is not known.
-    public var peer: NetworkAddress?
+    public var peer: NetworkAddress? {
+        didSet { peerIPText = Self.ipText(of: peer) }
+    }
     /// The local address the connection was accepted on.
     public var local: NetworkAddress?
     /// TLS facts; `nil` for cleartext connections.
@@ -45,6 +47,13 @@ public struct ConnectionInfo: Sendable {
     /// let requestID = context.connection.proxyProtocol?.uniqueID
     /// ```
     public var proxyProtocol: ProxyProtocolHeader?
+    /// The peer's IP address as text (IPv4-mapped IPv6 addresses unmapped), as forwarding headers carry
+    /// it; formatted once per connection rather than once per request.
+    public private(set) var peerIPText: String?
+
+    private static func ipText(of peer: NetworkAddress?) -> String? {
+        peer?.ipAddress.map { "\($0.unmapped)" }
+    }
 
     /// Creates connection facts.
     public init(
@@ -55,6 +64,7 @@ public struct ConnectionInfo: Sendable {
         proxyProtocol: ProxyProtocolHeader? = nil
     ) {
         self.peer = peer
+        self.peerIPText = Self.ipText(of: peer)
         self.local = local
         self.tls = tls
         self.httpProtocol = httpProtocol

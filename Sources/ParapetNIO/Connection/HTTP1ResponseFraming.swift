@@ -80,10 +80,14 @@ enum HTTP1ResponseEncoder {
         into buffer: inout ByteBuffer
     ) {
         buffer.writeStaticString(version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        buffer.writeString(String(response.status.code))
-        buffer.writeStaticString(" ")
-        buffer.writeString(response.status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
+        if let line = commonStatusLine(response.status) {
+            buffer.writeStaticString(line)
+        } else {
+            buffer.writeString(String(response.status.code))
+            buffer.writeStaticString(" ")
+            buffer.writeString(response.status.reasonPhrase)
+            buffer.writeStaticString("\r\n")
+        }
         let isSwitching = response.status.code == 101
         for field in response.headerFields {
             switch field.name {
@@ -114,6 +118,20 @@ enum HTTP1ResponseEncoder {
             }
         }
         buffer.writeStaticString("\r\n")
+    }
+
+    /// The rest of the status line for the most frequent statuses with their standard reason phrase, so
+    /// the hot path formats no number.
+    private static func commonStatusLine(_ status: HTTPResponse.Status) -> StaticString? {
+        switch (status.code, status.reasonPhrase) {
+        case (200, "OK"): "200 OK\r\n"
+        case (204, "No Content"): "204 No Content\r\n"
+        case (301, "Moved Permanently"): "301 Moved Permanently\r\n"
+        case (302, "Found"): "302 Found\r\n"
+        case (304, "Not Modified"): "304 Not Modified\r\n"
+        case (404, "Not Found"): "404 Not Found\r\n"
+        default: nil
+        }
     }
 
     /// Appends the size line that opens a chunk of `size` bytes.
