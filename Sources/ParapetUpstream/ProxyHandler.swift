@@ -12,6 +12,9 @@ struct ProxyHandler: Handler {
         let upgrade = ProtocolUpgrade(requestFields: request.headerFields)
         var outgoing = UpstreamRequest(
             proxying: request, path: path, host: options.host, scheme: options.scheme, upgrade: upgrade)
+        if upgrade != nil {
+            outgoing.upgradedInbound = context.upgradedInbound
+        }
         var state = RetryState(
             retries: options.retries, backoff: options.backoff,
             isRetryable: outgoing.body.isReplayable && options.retryPolicy(request))

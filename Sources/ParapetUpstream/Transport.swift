@@ -20,6 +20,10 @@ public struct UpstreamRequest: Sendable {
     public var target: String?
     /// Which attempt of the proxy's retry loop this is, from 0.
     public var attempt: Int
+    /// For a protocol upgrade (WebSocket), the client's bytes in the new protocol: a transport that gets
+    /// `101 Switching Protocols` sends these upstream as they come, and returns the upstream's bytes as the
+    /// response body. `nil` for every other request.
+    public var upgradedInbound: HTTPBody?
 
     /// Creates an outgoing request with no target chosen yet.
     public init(head: HTTPRequest, body: HTTPBody = .empty, target: String? = nil, attempt: Int = 0) {

@@ -32,6 +32,25 @@ struct UpstreamRequestTests {
         #expect(outgoing.target == nil)
     }
 
+    @Test("an upgrade request carries the client's upgraded byte stream to the transport; others do not")
+    func upgradedInbound() async throws {
+        let backend = ScriptedTransport([.respond(.switchingProtocols)])
+        let upgrade = clientRequest(headers: [.connection: "Upgrade", .upgrade: "websocket"])
+        let plain = clientRequest()
+        _ = try await Simulation(seed: 1).run { runtime in
+            var context = requestContext(runtime)
+            context.upgradedInbound = HTTPBody(string: "frames")
+            let handler = try proxy(backend, runtime: runtime)
+            _ = try await handler.handle(upgrade, context: context)
+            _ = try await handler.handle(plain, context: context)
+        }
+        let calls = backend.calls
+        #expect(calls.count == 2)
+        let tunnelled = try await calls.first?.request.upgradedInbound?.collect(upTo: 64)
+        #expect(tunnelled.map { String(buffer: $0) } == "frames")
+        #expect(calls.last?.request.upgradedInbound == nil)
+    }
+
     @Test("a path escaping the prefix with dot segments stays under it")
     func traversal() async throws {
         let outgoing = try await sent(clientRequest(path: "/../../etc/passwd"), Upstream.Options(path: "/static/"))
