@@ -55,6 +55,17 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         var isTunnel = false
         /// The request's end was parsed.
         var hasRequestEnded = false
+        /// The request stops NIO's decoder (CONNECT or an upgrade): nothing after it is parsed.
+        var stopsDecoder = false
+        /// The client sent `expect: 100-continue` and has not been told to go on yet.
+        var awaitsContinue = false
+        /// Bytes a streamed body still owes its `content-length`.
+        var owedBytes: Int?
+    }
+
+    /// Which of an exchange's inbound streams a demand signal is about.
+    private enum InboundStream {
+        case requestBody, upgraded
     }
 
     init(responder: RequestResponder, executor: EventLoopExecutor?, accepted: AcceptedConnection, timeouts: ConnectionTimeouts) {
@@ -130,15 +141,22 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // After a parse error the decoder reports every later read too; the first report decided.
+        guard !hasFailedToParse else { return }
         guard let parseError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             context.close(promise: nil)
             return
         }
-        guard !hasFailedToParse else { return }  // the decoder reports every later read too
         hasFailedToParse = true
         exchange?.body?.fail(parseError)
-        guard state.parseErrorOccurred() == .respondAndClose else {
+        switch state.parseErrorOccurred() {
+        case .respondAndClose:
+            break
+        case .closeAfterResponse:
+            // A response is owed first (answers leave in request order); the connection closes after it.
+            return
+        case .close:
             context.close(promise: nil)
             return
         }
@@ -163,11 +181,18 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     // MARK: outbound
 
     func read(context: ChannelHandlerContext) {
-        if isBodyPaused || !queued.isEmpty {
+        if isBodyPaused || !queued.isEmpty || isWaitingForProtocolSwitch {
             hasHeldRead = true
         } else {
             context.read()
         }
+    }
+
+    /// After a CONNECT or upgrade request NIO's decoder parses nothing more and would buffer whatever the
+    /// client sends, without limit, until the handler answers: reading waits for the answer instead.
+    private var isWaitingForProtocolSwitch: Bool {
+        guard let exchange else { return false }
+        return exchange.stopsDecoder && exchange.hasRequestEnded && !exchange.isTunnel
     }
 
     // MARK: exchanges
@@ -206,6 +231,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
                 exchange = nil
                 timeouts.record { deadlines, _ in deadlines.requestEnded() }
                 replayQueue(context: context)
+            case .close:
+                exchange = nil
+                context.close(promise: nil)
             case .queue:
                 queued.append(part)
             default:
@@ -239,17 +267,31 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         let isChunked = head.headers.contains(name: "transfer-encoding")
         let length = head.headers.first(name: "content-length").flatMap { Int($0) }
         let hasBody = isChunked || (length ?? 0) > 0
+        // `expect: 100-continue` is answered when the handler first reads the body, so a handler that
+        // refuses the request (401, 413) spares the client the upload. HTTP/1.0 has no interim responses.
+        let awaitsContinue =
+            hasBody && head.version.minor >= 1
+            && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
         if hasBody {
-            let source = RequestBodySource(demand: bodyDemand(for: id, context: context))
-            request.body = HTTPBody(stream: source.chunks, length: isChunked ? nil : length)
+            let source = RequestBodySource(demand: inboundDemand(.requestBody, of: id, context: context))
+            if awaitsContinue {
+                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let chunks = FirstReadSignallingChunks(source.chunks, eventLoop: context.eventLoop) {
+                    handler.value.sendContinue(for: id)
+                }
+                request.body = HTTPBody(stream: chunks, length: isChunked ? nil : length)
+            } else {
+                request.body = HTTPBody(stream: source.chunks, length: isChunked ? nil : length)
+            }
             body = source
         }
         // An upgrade with a body (an h2c upgrade the sniffer declined, say) is served as plain HTTP/1.1.
-        let upgradedInbound = isUpgradeRequest && !hasBody ? RequestBodySource(demand: bodyDemand(for: id, context: context)) : nil
-        exchange = Exchange(id: id, traits: traits, body: body, upgradedInbound: upgradedInbound)
-        if body != nil, head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-            context.writeAndFlush(wrapOutboundOut(HTTP1ResponseEncoder.continueHead), promise: nil)
-        }
+        let upgradedInbound =
+            isUpgradeRequest && !hasBody
+            ? RequestBodySource(demand: inboundDemand(.upgraded, of: id, context: context)) : nil
+        exchange = Exchange(
+            id: id, traits: traits, body: body, upgradedInbound: upgradedInbound, stopsDecoder: stopsDecoder,
+            awaitsContinue: awaitsContinue)
         let sink = LoopBoundSink(self, eventLoop: context.eventLoop)
         let responder = self.responder
         let inbound = upgradedInbound.map { HTTPBody(stream: $0.chunks) }
@@ -262,7 +304,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         }
     }
 
-    private func bodyDemand(for id: Int, context: ChannelHandlerContext) -> RequestBodySource.Demand {
+    private func inboundDemand(
+        _ stream: InboundStream, of id: Int, context: ChannelHandlerContext
+    ) -> RequestBodySource.Demand {
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         return RequestBodySource.Demand(
             eventLoop: context.eventLoop,
@@ -272,14 +316,24 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
                 handler.resumeReading(context: context)
             },
             readerGone: {
-                // The handler stopped reading its body: keep reading (and dropping) so the response
-                // and the next request are not stuck behind it.
+                // The handler stopped reading: keep reading (and dropping) so the response and the next
+                // request are not stuck behind it.
                 let handler = handler.value
                 guard handler.exchange?.id == id, let context = handler.context else { return }
-                handler.exchange?.body = nil
+                switch stream {
+                case .requestBody: handler.exchange?.body = nil
+                case .upgraded: handler.exchange?.upgradedInbound = nil
+                }
                 handler.resumeReading(context: context)
             }
         )
+    }
+
+    /// Tells a client waiting on `expect: 100-continue` to send its body, unless the response started.
+    private func sendContinue(for id: Int) {
+        guard let context, exchange?.id == id, exchange?.awaitsContinue == true, exchange?.framing == nil else { return }
+        exchange?.awaitsContinue = false
+        context.writeAndFlush(wrapOutboundOut(HTTP1ResponseEncoder.continueHead), promise: nil)
     }
 
     private func resumeReading(context: ChannelHandlerContext) {
@@ -325,8 +379,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
 
     func beginResponse(_ response: Response) -> Bool {
         guard let context, let traits = exchange?.traits else { return false }
-        state.responseStarted()
-        let keepAliveAllowed = traits.keepAlive && state.allowsKeepAlive
+        // A client still waiting to be told to send its body may send it anyway: rather than read and
+        // drop an upload nobody wants, close after answering.
+        let keepAliveAllowed = traits.keepAlive && state.allowsKeepAlive && exchange?.awaitsContinue != true
         let framing = HTTP1ResponseFraming(
             request: .init(method: traits.method, version: traits.version, keepAlive: keepAliveAllowed),
             status: response.status.code,
@@ -365,6 +420,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             finishResponse(context: context)
             return false
         case .stream:
+            if case .length(let length) = framing.body {
+                exchange?.owedBytes = length
+            }
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             return true
         }
@@ -373,6 +431,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     func writeBodyChunk(_ chunk: ByteBuffer) -> SinkState {
         guard let context, let framing = exchange?.framing, context.channel.isActive else { return .gone }
         guard chunk.readableBytes > 0 else { return .writable }
+        if let owed = exchange?.owedBytes {
+            // More bytes than the advertised length would corrupt the next response on this connection.
+            guard chunk.readableBytes <= owed else {
+                abortResponse()
+                return .gone
+            }
+            exchange?.owedBytes = owed - chunk.readableBytes
+        }
         if framing.body == .chunked, exchange?.isTunnel != true {
             var header = context.channel.allocator.buffer(capacity: 12)
             HTTP1ResponseEncoder.writeChunkHeader(size: chunk.readableBytes, into: &header)
@@ -390,6 +456,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         if exchange?.isTunnel == true {
             // The upgraded protocol's server side ended: so does the connection.
             closeAfterPendingWrites(context: context)
+            return
+        }
+        if let owed = exchange?.owedBytes, owed > 0 {
+            // The body ended short of its advertised length: the client must see the response fail.
+            abortResponse()
             return
         }
         if framing.body == .chunked {
@@ -431,6 +502,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             try pipeline.addHandler(HTTP1TunnelBytesHandler(), position: .before(self))
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             pipeline.removeHandler(decoder, promise: nil)
+            resumeReading(context: context)
         } catch {
             context.close(promise: nil)
         }

@@ -14,7 +14,7 @@
 struct HTTP1ConnectionState: Equatable {
     private enum Phase: Equatable {
         case idle
-        case exchanging(request: RequestProgress, responseStarted: Bool)
+        case exchanging(request: RequestProgress)
         case closed
     }
 
@@ -41,6 +41,8 @@ struct HTTP1ConnectionState: Equatable {
         case queue
         /// The exchange ended with this part (its response was already written): go on with the next request.
         case finishRequestAndAwaitNext
+        /// The exchange ended with this part and the connection is shutting down: close it.
+        case close
     }
 
     /// What the handler does once a response has been written to its end.
@@ -55,9 +57,12 @@ struct HTTP1ConnectionState: Equatable {
 
     /// What the handler does when the request head or body cannot be parsed.
     enum ParseErrorAction: Equatable {
-        /// No response has started: answer with an error status, then close.
+        /// No exchange is running: answer with an error status, then close.
         case respondAndClose
-        /// A response is under way: just close.
+        /// An exchange is running: its response goes first (responses leave in request order), then the
+        /// connection closes.
+        case closeAfterResponse
+        /// The running exchange already answered: just close.
         case close
     }
 
@@ -71,9 +76,9 @@ struct HTTP1ConnectionState: Equatable {
     /// Whether a parsed part can be handled now rather than queued behind the running exchange.
     var acceptsParts: Bool {
         switch phase {
-        case .idle, .closed, .exchanging(request: .receiving, _), .exchanging(request: .discarding, _):
+        case .idle, .closed, .exchanging(request: .receiving), .exchanging(request: .discarding):
             return true
-        case .exchanging(request: .complete, _):
+        case .exchanging(request: .complete):
             return false
         }
     }
@@ -82,7 +87,7 @@ struct HTTP1ConnectionState: Equatable {
     mutating func headReceived() -> PartAction {
         switch phase {
         case .idle:
-            phase = .exchanging(request: .receiving, responseStarted: false)
+            phase = .exchanging(request: .receiving)
             return .startExchange
         case .exchanging:
             return .queue
@@ -94,11 +99,11 @@ struct HTTP1ConnectionState: Equatable {
     /// A chunk of request body arrived.
     mutating func bodyReceived() -> PartAction {
         switch phase {
-        case .exchanging(request: .receiving, _):
+        case .exchanging(request: .receiving):
             return .forwardBody
-        case .exchanging(request: .discarding, _), .closed, .idle:
+        case .exchanging(request: .discarding), .closed, .idle:
             return .drop
-        case .exchanging(request: .complete, _):
+        case .exchanging(request: .complete):
             return .queue
         }
     }
@@ -106,29 +111,27 @@ struct HTTP1ConnectionState: Equatable {
     /// A request's end arrived.
     mutating func endReceived() -> PartAction {
         switch phase {
-        case .exchanging(request: .receiving, let responseStarted):
-            phase = .exchanging(request: .complete, responseStarted: responseStarted)
+        case .exchanging(request: .receiving):
+            phase = .exchanging(request: .complete)
             return .finishRequestBody
-        case .exchanging(request: .discarding, _):
+        case .exchanging(request: .discarding):
+            guard !isQuiescing else {
+                phase = .closed
+                return .close
+            }
             phase = .idle
             return .finishRequestAndAwaitNext
-        case .exchanging(request: .complete, _):
+        case .exchanging(request: .complete):
             return .queue
         case .closed, .idle:
             return .drop
         }
     }
 
-    /// The handler began writing the response.
-    mutating func responseStarted() {
-        if case .exchanging(let request, _) = phase {
-            phase = .exchanging(request: request, responseStarted: true)
-        }
-    }
 
     /// The response was written to its end; `keepAlive` is what its framing allows.
     mutating func responseEnded(keepAlive: Bool) -> ResponseEndAction {
-        guard case .exchanging(let request, _) = phase else { return .close }
+        guard case .exchanging(let request) = phase else { return .close }
         guard keepAlive, !isQuiescing else {
             phase = .closed
             return .close
@@ -138,7 +141,7 @@ struct HTTP1ConnectionState: Equatable {
             phase = .idle
             return .awaitNextRequest
         case .receiving, .discarding:
-            phase = .exchanging(request: .discarding, responseStarted: true)
+            phase = .exchanging(request: .discarding)
             return .discardRestOfRequest
         }
     }
@@ -158,9 +161,17 @@ struct HTTP1ConnectionState: Equatable {
 
     /// The request could not be parsed.
     mutating func parseErrorOccurred() -> ParseErrorAction {
-        defer { phase = .closed }
-        if case .exchanging(_, responseStarted: true) = phase { return .close }
-        return .respondAndClose
+        switch phase {
+        case .idle, .closed:
+            phase = .closed
+            return .respondAndClose
+        case .exchanging(request: .discarding):
+            phase = .closed
+            return .close
+        case .exchanging:
+            isQuiescing = true
+            return .closeAfterResponse
+        }
     }
 
     /// The connection closed.

@@ -54,8 +54,10 @@ struct HTTP1ResponseFraming: Equatable {
         let isBodyless = request.method == .head || (100..<200).contains(status) || status == 204 || status == 304
         if isBodyless {
             body = .none
-            // A HEAD response advertises the length a GET would have had, when the handler knows it.
-            advertisedLength = request.method == .head && (length ?? 0) > 0 ? length : nil
+            // A HEAD response advertises the length a GET would have had: the body's, or — when the
+            // handler sent no body, as a proxy relaying a HEAD does — the length it declared.
+            let headLength = (knownLength ?? 0) > 0 ? knownLength : declaredLength
+            advertisedLength = request.method == .head && (headLength ?? 0) > 0 ? headLength : nil
         } else if let length {
             body = .length(length)
             advertisedLength = length

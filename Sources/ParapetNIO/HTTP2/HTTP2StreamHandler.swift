@@ -28,6 +28,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
 
     private var context: ChannelHandlerContext?
     private var pendingHead: HTTPRequest?
+    private var requestMethod = HTTPRequest.Method.get
     private var body: RequestBodySource?
     private var hasStarted = false
     private var isRequestComplete = false
@@ -70,6 +71,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         case .head(let head):
             guard !hasStarted, pendingHead == nil else { return }
             pendingHead = head
+            requestMethod = head.method
             headArrival = .now()
             switch (limits.read, limits.write) {
             case let (read?, write?): arm(min(read, write))
@@ -209,11 +211,17 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
             head.headerFields[name] = nil
         }
         let status = head.status.code
-        let isBodyless = (100..<200).contains(status) || status == 204 || status == 304
-        if let length = response.body.knownLength, head.headerFields[.contentLength] == nil, !isBodyless {
+        let isBodyless = requestMethod == .head || (100..<200).contains(status) || status == 204 || status == 304
+        // A HEAD response advertises the length a GET would have had; other bodyless ones advertise none.
+        let advertises = requestMethod == .head ? (response.body.knownLength ?? 0) > 0 : !isBodyless
+        if advertises, let length = response.body.knownLength, head.headerFields[.contentLength] == nil {
             head.headerFields[.contentLength] = String(length)
         }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if isBodyless {
+            finishResponse(context: context)
+            return false
+        }
         switch response.body.storage {
         case .empty:
             finishResponse(context: context)

@@ -129,7 +129,7 @@ struct ConnectionPipeline: Sendable {
                     HTTP2StreamHandler(responder: responder, executor: executor, accepted: accepted, limits: streamLimits))
             }
         }.flatMapThrowing { _ in
-            try channel.pipeline.syncOperations.addHandler(HTTP2StreamCountHandler(timeouts: timeouts))
+            try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionLifecycleHandler(timeouts: timeouts))
         }
     }
 }

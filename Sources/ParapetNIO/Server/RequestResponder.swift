@@ -96,6 +96,12 @@ struct LoopBoundSink<Sink: ResponseSink>: Sendable {
                     return
                 }
             }
+            // A stream that ended because the task was cancelled may have ended early: never let a
+            // truncated body pass for a complete one.
+            guard !Task.isCancelled else {
+                await run { $0.abortResponse() }
+                return
+            }
             await run { $0.endResponse() }
         } catch {
             await run { $0.abortResponse() }

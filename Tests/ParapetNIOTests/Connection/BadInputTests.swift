@@ -63,7 +63,9 @@ struct BadInputTests {
             let started = clock.now
             let leftover = try await withTimeLimit(.seconds(10)) { try await loris.readToEnd() }
             #expect(leftover == "")  // closed without a response
-            #expect(clock.now - started >= .milliseconds(250))
+            // Closed at the timeout, not at once. The deadline runs from the first byte's arrival, which a
+            // busy machine can deliver well before this task read the clock: hence the generous margin.
+            #expect(clock.now - started >= .milliseconds(100))
             try await expectStillServing(address)
         }
     }

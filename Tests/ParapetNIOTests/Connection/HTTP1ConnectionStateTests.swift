@@ -12,7 +12,6 @@ struct HTTP1ConnectionStateTests {
         #expect(state.bodyReceived() == .forwardBody)
         #expect(state.endReceived() == .finishRequestBody)
         #expect(!state.isIdle)
-        state.responseStarted()
         #expect(state.responseEnded(keepAlive: true) == .awaitNextRequest)
         #expect(state.isIdle)
         #expect(state.headReceived() == .startExchange)
@@ -65,14 +64,31 @@ struct HTTP1ConnectionStateTests {
         #expect(state.responseEnded(keepAlive: true) == .close)
     }
 
-    @Test func parseErrorsAreAnsweredOnlyBeforeAResponseStarted() {
+    @Test func parseErrorsAreAnsweredOnlyWhenNoExchangeRuns() {
         var idle = HTTP1ConnectionState()
         #expect(idle.parseErrorOccurred() == .respondAndClose)
 
+        // A running exchange answers first, in order; then the connection closes.
         var answering = HTTP1ConnectionState()
         _ = answering.headReceived()
-        answering.responseStarted()
-        #expect(answering.parseErrorOccurred() == .close)
+        _ = answering.endReceived()
+        #expect(answering.parseErrorOccurred() == .closeAfterResponse)
+        #expect(answering.responseEnded(keepAlive: true) == .close)
+
+        // The response is out and only the rest of a body was being dropped: close at once.
+        var discarding = HTTP1ConnectionState()
+        _ = discarding.headReceived()
+        _ = discarding.responseEnded(keepAlive: true)
+        #expect(discarding.parseErrorOccurred() == .close)
+    }
+
+    @Test func quiescingWhileDiscardingClosesOnceTheBodyEnds() {
+        var state = HTTP1ConnectionState()
+        _ = state.headReceived()
+        #expect(state.responseEnded(keepAlive: true) == .discardRestOfRequest)
+        let closesNow = state.quiesce()
+        #expect(!closesNow)
+        #expect(state.endReceived() == .close)
     }
 }
 

@@ -149,7 +149,7 @@ struct HAProxyProcess {
 
     private static func waitUntilListening(port: Int, process: Process, log: URL) async throws {
         let readiness = NetworkAddress.ip(.v4(0x7F00_0001), port: UInt16(clamping: port))
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             guard process.isRunning else { break }
             if await !isRefused(readiness) { return }
@@ -185,7 +185,7 @@ enum HAProxyError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .notInstalled: "haproxy is not installed (Debian: apt-get install haproxy); scripts/test.sh installs it"
-        case .failedToStart(let log): "haproxy did not start within 10 s: \(log)"
+        case .failedToStart(let log): "haproxy did not start within 30 s: \(log)"
         case .toolFailed(let command, let status): "`\(command)` exited with \(status)"
         }
     }
