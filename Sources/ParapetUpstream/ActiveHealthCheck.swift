@@ -22,13 +22,15 @@ import Synchronization
 ///
 /// ```swift
 /// let pool = TargetPool([Target("10.0.0.1:8080", transport: http), Target("10.0.0.2:8080", transport: http)])
-/// let checked = try ActiveHealthCheck(pool, options: .init(path: "/healthz"), next: RoundRobinBalancer(pool))
+/// let checked = try ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: .init(path: "/healthz"))
 /// checked.start(runtime: runtime)
 /// defer { checked.stop() }
 /// ```
 public final class ActiveHealthCheck: Transport {
     private enum Phase {
         case idle
+        /// ``start(runtime:logger:)`` is spawning the probe loops, outside the lock.
+        case starting
         case running([any SpawnedTask])
         case stopped
     }
@@ -36,6 +38,15 @@ public final class ActiveHealthCheck: Transport {
     private struct State {
         var phase = Phase.idle
         var streaks: [HealthCheckStreak]
+        var changes = StateChangeCounter()
+
+        /// Whether probe verdicts count: from ``start(runtime:logger:)`` until ``stop()``.
+        var isProbing: Bool {
+            switch phase {
+            case .starting, .running: true
+            case .idle, .stopped: false
+            }
+        }
     }
 
     /// The largest number of body bytes a probe reads before dropping the body.
@@ -54,9 +65,13 @@ public final class ActiveHealthCheck: Transport {
     /// Creates a health check over `pool` in front of `next`, a balancer over the same pool. Nothing is
     /// probed before ``start(runtime:logger:)`` or the first round trip.
     ///
+    /// ```swift
+    /// let checked = try ActiveHealthCheck(wrapping: balancer, pool: pool, options: .init(path: "/healthz"))
+    /// ```
+    ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when the interval or timeout
     ///   is not positive or a threshold is below 1.
-    public init(_ pool: TargetPool, options: Options = Options(), next: any Transport) throws {
+    public init(wrapping next: any Transport, pool: TargetPool, options: Options = Options()) throws {
         let options = try options.validated()
         self.pool = pool
         self.options = options
@@ -70,29 +85,47 @@ public final class ActiveHealthCheck: Transport {
     }
 
     /// Starts one probe loop per target through `runtime.spawner`, with every gate set to the starting
-    /// state (down with ``Options/startUnhealthy``). Does nothing once started or stopped.
+    /// state (down with ``Options/startUnhealthy``). Does nothing once started or stopped, also when
+    /// called again while it is starting.
+    ///
+    /// The loops are spawned outside the check's lock, so a spawner may call back into the check; a
+    /// ``stop()`` that overtakes the start cancels the loops as soon as they are spawned.
     ///
     /// ```swift
     /// checked.start(runtime: runtime, logger: logger)
     /// ```
     public func start(runtime: Runtime, logger: Logger = Logger(label: "parapet.upstream.health-check")) {
-        state.withLock { state in
-            guard case .idle = state.phase else { return }
+        let pool = self.pool
+        let isStarting = state.withLock { state in
+            guard case .idle = state.phase else { return false }
+            state.phase = .starting
             hasLeftIdle.store(true, ordering: .releasing)
             for index in pool.targets.indices {
                 pool.setUp(index, state.streaks[index].isUp)
             }
-            let loops = pool.targets.indices.map { index in
-                runtime.spawner.spawn("health-check \(pool.targets[index].address)") { [self] in
-                    await probeLoop(index, runtime: runtime, logger: logger)
-                }
+            return true
+        }
+        guard isStarting else { return }
+        let loops = pool.targets.indices.map { index in
+            runtime.spawner.spawn("health-check \(pool.targets[index].address)") { [self] in
+                await probeLoop(index, runtime: runtime, logger: logger)
             }
+        }
+        let isStopped = state.withLock { state in
+            guard case .starting = state.phase else { return true }
             state.phase = .running(loops)
+            return false
+        }
+        if isStopped {
+            for loop in loops {
+                loop.cancel()
+            }
         }
     }
 
     /// Stops probing; idempotent. The gates keep their last verdicts — except when the check never
-    /// started, in which case it never will and every gate is forced up.
+    /// started, in which case it never will and every gate is forced up. A start still spawning its loops
+    /// cancels them once spawned.
     ///
     /// ```swift
     /// checked.stop()
@@ -109,7 +142,7 @@ public final class ActiveHealthCheck: Transport {
                 return []
             case .running(let loops):
                 return loops
-            case .stopped:
+            case .starting, .stopped:
                 return []
             }
         }
@@ -131,22 +164,42 @@ public final class ActiveHealthCheck: Transport {
         return try await next.roundTrip(request, context: context)
     }
 
+    /// The state of the gate of the target at `address`: ``TargetState/closed`` while it is up (routed
+    /// to), ``TargetState/open`` while the check holds it down; ``TargetState/closed`` for an address
+    /// outside the pool. It reads the gate as the last verdict left it, with no clock read.
+    ///
+    /// ```swift
+    /// gauge(address).record(checked.state(of: address).rawValue)
+    /// ```
+    public func state(of address: String) -> TargetState {
+        guard let index = pool.index(of: address) else { return .closed }
+        return pool.isUp(index) ? .closed : .open
+    }
+
     /// Applies one probe verdict for target `index`, flipping its gate on a threshold crossing and then
-    /// reporting the flip. Verdicts arriving after ``stop()`` are dropped.
+    /// reporting the flip. Verdicts arriving before ``start(runtime:logger:)`` or after ``stop()`` are
+    /// dropped.
     func observe(_ index: Int, healthy: Bool, cause: ProbeCause) {
         let pool = self.pool
         let change: StateChange? = state.withLock { state in
-            guard case .running = state.phase, let transition = state.streaks[index].record(healthy: healthy) else {
+            guard state.isProbing, let transition = state.streaks[index].record(healthy: healthy) else {
                 return nil
             }
             let address = pool.targets[index].address
             switch transition {
             case .down:
                 pool.setUp(index, false)
-                return StateChange(target: address, from: .closed, to: .open, reason: .probeDown, cause: cause)
+                return state.changes.change(
+                    TargetTransition(target: index, from: .closed, to: .open, reason: .probeDown),
+                    address: address,
+                    cause: cause
+                )
             case .up:
                 pool.setUp(index, true)
-                return StateChange(target: address, from: .open, to: .closed, reason: .probeRecover)
+                return state.changes.change(
+                    TargetTransition(target: index, from: .open, to: .closed, reason: .probeRecover),
+                    address: address
+                )
             }
         }
         if let change {

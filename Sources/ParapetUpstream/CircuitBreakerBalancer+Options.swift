@@ -8,10 +8,7 @@ extension CircuitBreakerBalancer {
     /// var options = CircuitBreakerBalancer.Options()
     /// options.failureThreshold = 3
     /// options.openTimeout = .seconds(2)
-    /// options.isFailure = { outcome in
-    ///     if case .success(let answer) = outcome { return answer.response.status.code >= 500 }
-    ///     return transportFailuresOnly(outcome)
-    /// }
+    /// options.isFailure = FailureClassifiers.transportFailuresAndServerErrors
     /// let breaker = try CircuitBreakerBalancer(pool, options: options)
     /// ```
     public struct Options: Sendable {
@@ -19,17 +16,21 @@ extension CircuitBreakerBalancer {
         public var failureThreshold: Int
         /// Consecutive probe successes that close a half-open circuit. Default 2; at least 1.
         public var successThreshold: Int
-        /// The first cooldown of an open circuit; it doubles with each consecutive trip. Default 5 s; positive.
+        /// The first cooldown of an open circuit; it doubles with each consecutive trip. Default 5 s;
+        /// positive, and capped at about 292 billion years (`Int64.max` seconds).
         public var openTimeout: Duration
-        /// The longest cooldown. Default 1 min; positive, raised to ``openTimeout`` if below it.
+        /// The longest cooldown. Default 1 min; positive, raised to ``openTimeout`` if below it, and capped
+        /// like it.
         public var maxOpenTimeout: Duration
         /// How long a half-open probe may hold its slot before it is reclaimed and the circuit re-opens.
-        /// Set it above the transport's response-header timeout. Default 2 min; positive.
+        /// Set it above the transport's response-header timeout. Default 2 min; positive, and capped like
+        /// ``openTimeout``.
         public var probeTimeout: Duration
         /// The most probes a half-open circuit admits at once. Default 1; at least 1.
         public var halfOpenMaxProbes: Int
         /// Decides whether a round trip counts as a failure, judged at the response head. Cancelled
-        /// round trips never reach it (see ``RoundTripVerdict``). Default ``transportFailuresOnly``.
+        /// round trips never reach it (see ``RoundTripVerdict``). Default
+        /// ``FailureClassifiers/transportFailuresOnly``.
         public var isFailure: FailureClassifier
         /// Observes every transition (`trip`, `probe`, `heal`, `reopen`, `expire`) exactly once, after it
         /// took effect, on the task that caused it. Default `nil`.
@@ -43,7 +44,7 @@ extension CircuitBreakerBalancer {
             maxOpenTimeout: Duration = .seconds(60),
             probeTimeout: Duration = .seconds(120),
             halfOpenMaxProbes: Int = 1,
-            isFailure: @escaping FailureClassifier = transportFailuresOnly,
+            isFailure: @escaping FailureClassifier = FailureClassifiers.transportFailuresOnly,
             onStateChange: (@Sendable (StateChange) -> Void)? = nil
         ) {
             self.failureThreshold = failureThreshold
@@ -56,30 +57,41 @@ extension CircuitBreakerBalancer {
             self.onStateChange = onStateChange
         }
 
-        /// These options with the documented clamping applied.
+        /// These options with the documented clamping applied: ``maxOpenTimeout`` raised to at least
+        /// ``openTimeout``, and every duration capped at `Int64.max` seconds, so that no cooldown can
+        /// overflow when it doubles or is added to an instant.
         ///
-        /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` naming the first field that makes no sense.
+        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first field
+        ///   that makes no sense, and its value.
         func validated() throws -> Options {
             guard failureThreshold >= 1 else {
-                throw ConfigurationError.invalidValue(field: "failureThreshold", reason: "must be at least 1")
+                throw ConfigurationError.invalidValue(
+                    field: "failureThreshold", reason: "must be at least 1, got \(failureThreshold)")
             }
             guard successThreshold >= 1 else {
-                throw ConfigurationError.invalidValue(field: "successThreshold", reason: "must be at least 1")
+                throw ConfigurationError.invalidValue(
+                    field: "successThreshold", reason: "must be at least 1, got \(successThreshold)")
             }
             guard halfOpenMaxProbes >= 1 else {
-                throw ConfigurationError.invalidValue(field: "halfOpenMaxProbes", reason: "must be at least 1")
+                throw ConfigurationError.invalidValue(
+                    field: "halfOpenMaxProbes", reason: "must be at least 1, got \(halfOpenMaxProbes)")
             }
             guard openTimeout > .zero else {
-                throw ConfigurationError.invalidValue(field: "openTimeout", reason: "must be positive")
+                throw ConfigurationError.invalidValue(
+                    field: "openTimeout", reason: "must be positive, got \(openTimeout)")
             }
             guard maxOpenTimeout > .zero else {
-                throw ConfigurationError.invalidValue(field: "maxOpenTimeout", reason: "must be positive")
+                throw ConfigurationError.invalidValue(
+                    field: "maxOpenTimeout", reason: "must be positive, got \(maxOpenTimeout)")
             }
             guard probeTimeout > .zero else {
-                throw ConfigurationError.invalidValue(field: "probeTimeout", reason: "must be positive")
+                throw ConfigurationError.invalidValue(
+                    field: "probeTimeout", reason: "must be positive, got \(probeTimeout)")
             }
             var options = self
-            options.maxOpenTimeout = max(maxOpenTimeout, openTimeout)
+            options.openTimeout = min(openTimeout, .longestDelay)
+            options.maxOpenTimeout = min(max(maxOpenTimeout, openTimeout), .longestDelay)
+            options.probeTimeout = min(probeTimeout, .longestDelay)
             return options
         }
     }

@@ -19,24 +19,32 @@ import Synchronization
 /// ```swift
 /// let pool = TargetPool([Target("10.0.0.1:8080", transport: http), Target("10.0.0.2:8080", transport: http)])
 /// let breaker = try CircuitBreakerBalancer(pool, options: .init(failureThreshold: 5, onStateChange: { change in
-///     logger.warning("\(change.target): \(change.from) → \(change.to) (\(change.reason))")
+///     logger.warning("\(change.target): \(change.from) → \(change.to) (\(change.reason)) #\(change.sequence)")
 /// }))
 /// let answer = try await breaker.roundTrip(request, context: context)
 /// ```
 public final class CircuitBreakerBalancer: Transport {
+    /// The state machine and the counter numbering its changes, behind one lock.
+    private struct Guarded: Sendable {
+        var machine: CircuitBreakerStateMachine
+        var changes = StateChangeCounter()
+    }
+
     /// The targets and their health gates.
     public let pool: TargetPool
     /// The effective options, after clamping.
     public let options: Options
-    private let machine: Mutex<CircuitBreakerStateMachine>
+    private let guarded: Mutex<Guarded>
 
     /// Creates a balancer over `pool` with every circuit closed.
     ///
-    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no
+    ///   sense (see ``Options``).
     public init(_ pool: TargetPool, options: Options = Options()) throws {
         self.pool = pool
         self.options = try options.validated()
-        self.machine = Mutex(try CircuitBreakerStateMachine(targetCount: pool.count, options: options))
+        self.guarded = Mutex(
+            Guarded(machine: try CircuitBreakerStateMachine(targetCount: pool.count, options: options)))
     }
 
     /// Sends `request` to the next target whose circuit admits it, and counts the outcome.
@@ -46,10 +54,13 @@ public final class CircuitBreakerBalancer: Transport {
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         let clock = context.runtime.clock
         let pool = self.pool
-        var transitions: [TargetTransition] = []
         let now = clock.now
-        let pick = machine.withLock { $0.pick(at: now, isUp: { pool.isUp($0) }, transitions: &transitions) }
-        report(transitions)
+        let (pick, changes) = guarded.withLock { guarded in
+            var transitions: [TargetTransition] = []
+            let pick = guarded.machine.pick(at: now, isUp: { pool.isUp($0) }, transitions: &transitions)
+            return (pick, transitions.map { guarded.changes.change($0, address: pool.targets[$0.target].address) })
+        }
+        report(changes)
         let admission: CircuitBreakerStateMachine.Admission
         switch pick {
         case .target(let admitted): admission = admitted
@@ -68,20 +79,32 @@ public final class CircuitBreakerBalancer: Transport {
 
         let verdict = RoundTripVerdict(outcome, callerCancelled: Task.isCancelled, isFailure: options.isFailure)
         let finished = clock.now
-        let transition = machine.withLock { $0.record(verdict, for: admission, at: finished) }
-        if let transition { report([transition]) }
+        let change = guarded.withLock { guarded in
+            guarded.machine.record(verdict, for: admission, at: finished).map {
+                guarded.changes.change($0, address: target.address)
+            }
+        }
+        if let change { report([change]) }
         return try outcome.get()
     }
 
-    /// The state of target `index`'s circuit, for gauges and tests.
-    public func state(of index: Int) -> TargetState {
-        machine.withLock { $0.state(of: index) }
+    /// The state of the circuit of the target at `address`, for gauges and tests: the state of its last
+    /// reported ``StateChange``, with no clock read. An open circuit whose cooldown has ended still reads
+    /// ``TargetState/open`` until the next pick moves it half-open. An address outside the pool reads
+    /// ``TargetState/closed``.
+    ///
+    /// ```swift
+    /// gauge(address).record(breaker.state(of: address).rawValue)
+    /// ```
+    public func state(of address: String) -> TargetState {
+        guard let index = pool.index(of: address) else { return .closed }
+        return guarded.withLock { $0.machine.state(of: index) }
     }
 
-    private func report(_ transitions: [TargetTransition]) {
+    private func report(_ changes: [StateChange]) {
         guard let onStateChange = options.onStateChange else { return }
-        for transition in transitions {
-            onStateChange(transition.stateChange(address: pool.targets[transition.target].address))
+        for change in changes {
+            onStateChange(change)
         }
     }
 }

@@ -1,7 +1,7 @@
 public import ParapetCore
 
-/// The decisions of a ``CircuitBreakerBalancer`` as a pure value: a round-robin cursor over one circuit
-/// per target, driven by `now` and round-trip verdicts. No I/O, no clock, no locks.
+/// The decisions of a ``CircuitBreakerBalancer`` as a pure value: a ``RoundRobinRotation`` over one
+/// circuit per target, driven by `now` and round-trip verdicts. No I/O, no clock, no locks.
 ///
 /// Per target: CLOSED counts consecutive failures (a success resets the count) and trips OPEN at the
 /// failure threshold. OPEN admits nothing until its cooldown — `openTimeout · 2^(g-1)`, capped, `g`
@@ -39,21 +39,22 @@ public struct CircuitBreakerStateMachine: Sendable {
     }
 
     private var circuits: [CircuitBreaker]
-    private var cursor = 0
+    private var rotation: RoundRobinRotation
     private let policy: CircuitBreaker.Policy
 
     /// Creates closed circuits for `targetCount` targets.
     ///
-    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
     public init(targetCount: Int, options: CircuitBreakerBalancer.Options) throws {
         policy = CircuitBreaker.Policy(try options.validated())
         circuits = (0..<max(targetCount, 0)).map { CircuitBreaker(index: $0) }
+        rotation = RoundRobinRotation(count: targetCount)
     }
 
     /// The number of targets.
     public var targetCount: Int { circuits.count }
 
-    /// Picks the next admissible target round-robin, starting after the last one picked.
+    /// Picks the next admissible target round-robin, resuming after the last one picked.
     ///
     /// A target is admissible when `isUp(index)` (its health gate) and its circuit admits the request
     /// now. Transitions that picking caused (`probe`, `expire`) are appended to `transitions`.
@@ -64,19 +65,21 @@ public struct CircuitBreakerStateMachine: Sendable {
         isUp: (Int) -> Bool,
         transitions: inout [TargetTransition]
     ) -> Pick {
-        let count = circuits.count
-        guard count > 0 else { return .shed(.empty) }
-        for step in 0..<count {
-            let index = (cursor + step) % count
-            guard isUp(index) else { continue }
+        guard !circuits.isEmpty else { return .shed(.empty) }
+        let policy = self.policy
+        var admitted: CircuitBreaker.Admission?
+        // The rotation is a local copy while the closure mutates the circuits.
+        var rotation = self.rotation
+        defer { self.rotation = rotation }
+        let index = rotation.next { index in
+            guard isUp(index) else { return false }
             let (admission, transition) = circuits[index].admit(at: now, policy: policy)
             if let transition { transitions.append(transition) }
-            if let admission {
-                cursor = (index + 1) % count
-                return .target(Admission(target: index, circuit: admission))
-            }
+            admitted = admission
+            return admission != nil
         }
-        return .shed(.allOpen)
+        guard let index, let admitted else { return .shed(.allOpen) }
+        return .target(Admission(target: index, circuit: admitted))
     }
 
     /// Counts the outcome of an admitted request.
@@ -93,7 +96,8 @@ public struct CircuitBreakerStateMachine: Sendable {
         return circuits[admission.target].record(verdict, for: admission.circuit, at: now, policy: policy)
     }
 
-    /// The state of target `index`'s circuit (`closed` for an index outside the pool).
+    /// The state of target `index`'s circuit (`closed` for an index outside the pool): the state of its
+    /// last transition.
     ///
     /// An open circuit whose cooldown has ended still reads `open` until a pick moves it half-open.
     public func state(of index: Int) -> TargetState {

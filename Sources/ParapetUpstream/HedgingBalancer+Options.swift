@@ -10,18 +10,21 @@ extension HedgingBalancer {
     ///     if case .success(let answer) = outcome { return answer.response.status.code < 500 }
     ///     return false
     /// }
-    /// let hedged = try HedgingBalancer(balancer, options: options)
+    /// let hedged = try HedgingBalancer(wrapping: balancer, options: options)
     /// ```
     public struct Options: Sendable {
         /// How long a leg may go unanswered before the next leg is launched; zero disables hedging
-        /// (every request passes straight through). Default 0; not negative.
+        /// (every request passes straight through). Default 0; not negative, and capped at about 292
+        /// billion years (`Int64.max` seconds).
         public var hedgeDelay: Duration
         /// The most extra legs beyond the primary. Default 1; values below 1 become 1.
         public var maxHedge: Int
         /// Whether a losing leg launches the next leg at once instead of waiting for ``hedgeDelay``.
         /// Default `true`.
         public var hedgeOnError: Bool
-        /// Whether a request may be hedged at all. Default ``HedgingBalancer/isSafeToHedge(_:)``.
+        /// Whether a request may be hedged at all. Default ``HedgingBalancer/isSafeToHedge(_:)``. A
+        /// protocol upgrade is never hedged, whatever this says: its byte stream cannot be shared by two
+        /// legs.
         public var isHedgeable: @Sendable (UpstreamRequest) -> Bool
         /// Whether a leg's outcome wins the race. Default ``HedgingBalancer/isAnswer(_:)``: any response.
         public var isWinner: @Sendable (Result<UpstreamResponse, any Error>) -> Bool
@@ -41,14 +44,18 @@ extension HedgingBalancer {
             self.isWinner = isWinner
         }
 
-        /// These options with the documented clamping applied.
+        /// These options with the documented clamping applied: ``maxHedge`` raised to at least 1 and
+        /// ``hedgeDelay`` capped at `Int64.max` seconds.
         ///
-        /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for a negative ``hedgeDelay``.
+        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for a negative
+        ///   ``hedgeDelay``, naming its value.
         func validated() throws -> Options {
             guard hedgeDelay >= .zero else {
-                throw ConfigurationError.invalidValue(field: "hedgeDelay", reason: "must not be negative")
+                throw ConfigurationError.invalidValue(
+                    field: "hedgeDelay", reason: "must not be negative, got \(hedgeDelay)")
             }
             var options = self
+            options.hedgeDelay = min(hedgeDelay, .longestDelay)
             options.maxHedge = max(maxHedge, 1)
             return options
         }

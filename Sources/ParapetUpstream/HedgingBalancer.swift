@@ -16,13 +16,17 @@ public import ParapetCore
 /// The winning leg's task has ended by the time its response body is read, so a transport under a
 /// hedge must not tie a response body's stream to the task that called it.
 ///
-/// A balancer under a hedge must not count cancellations as failures (``transportFailuresOnly`` and
-/// every balancer here judge them ``RoundTripVerdict/neutral``), or hedging would slowly eject the
+/// A protocol upgrade (``UpstreamRequest/upgradedInbound`` set, or `Connection: upgrade`) is never
+/// hedged, whatever ``Options/isHedgeable`` says: the client's upgraded byte stream can be read by one
+/// leg only.
+///
+/// A balancer under a hedge must not count cancellations as failures (every balancer here judges them
+/// ``RoundTripVerdict/neutral``, whatever the transport threw), or hedging would slowly eject the
 /// healthy targets it raced.
 ///
 /// ```swift
 /// let balancer = try CircuitBreakerBalancer(pool)
-/// let hedged = try HedgingBalancer(balancer, options: .init(hedgeDelay: .milliseconds(30)))
+/// let hedged = try HedgingBalancer(wrapping: balancer, options: .init(hedgeDelay: .milliseconds(30)))
 /// let answer = try await hedged.roundTrip(request, context: context)
 /// ```
 public struct HedgingBalancer: Transport {
@@ -31,10 +35,10 @@ public struct HedgingBalancer: Transport {
     /// The effective options, after clamping.
     public let options: Options
 
-    /// Wraps `next`.
+    /// Wraps `next`, the balancer (or transport) each leg is sent through.
     ///
-    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for a negative hedge delay.
-    public init(_ next: any Transport, options: Options = Options()) throws {
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for a negative hedge delay.
+    public init(wrapping next: any Transport, options: Options = Options()) throws {
         self.next = next
         self.options = try options.validated()
     }
@@ -69,11 +73,12 @@ public struct HedgingBalancer: Transport {
         if case .success = outcome { true } else { false }
     }
 
-    /// Sends `request` through ``next``, racing hedges when the request is hedgeable and hedging is on.
+    /// Sends `request` through ``next``, racing hedges when hedging is on and the request is hedgeable —
+    /// never for a protocol upgrade.
     ///
     /// - Throws: the first leg's error when no leg won; `CancellationError` when the caller was cancelled.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        guard options.hedgeDelay > .zero, options.isHedgeable(request) else {
+        guard options.hedgeDelay > .zero, !request.isProtocolUpgrade, options.isHedgeable(request) else {
             return try await next.roundTrip(request, context: context)
         }
         return try await race(request, context: context)

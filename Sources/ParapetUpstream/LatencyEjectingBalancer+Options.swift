@@ -21,6 +21,8 @@ extension LatencyEjectingBalancer {
         /// Eligible targets needed for a valid median. Default 3; values below 2 become 3.
         public var minHosts: Int
         /// The half-life of the time-decayed average. Default 10 s; positive.
+        ///
+        /// Every duration option is capped at about 292 billion years (`Int64.max` seconds).
         public var halfLife: Duration
         /// An outlier must also exceed the median by at least this. Default 50 ms; not negative.
         public var minEjectDelta: Duration
@@ -33,9 +35,11 @@ extension LatencyEjectingBalancer {
         /// ejections are ignored. Default 50; values ≤ 0 or > 100 become 50, and it is raised to
         /// ``maxEjectionPercent`` + 1 if not above it.
         public var panicThreshold: Int
-        /// The first ejection's length; it doubles with each consecutive ejection. Default 30 s; positive.
+        /// The first ejection's length; it doubles with each consecutive ejection. Default 30 s; positive,
+        /// and capped at `Int64.max` seconds.
         public var ejectTimeout: Duration
-        /// The longest ejection. Default 5 min; positive, raised to ``ejectTimeout`` if below it.
+        /// The longest ejection. Default 5 min; positive, raised to ``ejectTimeout`` if below it, and capped
+        /// like it.
         public var maxEjectTimeout: Duration
         /// Observes `eject` and `recover` transitions exactly once each, after they took effect. Default `nil`.
         public var onStateChange: (@Sendable (StateChange) -> Void)?
@@ -67,27 +71,34 @@ extension LatencyEjectingBalancer {
             self.onStateChange = onStateChange
         }
 
-        /// These options with the documented clamping applied.
+        /// These options with the documented clamping applied, and every duration capped at `Int64.max`
+        /// seconds, so that no cooldown can overflow when it doubles or is added to an instant.
         ///
-        /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` naming the first field that makes no sense.
+        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first field
+        ///   that makes no sense, and its value.
         func validated() throws -> Options {
             guard minSamples >= 1 else {
-                throw ConfigurationError.invalidValue(field: "minSamples", reason: "must be at least 1")
+                throw ConfigurationError.invalidValue(
+                    field: "minSamples", reason: "must be at least 1, got \(minSamples)")
             }
             guard halfLife > .zero else {
-                throw ConfigurationError.invalidValue(field: "halfLife", reason: "must be positive")
+                throw ConfigurationError.invalidValue(field: "halfLife", reason: "must be positive, got \(halfLife)")
             }
             guard minEjectDelta >= .zero else {
-                throw ConfigurationError.invalidValue(field: "minEjectDelta", reason: "must not be negative")
+                throw ConfigurationError.invalidValue(
+                    field: "minEjectDelta", reason: "must not be negative, got \(minEjectDelta)")
             }
             guard minEjectLatency >= .zero else {
-                throw ConfigurationError.invalidValue(field: "minEjectLatency", reason: "must not be negative")
+                throw ConfigurationError.invalidValue(
+                    field: "minEjectLatency", reason: "must not be negative, got \(minEjectLatency)")
             }
             guard ejectTimeout > .zero else {
-                throw ConfigurationError.invalidValue(field: "ejectTimeout", reason: "must be positive")
+                throw ConfigurationError.invalidValue(
+                    field: "ejectTimeout", reason: "must be positive, got \(ejectTimeout)")
             }
             guard maxEjectTimeout > .zero else {
-                throw ConfigurationError.invalidValue(field: "maxEjectTimeout", reason: "must be positive")
+                throw ConfigurationError.invalidValue(
+                    field: "maxEjectTimeout", reason: "must be positive, got \(maxEjectTimeout)")
             }
             var options = self
             if !(ejectionFactor > 1) { options.ejectionFactor = 3 }
@@ -97,7 +108,11 @@ extension LatencyEjectingBalancer {
             if options.panicThreshold <= options.maxEjectionPercent {
                 options.panicThreshold = options.maxEjectionPercent + 1
             }
-            options.maxEjectTimeout = max(maxEjectTimeout, ejectTimeout)
+            options.halfLife = min(halfLife, .longestDelay)
+            options.minEjectDelta = min(minEjectDelta, .longestDelay)
+            options.minEjectLatency = min(minEjectLatency, .longestDelay)
+            options.ejectTimeout = min(ejectTimeout, .longestDelay)
+            options.maxEjectTimeout = min(max(maxEjectTimeout, ejectTimeout), .longestDelay)
             return options
         }
     }

@@ -25,19 +25,27 @@ import Synchronization
 /// }))
 /// ```
 public final class LatencyEjectingBalancer: Transport {
+    /// The state machine and the counter numbering its changes, behind one lock.
+    private struct Guarded: Sendable {
+        var machine: LatencyEjectionStateMachine
+        var changes = StateChangeCounter()
+    }
+
     /// The targets and their health gates.
     public let pool: TargetPool
     /// The effective options, after clamping.
     public let options: Options
-    private let machine: Mutex<LatencyEjectionStateMachine>
+    private let guarded: Mutex<Guarded>
 
     /// Creates a balancer over `pool` with no samples and nothing ejected.
     ///
-    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no
+    ///   sense (see ``Options``).
     public init(_ pool: TargetPool, options: Options = Options()) throws {
         self.pool = pool
         self.options = try options.validated()
-        self.machine = Mutex(try LatencyEjectionStateMachine(targetCount: pool.count, options: options))
+        self.guarded = Mutex(
+            Guarded(machine: try LatencyEjectionStateMachine(targetCount: pool.count, options: options)))
     }
 
     /// Sends `request` to the next target and, if it answers, records its time to response head.
@@ -48,7 +56,7 @@ public final class LatencyEjectingBalancer: Transport {
         let clock = context.runtime.clock
         let pool = self.pool
         let started = clock.now
-        guard let pick = machine.withLock({ $0.pick(at: started, isUp: { pool.isUp($0) }) }) else {
+        guard let pick = guarded.withLock({ $0.machine.pick(at: started, isUp: { pool.isUp($0) }) }) else {
             throw UpstreamError.unavailable(.empty)
         }
         let target = pool.targets[pick.target]
@@ -56,17 +64,27 @@ public final class LatencyEjectingBalancer: Transport {
         outgoing.target = target.address
         let answer = try await target.transport.roundTrip(outgoing, context: context)
         let answered = clock.now
-        let transition = machine.withLock {
-            $0.record(latency: answered - started, target: pick.target, at: answered)
+        let change = guarded.withLock { guarded in
+            guarded.machine.record(latency: answered - started, target: pick.target, at: answered).map {
+                guarded.changes.change($0, address: target.address)
+            }
         }
-        if let transition, let onStateChange = options.onStateChange {
-            onStateChange(transition.stateChange(address: target.address))
+        if let change, let onStateChange = options.onStateChange {
+            onStateChange(change)
         }
         return answer
     }
 
-    /// Whether target `index` is ejected now, for gauges and tests.
-    public func isEjected(_ index: Int, at now: MonotonicInstant) -> Bool {
-        machine.withLock { $0.isEjected(index, at: now) }
+    /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:
+    /// ``TargetState/open`` from an ejection until it heals — also once its ejection has ended and it
+    /// serves again while it re-earns its samples —, ``TargetState/closed`` otherwise and for an address
+    /// outside the pool.
+    ///
+    /// ```swift
+    /// gauge(address).record(balancer.state(of: address).rawValue)
+    /// ```
+    public func state(of address: String) -> TargetState {
+        guard let index = pool.index(of: address) else { return .closed }
+        return guarded.withLock { $0.machine.state(of: index) }
     }
 }

@@ -1,7 +1,7 @@
 public import ParapetCore
 
-/// The decisions of a ``LatencyEjectingBalancer`` as a pure value: a round-robin cursor and, per target,
-/// a time-decayed mean of the time to response head, driven by `now` and latency samples.
+/// The decisions of a ``LatencyEjectingBalancer`` as a pure value: a ``RoundRobinRotation`` and, per
+/// target, a time-decayed mean of the time to response head, driven by `now` and latency samples.
 ///
 /// After a target has ``LatencyEjectingBalancer/Options/minSamples`` samples and at least
 /// ``LatencyEjectingBalancer/Options/minHosts`` targets have as many, the target is an outlier iff its
@@ -42,18 +42,15 @@ public struct LatencyEjectionStateMachine: Sendable {
     private struct Peer: Sendable {
         var latency = DecayingAverage()
         var samples = 0
-        /// Consecutive ejections since the target last healed: the backoff exponent.
-        var ejections = 0
-        /// The end of the current or last ejection; `nil` once healed (or never ejected).
-        var ejectedUntil: MonotonicInstant?
+        var backoff = EjectionBackoff()
 
         func isEjected(at now: MonotonicInstant) -> Bool {
-            ejectedUntil.map { $0 > now } ?? false
+            backoff.isEjected(at: now)
         }
     }
 
     private var peers: [Peer]
-    private var cursor = 0
+    private var rotation: RoundRobinRotation
     /// Reused between records, to find the median without allocating.
     private var scratch: [Double] = []
     private let factor: Double
@@ -68,10 +65,11 @@ public struct LatencyEjectionStateMachine: Sendable {
 
     /// Creates the state for `targetCount` targets with no samples.
     ///
-    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
     public init(targetCount: Int, options: LatencyEjectingBalancer.Options) throws {
         let options = try options.validated()
         peers = Array(repeating: Peer(), count: max(targetCount, 0))
+        rotation = RoundRobinRotation(count: targetCount)
         scratch.reserveCapacity(peers.count)
         factor = options.ejectionFactor
         minSamples = options.minSamples
@@ -87,15 +85,14 @@ public struct LatencyEjectionStateMachine: Sendable {
     /// The number of targets.
     public var targetCount: Int { peers.count }
 
-    /// Picks the next target round-robin, starting after the last one picked; `nil` for an empty pool.
+    /// Picks the next target round-robin, resuming after the last one picked; `nil` for an empty pool.
     ///
     /// Skips gated-down (`!isUp(index)`) and ejected targets; see ``Route`` for the all-down cases.
     public mutating func pick(at now: MonotonicInstant, isUp: (Int) -> Bool) -> Pick? {
-        let count = peers.count
-        guard count > 0 else { return nil }
+        guard !peers.isEmpty else { return nil }
         var upCount = 0
         var ejectedUpCount = 0
-        for index in 0..<count where isUp(index) {
+        for index in peers.indices where isUp(index) {
             upCount += 1
             if peers[index].isEjected(at: now) { ejectedUpCount += 1 }
         }
@@ -107,14 +104,12 @@ public struct LatencyEjectionStateMachine: Sendable {
         } else {
             route = .normal
         }
-        for step in 0..<count {
-            let index = (cursor + step) % count
-            if upCount > 0 && !isUp(index) { continue }
-            if route == .normal && peers[index].isEjected(at: now) { continue }
-            cursor = (index + 1) % count
-            return Pick(target: index, route: route)
+        let peers = self.peers
+        // With nobody up, no index is admissible and the rotation fails open to its own slot.
+        let target = rotation.pick { index in
+            isUp(index) && (route != .normal || !peers[index].isEjected(at: now))
         }
-        return nil  // not reached: with no target up the first index qualifies, else some gate-up one does
+        return target.map { Pick(target: $0, route: route) }
     }
 
     /// Folds the time to response head of a successful round trip to `target` into its mean and runs
@@ -137,9 +132,16 @@ public struct LatencyEjectionStateMachine: Sendable {
         return eject(target, at: now)
     }
 
-    /// Whether `target` is ejected at `now`.
+    /// Whether `target` is inside an ejection's cooldown at `now`.
     public func isEjected(_ target: Int, at now: MonotonicInstant) -> Bool {
         peers.indices.contains(target) && peers[target].isEjected(at: now)
+    }
+
+    /// The state of `target` as of its last transition: ``TargetState/open`` from an ejection until it
+    /// heals (`recover`) — even once the cooldown has passed and it serves again —, ``TargetState/closed``
+    /// otherwise (and for an index outside the pool).
+    public func state(of target: Int) -> TargetState {
+        peers.indices.contains(target) ? peers[target].backoff.state : .closed
     }
 
     /// The decayed mean time to response head of `target`, `nil` before its first sample (or since its
@@ -162,19 +164,15 @@ public struct LatencyEjectionStateMachine: Sendable {
     }
 
     private mutating func heal(_ target: Int) -> TargetTransition? {
-        let wasEjected = peers[target].ejectedUntil != nil
-        peers[target].ejections = 0
-        peers[target].ejectedUntil = nil
-        return wasEjected ? TargetTransition(target: target, from: .open, to: .closed, reason: .recover) : nil
+        peers[target].backoff.recover(target: target)
     }
 
     private mutating func eject(_ target: Int, at now: MonotonicInstant) -> TargetTransition? {
-        guard !peers[target].isEjected(at: now) else { return nil }
-        let from: TargetState = peers[target].ejectedUntil == nil ? .closed : .open
-        peers[target].ejections += 1
-        peers[target].ejectedUntil = now.advanced(by: cooldown.duration(forEpisode: peers[target].ejections))
+        guard let transition = peers[target].backoff.eject(target: target, at: now, cooldown: cooldown) else {
+            return nil
+        }
         peers[target].latency.reset()
         peers[target].samples = 0
-        return TargetTransition(target: target, from: from, to: .open, reason: .eject)
+        return transition
     }
 }

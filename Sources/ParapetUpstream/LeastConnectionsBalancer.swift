@@ -24,18 +24,6 @@ import Synchronization
 /// )
 /// ```
 public final class LeastConnectionsBalancer: Transport {
-    /// How the balancer reports its sheds.
-    public struct Options: Sendable {
-        /// Called once per shed, synchronously, before ``UpstreamError/unavailable(_:)`` is thrown.
-        /// Keep it cheap: under overload it runs for every request.
-        public var onShed: (@Sendable (ShedReason) -> Void)?
-
-        /// Creates options; every hook is off by default.
-        public init(onShed: (@Sendable (ShedReason) -> Void)? = nil) {
-            self.onShed = onShed
-        }
-    }
-
     /// One target's bulkhead occupancy at the moment of a snapshot.
     public struct TargetLoad: Sendable, Hashable {
         /// The target's address.
@@ -60,13 +48,15 @@ public final class LeastConnectionsBalancer: Transport {
     private let table: Mutex<LeastConnectionsTable>
 
     /// Creates a balancer over `pool`, reading each target's weight and cap once; a cap below 1 means
-    /// unbounded.
+    /// unbounded. It cannot fail: ``Options`` holds nothing that could be out of range.
     public init(_ pool: TargetPool, options: Options = Options()) {
         self.pool = pool
         self.options = options
-        self.table = Mutex(LeastConnectionsTable(peers: pool.targets.map {
-            LeastConnectionsTable.Peer(weight: $0.weight, cap: $0.maxConcurrent)
-        }))
+        self.table = Mutex(
+            LeastConnectionsTable(
+                peers: pool.targets.map {
+                    LeastConnectionsTable.Peer(weight: $0.weight, cap: $0.maxConcurrent)
+                }))
     }
 
     /// Every target's requests in flight and cap, in pool order.

@@ -28,3 +28,12 @@ struct ProtocolUpgrade: Sendable, Equatable {
         return !chosen.isEmpty && chosen.allSatisfy(offered.contains)
     }
 }
+
+extension UpstreamRequest {
+    /// Whether the request switches protocols: it carries the client's upgraded byte stream, or its
+    /// `Connection` field lists `upgrade`. Such a request has one single-use byte stream and must never be
+    /// sent twice at once.
+    var isProtocolUpgrade: Bool {
+        upgradedInbound != nil || head.headerFields.tokens(.connection).contains("upgrade")
+    }
+}

@@ -5,7 +5,11 @@
 /// a success. Otherwise the balancer's ``FailureClassifier`` decides.
 ///
 /// ```swift
-/// let verdict = RoundTripVerdict(outcome, callerCancelled: Task.isCancelled, isFailure: transportFailuresOnly)
+/// let verdict = RoundTripVerdict(
+///     outcome,
+///     callerCancelled: Task.isCancelled,
+///     isFailure: FailureClassifiers.transportFailuresOnly
+/// )
 /// ```
 public enum RoundTripVerdict: Sendable, Hashable {
     /// The target answered acceptably.

@@ -33,7 +33,7 @@ public struct Target: Sendable {
 /// ```swift
 /// let pool = TargetPool([Target("a:80", transport: http), Target("b:80", transport: http)])
 /// let balancer = RoundRobinBalancer(pool)
-/// let checked = ActiveHealthCheck(pool, next: balancer)
+/// let checked = try ActiveHealthCheck(wrapping: balancer, pool: pool)
 /// ```
 public final class TargetPool: Sendable {
     /// The targets, in the order balancers rotate through them.
@@ -52,6 +52,11 @@ public final class TargetPool: Sendable {
 
     /// The number of targets.
     public var count: Int { targets.count }
+
+    /// The index of the first target whose address is `address`, if any.
+    func index(of address: String) -> Int? {
+        targets.firstIndex { $0.address == address }
+    }
 
     /// Whether the health gate of target `index` is up.
     public func isUp(_ index: Int) -> Bool {

@@ -1,5 +1,6 @@
 /// One state transition of one target, as a balancer's state machine reports it: the target is named
-/// by its index in the pool. The balancer turns it into a ``StateChange`` naming the address.
+/// by its index in the pool. The balancer numbers it and reports it as a ``StateChange`` naming the
+/// address.
 ///
 /// ```swift
 /// var transitions: [TargetTransition] = []
@@ -22,10 +23,5 @@ public struct TargetTransition: Sendable, Hashable {
         self.from = from
         self.to = to
         self.reason = reason
-    }
-
-    /// The ``StateChange`` reported to observers, naming the target by `address`.
-    public func stateChange(address: String) -> StateChange {
-        StateChange(target: address, from: from, to: to, reason: reason)
     }
 }

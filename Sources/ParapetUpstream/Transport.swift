@@ -99,6 +99,12 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A one-line account for logs: the shed reason, or the target and what went wrong with it.
+    ///
+    /// ```swift
+    /// UpstreamError.unavailable(.allOpen).description        // "no upstream available (all_open)"
+    /// UpstreamError.timedOut(target: "a:80").description     // "upstream a:80 sent no response head in time"
+    /// ```
     public var description: String {
         switch self {
         case .unavailable(let reason): "no upstream available (\(reason.rawValue))"

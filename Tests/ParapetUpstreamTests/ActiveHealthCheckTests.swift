@@ -17,8 +17,8 @@ final class ProbedBackend: Sendable {
 
     let mode: Mutex<Mode>
     /// When each probe arrived, in whole virtual seconds.
-    let probeTimes = Observations<Int64>()
-    let probes = Observations<UpstreamRequest>()
+    let probeTimes = Recorder<Int64>()
+    let probes = Recorder<UpstreamRequest>()
 
     init(_ mode: Mode = .healthy) {
         self.mode = Mutex(mode)
@@ -33,8 +33,8 @@ final class ProbedBackend: Sendable {
             guard request.head.path == "/healthz" else {
                 return UpstreamResponse(response: .text("ok\n"), target: request.target)
             }
-            probeTimes.append(context.runtime.clock.now.offset.components.seconds)
-            probes.append(request)
+            probeTimes.record(context.runtime.clock.now.offset.components.seconds)
+            probes.record(request)
             switch mode.withLock({ $0 }) {
             case .healthy:
                 return UpstreamResponse(response: .text("ok\n"), target: request.target)
@@ -44,7 +44,7 @@ final class ProbedBackend: Sendable {
                 throw UpstreamError.failed(target: request.target, underlying: RefusedError())
             case .hanging:
                 try await context.runtime.clock.sleep(for: .seconds(3_600))
-                throw StubFailure()
+                throw BackendFailure()
             case .bigBody(let pulled):
                 let body = ScriptedBody(chunks: 1_000, chunkSize: 1_024, pulled: pulled)
                 return UpstreamResponse(response: Response(status: .ok, body: body.httpBody), target: request.target)
@@ -60,32 +60,34 @@ struct ActiveHealthCheckTests {
         options: ActiveHealthCheck.Options = .init(path: "/healthz")
     ) throws -> (TargetPool, ActiveHealthCheck) {
         let pool = TargetPool(backends.indices.map { Target("t\($0)", transport: backends[$0].transport) })
-        return (pool, try ActiveHealthCheck(pool, options: options, next: RoundRobinBalancer(pool)))
+        return (pool, try ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: options))
     }
 
     @Test("probes at once and every 10 s; three failures close the gate, one success opens it")
     func defaultThresholds() async throws {
         let backend = ProbedBackend(.unhealthy)
-        let changes = Observations<StateChange>()
-        let (pool, check) = try Self.check([backend], options: .init(path: "/healthz", onStateChange: { changes.append($0) }))
+        let changes = Recorder<StateChange>()
+        let (pool, check) = try Self.check(
+            [backend], options: .init(path: "/healthz", onStateChange: { changes.record($0) }))
         let gates = try await simulate { runtime in
             check.start(runtime: runtime)
             var gates: [Bool] = []
-            try await runtime.clock.sleep(until: at(15))
+            try await runtime.clock.sleep(until: .at(.seconds(15)))
             gates.append(pool.isUp(0))
-            try await runtime.clock.sleep(until: at(25))
+            try await runtime.clock.sleep(until: .at(.seconds(25)))
             gates.append(pool.isUp(0))
             backend.set(.healthy)
-            try await runtime.clock.sleep(until: at(35))
+            try await runtime.clock.sleep(until: .at(.seconds(35)))
             gates.append(pool.isUp(0))
             return gates
         }
         #expect(gates == [true, false, true])
-        #expect(backend.probeTimes.elements == [0, 10, 20, 30])
-        #expect(changes.elements == [
-            StateChange(target: "t0", from: .closed, to: .open, reason: .probeDown, cause: .status),
-            StateChange(target: "t0", from: .open, to: .closed, reason: .probeRecover),
-        ])
+        #expect(backend.probeTimes.all == [0, 10, 20, 30])
+        #expect(
+            changes.all == [
+                StateChange(target: "t0", from: .closed, to: .open, reason: .probeDown, cause: .status, sequence: 1),
+                StateChange(target: "t0", from: .open, to: .closed, reason: .probeRecover, sequence: 2),
+            ])
     }
 
     @Test("custom thresholds: down after one failure, up after two successes")
@@ -97,7 +99,7 @@ struct ActiveHealthCheckTests {
             check.start(runtime: runtime)
             var gates: [Bool] = []
             for second in [5, 15, 25] as [Int64] {
-                try await runtime.clock.sleep(until: at(second))
+                try await runtime.clock.sleep(until: .at(.seconds(second)))
                 gates.append(pool.isUp(0))
                 backend.set(.healthy)
             }
@@ -109,8 +111,9 @@ struct ActiveHealthCheckTests {
     @Test("with startUnhealthy targets begin down and the first healthy probe admits them")
     func startUnhealthy() async throws {
         let backend = ProbedBackend(.healthy)
-        let changes = Observations<StateChange>()
-        let options = ActiveHealthCheck.Options(path: "/healthz", startUnhealthy: true, onStateChange: { changes.append($0) })
+        let changes = Recorder<StateChange>()
+        let options = ActiveHealthCheck.Options(
+            path: "/healthz", startUnhealthy: true, onStateChange: { changes.record($0) })
         let (pool, check) = try Self.check([backend], options: options)
         let gates = try await simulate { runtime in
             check.start(runtime: runtime)
@@ -119,7 +122,8 @@ struct ActiveHealthCheckTests {
             return [atStart, pool.isUp(0)]
         }
         #expect(gates == [false, true])
-        #expect(changes.elements == [StateChange(target: "t0", from: .open, to: .closed, reason: .probeRecover)])
+        #expect(
+            changes.all == [StateChange(target: "t0", from: .open, to: .closed, reason: .probeRecover, sequence: 1)])
     }
 
     @Test("stop is idempotent and the probe loops end with it")
@@ -129,12 +133,12 @@ struct ActiveHealthCheckTests {
         try await simulate { runtime in
             check.start(runtime: runtime)
             check.start(runtime: runtime)
-            try await runtime.clock.sleep(until: at(15))
+            try await runtime.clock.sleep(until: .at(.seconds(15)))
             check.stop()
             check.stop()
-            try await runtime.clock.sleep(until: at(100))
+            try await runtime.clock.sleep(until: .at(.seconds(100)))
         }
-        #expect(backend.probeTimes.elements == [0, 10])
+        #expect(backend.probeTimes.all == [0, 10])
     }
 
     @Test("stopped before it started, it never probes and forces every gate up")
@@ -146,12 +150,12 @@ struct ActiveHealthCheckTests {
         #expect(pool.isUp(0))
         let routes = try await simulate { runtime in
             check.start(runtime: runtime)
-            let routes = try await route(1, through: check, context: makeContext(runtime))
+            let routes = try await route(1, through: check, context: RequestContext.test(runtime))
             try await runtime.clock.sleep(for: .seconds(60))
             return routes
         }
         #expect(routes == ["t0"])
-        #expect(backend.probeTimes.elements.isEmpty)
+        #expect(backend.probeTimes.all.isEmpty)
         #expect(pool.isUp(0))
     }
 
@@ -160,12 +164,12 @@ struct ActiveHealthCheckTests {
         let backend = ProbedBackend(.healthy)
         let (_, check) = try Self.check([backend])
         try await simulate { runtime in
-            try await runtime.clock.sleep(until: at(5))
-            #expect(backend.probeTimes.elements.isEmpty)
-            _ = try await route(2, through: check, context: makeContext(runtime))
-            try await runtime.clock.sleep(until: at(20))
+            try await runtime.clock.sleep(until: .at(.seconds(5)))
+            #expect(backend.probeTimes.all.isEmpty)
+            _ = try await route(2, through: check, context: RequestContext.test(runtime))
+            try await runtime.clock.sleep(until: .at(.seconds(20)))
         }
-        #expect(backend.probeTimes.elements == [5, 15])
+        #expect(backend.probeTimes.all == [5, 15])
     }
 
     @Test("a probe is a bodyless GET for the path with a leading slash, sent to and Host-ed as the target")
@@ -177,7 +181,7 @@ struct ActiveHealthCheckTests {
             check.start(runtime: runtime)
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        let probe = try #require(backend.probes.elements.first)
+        let probe = try #require(backend.probes.all.first)
         #expect(probe.head.method == .get)
         #expect(probe.head.scheme == "http")
         #expect(probe.head.path == "/healthz")
@@ -190,52 +194,54 @@ struct ActiveHealthCheckTests {
     func probeTransport() async throws {
         let target = ProbedBackend(.healthy)
         let prober = ProbedBackend(.unhealthy)
-        let options = ActiveHealthCheck.Options(path: "/healthz", unhealthyThreshold: 1, probeTransport: prober.transport)
+        let options = ActiveHealthCheck.Options(
+            path: "/healthz", unhealthyThreshold: 1, probeTransport: prober.transport)
         let (pool, check) = try Self.check([target], options: options)
         try await simulate { runtime in
             check.start(runtime: runtime)
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        #expect(target.probeTimes.elements.isEmpty)
-        #expect(prober.probes.elements.map(\.target) == ["t0"])
+        #expect(target.probeTimes.all.isEmpty)
+        #expect(prober.probes.all.map(\.target) == ["t0"])
         #expect(!pool.isUp(0))
     }
 
     @Test("a probe that outlasts the timeout fails as a timeout, and the schedule keeps its interval")
     func timeout() async throws {
         let backend = ProbedBackend(.hanging)
-        let changes = Observations<StateChange>()
-        let options = ActiveHealthCheck.Options(path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.append($0) })
+        let changes = Recorder<StateChange>()
+        let options = ActiveHealthCheck.Options(
+            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.record($0) })
         let (pool, check) = try Self.check([backend], options: options)
         let gates = try await simulate { runtime in
             check.start(runtime: runtime)
             try await runtime.clock.sleep(until: MonotonicInstant(offset: .milliseconds(4_999)))
             let before = pool.isUp(0)
-            try await runtime.clock.sleep(until: at(6))
+            try await runtime.clock.sleep(until: .at(.seconds(6)))
             return [before, pool.isUp(0)]
         }
         #expect(gates == [true, false])
-        #expect(changes.elements.map(\.cause) == [.timeout])
-        #expect(backend.probeTimes.elements == [0])
+        #expect(changes.all.map(\.cause) == [.timeout])
+        #expect(backend.probeTimes.all == [0])
     }
 
     @Test("failure causes: a transport's own classification, through UpstreamError.failed, and a custom verdict")
     func causes() async throws {
         let refusing = ProbedBackend(.refusing)
         let healthyButRejected = ProbedBackend(.healthy)
-        let changes = Observations<StateChange>()
+        let changes = Recorder<StateChange>()
         let options = ActiveHealthCheck.Options(
             path: "/healthz",
             unhealthyThreshold: 1,
             isHealthy: { outcome in (try? outcome.get())?.headerFields[.contentType] == "application/json" },
-            onStateChange: { changes.append($0) }
+            onStateChange: { changes.record($0) }
         )
         let (_, check) = try Self.check([refusing, healthyButRejected], options: options)
         try await simulate { runtime in
             check.start(runtime: runtime)
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        let causes = changes.elements.sorted { $0.target < $1.target }.map(\.cause)
+        let causes = changes.all.sorted { $0.target < $1.target }.map(\.cause)
         #expect(causes == [.refused, .status])
     }
 
@@ -243,8 +249,9 @@ struct ActiveHealthCheckTests {
     func cancellationIsNoVerdict() async throws {
         let stopped = ProbedBackend(.hanging)
         let shutDown = ProbedBackend(.hanging)
-        let changes = Observations<StateChange>()
-        let options = ActiveHealthCheck.Options(path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.append($0) })
+        let changes = Recorder<StateChange>()
+        let options = ActiveHealthCheck.Options(
+            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.record($0) })
         let (stoppedPool, stoppedCheck) = try Self.check([stopped], options: options)
         let (shutDownPool, shutDownCheck) = try Self.check([shutDown], options: options)
         try await simulate { runtime in
@@ -254,9 +261,9 @@ struct ActiveHealthCheckTests {
             stoppedCheck.stop()
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        #expect(changes.elements.isEmpty)
+        #expect(changes.all.isEmpty)
         #expect(stoppedPool.isUp(0) && shutDownPool.isUp(0))
-        #expect(stopped.probeTimes.elements == [0] && shutDown.probeTimes.elements == [0])
+        #expect(stopped.probeTimes.all == [0] && shutDown.probeTimes.all == [0])
     }
 
     @Test("a probe reads at most 4 KiB of the answer's body")
@@ -279,9 +286,64 @@ struct ActiveHealthCheckTests {
         let routes = try await simulate { runtime in
             check.start(runtime: runtime)
             try await runtime.clock.sleep(for: .seconds(1))
-            return try await route(4, through: check, context: makeContext(runtime))
+            return try await route(4, through: check, context: RequestContext.test(runtime))
         }
-        #expect(routes == ["t0", "t2", "t2", "t0"])
+        #expect(routes == ["t0", "t2", "t0", "t2"])
+    }
+
+    @Test("the loops are spawned outside the check's lock: a spawner may call back into the check")
+    func spawnsOutsideTheLock() async throws {
+        let backends = [ProbedBackend(.unhealthy), ProbedBackend(.unhealthy)]
+        let (pool, check) = try Self.check(backends, options: .init(path: "/healthz", unhealthyThreshold: 1))
+        let spawned = Recorder<String>()
+        let gates = try await simulate { runtime in
+            // A spawner that asks the check to start again, and reads its state, from inside `spawn`.
+            let reentrant = CallbackSpawner(base: runtime.spawner) { name in
+                spawned.record(name)
+                check.start(runtime: runtime)
+                _ = check.state(of: "t0")
+            }
+            check.start(runtime: runtime.replacingSpawner(with: reentrant))
+            check.start(runtime: runtime.replacingSpawner(with: reentrant))
+            try await runtime.clock.sleep(for: .seconds(1))
+            return [pool.isUp(0), pool.isUp(1)]
+        }
+        #expect(spawned.all == ["health-check t0", "health-check t1"])  // idempotent: one loop per target
+        #expect(gates == [false, false])
+        #expect(check.state(of: "t0") == .open)
+    }
+
+    @Test("a stop that overtakes a start still spawning cancels its loops")
+    func stopDuringStart() async throws {
+        let backend = ProbedBackend(.healthy)
+        let (_, check) = try Self.check([backend])
+        try await simulate { runtime in
+            let stopping = CallbackSpawner(base: runtime.spawner) { _ in check.stop() }
+            check.start(runtime: runtime.replacingSpawner(with: stopping))
+            try await runtime.clock.sleep(for: .seconds(30))
+        }
+        #expect(backend.probeTimes.all.count <= 1)
+    }
+
+    @Test("state changes are numbered in the order they took effect, across targets")
+    func sequenceNumbers() async throws {
+        let backends = [ProbedBackend(.unhealthy), ProbedBackend(.healthy)]
+        let changes = Recorder<StateChange>()
+        let options = ActiveHealthCheck.Options(
+            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.record($0) })
+        let (_, check) = try Self.check(backends, options: options)
+        try await simulate { runtime in
+            check.start(runtime: runtime)
+            try await runtime.clock.sleep(for: .seconds(5))
+            backends[1].set(.unhealthy)
+            backends[0].set(.healthy)
+            try await runtime.clock.sleep(for: .seconds(10))
+        }
+        #expect(changes.all.map(\.sequence) == [1, 2, 3])
+        #expect(changes.all.map { "\($0.target) \($0.reason)" } == ["t0 probeDown", "t0 probeRecover", "t1 probeDown"])
+        #expect(check.state(of: "t0") == .closed)
+        #expect(check.state(of: "t1") == .open)
+        #expect(check.state(of: "nowhere") == .closed)
     }
 
     @Test("nonsensical options are rejected naming the field")
@@ -295,11 +357,36 @@ struct ActiveHealthCheckTests {
         let pool = TargetPool([])
         for (options, field) in rejected {
             #expect {
-                _ = try ActiveHealthCheck(pool, options: options, next: RoundRobinBalancer(pool))
+                _ = try ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: options)
             } throws: { error in
-                guard case ConfigurationError.invalidValue(let named, _) = error else { return false }
-                return named == field
+                guard case ConfigurationError.invalidValue(let named, let reason) = error else { return false }
+                return named == field && reason.contains(", got ")  // the reason names the bad value
             }
         }
+    }
+}
+
+/// A spawner that calls `onSpawn` with each task's name, from inside `spawn`, before handing the work to
+/// `base`.
+private struct CallbackSpawner: Spawner {
+    let base: any Spawner
+    let onSpawn: @Sendable (String) -> Void
+
+    func spawn(_ name: String, _ operation: @escaping @Sendable () async -> Void) -> any SpawnedTask {
+        onSpawn(name)
+        return base.spawn(name, operation)
+    }
+
+    func cancelAll() {
+        base.cancelAll()
+    }
+}
+
+extension Runtime {
+    /// This runtime with `spawner` in place of its own.
+    fileprivate func replacingSpawner(with spawner: any Spawner) -> Runtime {
+        var runtime = self
+        runtime.spawner = spawner
+        return runtime
     }
 }

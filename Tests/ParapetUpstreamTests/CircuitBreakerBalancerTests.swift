@@ -9,7 +9,7 @@ struct CircuitBreakerBalancerTests {
     @Test func anOpenTargetGetsNoRoundTripUntilItsCooldownEnds() async throws {
         let backends = ScriptedBackends(["a": .fail(after: .milliseconds(5))])
         let breaker = try CircuitBreakerBalancer(TargetPool(addresses: ["a", "b"], transport: backends))
-        let targets = try await Simulation(seed: 1).run { runtime in
+        let targets = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             var answered: [String?] = []
             for _ in 0..<30 { answered.append(await breaker.outcome(context: context).target) }
@@ -21,7 +21,7 @@ struct CircuitBreakerBalancerTests {
         #expect(Array(targets.prefix(10)) == [nil, "b", nil, "b", nil, "b", nil, "b", nil, "b"])
         #expect(targets[10..<30].allSatisfy { $0 == "b" })
         #expect(targets.last == .some(nil))
-        #expect(breaker.state(of: 0) == .open)
+        #expect(breaker.state(of: "a") == .open)
     }
 
     @Test func stateChangesAreReportedExactlyOncePerTransition() async throws {
@@ -31,21 +31,21 @@ struct CircuitBreakerBalancerTests {
             TargetPool(addresses: ["a"], transport: backends),
             options: .init(onStateChange: { changes.record($0) })
         )
-        try await Simulation(seed: 1).run { runtime in
+        try await simulate { runtime in
             let context = RequestContext.test(runtime)
             // Twenty concurrent failures: four past the threshold, one trip.
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<20 { group.addTask { _ = await breaker.outcome(context: context) } }
             }
             try await runtime.clock.sleep(until: .at(.seconds(6)))
-            backends.set("a", .answer(after: .milliseconds(5)))
+            backends.set("a", .respond(after: .milliseconds(5)))
             for _ in 0..<4 { _ = await breaker.outcome(context: context) }
         }
         #expect(
             changes.all == [
-                StateChange(target: "a", from: .closed, to: .open, reason: .trip),
-                StateChange(target: "a", from: .open, to: .halfOpen, reason: .probe),
-                StateChange(target: "a", from: .halfOpen, to: .closed, reason: .heal),
+                StateChange(target: "a", from: .closed, to: .open, reason: .trip, sequence: 1),
+                StateChange(target: "a", from: .open, to: .halfOpen, reason: .probe, sequence: 2),
+                StateChange(target: "a", from: .halfOpen, to: .closed, reason: .heal, sequence: 3),
             ]
         )
         #expect(backends.count("a") == 24)
@@ -55,11 +55,11 @@ struct CircuitBreakerBalancerTests {
         let backends = ScriptedBackends(["a": .fail(after: .milliseconds(1))])
         let breaker = try CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends), options: .init(failureThreshold: 1))
-        let outcomes = try await Simulation(seed: 1).run { runtime in
+        let outcomes = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             _ = await breaker.outcome(context: context)
             try await runtime.clock.sleep(until: .at(.seconds(6)))
-            backends.set("a", .answer(after: .milliseconds(50)))
+            backends.set("a", .respond(after: .milliseconds(50)))
             return await withTaskGroup(of: Result<UpstreamResponse, any Error>.self) { group in
                 for _ in 0..<10 { group.addTask { await breaker.outcome(context: context) } }
                 var outcomes: [Result<UpstreamResponse, any Error>] = []
@@ -70,23 +70,20 @@ struct CircuitBreakerBalancerTests {
         #expect(outcomes.filter { $0.target == "a" }.count == 1)
         #expect(outcomes.filter { $0.shedReason == .allOpen }.count == 9)
         #expect(backends.count("a") == 2)
-        #expect(breaker.state(of: 0) == .halfOpen)  // one probe success of two
+        #expect(breaker.state(of: "a") == .halfOpen)  // one probe success of two
     }
 
     @Test func aFiveHundredCountsOnlyWithAClassifierThatSaysSo() async throws {
-        let backends = ScriptedBackends(otherwise: .answer(after: .milliseconds(1), status: .serviceUnavailable))
+        let backends = ScriptedBackends(otherwise: .respond(.serviceUnavailable, after: .milliseconds(1)))
         let lenient = try CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends), options: .init(failureThreshold: 2))
         let strict = try CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends),
             options: .init(
                 failureThreshold: 2,
-                isFailure: { outcome in
-                    if case .success(let answer) = outcome { return answer.response.status.code >= 500 }
-                    return transportFailuresOnly(outcome)
-                })
+                isFailure: FailureClassifiers.transportFailuresAndServerErrors)
         )
-        let (lenientOutcome, strictOutcome) = try await Simulation(seed: 1).run { runtime in
+        let (lenientOutcome, strictOutcome) = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             for _ in 0..<2 {
                 _ = await lenient.outcome(context: context)
@@ -99,10 +96,10 @@ struct CircuitBreakerBalancerTests {
     }
 
     @Test func aCancelledClientDoesNotTripTheCircuit() async throws {
-        let backends = ScriptedBackends(["a": .hang])
+        let backends = ScriptedBackends(["a": .hang()])
         let breaker = try CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends), options: .init(failureThreshold: 1))
-        try await Simulation(seed: 1).run { runtime in
+        try await simulate { runtime in
             let context = RequestContext.test(runtime)
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<3 { group.addTask { _ = await breaker.outcome(context: context) } }
@@ -110,13 +107,13 @@ struct CircuitBreakerBalancerTests {
                 group.cancelAll()
             }
         }
-        #expect(backends.endings.all == Array(repeating: .cancelled("a"), count: 3))
-        #expect(breaker.state(of: 0) == .closed)
+        #expect(backends.endings == Array(repeating: .cancelled("a"), count: 3))
+        #expect(breaker.state(of: "a") == .closed)
     }
 
     @Test func anEmptyPoolShedsAsEmpty() async throws {
         let breaker = try CircuitBreakerBalancer(TargetPool([]))
-        let outcome = try await Simulation(seed: 1).run { runtime in
+        let outcome = try await simulate { runtime in
             await breaker.outcome(context: .test(runtime))
         }
         #expect(outcome.shedReason == .empty)

@@ -186,9 +186,30 @@ struct CircuitBreakerStateMachineTests {
         #expect {
             _ = try CircuitBreakerStateMachine(targetCount: 1, options: options)
         } throws: { error in
-            guard case ConfigurationError.invalidValue(let named, _) = error else { return false }
-            return named == field
+            guard case ConfigurationError.invalidValue(let named, let reason) = error else { return false }
+            return named == field && reason.contains(", got ")  // the reason names the bad value
         }
+    }
+
+    @Test func absurdDurationsAreCappedSoNoCooldownOverflows() throws {
+        let huge = Duration.seconds(Int64.max) * 8  // doubled, still within Duration's range
+        let options = CircuitBreakerBalancer.Options(openTimeout: huge, maxOpenTimeout: huge * 2, probeTimeout: huge)
+        let effective = try CircuitBreakerBalancer(TargetPool([]), options: options).options
+        #expect(effective.openTimeout == .seconds(Int64.max))
+        #expect(effective.maxOpenTimeout == .seconds(Int64.max))
+        #expect(effective.probeTimeout == .seconds(Int64.max))
+
+        var driver = try Driver(options: options)
+        driver.fail(5, at: .zero)
+        var now = try #require(driver.machine.cooldownEnd(of: 0))
+        #expect(now == .at(.seconds(Int64.max)))
+        for _ in 0..<3 {  // probe, fail, reopen: the cooldown would double past Duration's range uncapped
+            driver.record(.failure, driver.admit(at: now), at: now)
+            let end = try #require(driver.machine.cooldownEnd(of: 0))
+            #expect(end - now == .seconds(Int64.max))
+            now = end
+        }
+        #expect(driver.reasons == [.trip, .probe, .reopen, .probe, .reopen, .probe, .reopen])
     }
 
     @Test func aMaximumCooldownBelowTheBaseIsRaisedToIt() throws {

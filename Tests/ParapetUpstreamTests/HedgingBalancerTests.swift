@@ -33,8 +33,8 @@ private func hedge(
     targets: [String] = ["a", "b", "c"],
     options: HedgingBalancer.Options
 ) async throws -> (Result<UpstreamResponse, any Error>, MonotonicInstant) {
-    let hedging = try HedgingBalancer(Rotation(targets, backends), options: options)
-    return try await Simulation(seed: 1).run { runtime in
+    let hedging = try HedgingBalancer(wrapping: Rotation(targets, backends), options: options)
+    return try await simulate { runtime in
         let outcome = await hedging.outcome(request, context: .test(runtime))
         return (outcome, runtime.clock.now)
     }
@@ -44,18 +44,19 @@ private func hedge(
 struct HedgingBalancerTests {
     @Test func aSecondLegGoesToAnotherTargetAfterTheDelayAndTheLoserIsCancelled() async throws {
         let backends = ScriptedBackends([
-            "a": .answer(after: .milliseconds(100)), "b": .answer(after: .milliseconds(10)),
+            "a": .respond(after: .milliseconds(100)), "b": .respond(after: .milliseconds(10)),
         ])
         let (outcome, finished) = try await hedge(through: backends, options: .init(hedgeDelay: .milliseconds(20)))
         #expect(outcome.target == "b")
         #expect(finished == .at(.milliseconds(30)))
         #expect(
-            backends.calls.all == [.init(target: "a", at: .zero), .init(target: "b", at: .at(.milliseconds(20)))])
-        #expect(backends.endings.all == [.answered("b"), .cancelled("a")])
+            backends.calls.map(\.target) == ["a", "b"])
+        #expect(backends.calls.map(\.at) == [.zero, .at(.milliseconds(20))])
+        #expect(backends.endings == [.answered("b"), .cancelled("a")])
     }
 
     @Test func aPrimaryAnsweringWithinTheDelayIsNeverHedged() async throws {
-        let backends = ScriptedBackends(otherwise: .answer(after: .milliseconds(10)))
+        let backends = ScriptedBackends(otherwise: .respond(after: .milliseconds(10)))
         let (outcome, finished) = try await hedge(through: backends, options: .init(hedgeDelay: .milliseconds(20)))
         #expect(outcome.target == "a")
         #expect(finished == .at(.milliseconds(10)))
@@ -71,7 +72,7 @@ struct HedgingBalancerTests {
     func unsafeRequestsAndADisabledHedgePassStraightThrough(_ label: String, request: UpstreamRequest, delay: Duration)
         async throws
     {
-        let backends = ScriptedBackends(otherwise: .answer(after: .milliseconds(100)))
+        let backends = ScriptedBackends(otherwise: .respond(after: .milliseconds(100)))
         let (outcome, finished) = try await hedge(request, through: backends, options: .init(hedgeDelay: delay))
         #expect(outcome.target == "a", "\(label)")
         #expect(finished == .at(.milliseconds(100)), "\(label)")
@@ -86,7 +87,8 @@ struct HedgingBalancerTests {
             options: .init(hedgeDelay: .milliseconds(20), hedgeOnError: hedgeOnError)
         )
         #expect(outcome.target == "b")
-        #expect(backends.calls.all.last == .init(target: "b", at: .at(hedgedAt)))
+        #expect(backends.calls.last?.target == "b")
+        #expect(backends.calls.last?.at == .at(hedgedAt))
         #expect(finished == .at(hedgedAt + .milliseconds(10)))
     }
 
@@ -98,15 +100,15 @@ struct HedgingBalancerTests {
     }
 
     @Test func moreHedgesLaunchEveryDelayAndEveryLoserIsCancelled() async throws {
-        let backends = ScriptedBackends(["c": .answer(after: .milliseconds(10))], otherwise: .hang)
+        let backends = ScriptedBackends(["c": .respond(after: .milliseconds(10))], otherwise: .hang())
         let (outcome, finished) = try await hedge(
             through: backends,
             options: .init(hedgeDelay: .milliseconds(20), maxHedge: 2)
         )
         #expect(outcome.target == "c")
         #expect(finished == .at(.milliseconds(50)))
-        #expect(backends.calls.all.map(\.at) == [.zero, .at(.milliseconds(20)), .at(.milliseconds(40))])
-        #expect(backends.endings.all == [.answered("c"), .cancelled("a"), .cancelled("b")])
+        #expect(backends.calls.map(\.at) == [.zero, .at(.milliseconds(20)), .at(.milliseconds(40))])
+        #expect(backends.endings == [.answered("c"), .cancelled("a"), .cancelled("b")])
     }
 
     @Test func aRejectedAnswerLosesAndEveryRejectionReturnsTheFirstAnswer() async throws {
@@ -116,22 +118,23 @@ struct HedgingBalancerTests {
                 if case .success(let answer) = outcome { return answer.response.status.code < 500 }
                 return false
             })
-        let oneHealthy = ScriptedBackends(["a": .answer(after: .milliseconds(5), status: .serviceUnavailable)])
+        let oneHealthy = ScriptedBackends(["a": .respond(.serviceUnavailable, after: .milliseconds(5))])
         let (rescued, _) = try await hedge(through: oneHealthy, options: options)
         #expect(rescued.target == "b")
-        #expect(oneHealthy.calls.all.last == .init(target: "b", at: .at(.milliseconds(5))))
+        #expect(oneHealthy.calls.last?.target == "b")
+        #expect(oneHealthy.calls.last?.at == .at(.milliseconds(5)))
 
-        let allUnhealthy = ScriptedBackends(otherwise: .answer(after: .milliseconds(5), status: .serviceUnavailable))
+        let allUnhealthy = ScriptedBackends(otherwise: .respond(.serviceUnavailable, after: .milliseconds(5)))
         let (first, _) = try await hedge(through: allUnhealthy, options: options)
         #expect(first.target == "a")
         #expect((try? first.get())?.response.status == .serviceUnavailable)
     }
 
     @Test func aCancelledClientCancelsEveryLegAndGetsCancellationError() async throws {
-        let backends = ScriptedBackends(otherwise: .hang)
+        let backends = ScriptedBackends(otherwise: .hang())
         let hedging = try HedgingBalancer(
-            Rotation(["a", "b"], backends), options: .init(hedgeDelay: .milliseconds(20)))
-        let (outcome, finished) = try await Simulation(seed: 1).run { runtime in
+            wrapping: Rotation(["a", "b"], backends), options: .init(hedgeDelay: .milliseconds(20)))
+        let (outcome, finished) = try await simulate { runtime in
             let client = Recorder<Result<UpstreamResponse, any Error>>()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { client.record(await hedging.outcome(context: .test(runtime))) }
@@ -142,35 +145,99 @@ struct HedgingBalancerTests {
         }
         #expect(throws: CancellationError.self) { try outcome?.get() }
         #expect(finished == .at(.milliseconds(30)))
-        #expect(backends.endings.all == [.cancelled("a"), .cancelled("b")])
+        #expect(backends.endings == [.cancelled("a"), .cancelled("b")])
     }
 
     @Test func aCancelledLosingProbeDoesNotHealABrokenCircuit() async throws {
-        let backends = ScriptedBackends(["a": .fail(after: .milliseconds(1)), "b": .answer(after: .milliseconds(50))])
+        let backends = ScriptedBackends(["a": .fail(after: .milliseconds(1)), "b": .respond(after: .milliseconds(50))])
         let changes = Recorder<StateChange>()
         let breaker = try CircuitBreakerBalancer(
             TargetPool(addresses: ["a", "b"], transport: backends),
             options: .init(failureThreshold: 1, successThreshold: 1, onStateChange: { changes.record($0) })
         )
-        let hedging = try HedgingBalancer(breaker, options: .init(hedgeDelay: .milliseconds(20)))
-        let outcome = try await Simulation(seed: 1).run { runtime in
+        let hedging = try HedgingBalancer(wrapping: breaker, options: .init(hedgeDelay: .milliseconds(20)))
+        let outcome = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             _ = await breaker.outcome(context: context)  // a trips
             try await runtime.clock.sleep(until: .at(.seconds(6)))
-            backends.set("a", .hang)  // still broken, now hanging
+            backends.set("a", .hang())  // still broken, now hanging
             return await hedging.outcome(context: context)  // b first, then a probe that loses
         }
         #expect(outcome.target == "b")
-        #expect(backends.endings.all.last == .cancelled("a"))
+        #expect(backends.endings.last == .cancelled("a"))
         #expect(changes.all.map(\.reason) == [.trip, .probe])
-        #expect(breaker.state(of: 0) == .halfOpen)
+        #expect(breaker.state(of: "a") == .halfOpen)
+    }
+
+    @Test func aCancelledLosingLegIsNeverEjectedByAnEjectingBalancer() async throws {
+        // a is slow and reports the cancellation of its losing leg as a reset, a transport failure.
+        let backends = ScriptedBackends(
+            ["a": .hang(throwing: resetByPeer)], otherwise: .respond(after: .milliseconds(10)))
+        let changes = Recorder<StateChange>()
+        let ejecting = try EjectingBalancer(
+            TargetPool(addresses: ["a", "b"], transport: backends),
+            options: .init(maxFails: 1, onStateChange: { changes.record($0) })
+        )
+        let hedging = try HedgingBalancer(wrapping: ejecting, options: .init(hedgeDelay: .milliseconds(20)))
+        let winners = try await simulate { runtime in
+            let context = RequestContext.test(runtime)
+            var winners: [String?] = []
+            for _ in 0..<3 { winners.append(await hedging.outcome(context: context).target) }
+            return winners
+        }
+        #expect(winners == ["b", "b", "b"])
+        #expect(backends.targets == ["a", "b", "a", "b", "a", "b"])  // a keeps its turn: never ejected
+        #expect(backends.endings.filter { $0 == .cancelled("a") }.count == 3)
+        #expect(changes.all.isEmpty)
+        #expect(ejecting.state(of: "a") == .closed)
+    }
+
+    @Test(arguments: [
+        ("upgraded byte stream", UpstreamRequest.upgrade(headers: [:], inbound: HTTPBody(string: "frames"))),
+        (
+            "Connection: upgrade",
+            UpstreamRequest.upgrade(headers: [.connection: "keep-alive, Upgrade", .upgrade: "websocket"])
+        ),
+    ])
+    func aProtocolUpgradeIsNeverHedgedWhateverTheHedgeablePolicySays(_ label: String, request: UpstreamRequest)
+        async throws
+    {
+        for isHedgeable in [HedgingBalancer.isSafeToHedge, { _ in true }] as [@Sendable (UpstreamRequest) -> Bool] {
+            let backends = ScriptedBackends(otherwise: .respond(.switchingProtocols, after: .milliseconds(100)))
+            let options = HedgingBalancer.Options(hedgeDelay: .milliseconds(20), isHedgeable: isHedgeable)
+            let (outcome, finished) = try await hedge(request, through: backends, options: options)
+            #expect(outcome.target == "a", "\(label)")
+            #expect(finished == .at(.milliseconds(100)), "\(label)")
+            #expect(backends.targets == ["a"], "\(label)")
+        }
+    }
+
+    @Test func anAbsurdHedgeDelayIsCappedAndTheRequestStillAnswered() async throws {
+        let hedging = try HedgingBalancer(
+            wrapping: ScriptedBackends(), options: .init(hedgeDelay: .seconds(Int64.max) * 16))
+        #expect(hedging.options.hedgeDelay == .seconds(Int64.max))
+        let backends = ScriptedBackends(otherwise: .respond(after: .milliseconds(10)))
+        let (outcome, _) = try await hedge(through: backends, options: .init(hedgeDelay: .seconds(Int64.max) * 16))
+        #expect(outcome.target == "a")
     }
 
     @Test func aNegativeDelayIsRejectedAndAZeroHedgeBudgetClamped() throws {
         let backends = ScriptedBackends()
-        #expect(throws: ConfigurationError.invalidValue(field: "hedgeDelay", reason: "must not be negative")) {
-            _ = try HedgingBalancer(backends, options: .init(hedgeDelay: .milliseconds(-1)))
+        #expect(
+            throws: ConfigurationError.invalidValue(
+                field: "hedgeDelay", reason: "must not be negative, got -0.001 seconds")
+        ) {
+            _ = try HedgingBalancer(wrapping: backends, options: .init(hedgeDelay: .milliseconds(-1)))
         }
-        #expect(try HedgingBalancer(backends, options: .init(maxHedge: 0)).options.maxHedge == 1)
+        #expect(try HedgingBalancer(wrapping: backends, options: .init(maxHedge: 0)).options.maxHedge == 1)
+    }
+}
+
+extension UpstreamRequest {
+    /// A bodyless GET that switches protocols: with `headers`, and the client's upgraded bytes `inbound`.
+    fileprivate static func upgrade(headers: HTTPFields, inbound: HTTPBody? = nil) -> UpstreamRequest {
+        var request = UpstreamRequest.test(headers: headers)
+        request.upgradedInbound = inbound
+        return request
     }
 }

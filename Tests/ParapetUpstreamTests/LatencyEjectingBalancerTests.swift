@@ -6,7 +6,7 @@ import Testing
 @Suite("LatencyEjectingBalancer")
 struct LatencyEjectingBalancerTests {
     @Test func ejectsATenfoldOutlierAfterMinSamplesAndHealsIt() async throws {
-        let backends = ScriptedBackends(["d": .answer(after: .milliseconds(100))])
+        let backends = ScriptedBackends(["d": .respond(after: .milliseconds(100))])
         let ejectedAfterCalls = Recorder<Int>()
         let changes = Recorder<StateChange>()
         let balancer = try LatencyEjectingBalancer(
@@ -16,7 +16,7 @@ struct LatencyEjectingBalancerTests {
                 ejectedAfterCalls.record(backends.count("d"))
             })
         )
-        let (ejectedAt, callsToDWhileEjected) = try await Simulation(seed: 1).run { runtime in
+        let (ejectedAt, callsToDWhileEjected) = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             while changes.all.isEmpty { _ = await balancer.outcome(context: context) }
             let ejectedAt = runtime.clock.now
@@ -25,7 +25,7 @@ struct LatencyEjectingBalancerTests {
                 _ = await balancer.outcome(context: context)
             }
             let callsWhileEjected = backends.count("d") - callsBefore
-            backends.set("d", .answer(after: .milliseconds(12)))
+            backends.set("d", .respond(after: .milliseconds(12)))
             while changes.all.count < 2 { _ = await balancer.outcome(context: context) }
             return (ejectedAt, callsWhileEjected)
         }
@@ -34,8 +34,8 @@ struct LatencyEjectingBalancerTests {
         #expect(ejectedAfterCalls.all == [100, 200])  // ejected on its 100th sample, healed on the next 100th
         #expect(
             changes.all == [
-                StateChange(target: "d", from: .closed, to: .open, reason: .eject),
-                StateChange(target: "d", from: .open, to: .closed, reason: .recover),
+                StateChange(target: "d", from: .closed, to: .open, reason: .eject, sequence: 1),
+                StateChange(target: "d", from: .open, to: .closed, reason: .recover, sequence: 2),
             ]
         )
     }
@@ -47,7 +47,7 @@ struct LatencyEjectingBalancerTests {
             TargetPool(addresses: ["a", "b", "c", "d"], transport: backends),
             options: .init(minSamples: 5, onStateChange: { changes.record($0) })
         )
-        try await Simulation(seed: 1).run { runtime in
+        try await simulate { runtime in
             let context = RequestContext.test(runtime)
             for _ in 0..<200 { _ = await balancer.outcome(context: context) }
         }
@@ -95,8 +95,8 @@ struct LatencyEjectingBalancerTests {
         #expect {
             _ = try LatencyEjectingBalancer(TargetPool([]), options: options)
         } throws: { error in
-            guard case ConfigurationError.invalidValue(let named, _) = error else { return false }
-            return named == field
+            guard case ConfigurationError.invalidValue(let named, let reason) = error else { return false }
+            return named == field && reason.contains(", got ")  // the reason names the bad value
         }
     }
 }

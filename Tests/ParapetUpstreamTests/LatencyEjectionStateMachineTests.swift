@@ -143,6 +143,32 @@ struct LatencyEjectionStateMachineTests {
         #expect(driver.transitions.isEmpty)
     }
 
+    @Test func absurdDurationsAreCappedSoNoEjectionOverflows() throws {
+        let huge = Duration.seconds(Int64.max) * 8  // doubled, still within Duration's range
+        let options = LatencyEjectingBalancer.Options(
+            minSamples: 1, halfLife: huge, minEjectDelta: huge, minEjectLatency: huge, ejectTimeout: huge,
+            maxEjectTimeout: huge * 2)
+        let effective = try LatencyEjectingBalancer(TargetPool([]), options: options).options
+        #expect(effective.halfLife == .seconds(Int64.max))
+        #expect(effective.minEjectDelta == .seconds(Int64.max))
+        #expect(effective.minEjectLatency == .seconds(Int64.max))
+        #expect(effective.ejectTimeout == .seconds(Int64.max))
+        #expect(effective.maxEjectTimeout == .seconds(Int64.max))
+
+        var driver = try Driver(
+            targets: 4, options: .init(minSamples: 1, ejectTimeout: huge, maxEjectTimeout: huge * 2))
+        var now = MonotonicInstant.zero
+        for _ in 0..<3 {  // each ejection would double the cooldown past Duration's range uncapped
+            for fast in 0..<3 { driver.record(.milliseconds(10), target: fast, at: now) }
+            driver.record(.milliseconds(100), target: 3, at: now)
+            #expect(driver.machine.isEjected(3, at: now))
+            now = now.advanced(by: .seconds(Int64.max))
+            #expect(!driver.machine.isEjected(3, at: now))
+        }
+        #expect(driver.transitions.map(\.from) == [.closed, .open, .open])
+        #expect(driver.machine.state(of: 3) == .open)
+    }
+
     @Test func everyTargetGatedDownFailsOpenToTheRotationSlot() throws {
         var driver = try Driver(targets: 4)
         driver.isUp = { _ in false }

@@ -16,7 +16,7 @@ struct LeastConnectionsBalancerTests {
         StubTransport { request, _ in
             switch request.head.path {
             case "/error":
-                throw UpstreamError.failed(target: request.target, underlying: StubFailure())
+                throw UpstreamError.failed(target: request.target, underlying: BackendFailure())
             case "/fail":
                 let body = ScriptedBody(chunks: 3, failsAfter: 1).httpBody
                 return UpstreamResponse(response: Response(status: .ok, body: body), target: request.target)
@@ -32,29 +32,29 @@ struct LeastConnectionsBalancerTests {
         let balancer = LeastConnectionsBalancer(TargetPool([Target("a", transport: Self.backend(), maxConcurrent: 2)]))
         let active: @Sendable () -> Int = { balancer.inflight()[0].active }
         let observed = try await simulate { runtime in
-            let context = makeContext(runtime)
-            let held = try await balancer.roundTrip(makeRequest("/hold"), context: context)
+            let context = RequestContext.test(runtime)
+            let held = try await balancer.roundTrip(UpstreamRequest.test(path: "/hold"), context: context)
             var observed = [active()]
             switch ending {
             case .readToEnd:
-                let answer = try await balancer.roundTrip(makeRequest("/read"), context: context)
+                let answer = try await balancer.roundTrip(UpstreamRequest.test(path: "/read"), context: context)
                 observed.append(active())
                 _ = try await answer.response.body.collect(upTo: 1 << 10)
                 observed.append(active())
             case .failedMidBody:
-                let answer = try await balancer.roundTrip(makeRequest("/fail"), context: context)
+                let answer = try await balancer.roundTrip(UpstreamRequest.test(path: "/fail"), context: context)
                 observed.append(active())
-                await #expect(throws: StubFailure.self) { try await answer.response.body.collect(upTo: 1 << 10) }
+                await #expect(throws: BackendFailure.self) { try await answer.response.body.collect(upTo: 1 << 10) }
                 observed.append(active())
             case .droppedUnread:
                 observed.append(try await Self.activeWhileHolding(balancer, context: context))
             case .droppedPartWay:
-                let answer = try await balancer.roundTrip(makeRequest("/read"), context: context)
+                let answer = try await balancer.roundTrip(UpstreamRequest.test(path: "/read"), context: context)
                 observed.append(active())
                 for try await _ in answer.response.body { break }
             case .transportError:
                 await #expect(throws: UpstreamError.self) {
-                    _ = try await balancer.roundTrip(makeRequest("/error"), context: context)
+                    _ = try await balancer.roundTrip(UpstreamRequest.test(path: "/error"), context: context)
                 }
                 observed.append(2)
             }
@@ -72,31 +72,39 @@ struct LeastConnectionsBalancerTests {
     }
 
     /// Sends a request, returns the load while its answer is alive, and drops the answer unread.
-    private static func activeWhileHolding(_ balancer: LeastConnectionsBalancer, context: RequestContext) async throws -> Int {
-        let answer = try await balancer.roundTrip(makeRequest("/read"), context: context)
+    private static func activeWhileHolding(_ balancer: LeastConnectionsBalancer, context: RequestContext) async throws
+        -> Int
+    {
+        let answer = try await balancer.roundTrip(UpstreamRequest.test(path: "/read"), context: context)
         return withExtendedLifetime(answer) { balancer.inflight()[0].active }
     }
 
     @Test("sheds are reported through onShed and the snapshot shows each target's load and cap")
     func shedHookAndSnapshot() async throws {
-        let sheds = Observations<ShedReason>()
-        let options = LeastConnectionsBalancer.Options(onShed: { sheds.append($0) })
-        let pool = TargetPool([Target("a", transport: Self.backend(), maxConcurrent: 1), Target("b", transport: Self.backend())])
+        let sheds = Recorder<ShedReason>()
+        let options = LeastConnectionsBalancer.Options(onShed: { sheds.record($0) })
+        let pool = TargetPool([
+            Target("a", transport: Self.backend(), maxConcurrent: 1), Target("b", transport: Self.backend()),
+        ])
         let balancer = LeastConnectionsBalancer(pool, options: options)
         let empty = LeastConnectionsBalancer(TargetPool([]), options: options)
         let loads = try await simulate { runtime in
-            let context = makeContext(runtime)
-            let first = try await balancer.roundTrip(makeRequest(), context: context)
-            let second = try await balancer.roundTrip(makeRequest(), context: context)
+            let context = RequestContext.test(runtime)
+            let first = try await balancer.roundTrip(UpstreamRequest.test(), context: context)
+            let second = try await balancer.roundTrip(UpstreamRequest.test(), context: context)
             let loads = balancer.inflight()
             pool.setUp(1, false)
-            await #expect(throws: UpstreamError.self) { _ = try await balancer.roundTrip(makeRequest(), context: context) }
-            await #expect(throws: UpstreamError.self) { _ = try await empty.roundTrip(makeRequest(), context: context) }
+            await #expect(throws: UpstreamError.self) {
+                _ = try await balancer.roundTrip(UpstreamRequest.test(), context: context)
+            }
+            await #expect(throws: UpstreamError.self) {
+                _ = try await empty.roundTrip(UpstreamRequest.test(), context: context)
+            }
             withExtendedLifetime((first, second)) {}
             return loads
         }
         #expect(loads == [.init(address: "a", active: 1, cap: 1), .init(address: "b", active: 1, cap: nil)])
-        #expect(sheds.elements == [.saturated, .empty])
+        #expect(sheds.all == [.saturated, .empty])
         #expect(balancer.inflight().map(\.active) == [0, 0])
     }
 
@@ -118,23 +126,26 @@ struct LeastConnectionsBalancerTests {
     /// backends with slow bodies; a quarter of the bodies fail mid-way and a quarter are dropped unread.
     static func loadTest(seed: UInt64) async throws -> LoadReport {
         let inBackend = caps.map { _ in Gauge() }
-        let overCap = Observations<[Int]>()
-        let sheds = Observations<ShedReason>()
+        let overCap = Recorder<[Int]>()
+        let sheds = Recorder<ShedReason>()
         let targets = caps.indices.map { index in
             Target("t\(index)", transport: slowBackend(inBackend[index]), weight: index + 1, maxConcurrent: caps[index])
         }
-        let balancer = LeastConnectionsBalancer(TargetPool(targets), options: .init(onShed: { sheds.append($0) }))
+        let balancer = LeastConnectionsBalancer(TargetPool(targets), options: .init(onShed: { sheds.record($0) }))
         let outcomes = try await simulate(seed: seed) { runtime in
-            let context = makeContext(runtime)
+            let context = RequestContext.test(runtime)
             return await withTaskGroup(of: (Int, String).self) { group in
                 for request in 0..<1_000 {
                     group.addTask {
                         try? await runtime.clock.sleep(for: .microseconds(200 * request))
                         let ending = ["/read", "/read", "/fail", "/drop"][request % 4]
                         do {
-                            let answer = try await balancer.roundTrip(makeRequest(ending), context: context)
+                            let answer = try await balancer.roundTrip(
+                                UpstreamRequest.test(path: ending), context: context)
                             let loads = balancer.inflight()
-                            if zip(loads, caps).contains(where: { $0.active > $1 }) { overCap.append(loads.map(\.active)) }
+                            if zip(loads, caps).contains(where: { $0.active > $1 }) {
+                                overCap.record(loads.map(\.active))
+                            }
                             if ending != "/drop" {
                                 _ = try? await answer.response.body.collect(upTo: 1 << 20)
                             }
@@ -153,8 +164,8 @@ struct LeastConnectionsBalancerTests {
         }
         return LoadReport(
             outcomes: outcomes,
-            sheds: sheds.elements,
-            overCap: overCap.elements,
+            sheds: sheds.all,
+            overCap: overCap.all,
             peaksInBackend: inBackend.map(\.peak),
             leftInBackend: inBackend.map(\.value),
             leftInBalancer: balancer.inflight().map(\.active)

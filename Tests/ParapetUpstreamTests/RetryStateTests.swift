@@ -80,11 +80,11 @@ struct RetryStateTests {
         "errors are classified by kind, cancellation first",
         arguments: [
             (UpstreamError.unavailable(.allOpen), false, AttemptFailure.shed),
-            (UpstreamError.failed(target: "a:1", underlying: Boom()), false, .failed),
+            (UpstreamError.failed(target: "a:1", underlying: BackendFailure()), false, .failed),
             (UpstreamError.timedOut(target: "a:1"), false, .timedOut),
-            (Boom(), false, .failed),
+            (BackendFailure(), false, .failed),
             (CancellationError(), false, .cancelled),
-            (UpstreamError.failed(target: "a:1", underlying: Boom()), true, .cancelled),
+            (UpstreamError.failed(target: "a:1", underlying: BackendFailure()), true, .cancelled),
             (UpstreamError.unavailable(.empty), true, .cancelled),
         ] as [(any Error & Sendable, Bool, AttemptFailure)])
     func classification(_ error: any Error & Sendable, _ isCancelled: Bool, _ expected: AttemptFailure) {

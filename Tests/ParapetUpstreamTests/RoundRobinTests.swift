@@ -12,12 +12,27 @@ struct RoundRobinTests {
         #expect(picks == [0, 1, 2, 0, 1, 2, 0])
     }
 
-    @Test("targets that are not admissible are skipped; the cursor still moves one slot per pick")
-    func skipsTargetsThatAreDown() {
+    @Test("a skipped target's turn passes to the next admissible one once: the survivors share evenly")
+    func skipsTargetsThatAreDownEvenly() {
         var rotation = RoundRobinRotation(count: 3)
         let up = [true, false, true]
         let picks = (0..<6).map { _ in rotation.pick { up[$0] } }
-        #expect(picks == [0, 2, 2, 0, 2, 2])
+        #expect(picks == [0, 2, 0, 2, 0, 2])
+        var wide = RoundRobinRotation(count: 5)
+        let wideUp = [true, false, false, true, true]
+        let widePicks = (0..<9).map { _ in wide.pick { wideUp[$0] } }
+        #expect(widePicks == [0, 3, 4, 0, 3, 4, 0, 3, 4])
+    }
+
+    @Test("the strict pick resumes after its target and, with nobody admissible, picks nothing and keeps the cursor")
+    func strictPick() {
+        var rotation = RoundRobinRotation(count: 3)
+        #expect(rotation.next { $0 == 1 } == 1)
+        #expect(rotation.cursor == 2)
+        #expect(rotation.next { _ in false } == nil)
+        #expect(rotation.cursor == 2)
+        #expect(rotation.next { _ in true } == 2)
+        #expect(rotation.cursor == 0)
     }
 
     @Test("with nobody admissible the pick is the rotation's own slot (fail open)")
@@ -35,23 +50,23 @@ struct RoundRobinTests {
 
     @Test("the balancer routes in rotation, skips gate-down targets, and keeps the client's Host")
     func balancerRoutes() async throws {
-        let routes = Observations<String>()
-        let hosts = Observations<String>()
+        let routes = Recorder<String>()
+        let hosts = Recorder<String>()
         let stub = StubTransport { request, _ in
-            routes.append(request.target ?? "?")
-            hosts.append(request.head.authority ?? "?")
+            routes.record(request.target ?? "?")
+            hosts.record(request.head.authority ?? "?")
             return UpstreamResponse(response: .text("ok\n"), target: request.target)
         }
         let pool = TargetPool(["a:80", "b:80", "c:80"].map { Target($0, transport: stub) })
         let balancer = RoundRobinBalancer(pool)
         try await simulate { runtime in
-            let context = makeContext(runtime)
+            let context = RequestContext.test(runtime)
             _ = try await route(4, through: balancer, context: context)
             pool.setUp(1, false)
             _ = try await route(3, through: balancer, context: context)
         }
-        #expect(routes.elements == ["a:80", "b:80", "c:80", "a:80", "c:80", "c:80", "a:80"])
-        #expect(Set(hosts.elements) == ["example.com"])
+        #expect(routes.all == ["a:80", "b:80", "c:80", "a:80", "c:80", "a:80", "c:80"])
+        #expect(Set(hosts.all) == ["example.com"])
     }
 
     @Test("an empty pool sheds as empty")
@@ -59,7 +74,7 @@ struct RoundRobinTests {
         let balancer = RoundRobinBalancer(TargetPool([]))
         let shed = try await simulate { runtime in
             do {
-                _ = try await balancer.roundTrip(makeRequest(), context: makeContext(runtime))
+                _ = try await balancer.roundTrip(UpstreamRequest.test(), context: RequestContext.test(runtime))
                 return ShedReason?.none
             } catch UpstreamError.unavailable(let reason) {
                 return reason
@@ -73,16 +88,16 @@ struct RoundRobinTests {
 struct SingleHostTests {
     @Test("the target is the fixed address and the client's Host is preserved")
     func setsTheTarget() async throws {
-        let seen = Observations<String>()
+        let seen = Recorder<String>()
         let stub = StubTransport { request, _ in
-            seen.append("\(request.target ?? "-") \(request.head.authority ?? "-")")
+            seen.record("\(request.target ?? "-") \(request.head.authority ?? "-")")
             return UpstreamResponse(response: .text("ok\n"), target: request.target)
         }
         let origin = SingleHost("10.0.0.7:8080", transport: stub)
         let answer = try await simulate { runtime in
-            try await origin.roundTrip(makeRequest(), context: makeContext(runtime)).target
+            try await origin.roundTrip(UpstreamRequest.test(), context: RequestContext.test(runtime)).target
         }
-        #expect(seen.elements == ["10.0.0.7:8080 example.com"])
+        #expect(seen.all == ["10.0.0.7:8080 example.com"])
         #expect(answer == "10.0.0.7:8080")
     }
 }

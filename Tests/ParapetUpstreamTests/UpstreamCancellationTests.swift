@@ -8,15 +8,15 @@ import Testing
 struct UpstreamCancellationTests {
     /// Proxies a GET through `backend`, cancelling it after `delay`; returns the outcome, the reports,
     /// and the virtual instant the simulation ended at.
-    func cancel(_ backend: ScriptedTransport, after delay: Duration) async throws
+    func cancel(_ backend: ScriptedBackends, after delay: Duration) async throws
         -> (outcome: Result<Response, any Error>, reports: [RoundTripInfo], end: MonotonicInstant)
     {
         let reports = Recorder<RoundTripInfo>()
         let options = Upstream.Options(onRoundTrip: { reports.record($0) })
-        return try await Simulation(seed: 1).run { runtime in
+        return try await simulate { runtime in
             let handler = try proxy(backend, options, runtime: runtime)
             let outcome = try await handleCancelled(
-                handler, clientRequest(), context: requestContext(runtime), after: delay)
+                handler, Request.test(), context: RequestContext.test(runtime), after: delay)
             // Any retry the cancellation failed to stop would run within the next second.
             try await runtime.clock.sleep(for: .seconds(1))
             return (outcome, reports.all, runtime.clock.now)
@@ -25,7 +25,7 @@ struct UpstreamCancellationTests {
 
     @Test("cancelled during the backoff: CancellationError is rethrown, nothing is answered, no retry follows")
     func duringBackoff() async throws {
-        let backend = ScriptedTransport([.fail(resetByPeer)])
+        let backend = ScriptedBackends([.fail(resetByPeer)])
         let (outcome, reports, _) = try await cancel(backend, after: .milliseconds(10))
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(backend.calls.count == 1)
@@ -34,7 +34,7 @@ struct UpstreamCancellationTests {
 
     @Test("cancelled while waiting for the head: CancellationError is rethrown and the attempt reported once")
     func duringRoundTrip() async throws {
-        let backend = ScriptedTransport([.hang()])
+        let backend = ScriptedBackends([.hang()])
         let (outcome, reports, _) = try await cancel(backend, after: .milliseconds(10))
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(backend.calls.count == 1)
@@ -45,7 +45,7 @@ struct UpstreamCancellationTests {
 
     @Test("a transport that reports the torn-down exchange as a failure still answers nothing and is not retried")
     func transportReportsReset() async throws {
-        let backend = ScriptedTransport([.hang(throwing: resetByPeer)])
+        let backend = ScriptedBackends([.hang(throwing: resetByPeer)])
         let (outcome, reports, _) = try await cancel(backend, after: .milliseconds(10))
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(backend.calls.count == 1)
@@ -54,7 +54,7 @@ struct UpstreamCancellationTests {
 
     @Test("a shed answer racing the cancellation answers nothing either")
     func shedWhileCancelled() async throws {
-        let backend = ScriptedTransport([.hang(throwing: UpstreamError.unavailable(.allOpen))])
+        let backend = ScriptedBackends([.hang(throwing: UpstreamError.unavailable(.allOpen))])
         let (outcome, _, _) = try await cancel(backend, after: .milliseconds(10))
         #expect(throws: CancellationError.self) { try outcome.get() }
     }

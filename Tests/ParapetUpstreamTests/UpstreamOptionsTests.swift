@@ -35,7 +35,7 @@ struct UpstreamOptionsTests {
             (.patch, HTTPBody(string: "x"), false),
         ])
     func defaultRetryPolicy(_ method: HTTPRequest.Method, _ body: HTTPBody, _ allowed: Bool) {
-        #expect(Upstream.defaultRetryPolicy(clientRequest(method, body: body)) == allowed)
+        #expect(Upstream.defaultRetryPolicy(Request.test(method, body: body)) == allowed)
     }
 
     @Test(
@@ -58,7 +58,7 @@ struct UpstreamOptionsTests {
     func invalid(_ options: Upstream.Options, _ field: String) {
         let environment = ChainEnvironment(runtime: Simulation(seed: 1).runtime, logger: .init(label: "test"))
         #expect {
-            _ = try Upstream(ScriptedTransport([]), options).wrap(Endpoint.notFound, in: environment)
+            _ = try Upstream(ScriptedBackends([]), options).wrap(Endpoint.notFound, in: environment)
         } throws: { error in
             guard case ConfigurationError.invalidValue(let named, _) = error else { return false }
             return named == field
@@ -75,15 +75,15 @@ struct UpstreamOptionsTests {
         ])
     func valid(_ options: Upstream.Options) throws {
         let environment = ChainEnvironment(runtime: Simulation(seed: 1).runtime, logger: .init(label: "test"))
-        _ = try Upstream(ScriptedTransport([]), options).wrap(Endpoint.notFound, in: environment)
+        _ = try Upstream(ScriptedBackends([]), options).wrap(Endpoint.notFound, in: environment)
     }
 
     @Test("SingleHost sets the target and keeps the client's Host")
     func singleHost() async throws {
-        let leaf = ScriptedTransport(target: nil, [.respond(.ok)])
-        let status = try await Simulation(seed: 1).run { runtime in
+        let leaf = ScriptedBackends([.respond(.ok)], target: nil)
+        let status = try await simulate { runtime in
             try await proxy(SingleHost("10.0.0.7:8080", transport: leaf), runtime: runtime)
-                .handle(clientRequest(authority: "shop.example"), context: requestContext(runtime)).status
+                .handle(Request.test(authority: "shop.example"), context: RequestContext.test(runtime)).status
         }
         #expect(status == .ok)
         #expect(leaf.calls.map(\.request.target) == ["10.0.0.7:8080"])

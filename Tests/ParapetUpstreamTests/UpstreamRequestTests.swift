@@ -11,10 +11,10 @@ struct UpstreamRequestTests {
     func sent(_ request: Request, _ options: Upstream.Options = Upstream.Options(), peer: String? = "203.0.113.7:50000")
         async throws -> UpstreamRequest
     {
-        let backend = ScriptedTransport([.respond(.ok)])
-        _ = try await Simulation(seed: 1).run { runtime in
+        let backend = ScriptedBackends([.respond(.ok)])
+        _ = try await simulate { runtime in
             try await proxy(backend, options, runtime: runtime).handle(
-                request, context: requestContext(runtime, peer: peer))
+                request, context: RequestContext.test(runtime, peer: peer))
         }
         let calls = backend.calls
         #expect(calls.count == 1)
@@ -24,7 +24,7 @@ struct UpstreamRequestTests {
     @Test("the path is cleaned and joined under the path option, the queries merged, the scheme set")
     func rewritten() async throws {
         let outgoing = try await sent(
-            clientRequest(path: "/v1/../users?page=2"), Upstream.Options(path: "/api?key=1", scheme: "https"))
+            Request.test(path: "/v1/../users?page=2"), Upstream.Options(path: "/api?key=1", scheme: "https"))
         #expect(outgoing.head.path == "/api/users?key=1&page=2")
         #expect(outgoing.head.scheme == "https")
         #expect(outgoing.head.method == .get)
@@ -34,11 +34,11 @@ struct UpstreamRequestTests {
 
     @Test("an upgrade request carries the client's upgraded byte stream to the transport; others do not")
     func upgradedInbound() async throws {
-        let backend = ScriptedTransport([.respond(.switchingProtocols)])
-        let upgrade = clientRequest(headers: [.connection: "Upgrade", .upgrade: "websocket"])
-        let plain = clientRequest()
-        _ = try await Simulation(seed: 1).run { runtime in
-            var context = requestContext(runtime)
+        let backend = ScriptedBackends([.respond(.switchingProtocols)])
+        let upgrade = Request.test(headers: [.connection: "Upgrade", .upgrade: "websocket"])
+        let plain = Request.test()
+        _ = try await simulate { runtime in
+            var context = RequestContext.test(runtime)
             context.upgradedInbound = HTTPBody(string: "frames")
             let handler = try proxy(backend, runtime: runtime)
             _ = try await handler.handle(upgrade, context: context)
@@ -53,22 +53,22 @@ struct UpstreamRequestTests {
 
     @Test("a path escaping the prefix with dot segments stays under it")
     func traversal() async throws {
-        let outgoing = try await sent(clientRequest(path: "/../../etc/passwd"), Upstream.Options(path: "/static/"))
+        let outgoing = try await sent(Request.test(path: "/../../etc/passwd"), Upstream.Options(path: "/static/"))
         #expect(outgoing.head.path == "/static/etc/passwd")
     }
 
     @Test("the client's Host is forwarded unless the host option overrides it")
     func hostOverride() async throws {
-        #expect(try await sent(clientRequest(authority: "shop.example")).head.authority == "shop.example")
+        #expect(try await sent(Request.test(authority: "shop.example")).head.authority == "shop.example")
         let overridden = try await sent(
-            clientRequest(authority: "shop.example"), Upstream.Options(host: "backend.internal:8080"))
+            Request.test(authority: "shop.example"), Upstream.Options(host: "backend.internal:8080"))
         #expect(overridden.head.authority == "backend.internal:8080")
     }
 
     @Test("a stray Host field is folded into the authority, never sent twice")
     func strayHostField() async throws {
         let host = try #require(HTTPField.Name("Host"))
-        var request = clientRequest(headers: [host: "legacy.example"])
+        var request = Request.test(headers: [host: "legacy.example"])
         request.authority = nil
         let outgoing = try await sent(request)
         #expect(outgoing.head.authority == "legacy.example")
@@ -78,7 +78,7 @@ struct UpstreamRequestTests {
     @Test("hop-by-hop fields and the fields Connection names are not forwarded; the rest is, in order")
     func hopByHopStripped() async throws {
         let outgoing = try await sent(
-            clientRequest(headers: [
+            Request.test(headers: [
                 .accept: "text/html", .connection: "keep-alive, X-Secret", .xSecret: "hunter2", .keepAlive: "timeout=5",
                 .proxyAuthorization: "Basic Zm9vOmJhcg==", .te: "trailers, gzip", .xTrace: "abc",
             ]))
@@ -88,7 +88,7 @@ struct UpstreamRequestTests {
     @Test("a WebSocket upgrade is forwarded with Connection: upgrade and Upgrade")
     func websocket() async throws {
         let outgoing = try await sent(
-            clientRequest(headers: [.connection: "Upgrade", .upgrade: "websocket", .secWebSocketVersion: "13"]))
+            Request.test(headers: [.connection: "Upgrade", .upgrade: "websocket", .secWebSocketVersion: "13"]))
         #expect(outgoing.head.headerFields[.connection] == "upgrade")
         #expect(outgoing.head.headerFields[.upgrade] == "websocket")
         #expect(outgoing.head.headerFields[.secWebSocketVersion] == "13")
@@ -96,11 +96,11 @@ struct UpstreamRequestTests {
 
     @Test("spoofed forwarding fields are replaced by the server and sent upstream once, unchanged")
     func spoofedForwardingUntrusted() async throws {
-        let backend = ScriptedTransport([.respond(.ok)])
+        let backend = ScriptedBackends([.respond(.ok)])
         let spoofed: HTTPFields = [.xForwardedFor: "6.6.6.6", .xRealIP: "6.6.6.6", .xForwardedProto: "https"]
-        _ = try await Simulation(seed: 1).run { runtime in
+        _ = try await simulate { runtime in
             let server = ForwardingHeaders.Handler(next: try proxy(backend, runtime: runtime), trusting: .none)
-            return try await server.handle(clientRequest(headers: spoofed), context: requestContext(runtime))
+            return try await server.handle(Request.test(headers: spoofed), context: RequestContext.test(runtime))
         }
         let fields = try #require(backend.calls.first).request.head.headerFields
         #expect(fields[values: .xForwardedFor] == ["203.0.113.7"])
@@ -110,13 +110,13 @@ struct UpstreamRequestTests {
 
     @Test("behind a trusted proxy the chain the server built is sent as one line, with no hop appended")
     func forwardingTrusted() async throws {
-        let backend = ScriptedTransport([.respond(.ok)])
-        _ = try await Simulation(seed: 1).run { runtime in
+        let backend = ScriptedBackends([.respond(.ok)])
+        _ = try await simulate { runtime in
             let server = ForwardingHeaders.Handler(
                 next: try proxy(backend, runtime: runtime), trusting: .privateAndLoopback)
             return try await server.handle(
-                clientRequest(headers: [.xForwardedFor: "198.51.100.2"]),
-                context: requestContext(runtime, peer: "10.0.0.1:40000"))
+                Request.test(headers: [.xForwardedFor: "198.51.100.2"]),
+                context: RequestContext.test(runtime, peer: "10.0.0.1:40000"))
         }
         let fields = try #require(backend.calls.first).request.head.headerFields
         #expect(fields[values: .xForwardedFor] == ["198.51.100.2, 10.0.0.1"])
@@ -127,16 +127,16 @@ struct UpstreamRequestTests {
     func forwardingFoldedAndProtected() async throws {
         var fields: HTTPFields = [.connection: "X-Forwarded-For", .xForwardedFor: "203.0.113.7"]
         fields.append(HTTPField(name: .xForwardedFor, value: "192.0.2.1"))
-        let outgoing = try await sent(clientRequest(headers: fields))
+        let outgoing = try await sent(Request.test(headers: fields))
         #expect(outgoing.head.headerFields[values: .xForwardedFor] == ["203.0.113.7, 192.0.2.1"])
     }
 
     @Test("the request body is forwarded as it is")
     func body() async throws {
-        let backend = ScriptedTransport([.respond(.ok)])
-        _ = try await Simulation(seed: 1).run { runtime in
+        let backend = ScriptedBackends([.respond(.ok)])
+        _ = try await simulate { runtime in
             try await proxy(backend, runtime: runtime).handle(
-                clientRequest(.post, body: HTTPBody(string: "name=parapet")), context: requestContext(runtime))
+                Request.test(.post, body: HTTPBody(string: "name=parapet")), context: RequestContext.test(runtime))
         }
         #expect(backend.calls.map(\.body) == ["name=parapet"])
         #expect(backend.calls.first?.request.head.method == .post)

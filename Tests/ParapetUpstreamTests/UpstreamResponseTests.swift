@@ -11,12 +11,12 @@ struct UpstreamResponseTests {
     @Test("the body streams through: the head is returned before the upstream sent any byte")
     func streaming() async throws {
         let (chunks, upstream) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-        let backend = ScriptedTransport([
+        let backend = ScriptedBackends([
             .respond(.ok, [.contentType: "text/event-stream"], body: HTTPBody(stream: chunks))
         ])
-        let received = try await Simulation(seed: 1).run { runtime in
+        let received = try await simulate { runtime in
             let response = try await proxy(backend, runtime: runtime).handle(
-                clientRequest(), context: requestContext(runtime))
+                Request.test(), context: RequestContext.test(runtime))
             var received = ["head \(response.status.code)"]
             var iterator = response.body.makeAsyncIterator()
             for event in ["data: 1\n\n", "data: 2\n\n"] {
@@ -35,10 +35,10 @@ struct UpstreamResponseTests {
         let (chunks, upstream) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         upstream.yield(ByteBuffer(string: "partial"))
         upstream.finish(throwing: resetByPeer)
-        let backend = ScriptedTransport([.respond(.ok, body: HTTPBody(stream: chunks, length: 1_000))])
-        let (status, received, failure) = try await Simulation(seed: 1).run { runtime in
+        let backend = ScriptedBackends([.respond(.ok, body: HTTPBody(stream: chunks, length: 1_000))])
+        let (status, received, failure) = try await simulate { runtime in
             let response = try await proxy(backend, runtime: runtime).handle(
-                clientRequest(), context: requestContext(runtime))
+                Request.test(), context: RequestContext.test(runtime))
             var received = ""
             do {
                 for try await chunk in response.body {
@@ -57,7 +57,7 @@ struct UpstreamResponseTests {
 
     @Test("hop-by-hop fields and the fields Connection names are removed from the response")
     func hopByHopStripped() async throws {
-        let backend = ScriptedTransport([
+        let backend = ScriptedBackends([
             .respond(
                 .ok,
                 [
@@ -66,24 +66,24 @@ struct UpstreamResponseTests {
                     .proxyAuthenticate: "Basic",
                 ])
         ])
-        let response = try await Simulation(seed: 1).run { runtime in
-            try await proxy(backend, runtime: runtime).handle(clientRequest(), context: requestContext(runtime))
+        let response = try await simulate { runtime in
+            try await proxy(backend, runtime: runtime).handle(Request.test(), context: RequestContext.test(runtime))
         }
         #expect(response.headerFields == [.contentType: "text/plain"])
     }
 
     @Test("a 101 answering a WebSocket upgrade keeps Connection: upgrade and Upgrade")
     func switchingProtocols() async throws {
-        let backend = ScriptedTransport([
+        let backend = ScriptedBackends([
             .respond(
                 .switchingProtocols,
                 [
                     .connection: "Upgrade", .upgrade: "websocket", .secWebSocketAccept: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
                 ])
         ])
-        let request = clientRequest(headers: [.connection: "Upgrade", .upgrade: "websocket"])
-        let response = try await Simulation(seed: 1).run { runtime in
-            try await proxy(backend, runtime: runtime).handle(request, context: requestContext(runtime))
+        let request = Request.test(headers: [.connection: "Upgrade", .upgrade: "websocket"])
+        let response = try await simulate { runtime in
+            try await proxy(backend, runtime: runtime).handle(request, context: RequestContext.test(runtime))
         }
         #expect(response.status == .switchingProtocols)
         #expect(
@@ -98,12 +98,12 @@ struct UpstreamResponseTests {
             [:], [.connection: "upgrade", .upgrade: "h2c"],
         ] as [HTTPFields])
     func unrequestedSwitch(_ requestFields: HTTPFields) async throws {
-        let backend = ScriptedTransport([
+        let backend = ScriptedBackends([
             .respond(.switchingProtocols, [.connection: "upgrade", .upgrade: "websocket"])
         ])
-        let response = try await Simulation(seed: 1).run { runtime in
+        let response = try await simulate { runtime in
             try await proxy(backend, runtime: runtime).handle(
-                clientRequest(headers: requestFields), context: requestContext(runtime))
+                Request.test(headers: requestFields), context: RequestContext.test(runtime))
         }
         #expect(response.status == .badGateway)
         #expect(backend.calls.count == 1)
@@ -111,10 +111,10 @@ struct UpstreamResponseTests {
 
     @Test("merge rule: a field a middleware sets on the way out replaces the upstream's, appearing once")
     func middlewareFieldsWin() async throws {
-        let backend = ScriptedTransport([
+        let backend = ScriptedBackends([
             .respond(.ok, [.strictTransportSecurity: "max-age=1", .vary: "Accept", .server: "backend"])
         ])
-        let response = try await Simulation(seed: 1).run { runtime in
+        let response = try await simulate { runtime in
             let chain = Middlewares([
                 Around { request, context, next in
                     var response = try await next.handle(request, context: context)
@@ -126,7 +126,7 @@ struct UpstreamResponseTests {
             ])
             let handler = try chain.wrap(
                 Endpoint.notFound, in: ChainEnvironment(runtime: runtime, logger: .init(label: "test")))
-            return try await handler.handle(clientRequest(), context: requestContext(runtime))
+            return try await handler.handle(Request.test(), context: RequestContext.test(runtime))
         }
         #expect(response.headerFields[values: .strictTransportSecurity] == ["max-age=63072000"])
         #expect(response.headerFields[values: .vary] == ["Accept", "Accept-Encoding"])
@@ -136,15 +136,15 @@ struct UpstreamResponseTests {
     @Test("the proxy is terminal: the next handler is never called")
     func terminal() async throws {
         let reached = Recorder<String>()
-        let backend = ScriptedTransport([.respond(.ok)])
-        let status = try await Simulation(seed: 1).run { runtime in
+        let backend = ScriptedBackends([.respond(.ok)])
+        let status = try await simulate { runtime in
             let next = Endpoint { _, _ in
                 reached.record("next")
                 return .error(.notFound)
             }
             let handler = try Upstream(backend).wrap(
                 next, in: ChainEnvironment(runtime: runtime, logger: .init(label: "test")))
-            return try await handler.handle(clientRequest(), context: requestContext(runtime)).status
+            return try await handler.handle(Request.test(), context: RequestContext.test(runtime)).status
         }
         #expect(status == .ok)
         #expect(reached.all.isEmpty)
