@@ -61,11 +61,13 @@ let package = Package(
             name: "ParapetNIO",
             dependencies: [
                 "ParapetCore",
+                "ParapetUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -102,6 +104,12 @@ let package = Package(
             path: "Tests/TestServer",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "parapet-test-proxy",
+            dependencies: ["Parapet"],
+            path: "Tests/TestProxy",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ParapetCoreTests",
             dependencies: [
@@ -136,6 +144,7 @@ let package = Package(
             dependencies: [
                 "Parapet",
                 "parapet-test-server",
+                "parapet-test-proxy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -143,6 +152,11 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strictSettings
         ),

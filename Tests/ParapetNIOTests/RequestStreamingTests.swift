@@ -74,6 +74,28 @@ struct RequestStreamingTests {
         }
     }
 
+    @Test func anHTTP2BodyArrivingAfterTheHandlerDroppedItIsDiscarded() async throws {
+        var configuration = ServerConfiguration.backend
+        try configuration.bind(to: "127.0.0.1:0")
+        let server = Server(configuration: configuration)
+        try server.use(Endpoint { _, _ in .text("answered without reading\n") })
+        try await withRunningServer(server) { address in
+            let client = try await RawHTTPConnection(to: address)
+            try await client.send(bytes: H2CTestBytes.clientPrefaceFrames + Self.headersFrame(stream: 1, method: "POST", endStream: false))
+            let answered = try await withTimeLimit(.seconds(5)) {
+                try await client.read { RawHTTP2Frame.frames(in: $0).contains { $0.type == 0x0 && $0.streamID == 1 } }
+            }
+            #expect(answered)
+            // The body comes in a later read, after the handler let go of it.
+            let data: [UInt8] = [0, 0, 4, 0x0, 0x1, 0, 0, 0, 1] + Array("late".utf8)
+            try await client.send(bytes: data + Self.headersFrame(stream: 3, method: "GET", endStream: true))
+            let next = try await withTimeLimit(.seconds(5)) {
+                try await client.read { RawHTTP2Frame.frames(in: $0).contains { $0.type == 0x0 && $0.streamID == 3 } }
+            }
+            #expect(next, "the connection stopped serving")
+        }
+    }
+
     /// A HEADERS frame with literal, unindexed, non-Huffman fields.
     static func headersFrame(stream: UInt32, method: String, endStream: Bool) -> [UInt8] {
         var block: [UInt8] = []

@@ -17,10 +17,10 @@ func withRunningServer<T>(
     }
 }
 
-func loopbackServer(_ configuration: ServerConfiguration = .general) throws -> Server {
+func loopbackServer(_ configuration: ServerConfiguration = .general, tls: ServerTLSConfiguration? = nil) throws -> Server {
     var configuration = configuration
     try configuration.bind(to: "127.0.0.1:0")
-    return Server(configuration: configuration)
+    return Server(configuration: configuration, tls: tls)
 }
 
 @Suite("HTTP/1.1 server on a real socket")

@@ -273,28 +273,29 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             hasBody && head.version.minor >= 1
             && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
         if hasBody {
-            let source = RequestBodySource(demand: inboundDemand(.requestBody, of: id, context: context))
+            let (source, chunks) = RequestBodySource.make(demand: inboundDemand(.requestBody, of: id, context: context))
             if awaitsContinue {
                 let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let chunks = FirstReadSignallingChunks(source.chunks, eventLoop: context.eventLoop) {
+                let signalling = FirstReadSignallingChunks(chunks, eventLoop: context.eventLoop) {
                     handler.value.sendContinue(for: id)
                 }
-                request.body = HTTPBody(stream: chunks, length: isChunked ? nil : length)
+                request.body = HTTPBody(stream: signalling, length: isChunked ? nil : length)
             } else {
-                request.body = HTTPBody(stream: source.chunks, length: isChunked ? nil : length)
+                request.body = HTTPBody(stream: chunks, length: isChunked ? nil : length)
             }
             body = source
         }
         // An upgrade with a body (an h2c upgrade the sniffer declined, say) is served as plain HTTP/1.1.
-        let upgradedInbound =
+        let upgraded =
             isUpgradeRequest && !hasBody
-            ? RequestBodySource(demand: inboundDemand(.upgraded, of: id, context: context)) : nil
+            ? RequestBodySource.make(demand: inboundDemand(.upgraded, of: id, context: context)) : nil
+        let upgradedInbound = upgraded?.source
         exchange = Exchange(
             id: id, traits: traits, body: body, upgradedInbound: upgradedInbound, stopsDecoder: stopsDecoder,
             awaitsContinue: awaitsContinue)
         let sink = LoopBoundSink(self, eventLoop: context.eventLoop)
         let responder = self.responder
-        let inbound = upgradedInbound.map { HTTPBody(stream: $0.chunks) }
+        let inbound = upgraded.map { HTTPBody(stream: $0.chunks) }
         let task = responder.start(on: executor) {
             await sink.deliver(await responder.response(to: request, connection: connection, upgradedInbound: inbound))
         }

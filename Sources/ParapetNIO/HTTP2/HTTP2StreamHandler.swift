@@ -135,9 +135,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         hasStarted = true
         var request = Request(head: head)
         if hasBody {
-            let source = RequestBodySource(demand: bodyDemand(context: context))
+            let (source, chunks) = RequestBodySource.make(demand: bodyDemand(context: context))
             let length = head.headerFields[.contentLength].flatMap { Int($0) }
-            request.body = HTTPBody(stream: source.chunks, length: length)
+            request.body = HTTPBody(stream: chunks, length: length)
             body = source
         }
         var connection = accepted.info

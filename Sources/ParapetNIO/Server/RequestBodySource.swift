@@ -7,17 +7,21 @@ import NIOCore
 /// the handler caught up. The handler reads the other side as an ``HTTPBody``.
 ///
 /// ```swift
-/// let source = RequestBodySource(demand: demand)
-/// request.body = HTTPBody(stream: source.chunks, length: contentLength)
+/// let (source, chunks) = RequestBodySource.make(demand: demand)
+/// request.body = HTTPBody(stream: chunks, length: contentLength)
 /// if source.yield(chunk) == .stopProducing { pauseReading() }
 /// source.finish()
 /// ```
+///
+/// The source does not keep the chunks: when the handler drops its body, the reader is gone at once.
 struct RequestBodySource {
     typealias Chunks = NIOThrowingAsyncSequenceProducer<
         ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Demand
     >
 
-    /// Receives the body reader's demand and hops it to the channel's event loop.
+    /// Receives the body reader's demand and hands it to the channel's event loop — always as a new event
+    /// loop task, never synchronously: the signal can come from releasing the last reference to the
+    /// chunks, in the middle of the connection handler's own bookkeeping.
     struct Demand: NIOAsyncSequenceProducerDelegate {
         let eventLoop: any EventLoop
         let resume: @Sendable () -> Void
@@ -32,27 +36,25 @@ struct RequestBodySource {
         }
 
         private func run(_ action: @escaping @Sendable () -> Void) {
-            if eventLoop.inEventLoop {
-                action()
-            } else {
-                eventLoop.execute(action)
-            }
+            eventLoop.execute(action)
         }
     }
 
-    /// The sequence the handler reads.
-    let chunks: Chunks
     private let source: Chunks.Source
 
-    /// Creates a body stream whose demand signals reach `demand`.
-    init(demand: Demand) {
+    /// Creates a body stream whose demand signals reach `demand`: the source the connection feeds, and the
+    /// chunks the handler reads.
+    static func make(demand: Demand) -> (source: RequestBodySource, chunks: Chunks) {
         let made = Chunks.makeSequence(
             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
             finishOnDeinit: true,
             delegate: demand
         )
-        self.chunks = made.sequence
-        self.source = made.source
+        return (RequestBodySource(source: made.source), made.sequence)
+    }
+
+    private init(source: Chunks.Source) {
+        self.source = source
     }
 
     /// Hands a chunk to the reader; says whether the channel should keep reading.

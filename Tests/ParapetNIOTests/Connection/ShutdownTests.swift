@@ -88,7 +88,9 @@ struct ShutdownTests {
         server.shutdown()
         try await withTimeLimit(.seconds(10)) { try await serving.value }
         let elapsed = clock.now - started
-        #expect(elapsed >= .milliseconds(300) && elapsed < .milliseconds(1500))
+        // Closed at the grace timeout, not when the slow request would have ended (that is what the
+        // cut-off body below proves); the upper bound only guards against waiting for something else.
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(5))
         await #expect(throws: (any Error).self) { try await slow.readResponse() }  // cut off mid-body
     }
 

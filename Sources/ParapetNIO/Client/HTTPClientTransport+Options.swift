@@ -1,0 +1,74 @@
+public import ParapetCore
+import NIOCore
+
+extension HTTPClientTransport {
+    /// How an ``HTTPClientTransport`` connects and pools; the defaults are those of the Go original's
+    /// `HTTPTransport`.
+    ///
+    /// ```swift
+    /// var options = HTTPClientTransport.Options()
+    /// options.responseHeaderTimeout = .seconds(10)
+    /// options.maxConnectionsPerTarget = 128
+    /// let http = try HTTPClientTransport(options: options)
+    /// ```
+    public struct Options: Sendable, Equatable {
+        /// The longest wait for a TCP connection to be established (per address tried).
+        public var connectTimeout: Duration
+        /// The most idle keep-alive connections kept per target; `0` disables keep-alive reuse.
+        public var maxIdleConnectionsPerTarget: Int
+        /// How long a connection may stay idle in the pool before it is closed.
+        public var idleTimeout: Duration
+        /// The longest wait for the response head once the request was written; `nil` waits forever.
+        public var responseHeaderTimeout: Duration?
+        /// The most connections (in use, idle or opening) per target; `nil` for no limit. Requests beyond
+        /// it wait, first come first served, and stop waiting when cancelled.
+        public var maxConnectionsPerTarget: Int?
+
+        /// Creates options; every argument has the Go original's default.
+        public init(
+            connectTimeout: Duration = .seconds(5),
+            maxIdleConnectionsPerTarget: Int = 32,
+            idleTimeout: Duration = .seconds(600),
+            responseHeaderTimeout: Duration? = .seconds(60),
+            maxConnectionsPerTarget: Int? = nil
+        ) {
+            self.connectTimeout = connectTimeout
+            self.maxIdleConnectionsPerTarget = maxIdleConnectionsPerTarget
+            self.idleTimeout = idleTimeout
+            self.responseHeaderTimeout = responseHeaderTimeout
+            self.maxConnectionsPerTarget = maxConnectionsPerTarget
+        }
+
+        /// Checks every field.
+        ///
+        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad field.
+        public func validate() throws(ConfigurationError) {
+            try UpstreamOptionChecks.positive(connectTimeout, field: "connectTimeout")
+            try UpstreamOptionChecks.notNegative(maxIdleConnectionsPerTarget, field: "maxIdleConnectionsPerTarget")
+            try UpstreamOptionChecks.positive(idleTimeout, field: "idleTimeout")
+            if let responseHeaderTimeout {
+                try UpstreamOptionChecks.positive(responseHeaderTimeout, field: "responseHeaderTimeout")
+            }
+            if let maxConnectionsPerTarget, maxConnectionsPerTarget < 1 {
+                throw .invalidValue(field: "maxConnectionsPerTarget", reason: "must be at least 1, or nil for no limit")
+            }
+        }
+
+        var connectionSettings: UpstreamHTTP1Handler.Settings {
+            UpstreamHTTP1Handler.Settings(
+                responseHeaderTimeout: responseHeaderTimeout.map { TimeAmount(upstream: $0) },
+                idleTimeout: TimeAmount(upstream: idleTimeout))
+        }
+    }
+}
+
+/// Checks shared by the transports' options.
+enum UpstreamOptionChecks {
+    static func positive(_ value: Duration, field: String) throws(ConfigurationError) {
+        guard value > .zero else { throw .invalidValue(field: field, reason: "must be positive, not \(value)") }
+    }
+
+    static func notNegative(_ value: Int, field: String) throws(ConfigurationError) {
+        guard value >= 0 else { throw .invalidValue(field: field, reason: "must not be negative, not \(value)") }
+    }
+}

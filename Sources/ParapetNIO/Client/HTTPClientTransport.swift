@@ -1,0 +1,92 @@
+public import NIOCore
+import HTTPTypes
+public import NIOPosix
+public import ParapetCore
+public import ParapetUpstream
+
+/// The production HTTP/1.1 transport: keep-alive connection pools per target, on SwiftNIO.
+///
+/// Each target (`host:port`) has its own pool, and within it each event loop keeps its own connections:
+/// a request handled on event loop *L* — as every request the Parapet server runs is — sends on an idle
+/// connection of *L* or opens a new one on *L*, so the proxied exchange never changes threads (the
+/// nginx/HAProxy worker model). A caller on no loop of the group uses any idle connection, or opens one
+/// on the next loop.
+///
+/// ```swift
+/// let http = try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 64))
+/// try server.use(Upstream(SingleHost("10.0.0.7:8080", transport: http)))
+/// // on shutdown:
+/// await http.shutdown()
+/// ```
+///
+/// ## Exchanges
+/// - The request goes out with `Host` from the head's authority (the target when it has none), its
+///   fields, and `content-length` for a body of known length or `transfer-encoding: chunked` for a
+///   stream; the body streams with backpressure.
+/// - ``roundTrip(_:context:)`` returns once the response head arrived; the body streams with
+///   backpressure (the socket is not read while the reader lags). A failure after the head makes the
+///   body's iteration throw.
+/// - Informational responses (`1xx` but `101`) are skipped; a `101` is returned without a body and its
+///   connection closed (this transport does not tunnel upgraded connections).
+/// - A connection goes back to its pool only once the response body ended, the request was fully
+///   written and neither side asked to close; a response body dropped before its end closes it.
+/// - Cancelling the caller's task — while it waits for the head or while it reads the body — closes
+///   the connection, which is how hedging stops a losing leg.
+/// - A request written on a reused connection that the server closed before answering a byte (its
+///   keep-alive timer fired as the request left) is sent once more on a fresh connection when it is
+///   idempotent and has no body.
+///
+/// ## Errors
+/// ``ParapetUpstream/UpstreamError/failed(target:underlying:)`` for refused, reset and broken exchanges;
+/// ``ParapetUpstream/UpstreamError/timedOut(target:)`` when no head arrived within
+/// ``Options/responseHeaderTimeout`` after the request was written; `CancellationError` when the caller
+/// was cancelled.
+public final class HTTPClientTransport: Transport {
+    /// The settings the transport was created with.
+    public let options: Options
+    let client: UpstreamHTTP1Client
+
+    /// Creates a transport whose connections run on `eventLoopGroup` — pass the server's group (the
+    /// default, `.singleton`, is the server's default) so connections share the request's loop.
+    ///
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
+    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+        throws
+    {
+        try options.validate()
+        self.options = options
+        self.client = UpstreamHTTP1Client(
+            loops: UpstreamEventLoops(group: eventLoopGroup),
+            connector: UpstreamConnector(
+                destination: .tcp(defaultPort: 80), connectTimeout: TimeAmount(upstream: options.connectTimeout), tls: nil),
+            maxConnections: options.maxConnectionsPerTarget,
+            maxIdle: options.maxIdleConnectionsPerTarget,
+            settings: options.connectionSettings)
+    }
+
+    /// Sends `request` to its ``ParapetUpstream/UpstreamRequest/target`` (or, without one, its authority)
+    /// and returns the response once its head arrived.
+    ///
+    /// ```swift
+    /// let answer = try await http.roundTrip(UpstreamRequest(head: head, target: "127.0.0.1:8080"), context: context)
+    /// for try await chunk in answer.response.body { … }
+    /// ```
+    public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        guard let target = request.target ?? request.head.authority else {
+            throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
+        }
+        let response = try await client.execute(request, target: target, resolver: context.runtime.resolver)
+        return UpstreamResponse(response: response, target: target)
+    }
+
+    /// Closes every idle connection; connections in use close when their exchange ends, and later
+    /// requests fail.
+    public func shutdown() async {
+        client.shutDown()
+    }
+
+    /// Open (or opening) and idle connections to `target`, for tests and metrics.
+    public func connectionCounts(target: String) -> (open: Int, idle: Int) {
+        client.pool.counts(target: target)
+    }
+}

@@ -1,0 +1,112 @@
+public import NIOCore
+import HTTPTypes
+public import NIOPosix
+public import ParapetCore
+public import ParapetUpstream
+
+/// HTTP/1.1 over unix-domain sockets, pooled per socket path and event loop like
+/// ``HTTPClientTransport``.
+///
+/// The target is the socket path; a trailing `:80` (which appears when the path came in as a URL host)
+/// is trimmed. A request without authority is sent with `Host: localhost`.
+///
+/// ```swift
+/// let unix = try UnixSocketTransport()
+/// try server.use(Upstream(SingleHost("/run/app/http.sock", transport: unix)))
+/// ```
+public final class UnixSocketTransport: Transport {
+    /// How a ``UnixSocketTransport`` connects and pools; the defaults are the Go original's `UnixTransport`.
+    ///
+    /// ```swift
+    /// let unix = try UnixSocketTransport(options: .init(maxIdleConnectionsPerTarget: 8))
+    /// ```
+    public struct Options: Sendable, Equatable {
+        /// The longest wait for the socket to accept (the Go original has none; connecting to a unix
+        /// socket succeeds or fails at once unless its backlog is full).
+        public var connectTimeout: Duration
+        /// The most idle keep-alive connections kept per socket.
+        public var maxIdleConnectionsPerTarget: Int
+        /// How long a connection may stay idle in the pool before it is closed.
+        public var idleTimeout: Duration
+        /// The longest wait for the response head once the request was written; `nil` waits forever.
+        public var responseHeaderTimeout: Duration?
+        /// The most connections per socket; `nil` for no limit.
+        public var maxConnectionsPerTarget: Int?
+
+        /// Creates options; every argument has the Go original's default.
+        public init(
+            connectTimeout: Duration = .seconds(5),
+            maxIdleConnectionsPerTarget: Int = 32,
+            idleTimeout: Duration = .seconds(600),
+            responseHeaderTimeout: Duration? = .seconds(60),
+            maxConnectionsPerTarget: Int? = nil
+        ) {
+            self.connectTimeout = connectTimeout
+            self.maxIdleConnectionsPerTarget = maxIdleConnectionsPerTarget
+            self.idleTimeout = idleTimeout
+            self.responseHeaderTimeout = responseHeaderTimeout
+            self.maxConnectionsPerTarget = maxConnectionsPerTarget
+        }
+
+        /// Checks every field.
+        ///
+        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad field.
+        public func validate() throws(ConfigurationError) {
+            try http.validate()
+        }
+
+        var http: HTTPClientTransport.Options {
+            HTTPClientTransport.Options(
+                connectTimeout: connectTimeout, maxIdleConnectionsPerTarget: maxIdleConnectionsPerTarget,
+                idleTimeout: idleTimeout, responseHeaderTimeout: responseHeaderTimeout,
+                maxConnectionsPerTarget: maxConnectionsPerTarget)
+        }
+    }
+
+    /// The settings the transport was created with.
+    public let options: Options
+    let client: UpstreamHTTP1Client
+
+    /// Creates a transport whose connections run on `eventLoopGroup` (pass the server's).
+    ///
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
+    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+        throws
+    {
+        try options.validate()
+        self.options = options
+        self.client = UpstreamHTTP1Client(
+            loops: UpstreamEventLoops(group: eventLoopGroup),
+            connector: UpstreamConnector(
+                destination: .unixSocket, connectTimeout: TimeAmount(upstream: options.connectTimeout), tls: nil),
+            maxConnections: options.maxConnectionsPerTarget,
+            maxIdle: options.maxIdleConnectionsPerTarget,
+            settings: options.http.connectionSettings)
+    }
+
+    /// Sends `request` to the socket its ``ParapetUpstream/UpstreamRequest/target`` names.
+    ///
+    /// ```swift
+    /// let answer = try await unix.roundTrip(UpstreamRequest(head: head, target: "/run/app/http.sock"), context: context)
+    /// ```
+    public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        guard let target = request.target else {
+            throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
+        }
+        let path = UpstreamConnector.socketPath(target)
+        var request = request
+        if request.head.authority == nil { request.head.authority = "localhost" }
+        let response = try await client.execute(request, target: path, resolver: context.runtime.resolver)
+        return UpstreamResponse(response: response, target: target)
+    }
+
+    /// Closes every idle connection; later requests fail.
+    public func shutdown() async {
+        client.shutDown()
+    }
+
+    /// Open (or opening) and idle connections to the socket at `path`.
+    public func connectionCounts(path: String) -> (open: Int, idle: Int) {
+        client.pool.counts(target: path)
+    }
+}

@@ -1,0 +1,98 @@
+import NIOCore
+import ParapetCore
+
+/// A channel handler that runs request/response exchanges on its event loop: an HTTP/1.1 connection's
+/// handler (one exchange after another) or an HTTP/2 stream's (one exchange).
+protocol UpstreamExchangeHandler: AnyObject, SendableMetatype {
+    /// The request head in the handler's protocol.
+    associatedtype Head: Sendable
+
+    /// Sends a request; `continuation` gets the response head or the failure.
+    func start(
+        exchange id: Int, head: Head, payload: UpstreamRequestPayload, knownLength: Int?,
+        continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<Self>)
+    /// The caller was cancelled while waiting for the response head.
+    func cancel(exchange id: Int)
+    /// Writes one chunk of a streamed request body.
+    func writeRequestChunk(_ chunk: ByteBuffer, exchange id: Int) -> UpstreamWriteOutcome
+    /// Resumes `continuation` once the channel is writable again or the exchange is over.
+    func whenWritable(exchange id: Int, _ continuation: CheckedContinuation<Void, any Error>)
+    /// The streamed request body ended.
+    func requestBodyEnded(exchange id: Int)
+    /// The streamed request body failed.
+    func requestBodyFailed(exchange id: Int, error: any Error)
+}
+
+/// Runs exchanges on an ``UpstreamExchangeHandler`` from any task — without a hop when the task already
+/// runs on the handler's loop — and uploads streamed request bodies with backpressure.
+struct UpstreamExchangeRunner<Handler: UpstreamExchangeHandler>: Sendable {
+    let handler: NIOLoopBound<Handler>
+    /// The executor upload tasks prefer: the handler's loop.
+    let executor: UpstreamLoopExecutor?
+
+    /// Sends `head` and `payload` and returns the response once its head arrived, its body streaming.
+    ///
+    /// - Throws: ``UpstreamExchangeFailure``, or `CancellationError` when the caller is cancelled before
+    ///   the head arrived (the exchange is then abandoned: the connection closed or the stream reset).
+    func execute(
+        exchange id: Int, head: Handler.Head, payload: UpstreamRequestPayload, knownLength: Int?
+    ) async throws -> Response {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                run {
+                    $0.start(
+                        exchange: id, head: head, payload: payload, knownLength: knownLength,
+                        continuation: continuation, runner: self)
+                }
+            }
+        } onCancel: {
+            run { $0.cancel(exchange: id) }
+        }
+    }
+
+    /// Starts the task that writes a streamed request body, on the handler's loop.
+    func startUpload(_ body: HTTPBody, exchange id: Int) -> Task<Void, Never> {
+        Task(executorPreference: executor) {
+            do {
+                for try await chunk in body {
+                    try await self.write(chunk, exchange: id)
+                }
+                await self.runAsync { $0.requestBodyEnded(exchange: id) }
+            } catch {
+                await self.runAsync { $0.requestBodyFailed(exchange: id, error: error) }
+            }
+        }
+    }
+
+    private func write(_ chunk: ByteBuffer, exchange id: Int) async throws {
+        switch await runAsync({ $0.writeRequestChunk(chunk, exchange: id) }) {
+        case .writable:
+            return
+        case .blocked:
+            try await withCheckedThrowingContinuation { continuation in
+                run { $0.whenWritable(exchange: id, continuation) }
+            }
+        case .gone, nil:
+            throw CancellationError()
+        }
+    }
+
+    /// Runs `body` on the loop: at once when already there, otherwise after a hop.
+    func run(_ body: @escaping @Sendable (Handler) -> Void) {
+        if handler.eventLoop.inEventLoop {
+            body(handler.value)
+        } else {
+            let handler = self.handler
+            handler.eventLoop.execute { body(handler.value) }
+        }
+    }
+
+    /// Runs `body` on the loop and returns its result; `nil` when the loop is gone.
+    private func runAsync<T: Sendable>(_ body: @escaping @Sendable (Handler) -> T) async -> T? {
+        if handler.eventLoop.inEventLoop {
+            return body(handler.value)
+        }
+        let handler = self.handler
+        return try? await handler.eventLoop.submit { body(handler.value) }.get()
+    }
+}
