@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -54,7 +55,14 @@ let package = Package(
         ),
         .target(
             name: "ParapetSimulation",
-            dependencies: ["ParapetCore"],
+            dependencies: [
+                "ParapetCore",
+                "ParapetUpstream",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -136,7 +144,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ParapetSimulationTests",
-            dependencies: ["ParapetSimulation", "determinism-probe"],
+            dependencies: [
+                "ParapetSimulation",
+                "determinism-probe",
+                "ParapetUpstream",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -25,6 +25,32 @@ let package = Package(
             path: "Sources/parapet-hello"
         ),
         .executableTarget(
+            name: "ProxyBench",
+            dependencies: [
+                .product(name: "Parapet", package: "Parapet"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ProxyBench"
+        ),
+        .executableTarget(
+            name: "parapet-sim-scale",
+            dependencies: [.product(name: "ParapetSimulation", package: "Parapet")],
+            path: "Sources/parapet-sim-scale"
+        ),
+        .executableTarget(
+            name: "SimulatorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ParapetSimulation", package: "Parapet"),
+            ],
+            path: "Benchmarks/SimulatorBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
             name: "ChainBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -1,0 +1,42 @@
+// The proxy side of the load comparison with nginx and HAProxy (see /work/shared/perf/README.md): a
+// Parapet server (backend profile: HTTP/1.1 and h2c on one port) whose chain is one `Upstream` to a
+// single origin over the pooled HTTP/1.1 client.
+//
+//     ProxyBench --listen 127.0.0.1:27120 --upstream 127.0.0.1:27080
+//
+// Run it from the perf harness:
+//
+//     PROXY_CMD='.build/release/ProxyBench --listen {listen} --upstream {upstream}' \
+//     PROXY_NAME=parapet PROXY_H2C=1 ./run.sh
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import Parapet
+
+/// The value after `name` on the command line.
+func option(_ name: String) -> String? {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    guard let index = arguments.firstIndex(of: name), arguments.indices.contains(index + 1) else { return nil }
+    return arguments[index + 1]
+}
+
+guard let upstream = option("--upstream") else {
+    print("usage: ProxyBench --listen HOST:PORT --upstream HOST:PORT")
+    exit(2)
+}
+var configuration = ServerConfiguration.backend
+try configuration.bind(to: option("--listen") ?? "127.0.0.1:8080")
+
+var logger = Logger(label: "proxybench")
+logger.logLevel = .warning
+// The server and the upstream client share one event-loop group, so a proxied request and its upstream
+// connection run on the same thread.
+let group = MultiThreadedEventLoopGroup.singleton
+let server = Server(configuration: configuration, logger: logger, eventLoopGroup: group)
+let transport = try HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: 256), eventLoopGroup: group)
+try server.use(Upstream(SingleHost(upstream, transport: transport)))
+try await server.listenAndServe()
+await transport.shutdown()

@@ -1,0 +1,45 @@
+/// Codes a `Duration` as a number of milliseconds (to the microsecond) in reports, so that JSON readers get
+/// plain numbers: every duration and instant in a report's JSON is in milliseconds.
+///
+/// ```swift
+/// struct Point: Codable { @Milliseconds var at: Duration }
+/// // {"at": 1500.25}
+/// ```
+@propertyWrapper
+public struct Milliseconds: Sendable, Hashable, Codable {
+    /// The duration.
+    ///
+    /// ```swift
+    /// let value = Milliseconds(wrappedValue: .milliseconds(3)).wrappedValue
+    /// ```
+    public var wrappedValue: Duration
+
+    /// Wraps a duration.
+    ///
+    /// ```swift
+    /// let wrapped = Milliseconds(wrappedValue: .seconds(1))
+    /// ```
+    public init(wrappedValue: Duration) {
+        self.wrappedValue = wrappedValue
+    }
+
+    /// Decodes a number of milliseconds.
+    ///
+    /// ```swift
+    /// let value = try JSONDecoder().decode(Milliseconds.self, from: Data("12.5".utf8))
+    /// ```
+    public init(from decoder: any Decoder) throws {
+        let milliseconds = try decoder.singleValueContainer().decode(Double.self)
+        wrappedValue = .nanoseconds(Int64((milliseconds * 1_000).rounded()) * 1_000)
+    }
+
+    /// Encodes a number of milliseconds, rounded to the microsecond.
+    ///
+    /// ```swift
+    /// let json = try JSONEncoder().encode(Milliseconds(wrappedValue: .microseconds(1_500)))  // 1.5
+    /// ```
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(Double(wrappedValue.wholeNanoseconds / 1_000) / 1_000)
+    }
+}

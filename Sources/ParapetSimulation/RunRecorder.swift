@@ -1,0 +1,73 @@
+import ParapetUpstream
+import Synchronization
+
+/// The shared, lock-protected measurements of one stack's run: client requests, the stack's attempts, state
+/// transitions and (optionally) the request trace. Every simulated task records here; the lock is held for a
+/// few increments at a time and never across an `await`.
+final class RunRecorder: Sendable {
+    struct State: Sendable {
+        var client: ClientTally
+        var attempts: AttemptTally
+        var transitions: [TransitionRecord] = []
+        var transitionsDropped = 0
+        var trace: [RequestTrace.Entry]?
+    }
+
+    static let transitionLimit = 100_000
+
+    private let state: Mutex<State>
+
+    init(layout: ReportLayout, allDownWindows: [Range<Int64>], recordsTrace: Bool) {
+        state = Mutex(State(
+            client: ClientTally(layout: layout), attempts: AttemptTally(allDownWindows: allDownWindows),
+            trace: recordsTrace ? [] : nil))
+    }
+
+    /// Records a finished request and, when given, its single attempt (`.some(nil)`: routed; `.some(reason)`: shed).
+    func request(arrival: Int64, finish: Int64, status: Int, outcome: RequestTrace.Outcome, target: String?, attempt: Int?? = .none) {
+        state.withLock { state in
+            if case .some(let shedReason) = attempt {
+                state.attempts.record(at: arrival, shedReason: shedReason)
+            }
+            state.client.record(arrival: arrival, finish: finish, status: status)
+            if !state.attempts.allDown.isEmpty {
+                state.attempts.recordRequest(arrival: arrival, isSuccess: (200..<400).contains(status))
+            }
+            if state.trace != nil {
+                state.trace?.append(RequestTrace.Entry(
+                    time: .nanoseconds(arrival), target: target, outcome: outcome, latency: .nanoseconds(finish - arrival)))
+            }
+        }
+    }
+
+    func attempt(at time: Int64, shedReason: Int?) {
+        state.withLock { $0.attempts.record(at: time, shedReason: shedReason) }
+    }
+
+    func transition(_ change: StateChange, source: String, at time: Int64) {
+        state.withLock { state in
+            guard state.transitions.count < Self.transitionLimit else {
+                state.transitionsDropped += 1
+                return
+            }
+            state.transitions.append(TransitionRecord(
+                at: .nanoseconds(time), source: source, target: change.target, from: change.from.name, to: change.to.name,
+                reason: change.reason.rawValue, cause: change.cause.rawValue))
+        }
+    }
+
+    var snapshot: State {
+        state.withLock { $0 }
+    }
+}
+
+extension TargetState {
+    /// `closed`, `open` or `half-open`.
+    var name: String {
+        switch self {
+        case .closed: "closed"
+        case .open: "open"
+        case .halfOpen: "half-open"
+        }
+    }
+}

@@ -1,0 +1,305 @@
+extension Scenario {
+    /// What a run must show; each is checked after the run and reported as passed or failed with a message.
+    /// `stack` names the stack an expectation is about; it may be left out when the scenario has one stack.
+    ///
+    /// ```yaml
+    /// expect:
+    ///   - successRatio: {stack: breaker, atLeast: 0.99, from: 40s}
+    ///   - latency: {stack: hedged, percentile: 99, atMost: 120ms}
+    ///   - noTraffic: {stack: breaker, target: c, while: open}
+    ///   - noTraffic: {stack: health, target: c, from: 25s, to: 50s}
+    ///   - allDown: {stack: breaker, policy: shed, atLeast: 0.8}
+    ///   - maxInFlight: {stack: bulkhead, target: c, atMost: 10}
+    ///   - better: {stack: breaker, than: round-robin, metric: successRatio, by: 0.05}
+    /// ```
+    ///
+    /// ```swift
+    /// let expectations: [Scenario.Expectation] = [
+    ///     .successRatio(atLeast: 0.99, window: TimeWindow(from: .seconds(40))),
+    ///     .better(stack: "breaker", than: "round-robin", metric: .successRatio, by: 0.05),
+    /// ]
+    /// ```
+    public enum Expectation: Sendable, Hashable, Codable {
+        /// The share of requests (arriving in `window`) answered 2xx/3xx is at least `atLeast`.
+        ///
+        /// ```swift
+        /// let healthy = Scenario.Expectation.successRatio(atLeast: 0.999)
+        /// ```
+        case successRatio(atLeast: Double, window: TimeWindow = .whole, stack: String? = nil)
+        /// The `percentile` of client latency (requests arriving in `window`) is at most `atMost`.
+        ///
+        /// ```swift
+        /// let fast = Scenario.Expectation.latency(percentile: 99, atMost: .milliseconds(100))
+        /// ```
+        case latency(percentile: Double, atMost: Duration, window: TimeWindow = .whole, stack: String? = nil)
+        /// `target` receives no request (probes aside) during `window`.
+        ///
+        /// ```swift
+        /// let drained = Scenario.Expectation.noTraffic(target: "b", window: TimeWindow(from: .seconds(35), to: .seconds(60)))
+        /// ```
+        case noTraffic(target: String, window: TimeWindow = .whole, stack: String? = nil)
+        /// `target` (every target if `nil`) receives no request while a balancer or the health check has it
+        /// open: a tripped circuit (until it goes half-open), an ejection (until its cooldown — which expires
+        /// silently — runs out) or a health-check down mark.
+        ///
+        /// ```swift
+        /// let respected = Scenario.Expectation.noTrafficWhileOpen(target: "c")
+        /// ```
+        case noTrafficWhileOpen(target: String? = nil, stack: String? = nil)
+        /// While every target is out (dead, black-holed, failing every request, flapping down or unready), the
+        /// stack sheds (`503` with no target contacted) or fails open (routes anyway) — for at least `atLeast`
+        /// of its attempts (default 0.9 for shedding, 1 for failing open).
+        ///
+        /// ```swift
+        /// let sheds = Scenario.Expectation.allDown(.shed, atLeast: 0.8)
+        /// ```
+        case allDown(AllDownPolicy, atLeast: Double? = nil, stack: String? = nil)
+        /// At most `atMost` attempts are in flight at once to `target` (to each target if `nil`).
+        ///
+        /// ```swift
+        /// let bulkhead = Scenario.Expectation.maxInFlight(atMost: 10, target: "c")
+        /// ```
+        case maxInFlight(atMost: Int, target: String? = nil, stack: String? = nil)
+        /// `stack` beats `than` on `metric` (in `window`) by at least `by`: an absolute margin for the success
+        /// ratio, a relative one (0.2 = 20 % lower) for latency percentiles and backend attempts.
+        ///
+        /// ```swift
+        /// let hedgingHelps = Scenario.Expectation.better(stack: "hedged", than: "round-robin", metric: .p99, by: 0.3)
+        /// ```
+        case better(stack: String, than: String, metric: ComparisonMetric, by: Double = 0, window: TimeWindow = .whole)
+
+        static let tags = ["successRatio", "latency", "noTraffic", "allDown", "maxInFlight", "better"]
+
+        private enum SuccessKeys: String, CodingKey, CaseIterable { case stack, atLeast, from, to }
+        private enum LatencyKeys: String, CodingKey, CaseIterable { case stack, percentile, atMost, from, to }
+        private enum NoTrafficKeys: String, CodingKey, CaseIterable { case stack, target, from, to, `while` }
+        private enum AllDownKeys: String, CodingKey, CaseIterable { case stack, policy, atLeast }
+        private enum InFlightKeys: String, CodingKey, CaseIterable { case stack, target, atMost }
+        private enum BetterKeys: String, CodingKey, CaseIterable { case stack, than, metric, by, from, to }
+        private enum WindowKeys: String, CodingKey { case from, to }
+
+        /// The stack this expectation is about, if it names one (`better` names two: `stack` and `than`).
+        ///
+        /// ```swift
+        /// print(expectation.stack ?? "the only stack")
+        /// ```
+        public var stack: String? {
+            switch self {
+            case .successRatio(_, _, let stack), .latency(_, _, _, let stack), .noTraffic(_, _, let stack),
+                .noTrafficWhileOpen(_, let stack), .allDown(_, _, let stack), .maxInFlight(_, _, let stack):
+                stack
+            case .better(let stack, _, _, _, _):
+                stack
+            }
+        }
+
+        /// Decodes a single-key mapping naming the expectation.
+        ///
+        /// ```swift
+        /// let expectation = try Scenario.decodeFragment(Scenario.Expectation.self, yaml: "{successRatio: {atLeast: 0.99}}")
+        /// ```
+        public init(from decoder: any Decoder) throws {
+            let tagged = try TaggedValue.read(from: decoder, what: "expectation", tags: Self.tags)
+            guard let outer = tagged.container else {
+                throw ScenarioProblem(path: tagged.path, kind: .wrongType, message: "expectation \(tagged.tag) needs parameters")
+            }
+            let key = NameKey(tagged.tag)
+            func window<Keys: CodingKey>(_ container: KeyedDecodingContainer<Keys>) throws -> TimeWindow {
+                _ = container
+                return try outer.decode(TimeWindow.self, forKey: key)
+            }
+            switch tagged.tag {
+            case "successRatio":
+                let values = try outer.nestedContainer(keyedBy: SuccessKeys.self, forKey: key)
+                self = .successRatio(
+                    atLeast: try values.decode(Double.self, forKey: .atLeast), window: try window(values),
+                    stack: try values.decodeOptional(.stack))
+            case "latency":
+                let values = try outer.nestedContainer(keyedBy: LatencyKeys.self, forKey: key)
+                self = .latency(
+                    percentile: try values.decode(Double.self, forKey: .percentile), atMost: try values.decodeDuration(.atMost),
+                    window: try window(values), stack: try values.decodeOptional(.stack))
+            case "noTraffic":
+                let values = try outer.nestedContainer(keyedBy: NoTrafficKeys.self, forKey: key)
+                let stack: String? = try values.decodeOptional(.stack)
+                if let condition: String = try values.decodeOptional(.while) {
+                    guard condition == "open" else {
+                        throw values.problem(.while, .invalidValue, "invalid value for \(values.path(.while).fieldName): \"\(condition)\" (expected open)")
+                    }
+                    if values.contains(.from) || values.contains(.to) {
+                        throw values.problem(.while, .invalidValue, "noTraffic takes either while: open or a from/to window, not both")
+                    }
+                    self = .noTrafficWhileOpen(target: try values.decodeOptional(.target), stack: stack)
+                } else {
+                    self = .noTraffic(target: try values.decode(String.self, forKey: .target), window: try window(values), stack: stack)
+                }
+            case "allDown":
+                let values = try outer.nestedContainer(keyedBy: AllDownKeys.self, forKey: key)
+                self = .allDown(
+                    try values.decode(AllDownPolicy.self, forKey: .policy), atLeast: try values.decodeOptional(.atLeast),
+                    stack: try values.decodeOptional(.stack))
+            case "maxInFlight":
+                let values = try outer.nestedContainer(keyedBy: InFlightKeys.self, forKey: key)
+                self = .maxInFlight(
+                    atMost: try values.decode(Int.self, forKey: .atMost), target: try values.decodeOptional(.target),
+                    stack: try values.decodeOptional(.stack))
+            default:
+                let values = try outer.nestedContainer(keyedBy: BetterKeys.self, forKey: key)
+                self = .better(
+                    stack: try values.decode(String.self, forKey: .stack), than: try values.decode(String.self, forKey: .than),
+                    metric: try values.decode(ComparisonMetric.self, forKey: .metric), by: try values.decodeValue(.by, default: 0.0),
+                    window: try window(values))
+            }
+        }
+
+        /// Encodes a single-key mapping, as decoded.
+        ///
+        /// ```swift
+        /// let json = try JSONEncoder().encode(Scenario.Expectation.successRatio(atLeast: 0.99))
+        /// ```
+        public func encode(to encoder: any Encoder) throws {
+            var outer = encoder.container(keyedBy: NameKey.self)
+            func encodeWindow<Keys: CodingKey>(_ window: TimeWindow, into values: inout KeyedEncodingContainer<Keys>, from: Keys, to: Keys) throws {
+                if window.from != .zero { try values.encodeDuration(window.from, forKey: from) }
+                try values.encodeDurationIfPresent(window.to, forKey: to)
+            }
+            switch self {
+            case .successRatio(let atLeast, let window, let stack):
+                var values = outer.nestedContainer(keyedBy: SuccessKeys.self, forKey: NameKey("successRatio"))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encode(atLeast, forKey: .atLeast)
+                try encodeWindow(window, into: &values, from: .from, to: .to)
+            case .latency(let percentile, let atMost, let window, let stack):
+                var values = outer.nestedContainer(keyedBy: LatencyKeys.self, forKey: NameKey("latency"))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encode(percentile, forKey: .percentile)
+                try values.encodeDuration(atMost, forKey: .atMost)
+                try encodeWindow(window, into: &values, from: .from, to: .to)
+            case .noTraffic(let target, let window, let stack):
+                var values = outer.nestedContainer(keyedBy: NoTrafficKeys.self, forKey: NameKey("noTraffic"))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encode(target, forKey: .target)
+                try encodeWindow(window, into: &values, from: .from, to: .to)
+            case .noTrafficWhileOpen(let target, let stack):
+                var values = outer.nestedContainer(keyedBy: NoTrafficKeys.self, forKey: NameKey("noTraffic"))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encodeIfPresent(target, forKey: .target)
+                try values.encode("open", forKey: .while)
+            case .allDown(let policy, let atLeast, let stack):
+                var values = outer.nestedContainer(keyedBy: AllDownKeys.self, forKey: NameKey("allDown"))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encode(policy, forKey: .policy)
+                try values.encodeIfPresent(atLeast, forKey: .atLeast)
+            case .maxInFlight(let atMost, let target, let stack):
+                var values = outer.nestedContainer(keyedBy: InFlightKeys.self, forKey: NameKey("maxInFlight"))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encodeIfPresent(target, forKey: .target)
+                try values.encode(atMost, forKey: .atMost)
+            case .better(let stack, let than, let metric, let by, let window):
+                var values = outer.nestedContainer(keyedBy: BetterKeys.self, forKey: NameKey("better"))
+                try values.encode(stack, forKey: .stack)
+                try values.encode(than, forKey: .than)
+                try values.encode(metric, forKey: .metric)
+                try values.encode(by, forKey: .by)
+                try encodeWindow(window, into: &values, from: .from, to: .to)
+            }
+        }
+    }
+}
+
+/// What a stack does while every target is out.
+///
+/// ```swift
+/// let expectation = Scenario.Expectation.allDown(.shed)
+/// ```
+public enum AllDownPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Answer `503` without contacting a target (the circuit breaker, a saturated bulkhead).
+    ///
+    /// ```swift
+    /// let policy = AllDownPolicy.shed
+    /// ```
+    case shed
+    /// Route best-effort anyway (round-robin, ejecting, latency ejection).
+    ///
+    /// ```swift
+    /// let policy = AllDownPolicy.failOpen
+    /// ```
+    case failOpen = "fail-open"
+
+    /// Decodes `shed` or `fail-open`.
+    ///
+    /// ```swift
+    /// let policy = try Scenario.decodeFragment(AllDownPolicy.self, yaml: "fail-open")
+    /// ```
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let policy = AllDownPolicy(rawValue: name) else {
+            let path = ScenarioPath(codingPath: decoder.codingPath)
+            throw ScenarioProblem(
+                path: path, kind: .invalidValue,
+                message: "invalid value for \(path.fieldName): \"\(name)\" (expected one of: shed, fail-open)")
+        }
+        self = policy
+    }
+}
+
+/// A metric two stacks are compared on by ``Scenario/Expectation/better(stack:than:metric:by:window:)``.
+///
+/// ```swift
+/// let metric = ComparisonMetric.p99
+/// ```
+public enum ComparisonMetric: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The share of requests answered 2xx/3xx; higher is better.
+    ///
+    /// ```swift
+    /// let metric = ComparisonMetric.successRatio
+    /// ```
+    case successRatio
+    /// Median client latency; lower is better.
+    ///
+    /// ```swift
+    /// let metric = ComparisonMetric.p50
+    /// ```
+    case p50
+    /// 90th percentile client latency; lower is better.
+    ///
+    /// ```swift
+    /// let metric = ComparisonMetric.p90
+    /// ```
+    case p90
+    /// 99th percentile client latency; lower is better.
+    ///
+    /// ```swift
+    /// let metric = ComparisonMetric.p99
+    /// ```
+    case p99
+    /// 99.9th percentile client latency; lower is better.
+    ///
+    /// ```swift
+    /// let metric = ComparisonMetric.p999
+    /// ```
+    case p999
+    /// Attempts that reached any backend (load on the origin); lower is better.
+    ///
+    /// ```swift
+    /// let metric = ComparisonMetric.backendAttempts
+    /// ```
+    case backendAttempts
+
+    /// Decodes the metric's name.
+    ///
+    /// ```swift
+    /// let metric = try Scenario.decodeFragment(ComparisonMetric.self, yaml: "p99")
+    /// ```
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let metric = ComparisonMetric(rawValue: name) else {
+            let path = ScenarioPath(codingPath: decoder.codingPath)
+            throw ScenarioProblem(
+                path: path, kind: .invalidValue,
+                message: "invalid value for \(path.fieldName): \"\(name)\" (expected one of: "
+                    + Self.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        self = metric
+    }
+}

@@ -1,0 +1,127 @@
+extension Scenario {
+    /// A proxy stack built from Parapet's real types, outermost first: the `Upstream` middleware with retries
+    /// (optional), a total request deadline (optional), `HedgingBalancer` (optional), `ActiveHealthCheck`
+    /// (optional) and the balancer, over the simulated fleet (with an optional per-attempt transport timeout,
+    /// the response-header timeout of a real upstream client).
+    ///
+    /// ```yaml
+    /// stacks:
+    ///   - name: breaker
+    ///     upstream: {retries: 2, backoff: 50ms}
+    ///     deadline: 2s
+    ///     hedging: {delay: 50ms}
+    ///     healthCheck: {interval: 2s, timeout: 1s, unhealthyThreshold: 2}
+    ///     balancer: {type: circuit-breaker, failureThreshold: 3}
+    ///     transportTimeout: 1s
+    ///   - name: baseline
+    ///     balancer: round-robin
+    /// ```
+    ///
+    /// ```swift
+    /// let stack = Scenario.Stack(name: "breaker", balancer: .circuitBreaker(.init()), hedging: .init(delay: .milliseconds(50)))
+    /// ```
+    public struct Stack: Sendable, Hashable, Codable {
+        /// The stack's name in reports and expectations; defaults to the balancer's type name.
+        ///
+        /// ```swift
+        /// print(stack.name)
+        /// ```
+        public var name: String
+        /// The balancer.
+        ///
+        /// ```swift
+        /// print(stack.balancer.typeName)
+        /// ```
+        public var balancer: Balancer
+        /// The active health check wrapping the balancer, if any.
+        ///
+        /// ```swift
+        /// stack.healthCheck = .init(interval: .seconds(2))
+        /// ```
+        public var healthCheck: HealthCheck?
+        /// Hedging around the (health-checked) balancer, if any.
+        ///
+        /// ```swift
+        /// stack.hedging = .init(delay: .milliseconds(40))
+        /// ```
+        public var hedging: Hedging?
+        /// The `Upstream` middleware's retry options; `nil` sends requests straight to the transport stack.
+        ///
+        /// ```swift
+        /// stack.upstream = .init(retries: 2)
+        /// ```
+        public var upstream: UpstreamOptions?
+        /// A total per-request deadline (the request is cancelled and answered `504` when it passes).
+        ///
+        /// ```swift
+        /// stack.deadline = .seconds(2)
+        /// ```
+        public var deadline: Duration?
+        /// The per-attempt response-header timeout of the upstream client (an attempt fails with
+        /// `UpstreamError.timedOut`).
+        ///
+        /// ```swift
+        /// stack.transportTimeout = .seconds(1)
+        /// ```
+        public var transportTimeout: Duration?
+
+        /// Creates a stack.
+        ///
+        /// ```swift
+        /// let plain = Scenario.Stack(balancer: .roundRobin)
+        /// ```
+        public init(
+            name: String? = nil,
+            balancer: Balancer,
+            healthCheck: HealthCheck? = nil,
+            hedging: Hedging? = nil,
+            upstream: UpstreamOptions? = nil,
+            deadline: Duration? = nil,
+            transportTimeout: Duration? = nil
+        ) {
+            self.name = name ?? balancer.typeName
+            self.balancer = balancer
+            self.healthCheck = healthCheck
+            self.hedging = hedging
+            self.upstream = upstream
+            self.deadline = deadline
+            self.transportTimeout = transportTimeout
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout
+        }
+
+        /// Decodes a stack mapping; only `balancer` is required.
+        ///
+        /// ```swift
+        /// let stack = try Scenario.decodeFragment(Scenario.Stack.self, yaml: "{balancer: round-robin}")
+        /// ```
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            balancer = try container.decode(Balancer.self, forKey: .balancer)
+            name = try container.decodeValue(.name, default: balancer.typeName)
+            healthCheck = try container.decodeOptional(.healthCheck)
+            hedging = try container.decodeOptional(.hedging)
+            upstream = try container.decodeOptional(.upstream)
+            deadline = try container.decodeDurationIfPresent(.deadline)
+            transportTimeout = try container.decodeDurationIfPresent(.transportTimeout)
+        }
+
+        /// Encodes the fields that are set.
+        ///
+        /// ```swift
+        /// let json = try JSONEncoder().encode(stack)
+        /// ```
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(balancer, forKey: .balancer)
+            try container.encodeIfPresent(healthCheck, forKey: .healthCheck)
+            try container.encodeIfPresent(hedging, forKey: .hedging)
+            try container.encodeIfPresent(upstream, forKey: .upstream)
+            try container.encodeDurationIfPresent(deadline, forKey: .deadline)
+            try container.encodeDurationIfPresent(transportTimeout, forKey: .transportTimeout)
+        }
+    }
+}

@@ -1,0 +1,220 @@
+extension Scenario {
+    /// One simulated backend of the pool: its address (`name`), how the balancers see it (weight, concurrency
+    /// cap) and how it behaves at time zero.
+    ///
+    /// ```yaml
+    /// targets:
+    ///   - name: a
+    ///     latency: {logNormal: {median: 20ms, sigma: 0.5}}
+    ///   - name: b
+    ///     weight: 2
+    ///     maxConcurrent: 16
+    ///     capacity: {concurrency: 8, queue: 32}
+    ///     behaviour: {errors: {rate: 0.1}}
+    /// ```
+    ///
+    /// ```swift
+    /// let target = Scenario.Target("a", latency: .fixed(.milliseconds(20)))
+    /// ```
+    public struct Target: Sendable, Hashable, Codable {
+        /// The target's address, as the balancers and reports name it.
+        ///
+        /// ```swift
+        /// print(target.name)
+        /// ```
+        public var name: String
+        /// The weight `Target.weight` the balancers see (weighted round-robin, least-connections).
+        ///
+        /// ```swift
+        /// var big = Scenario.Target("big"); big.weight = 4
+        /// ```
+        public var weight: Int
+        /// The `Target.maxConcurrent` cap least-connections enforces, if any.
+        ///
+        /// ```swift
+        /// var capped = Scenario.Target("a"); capped.maxConcurrent = 10
+        /// ```
+        public var maxConcurrent: Int?
+        /// The service-time distribution.
+        ///
+        /// ```swift
+        /// var slow = Scenario.Target("a"); slow.latency = .fixed(.milliseconds(200))
+        /// ```
+        public var latency: LatencyDistribution
+        /// The behaviour at time zero.
+        ///
+        /// ```swift
+        /// var dead = Scenario.Target("a"); dead.behaviour = .dead(after: .milliseconds(1))
+        /// ```
+        public var behaviour: BackendBehaviour
+        /// The backend's finite capacity; `nil` for unlimited.
+        ///
+        /// ```swift
+        /// var small = Scenario.Target("a"); small.capacity = BackendCapacity(concurrency: 4, queue: 8)
+        /// ```
+        public var capacity: BackendCapacity?
+
+        /// Creates a target; by default healthy, 10 ms, unlimited.
+        ///
+        /// ```swift
+        /// let target = Scenario.Target("b", weight: 2, latency: .uniform(min: .milliseconds(5), max: .milliseconds(15)))
+        /// ```
+        public init(
+            _ name: String,
+            weight: Int = 1,
+            maxConcurrent: Int? = nil,
+            latency: LatencyDistribution = .fixed(.milliseconds(10)),
+            behaviour: BackendBehaviour = .healthy,
+            capacity: BackendCapacity? = nil
+        ) {
+            self.name = name
+            self.weight = weight
+            self.maxConcurrent = maxConcurrent
+            self.latency = latency
+            self.behaviour = behaviour
+            self.capacity = capacity
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, weight, maxConcurrent, latency, behaviour, capacity
+        }
+
+        /// Decodes a target mapping; only `name` is required.
+        ///
+        /// ```swift
+        /// let target = try Scenario.decodeFragment(Scenario.Target.self, yaml: "{name: a, latency: 5ms}")
+        /// ```
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            weight = try container.decodeValue(.weight, default: 1)
+            maxConcurrent = try container.decodeOptional(.maxConcurrent)
+            latency = try container.decodeValue(.latency, default: .fixed(.milliseconds(10)))
+            behaviour = try container.decodeValue(.behaviour, default: .healthy)
+            capacity = try container.decodeOptional(.capacity)
+        }
+
+        /// Encodes every field.
+        ///
+        /// ```swift
+        /// let json = try JSONEncoder().encode(target)
+        /// ```
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(weight, forKey: .weight)
+            try container.encodeIfPresent(maxConcurrent, forKey: .maxConcurrent)
+            try container.encode(latency, forKey: .latency)
+            try container.encode(behaviour, forKey: .behaviour)
+            try container.encodeIfPresent(capacity, forKey: .capacity)
+        }
+    }
+
+    /// One step of the outage timeline: at `at`, `target` changes behaviour, latency or capacity — or the
+    /// wall clock steps (to model NTP).
+    ///
+    /// ```yaml
+    /// timeline:
+    ///   - {at: 30s, target: b, become: dead}
+    ///   - {at: 90s, target: b, become: {coldStart: {warmup: 20s}}}
+    ///   - {at: 60s, target: a, latency: 200ms}
+    ///   - {at: 45s, wallClockStep: -2s}
+    /// ```
+    ///
+    /// ```swift
+    /// let outage = Scenario.TimelineEvent(at: .seconds(30), target: "b", become: .dead(after: .milliseconds(1)))
+    /// ```
+    public struct TimelineEvent: Sendable, Hashable, Codable {
+        /// When the change happens, from the start of the run.
+        ///
+        /// ```swift
+        /// print(event.at)
+        /// ```
+        public var at: Duration
+        /// The target that changes; `nil` for a wall-clock step only.
+        ///
+        /// ```swift
+        /// print(event.target ?? "wall clock")
+        /// ```
+        public var target: String?
+        /// The target's new behaviour, if it changes.
+        ///
+        /// ```swift
+        /// var event = Scenario.TimelineEvent(at: .seconds(10), target: "a"); event.become = .blackHole
+        /// ```
+        public var become: BackendBehaviour?
+        /// The target's new latency distribution, if it changes.
+        ///
+        /// ```swift
+        /// var event = Scenario.TimelineEvent(at: .seconds(10), target: "a"); event.latency = .fixed(.seconds(1))
+        /// ```
+        public var latency: LatencyDistribution?
+        /// The target's new capacity, if it changes.
+        ///
+        /// ```swift
+        /// var event = Scenario.TimelineEvent(at: .seconds(10), target: "a"); event.capacity = BackendCapacity(concurrency: 1)
+        /// ```
+        public var capacity: BackendCapacity?
+        /// How far the simulated wall clock steps (negative: backwards), if it does.
+        ///
+        /// ```swift
+        /// let ntp = Scenario.TimelineEvent(at: .seconds(45), wallClockStep: .seconds(-2))
+        /// ```
+        public var wallClockStep: Duration?
+
+        /// Creates a timeline step.
+        ///
+        /// ```swift
+        /// let recovery = Scenario.TimelineEvent(at: .seconds(60), target: "b", become: .healthy)
+        /// ```
+        public init(
+            at: Duration,
+            target: String? = nil,
+            become: BackendBehaviour? = nil,
+            latency: LatencyDistribution? = nil,
+            capacity: BackendCapacity? = nil,
+            wallClockStep: Duration? = nil
+        ) {
+            self.at = at
+            self.target = target
+            self.become = become
+            self.latency = latency
+            self.capacity = capacity
+            self.wallClockStep = wallClockStep
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case at, target, become, latency, capacity, wallClockStep
+        }
+
+        /// Decodes a timeline mapping.
+        ///
+        /// ```swift
+        /// let event = try Scenario.decodeFragment(Scenario.TimelineEvent.self, yaml: "{at: 30s, target: b, become: dead}")
+        /// ```
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            at = try container.decodeDuration(.at)
+            target = try container.decodeOptional(.target)
+            become = try container.decodeOptional(.become)
+            latency = try container.decodeOptional(.latency)
+            capacity = try container.decodeOptional(.capacity)
+            wallClockStep = try container.decodeDurationIfPresent(.wallClockStep)
+        }
+
+        /// Encodes the fields that are set.
+        ///
+        /// ```swift
+        /// let json = try JSONEncoder().encode(event)
+        /// ```
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeDuration(at, forKey: .at)
+            try container.encodeIfPresent(target, forKey: .target)
+            try container.encodeIfPresent(become, forKey: .become)
+            try container.encodeIfPresent(latency, forKey: .latency)
+            try container.encodeIfPresent(capacity, forKey: .capacity)
+            try container.encodeDurationIfPresent(wallClockStep, forKey: .wallClockStep)
+        }
+    }
+}

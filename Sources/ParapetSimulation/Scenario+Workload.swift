@@ -1,0 +1,253 @@
+extension Scenario {
+    /// The traffic a run sends: open-loop Poisson arrivals at a rate (with bursts), a closed loop of clients
+    /// with think time, or replayed arrival times — each request's method and path drawn from `mix`.
+    ///
+    /// ```yaml
+    /// workload:
+    ///   rate: 200                      # open loop, requests per second
+    ///   bursts: [{from: 60s, to: 90s, multiplier: 3}]
+    ///   mix:
+    ///     - {method: GET, path: /, weight: 9}
+    ///     - {method: POST, path: /orders, weight: 1}
+    /// ```
+    /// or `{clients: 50, thinkTime: 100ms}` for a closed loop, or `{arrivals: [0s, 15ms, 40ms]}` for a replay.
+    ///
+    /// ```swift
+    /// let workload = Scenario.Workload(arrivals: .poisson(rate: 200), mix: [.init(method: "GET", path: "/", weight: 1)])
+    /// ```
+    public struct Workload: Sendable, Hashable, Codable {
+        /// How requests arrive.
+        ///
+        /// ```swift
+        /// if case .poisson(let rate, _) = workload.arrivals { print("\(rate) req/s") }
+        /// ```
+        public enum Arrivals: Sendable, Hashable {
+            /// Open loop: Poisson arrivals at `rate` per second, multiplied during each burst.
+            ///
+            /// ```swift
+            /// let spiky = Scenario.Workload.Arrivals.poisson(rate: 100, bursts: [.init(from: .seconds(30), to: .seconds(40), multiplier: 5)])
+            /// ```
+            case poisson(rate: Double, bursts: [Burst] = [])
+            /// Closed loop: `clients` clients, each sending a request, waiting for the answer, then thinking.
+            ///
+            /// ```swift
+            /// let users = Scenario.Workload.Arrivals.closedLoop(clients: 20, thinkTime: .fixed(.milliseconds(100)))
+            /// ```
+            case closedLoop(clients: Int, thinkTime: LatencyDistribution)
+            /// Requests at exactly these offsets from the start (a replayed trace).
+            ///
+            /// ```swift
+            /// let replay = Scenario.Workload.Arrivals.replay([.zero, .milliseconds(15), .milliseconds(40)])
+            /// ```
+            case replay([Duration])
+        }
+
+        /// A window during which the open-loop rate is multiplied.
+        ///
+        /// ```swift
+        /// let burst = Scenario.Workload.Burst(from: .seconds(60), to: .seconds(90), multiplier: 3)
+        /// ```
+        public struct Burst: Sendable, Hashable, Codable {
+            /// Start of the burst.
+            ///
+            /// ```swift
+            /// print(burst.from)
+            /// ```
+            public var from: Duration
+            /// End of the burst (exclusive).
+            ///
+            /// ```swift
+            /// print(burst.to)
+            /// ```
+            public var to: Duration
+            /// The rate multiplier (0 pauses traffic).
+            ///
+            /// ```swift
+            /// print(burst.multiplier)
+            /// ```
+            public var multiplier: Double
+
+            /// Creates a burst.
+            ///
+            /// ```swift
+            /// let pause = Scenario.Workload.Burst(from: .seconds(10), to: .seconds(20), multiplier: 0)
+            /// ```
+            public init(from: Duration, to: Duration, multiplier: Double) {
+                self.from = from
+                self.to = to
+                self.multiplier = multiplier
+            }
+
+            private enum CodingKeys: String, CodingKey, CaseIterable { case from, to, multiplier }
+
+            /// Decodes `{from, to, multiplier}`.
+            ///
+            /// ```swift
+            /// let burst = try Scenario.decodeFragment(Scenario.Workload.Burst.self, yaml: "{from: 1m, to: 2m, multiplier: 3}")
+            /// ```
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                from = try container.decodeDuration(.from)
+                to = try container.decodeDuration(.to)
+                multiplier = try container.decode(Double.self, forKey: .multiplier)
+            }
+
+            /// Encodes `{from, to, multiplier}`.
+            ///
+            /// ```swift
+            /// let json = try JSONEncoder().encode(burst)
+            /// ```
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encodeDuration(from, forKey: .from)
+                try container.encodeDuration(to, forKey: .to)
+                try container.encode(multiplier, forKey: .multiplier)
+            }
+        }
+
+        /// One kind of request in the mix, drawn with probability proportional to `weight`. Only `GET`, `HEAD`,
+        /// `OPTIONS` and `TRACE` are retried by `Upstream` and hedged by `HedgingBalancer`.
+        ///
+        /// ```swift
+        /// let order = Scenario.Workload.MixEntry(method: "POST", path: "/orders", weight: 1)
+        /// ```
+        public struct MixEntry: Sendable, Hashable, Codable {
+            /// The HTTP method.
+            ///
+            /// ```swift
+            /// print(entry.method)
+            /// ```
+            public var method: String
+            /// The request path.
+            ///
+            /// ```swift
+            /// print(entry.path)
+            /// ```
+            public var path: String
+            /// The relative weight.
+            ///
+            /// ```swift
+            /// print(entry.weight)
+            /// ```
+            public var weight: Int
+
+            /// Creates a mix entry.
+            ///
+            /// ```swift
+            /// let read = Scenario.Workload.MixEntry(method: "GET", path: "/", weight: 9)
+            /// ```
+            public init(method: String = "GET", path: String = "/", weight: Int = 1) {
+                self.method = method
+                self.path = path
+                self.weight = weight
+            }
+
+            private enum CodingKeys: String, CodingKey, CaseIterable { case method, path, weight }
+
+            /// Decodes `{method, path, weight}`, each optional.
+            ///
+            /// ```swift
+            /// let entry = try Scenario.decodeFragment(Scenario.Workload.MixEntry.self, yaml: "{method: POST, weight: 1}")
+            /// ```
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                method = try container.decodeValue(.method, default: "GET")
+                path = try container.decodeValue(.path, default: "/")
+                weight = try container.decodeValue(.weight, default: 1)
+            }
+        }
+
+        /// How requests arrive.
+        ///
+        /// ```swift
+        /// workload.arrivals = .closedLoop(clients: 10, thinkTime: .fixed(.zero))
+        /// ```
+        public var arrivals: Arrivals
+        /// The request mix; one `GET /` when empty.
+        ///
+        /// ```swift
+        /// workload.mix.append(.init(method: "POST", path: "/orders", weight: 1))
+        /// ```
+        public var mix: [MixEntry]
+
+        /// Creates a workload.
+        ///
+        /// ```swift
+        /// let workload = Scenario.Workload(arrivals: .poisson(rate: 50))
+        /// ```
+        public init(arrivals: Arrivals, mix: [MixEntry] = [MixEntry()]) {
+            self.arrivals = arrivals
+            self.mix = mix
+        }
+
+        /// An open-loop Poisson workload of `GET /` at `rate` requests per second.
+        ///
+        /// ```swift
+        /// let workload = Scenario.Workload.poisson(rate: 100)
+        /// ```
+        public static func poisson(rate: Double, bursts: [Burst] = [], mix: [MixEntry] = [MixEntry()]) -> Workload {
+            Workload(arrivals: .poisson(rate: rate, bursts: bursts), mix: mix)
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case rate, bursts, clients, thinkTime, arrivals, mix
+        }
+
+        /// Decodes the flat workload mapping: exactly one of `rate`, `clients` or `arrivals`.
+        ///
+        /// ```swift
+        /// let workload = try Scenario.decodeFragment(Scenario.Workload.self, yaml: "{clients: 8, thinkTime: 50ms}")
+        /// ```
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let kinds = [CodingKeys.rate, .clients, .arrivals].filter { container.contains($0) }
+            let path = ScenarioPath(codingPath: decoder.codingPath)
+            guard kinds.count == 1, let kind = kinds.first else {
+                throw ScenarioProblem(
+                    path: kinds.count > 1 ? path.appending(kinds[1].rawValue) : path,
+                    kind: kinds.count > 1 ? .invalidValue : .missingField,
+                    message: "\(path.containerName) needs exactly one of rate (open loop), clients (closed loop) or arrivals (replay)",
+                    pointsAtKey: kinds.count > 1)
+            }
+            if kind != .rate, container.contains(.bursts) {
+                throw container.problem(.bursts, .invalidValue, "bursts need an open-loop workload (rate)")
+            }
+            if kind != .clients, container.contains(.thinkTime) {
+                throw container.problem(.thinkTime, .invalidValue, "thinkTime needs a closed-loop workload (clients)")
+            }
+            switch kind {
+            case .rate:
+                arrivals = .poisson(
+                    rate: try container.decode(Double.self, forKey: .rate),
+                    bursts: try container.decodeValue(.bursts, default: []))
+            case .clients:
+                arrivals = .closedLoop(
+                    clients: try container.decode(Int.self, forKey: .clients),
+                    thinkTime: try container.decodeValue(.thinkTime, default: .fixed(.zero)))
+            default:
+                arrivals = .replay(try container.decode([DurationValue].self, forKey: .arrivals).map(\.duration))
+            }
+            mix = try container.decodeValue(.mix, default: [MixEntry()])
+        }
+
+        /// Encodes the flat workload mapping.
+        ///
+        /// ```swift
+        /// let json = try JSONEncoder().encode(Scenario.Workload.poisson(rate: 10))
+        /// ```
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch arrivals {
+            case .poisson(let rate, let bursts):
+                try container.encode(rate, forKey: .rate)
+                if !bursts.isEmpty { try container.encode(bursts, forKey: .bursts) }
+            case .closedLoop(let clients, let thinkTime):
+                try container.encode(clients, forKey: .clients)
+                try container.encode(thinkTime, forKey: .thinkTime)
+            case .replay(let offsets):
+                try container.encode(offsets.map(DurationValue.init), forKey: .arrivals)
+            }
+            try container.encode(mix, forKey: .mix)
+        }
+    }
+}

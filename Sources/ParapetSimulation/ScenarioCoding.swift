@@ -1,0 +1,163 @@
+/// Decoding and encoding helpers shared by the scenario model: durations as text, tagged values (a name or a
+/// mapping with one key naming the variant) and problems located by coding path.
+extension KeyedDecodingContainer {
+    /// The path of `key` in this container, for problems.
+    func path(_ key: Key) -> ScenarioPath {
+        ScenarioPath(codingPath: codingPath + [key])
+    }
+
+    func problem(_ key: Key, _ kind: ScenarioError.Kind, _ message: String) -> ScenarioProblem {
+        ScenarioProblem(path: path(key), kind: kind, message: message)
+    }
+
+    /// A duration written as text (`250ms`, `1m30s`); a bare number of seconds is accepted from JSON encoders.
+    func decodeDuration(_ key: Key) throws -> Duration {
+        let text: String
+        do {
+            text = try decode(String.self, forKey: key)
+        } catch let error as DecodingError {
+            if let seconds = try? decode(Double.self, forKey: key) { return .nanoseconds(Int64(seconds * 1e9)) }
+            throw error
+        }
+        switch DurationText.parse(text) {
+        case .success(let duration): return duration
+        case .failure(let reason):
+            throw problem(key, .invalidValue, "invalid duration for \(path(key).fieldName): \(reason)")
+        }
+    }
+
+    func decodeDurationIfPresent(_ key: Key) throws -> Duration? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decodeDuration(key)
+    }
+
+    func decodeValue<T: Decodable>(_ key: Key, default value: T) throws -> T {
+        guard contains(key), try !decodeNil(forKey: key) else { return value }
+        return try decode(T.self, forKey: key)
+    }
+
+    func decodeOptional<T: Decodable>(_ key: Key) throws -> T? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decode(T.self, forKey: key)
+    }
+}
+
+extension KeyedEncodingContainer {
+    mutating func encodeDuration(_ duration: Duration, forKey key: Key) throws {
+        try encode(DurationText.format(duration), forKey: key)
+    }
+
+    mutating func encodeDurationIfPresent(_ duration: Duration?, forKey key: Key) throws {
+        if let duration { try encodeDuration(duration, forKey: key) }
+    }
+}
+
+/// A value written either as a bare name (`healthy`) or as a mapping with a single key naming the variant
+/// (`errors: {rate: 0.2}`).
+struct TaggedValue {
+    let tag: String
+    let isBare: Bool
+    let container: KeyedDecodingContainer<NameKey>?
+    let path: ScenarioPath
+
+    /// Reads the tag of a tagged value; `what` names the kind of value for messages ("behaviour"), `tags` are
+    /// the accepted variant names.
+    static func read(from decoder: any Decoder, what: String, tags: [String]) throws -> TaggedValue {
+        let path = ScenarioPath(codingPath: decoder.codingPath)
+        if let single = try? decoder.singleValueContainer(), !single.decodeNil(), let name = try? single.decode(String.self) {
+            guard tags.contains(name) else {
+                throw ScenarioProblem(
+                    path: path, kind: .unknownReference,
+                    message: "unknown \(what) \"\(name)\" in \(path.containerName) (expected one of: "
+                        + tags.joined(separator: ", ") + ")")
+            }
+            return TaggedValue(tag: name, isBare: true, container: nil, path: path)
+        }
+        let container = try decoder.container(keyedBy: NameKey.self)
+        let keys = container.allKeys
+        guard keys.count == 1, let key = keys.first else {
+            throw ScenarioProblem(
+                path: path, kind: .wrongType,
+                message: "\(path.containerName) must name exactly one \(what) (one of: "
+                    + tags.joined(separator: ", ") + "), found \(keys.count)")
+        }
+        guard tags.contains(key.stringValue) else {
+            throw ScenarioProblem(
+                path: path.appending(key.stringValue), kind: .unknownReference,
+                message: "unknown \(what) \"\(key.stringValue)\" in \(path.containerName) (expected one of: "
+                    + tags.joined(separator: ", ") + ")",
+                pointsAtKey: true)
+        }
+        return TaggedValue(tag: key.stringValue, isBare: false, container: container, path: path)
+    }
+
+    /// The variant's payload decoded as `T`; a bare name, or a null payload, decodes from an empty mapping.
+    func payload<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let container, try !container.decodeNil(forKey: NameKey(tag)) else {
+            return try T(from: EmptyMappingDecoder(codingPath: path.codingKeys + [NameKey(tag)]))
+        }
+        return try container.decode(T.self, forKey: NameKey(tag))
+    }
+
+    /// The variant's payload as a duration.
+    func durationPayload() throws -> Duration {
+        guard let container else {
+            throw ScenarioProblem(path: path, kind: .wrongType, message: "\(tag) in \(path.containerName) needs a duration")
+        }
+        return try container.decodeDuration(NameKey(tag))
+    }
+
+    /// Whether the payload is absent or null.
+    var hasPayload: Bool {
+        guard let container else { return false }
+        return (try? container.decodeNil(forKey: NameKey(tag))) == false
+    }
+}
+
+extension ScenarioPath {
+    var codingKeys: [any CodingKey] {
+        components.map { component -> any CodingKey in
+            switch component {
+            case .key(let key): NameKey(key)
+            case .index(let index): IndexKey(index)
+            }
+        }
+    }
+}
+
+/// Decodes a type from an empty mapping, so that `healthy` and `healthy: {}` mean the same.
+private struct EmptyMappingDecoder: Decoder {
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        try ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
+            .container(keyedBy: type)
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try ScenarioNodeDecoder(node: .sequence([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
+            .unkeyedContainer()
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        try ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
+            .singleValueContainer()
+    }
+}
+
+/// Encodes a tagged value: a bare name, or a single-key mapping around `payload`.
+func encodeTagged(_ tag: String, to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(tag)
+}
+
+func encodeTagged<Payload: Encodable>(_ tag: String, _ payload: Payload, to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: NameKey.self)
+    try container.encode(payload, forKey: NameKey(tag))
+}
+
+func encodeTaggedDuration(_ tag: String, _ duration: Duration, to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: NameKey.self)
+    try container.encodeDuration(duration, forKey: NameKey(tag))
+}

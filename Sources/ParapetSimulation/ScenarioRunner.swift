@@ -1,0 +1,180 @@
+import Foundation
+import HTTPTypes
+import ParapetCore
+import ParapetUpstream
+
+/// Runs a ``Scenario`` in the deterministic simulator and reports what happened.
+///
+/// Each stack runs in a fresh ``ParapetSimulation/Simulation`` on the same seed, against the same fleet,
+/// timeline and arrivals; the real balancers make the decisions. The same scenario and seed always give the
+/// same report, byte for byte.
+///
+/// ```swift
+/// let scenario = try Scenario.load(contentsOf: URL(fileURLWithPath: "Simulations/dead-origin.yaml"))
+/// let report = try await ScenarioRunner.run(scenario, seed: 42)
+/// print(report.text)
+/// try report.json().write(to: URL(fileURLWithPath: "report.json"))
+/// ```
+public enum ScenarioRunner {
+    /// How to run a scenario.
+    ///
+    /// ```swift
+    /// let options = ScenarioRunner.Options(seed: 7, recordsTrace: true)
+    /// ```
+    public struct Options: Sendable, Hashable {
+        /// Overrides the scenario's seed.
+        ///
+        /// ```swift
+        /// var options = ScenarioRunner.Options(); options.seed = 9
+        /// ```
+        public var seed: UInt64?
+        /// Whether to keep a per-request ``RequestTrace`` in each ``StackReport`` (memory grows with requests).
+        ///
+        /// ```swift
+        /// var options = ScenarioRunner.Options(); options.recordsTrace = true
+        /// ```
+        public var recordsTrace: Bool
+
+        /// Creates options.
+        ///
+        /// ```swift
+        /// let options = ScenarioRunner.Options()
+        /// ```
+        public init(seed: UInt64? = nil, recordsTrace: Bool = false) {
+            self.seed = seed
+            self.recordsTrace = recordsTrace
+        }
+    }
+
+    /// Runs `scenario` on the calling thread (blocking it for the whole run).
+    ///
+    /// - Throws: ``ScenarioError`` for an invalid scenario; `SimulationError` if the simulation itself fails.
+    ///
+    /// ```swift
+    /// let report = try ScenarioRunner.run(scenario)
+    /// ```
+    public static func run(_ scenario: Scenario, seed: UInt64? = nil) throws -> SimulationReport {
+        try run(scenario, options: Options(seed: seed))
+    }
+
+    /// Runs `scenario` on the calling thread with `options`.
+    ///
+    /// ```swift
+    /// let report = try ScenarioRunner.run(scenario, options: .init(recordsTrace: true))
+    /// ```
+    public static func run(_ scenario: Scenario, options: Options) throws -> SimulationReport {
+        try scenario.validate()
+        let seed = options.seed ?? scenario.seed
+        let windows = expectationWindows(scenario.expectations)
+        let layout = ReportLayout(duration: scenario.duration, drain: scenario.drain, options: scenario.report, windows: windows)
+        let allDown = OutageWindows.allDown(targets: scenario.targets, timeline: scenario.timeline, end: layout.end)
+        var runs: [StackRun] = []
+        for (index, stack) in scenario.stacks.enumerated() {
+            do {
+                runs.append(try runStack(
+                    stack, of: scenario, seed: seed, layout: layout, allDown: allDown, recordsTrace: options.recordsTrace))
+            } catch let error as ConfigurationError {
+                throw ScenarioError(
+                    file: "<scenario>", line: nil, column: nil, field: "stacks[\(index)]", kind: .invalidValue,
+                    message: "stack \"\(stack.name)\": \(error)")
+            }
+        }
+        let results = ExpectationEvaluator.evaluate(scenario, runs: runs, windows: windows)
+        return SimulationReport(
+            scenario: scenario.name, summary: scenario.summary, seed: seed, duration: scenario.duration,
+            timeline: scenario.timeline.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
+                .map { TimelineMark($0.element) },
+            stacks: runs.map(\.report), expectations: results, passed: results.allSatisfy(\.passed))
+    }
+
+    /// Runs `scenario` on a thread of its own, keeping the blocking drive loop off Swift's cooperative pool.
+    ///
+    /// ```swift
+    /// @Test func deadOrigin() async throws {
+    ///     let report = try await ScenarioRunner.run(scenario)
+    ///     #expect(report.passed)
+    /// }
+    /// ```
+    public static func run(_ scenario: Scenario, seed: UInt64? = nil) async throws -> SimulationReport {
+        try await run(scenario, options: Options(seed: seed))
+    }
+
+    /// Runs `scenario` with `options` on a thread of its own.
+    ///
+    /// ```swift
+    /// let report = try await ScenarioRunner.run(scenario, options: .init(seed: 3))
+    /// ```
+    public static func run(_ scenario: Scenario, options: Options) async throws -> SimulationReport {
+        try await withCheckedThrowingContinuation { continuation in
+            let driver = Thread {
+                continuation.resume(with: Result { try run(scenario, options: options) })
+            }
+            driver.name = "parapet-scenario"
+            driver.start()
+        }
+    }
+
+    /// The distinct windows expectations measure (the whole run needs none).
+    static func expectationWindows(_ expectations: [Scenario.Expectation]) -> [TimeWindow] {
+        var windows: [TimeWindow] = []
+        for expectation in expectations {
+            let window: TimeWindow? =
+                switch expectation {
+                case .successRatio(_, let window, _), .latency(_, _, let window, _), .noTraffic(_, let window, _),
+                    .better(_, _, _, _, let window):
+                    window
+                default: nil
+                }
+            if let window, !window.isWhole, !windows.contains(window) { windows.append(window) }
+        }
+        return windows
+    }
+
+    private static func runStack(
+        _ stack: Scenario.Stack, of scenario: Scenario, seed: UInt64, layout: ReportLayout, allDown: [Range<Int64>],
+        recordsTrace: Bool
+    ) throws -> StackRun {
+        let simulation = Simulation(seed: seed)
+        let wallClockSteps = scenario.timeline.compactMap { event in
+            event.wallClockStep.map { (at: event.at.wholeNanoseconds, step: $0) }
+        }.sorted { $0.at < $1.at }
+        let limit = scenario.duration + scenario.drain + .seconds(3_600)
+        let measured = try simulation.run(timeLimit: limit) { runtime -> Measured in
+            let recorder = RunRecorder(layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace)
+            let fleet = SimulatedFleet(
+                targets: scenario.targets, timeline: scenario.timeline, runtime: runtime,
+                transportTimeout: stack.transportTimeout, layout: layout)
+            let built = try StackBuilder.build(stack, targets: scenario.targets, fleet: fleet, recorder: recorder, runtime: runtime)
+            built.healthCheck?.start(runtime: runtime, logger: StackBuilder.quietLogger)
+            let client = SimulatedClient(
+                stack: built,
+                context: RequestContext(connection: ConnectionInfo(peer: nil), logger: StackBuilder.quietLogger, runtime: runtime),
+                heads: scenario.workload.mix.map(\.head),
+                deadline: stack.deadline, recorder: recorder, clock: runtime.clock)
+            let driver = WorkloadDriver(
+                workload: scenario.workload, client: client, runtime: runtime, end: scenario.duration.wholeNanoseconds,
+                cutoff: layout.end, wallClockSteps: wallClockSteps)
+            await driver.run()
+            built.healthCheck?.stop()
+            return Measured(
+                recorder: recorder.snapshot, targets: fleet.backends.map(\.tally), ended: runtime.clock.now.nanoseconds)
+        }
+        return StackRun(
+            stack: stack, scenario: scenario, measured: measured, layout: layout,
+            statistics: simulation.statistics)
+    }
+}
+
+/// What a stack's run measured, handed out of the simulation.
+struct Measured: Sendable {
+    var recorder: RunRecorder.State
+    var targets: [TargetTally]
+    var ended: Int64
+}
+
+extension Scenario.Workload.MixEntry {
+    /// The request head this entry sends.
+    var head: HTTPRequest {
+        HTTPRequest(method: HTTPRequest.Method(method) ?? .get, scheme: "http", authority: "simulated", path: path)
+    }
+}

@@ -1,0 +1,99 @@
+import HTTPTypes
+import ParapetCore
+import ParapetUpstream
+
+/// Sends one workload request through a built stack and records how it ended. Holds everything per-request
+/// work needs, prebuilt, so that a request allocates little beyond what the stack itself does (a class, so
+/// that each request's task captures one reference).
+final class SimulatedClient: Sendable {
+    let stack: BuiltStack
+    let context: RequestContext
+    let heads: [HTTPRequest]
+    let deadline: Duration?
+    let recorder: RunRecorder
+    let clock: any MonotonicClock
+
+    init(
+        stack: BuiltStack, context: RequestContext, heads: [HTTPRequest], deadline: Duration?, recorder: RunRecorder,
+        clock: any MonotonicClock
+    ) {
+        self.stack = stack
+        self.context = context
+        self.heads = heads
+        self.deadline = deadline
+        self.recorder = recorder
+        self.clock = clock
+    }
+
+    /// Sends a request of mix kind `kind` that arrived at `arrival` and records its outcome.
+    func send(_ kind: Int, arrival: Int64) async {
+        let result: Result
+        if let deadline {
+            result = await withDeadline(deadline, kind)
+        } else {
+            result = await attempt(kind)
+        }
+        // Without the `Upstream` middleware (whose `onRoundTrip` hook reports each attempt) a request is one attempt.
+        let attempt: Int?? = stack.handler != nil ? .none : .some(result.outcome == .shed ? result.shedReason : nil)
+        recorder.request(
+            arrival: arrival, finish: clock.now.nanoseconds, status: result.status, outcome: result.outcome, target: result.target,
+            attempt: attempt)
+    }
+
+    struct Result: Sendable {
+        var status: Int
+        var outcome: RequestTrace.Outcome
+        var target: String?
+        var shedReason = 0
+
+        static let unfinished = Result(status: ClientTally.unfinished, outcome: .unfinished, target: nil)
+    }
+
+    private func attempt(_ kind: Int) async -> Result {
+        if let handler = stack.handler {
+            do {
+                let response = try await handler.handle(Request(head: heads[kind]), context: context)
+                let code = response.status.code
+                return Result(status: code, outcome: .status(code), target: nil)
+            } catch {
+                return .unfinished
+            }
+        }
+        do {
+            let answer = try await stack.transport.roundTrip(UpstreamRequest(head: heads[kind]), context: context)
+            let code = answer.response.status.code
+            return Result(status: code, outcome: .status(code), target: answer.target)
+        } catch let error as UpstreamError {
+            switch error {
+            case .unavailable(let reason):
+                return Result(status: 503, outcome: .shed, target: nil, shedReason: ShedReasonIndex.index(of: reason.rawValue))
+            case .timedOut(let target):
+                return Result(status: 504, outcome: .timeout, target: target)
+            case .failed(let target, let underlying):
+                let outcome: RequestTrace.Outcome = (underlying as? SimulatedNetworkFailure) == .connectionReset ? .reset : .refused
+                return Result(status: 502, outcome: Task.isCancelled ? .unfinished : outcome, target: target)
+            }
+        } catch {
+            return Task.isCancelled || error is CancellationError ? .unfinished : Result(status: 502, outcome: .refused, target: nil)
+        }
+    }
+
+    /// Races the request against a total deadline: past it the request is cancelled and answered `504`.
+    private func withDeadline(_ deadline: Duration, _ kind: Int) async -> Result {
+        let clock = self.clock
+        return await withTaskGroup(of: Result?.self) { group in
+            group.addTask { await self.attempt(kind) }
+            group.addTask {
+                do {
+                    try await clock.sleep(for: deadline)
+                    return nil  // the deadline passed
+                } catch {
+                    return .unfinished  // cancelled: the run is ending
+                }
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? Result(status: 504, outcome: .timeout, target: nil)
+        }
+    }
+}

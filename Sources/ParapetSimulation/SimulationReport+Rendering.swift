@@ -1,0 +1,102 @@
+public import Foundation
+
+extension SimulationReport {
+    /// The report as stable, human-readable text: fixed decimal formatting, everything in scenario order, no
+    /// dictionary-order dependence. The same scenario and seed give the same bytes.
+    ///
+    /// ```swift
+    /// print(report.text)
+    /// ```
+    public var text: String {
+        var lines: [String] = []
+        lines.append("scenario: \(scenario) (seed \(seed), duration \(DurationText.format(duration)))")
+        if let summary { lines.append("  " + summary) }
+        for mark in timeline {
+            lines.append("  at +\(DecimalText.seconds(mark.at)) \(mark.target.map { "\($0) " } ?? "")\(mark.change)")
+        }
+        for stack in stacks {
+            lines.append("")
+            lines += stack.textLines
+        }
+        lines.append("")
+        let failed = expectations.filter { !$0.passed }.count
+        lines.append("expectations: \(expectations.count - failed) passed, \(failed) failed")
+        for result in expectations {
+            lines.append("  \(result.passed ? "PASS" : "FAIL") \(result.expectation): \(result.message)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report as JSON (`JSONEncoder`, sorted keys, pretty-printed): durations and instants in milliseconds.
+    /// The same scenario and seed give the same bytes.
+    ///
+    /// ```swift
+    /// try report.json().write(to: URL(fileURLWithPath: "report.json"))
+    /// ```
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// ``json()`` as a string.
+    ///
+    /// ```swift
+    /// print(try report.jsonText())
+    /// ```
+    public func jsonText() throws -> String {
+        String(decoding: try json(), as: UTF8.self)
+    }
+}
+
+extension StackReport {
+    /// Transitions listed in the text report before eliding the rest.
+    static let textTransitionLimit = 40
+
+    var textLines: [String] {
+        var lines: [String] = []
+        lines.append("stack \(name): \(composition)")
+        lines.append("  requests \(requests)  success \(successRatio.map(DecimalText.percent) ?? "-")  unfinished \(unfinished)")
+        lines.append("  latency " + latency.text)
+        lines.append("  statuses " + (statuses.isEmpty ? "-" : statuses.map { "\($0.status) \($0.count)" }.joined(separator: ", ")))
+        var attemptLine = "  attempts \(attempts.total): routed \(attempts.routed), shed \(attempts.shed)"
+        if !attempts.shedReasons.isEmpty {
+            attemptLine += " (" + attempts.shedReasons.map { "\($0.status) \($0.count)" }.joined(separator: ", ") + ")"
+        }
+        lines.append(attemptLine)
+        lines.append("  targets:")
+        let width = targets.map(\.name.count).max() ?? 1
+        for target in targets {
+            let padded = target.name + String(repeating: " ", count: width - target.name.count)
+            lines.append(
+                "    \(padded)  requests \(target.requests)  success \(target.successRatio.map(DecimalText.percent) ?? "-")"
+                    + "  p50 \(DecimalText.milliseconds(target.latency.p50))  p99 \(DecimalText.milliseconds(target.latency.p99))"
+                    + "  peak in-flight \(target.peakInFlight)  while open \(target.requestsWhileOpen)"
+                    + "  probes \(target.probes) (\(target.failedProbes) failed)")
+        }
+        lines.append("  transitions: \(transitions.count + transitionsDropped)")
+        for transition in transitions.prefix(Self.textTransitionLimit) {
+            var line = "    +\(DecimalText.seconds(transition.at)) \(transition.source) \(transition.target) "
+                + "\(transition.from) -> \(transition.to) (\(transition.reason)"
+            if transition.cause != "none" { line += ", \(transition.cause)" }
+            lines.append(line + ")")
+        }
+        let elided = transitions.count + transitionsDropped - min(transitions.count, Self.textTransitionLimit)
+        if elided > 0 { lines.append("    … \(elided) more") }
+        lines.append("  all-down windows: \(allDownWindows.count)")
+        for window in allDownWindows {
+            lines.append(
+                "    [\(DecimalText.seconds(window.from)), \(DecimalText.seconds(window.to))) requests \(window.requests)"
+                    + " (\(window.successes) ok)  attempts \(window.attempts): shed \(window.shed), routed \(window.routed)")
+        }
+        return lines
+    }
+}
+
+extension LatencySummary {
+    /// `p50 … p90 … p99 … p99.9 … max … (n)`.
+    var text: String {
+        "p50 \(DecimalText.milliseconds(p50))  p90 \(DecimalText.milliseconds(p90))  p99 \(DecimalText.milliseconds(p99))"
+            + "  p99.9 \(DecimalText.milliseconds(p999))  max \(DecimalText.milliseconds(max))  (n=\(count))"
+    }
+}

@@ -1,0 +1,125 @@
+/// The result of running a ``Scenario``: one ``StackReport`` per stack (all on the same seed) and every
+/// expectation's verdict. Render it with ``text`` or ``json()``; the same scenario and seed always give
+/// byte-identical renderings.
+///
+/// ```swift
+/// let report = try await ScenarioRunner.run(scenario)
+/// print(report.text)
+/// #expect(report.passed, "\(report.failures)")
+/// #expect(report.stack("breaker").target("b").requests(during: TimeWindow(from: .seconds(35))) == 0)
+/// ```
+public struct SimulationReport: Sendable, Hashable, Codable {
+    /// The scenario's name.
+    ///
+    /// ```swift
+    /// print(report.scenario)
+    /// ```
+    public var scenario: String
+    /// The scenario's summary.
+    ///
+    /// ```swift
+    /// print(report.summary ?? "")
+    /// ```
+    public var summary: String?
+    /// The seed the run used.
+    ///
+    /// ```swift
+    /// print("replay with --seed \(report.seed)")
+    /// ```
+    public var seed: UInt64
+    /// How long traffic was sent.
+    ///
+    /// ```swift
+    /// print(report.duration)
+    /// ```
+    @Milliseconds public var duration: Duration
+    /// The scenario's outage timeline, in time order (the same for every stack), for marking charts.
+    ///
+    /// ```swift
+    /// for mark in report.timeline { print(mark.at, mark.change) }
+    /// ```
+    public var timeline: [TimelineMark]
+    /// One report per stack, in scenario order.
+    ///
+    /// ```swift
+    /// for stack in report.stacks { print(stack.name, stack.successRatio ?? 1) }
+    /// ```
+    public var stacks: [StackReport]
+    /// Every expectation's verdict, in scenario order.
+    ///
+    /// ```swift
+    /// for result in report.expectations where !result.passed { print(result.message) }
+    /// ```
+    public var expectations: [ExpectationResult]
+    /// Whether every expectation passed.
+    ///
+    /// ```swift
+    /// #expect(report.passed)
+    /// ```
+    public var passed: Bool
+
+    /// The expectations that failed.
+    ///
+    /// ```swift
+    /// #expect(report.failures.isEmpty, "\(report.failures)")
+    /// ```
+    public var failures: [ExpectationResult] {
+        expectations.filter { !$0.passed }
+    }
+
+    /// The stack named `name` (the first stack for `nil`); an empty report when there is none.
+    ///
+    /// ```swift
+    /// let breaker = report.stack("breaker")
+    /// ```
+    public func stack(_ name: String? = nil) -> StackReport {
+        if let name, let stack = stacks.first(where: { $0.name == name }) { return stack }
+        if name == nil, let first = stacks.first { return first }
+        return StackReport(
+            name: name ?? "", composition: "", requests: 0, successes: 0, successRatio: nil, unfinished: 0, statuses: [],
+            latency: LatencySummary(LatencyHistogram()), attempts: AttemptSummary(total: 0, routed: 0, shed: 0, shedReasons: []),
+            targets: [], transitions: [], transitionsDropped: 0, allDownWindows: [],
+            timeSeries: TimeSeries(bucketWidth: .zero, buckets: []), simulatedEvents: 0, virtualTime: .zero)
+    }
+
+    /// The target named `name` in the first stack — handy for single-stack scenarios.
+    ///
+    /// ```swift
+    /// #expect(report.target("b").requestsWhileOpen == 0)
+    /// ```
+    public func target(_ name: String) -> TargetReport {
+        stack().target(name)
+    }
+}
+
+/// One expectation's verdict.
+///
+/// ```swift
+/// print(result.passed ? "PASS" : "FAIL", result.expectation, result.message)
+/// ```
+public struct ExpectationResult: Sendable, Hashable, Codable {
+    /// The expectation's position in the scenario's `expect` list.
+    ///
+    /// ```swift
+    /// print(result.index)
+    /// ```
+    public var index: Int
+    /// The expectation, as text.
+    ///
+    /// ```swift
+    /// print(result.expectation)  // successRatio(stack: breaker, atLeast: 0.99)
+    /// ```
+    public var expectation: String
+    /// Whether it held.
+    ///
+    /// ```swift
+    /// #expect(result.passed)
+    /// ```
+    public var passed: Bool
+    /// What was measured against what was expected.
+    ///
+    /// ```swift
+    /// print(result.message)
+    /// ```
+    public var message: String
+}

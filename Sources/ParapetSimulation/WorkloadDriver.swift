@@ -1,0 +1,133 @@
+import ParapetCore
+
+/// Generates a scenario's traffic in virtual time and sends it through a ``SimulatedClient``.
+///
+/// Open-loop and replayed arrivals are cut into one-second batches: each batch is a child task that sleeps
+/// until each of its arrivals and starts the request in its own discarding task group. No task group ever
+/// holds more than a second of requests (removing children from one huge group is quadratic), and a request
+/// costs one child task.
+struct WorkloadDriver: Sendable {
+    let workload: Scenario.Workload
+    let client: SimulatedClient
+    let runtime: Runtime
+    /// The end of traffic (the scenario's duration), in virtual nanoseconds.
+    let end: Int64
+    /// The end of the drain: requests still in flight then are cancelled.
+    let cutoff: Int64
+    let wallClockSteps: [(at: Int64, step: Duration)]
+
+    static let batchWidth: Int64 = 1_000_000_000
+
+    func run() async {
+        let clock = runtime.clock
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await traffic()
+                return true
+            }
+            group.addTask {
+                try? await clock.sleep(until: MonotonicInstant(nanoseconds: cutoff))
+                return true
+            }
+            if !wallClockSteps.isEmpty {
+                group.addTask {
+                    await stepWallClock()
+                    return false
+                }
+            }
+            while let isTerminal = await group.next() {
+                if isTerminal { break }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func traffic() async {
+        var mix = RequestMix(weights: workload.mix.map(\.weight))
+        var mixRandom = runtime.random.generator(for: "workload/mix")
+        switch workload.arrivals {
+        case .poisson(let rate, let bursts):
+            var arrivals = PoissonArrivals(rate: rate, bursts: bursts)
+            var random = runtime.random.generator(for: "workload/arrivals")
+            await sendBatched { arrivals.next(using: &random).map { ($0, mix.pick(using: &mixRandom)) } }
+        case .replay(let offsets):
+            var remaining = offsets.map(\.wholeNanoseconds).sorted()[...]
+            await sendBatched { remaining.popFirst().map { ($0, mix.pick(using: &mixRandom)) } }
+        case .closedLoop(let clients, let thinkTime):
+            await withDiscardingTaskGroup { group in
+                for index in 0..<clients {
+                    group.addTask { await closedLoopClient(index, thinkTime: thinkTime) }
+                }
+            }
+        }
+    }
+
+    /// Sends the arrivals `next` produces (in time order) until the end of traffic, one batch per second.
+    private func sendBatched(_ next: () -> (Int64, Int)?) async {
+        let clock = runtime.clock
+        let client = self.client
+        await withDiscardingTaskGroup { batches in
+            var pending = next()
+            var batchStart: Int64 = 0
+            while let (first, _) = pending, first < end {
+                let batchEnd = max(batchStart, first - first % Self.batchWidth) + Self.batchWidth
+                var batch: [(Int64, Int)] = []
+                while let arrival = pending, arrival.0 < batchEnd, arrival.0 < end {
+                    batch.append(arrival)
+                    pending = next()
+                }
+                batches.addTask {
+                    await withDiscardingTaskGroup { requests in
+                        for (arrival, kind) in batch {
+                            do {
+                                try await clock.sleep(until: MonotonicInstant(nanoseconds: arrival))
+                            } catch {
+                                return
+                            }
+                            requests.addTask { await client.send(kind, arrival: arrival) }
+                        }
+                    }
+                }
+                batchStart = batchEnd
+                guard let (next, _) = pending, next < end else { break }
+                do {
+                    try await clock.sleep(until: MonotonicInstant(nanoseconds: next - next % Self.batchWidth))
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+
+    private func closedLoopClient(_ index: Int, thinkTime: LatencyDistribution) async {
+        let clock = runtime.clock
+        var random = runtime.random.generator(for: "workload/client-\(index)")
+        var think = LatencySampler(thinkTime)
+        var mix = RequestMix(weights: workload.mix.map(\.weight))
+        do {
+            // Stagger the start by one think time.
+            try await clock.sleep(until: MonotonicInstant(nanoseconds: think.next(using: &random)))
+            while true {
+                let now = clock.now.nanoseconds
+                guard now < end, !Task.isCancelled else { return }
+                await client.send(mix.pick(using: &random), arrival: now)
+                try await clock.sleep(until: MonotonicInstant(nanoseconds: clock.now.nanoseconds &+ think.next(using: &random)))
+            }
+        } catch {
+            return
+        }
+    }
+
+    private func stepWallClock() async {
+        let clock = runtime.clock
+        for (at, step) in wallClockSteps {
+            do {
+                try await clock.sleep(until: MonotonicInstant(nanoseconds: at))
+            } catch {
+                return
+            }
+            (runtime.wallClock as? VirtualWallClock)?.step(by: step)
+        }
+    }
+}
+

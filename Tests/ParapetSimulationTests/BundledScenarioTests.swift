@@ -1,0 +1,29 @@
+import Foundation
+import ParapetSimulation
+import Testing
+
+@Suite("Bundled scenarios")
+struct BundledScenarioTests {
+    @Test("there is one scenario per reliability primitive, plus the correlated outage")
+    func catalogue() {
+        #expect(bundledScenarioFiles().map(\.lastPathComponent) == [
+            "cold-deploy.yaml", "correlated-outage.yaml", "dead-origin.yaml", "flaky-5xx.yaml", "gray-failure.yaml", "overload.yaml",
+            "tail-latency.yaml", "uneven-capacity.yaml",
+        ])
+    }
+
+    @Test("every bundled scenario meets its expectations, and two runs give byte-identical reports",
+          arguments: bundledScenarioFiles().map(\.lastPathComponent))
+    func meetsExpectations(_ name: String) async throws {
+        let scenario = try Scenario.load(contentsOf: simulationsFolder.appendingPathComponent(name))
+        #expect(scenario.stacks.count >= 2, "a primitive and round-robin")
+        #expect(scenario.stacks.contains { $0.name == "round-robin" })
+        #expect(scenario.expectations.contains { if case .better = $0 { true } else if case .allDown = $0 { true } else { false } })
+        let first = try await ScenarioRunner.run(scenario)
+        #expect(first.passed, "\(first.failures.map(\.message))")
+        #expect(!first.expectations.isEmpty)
+        let second = try await ScenarioRunner.run(scenario)
+        #expect(first.text == second.text)
+        #expect(try first.json() == second.json())
+    }
+}
