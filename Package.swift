@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
+        .executable(name: "parapet-sim", targets: ["parapet-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -101,6 +103,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "parapet-sim",
+            dependencies: [
+                "ParapetSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "determinism-probe",
             dependencies: ["ParapetSimulation"],
             path: "Tests/DeterminismProbe",
@@ -147,6 +157,7 @@ let package = Package(
             dependencies: [
                 "ParapetSimulation",
                 "determinism-probe",
+                "parapet-sim",
                 "ParapetUpstream",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

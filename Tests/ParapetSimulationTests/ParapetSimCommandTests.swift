@@ -1,0 +1,97 @@
+import Foundation
+import ParapetSimulation
+import Testing
+
+/// The path of an executable built beside the test bundle (`.build/<config>/`).
+private func builtExecutable(_ name: String) -> String {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+/// What one `parapet-sim` process printed and how it exited.
+private struct Outcome {
+    var status: Int32
+    var output: String
+    var errors: String
+}
+
+/// Runs `parapet-sim` with `arguments`, without blocking a thread of the cooperative pool: output goes to
+/// temporary files and the exit arrives through the termination handler.
+private func parapetSim(_ arguments: [String]) async throws -> Outcome {
+    let directory = FileManager.default.temporaryDirectory
+    let outputFile = directory.appendingPathComponent("parapet-sim-out-\(UUID().uuidString)")
+    let errorFile = directory.appendingPathComponent("parapet-sim-err-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: outputFile)
+        try? FileManager.default.removeItem(at: errorFile)
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: builtExecutable("parapet-sim"))
+    process.arguments = arguments
+    process.standardOutput = try FileHandle(forWritingTo: outputFile)
+    process.standardError = try FileHandle(forWritingTo: errorFile)
+    let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
+    process.terminationHandler = { process in
+        continuation.yield(process.terminationStatus)
+        continuation.finish()
+    }
+    try process.run()
+    let status = await exited.first { _ in true } ?? -1
+    return Outcome(
+        status: status,
+        output: try String(contentsOf: outputFile, encoding: .utf8),
+        errors: try String(contentsOf: errorFile, encoding: .utf8))
+}
+
+@Suite("parapet-sim command line")
+struct ParapetSimCommandTests {
+    @Test func aBundledScenarioRunsAndPasses() async throws {
+        let file = simulationsFolder.appendingPathComponent("dead-origin.yaml").path
+        let outcome = try await parapetSim(["run", file])
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        #expect(outcome.output.contains("expectations: 4 passed, 0 failed"))
+    }
+
+    @Test func twoProcessesPrintByteIdenticalReportsAndAnotherSeedDiffers() async throws {
+        let file = simulationsFolder.appendingPathComponent("flaky-5xx.yaml").path
+        let first = try await parapetSim(["run", file, "--format", "json"])
+        let second = try await parapetSim(["run", file, "--format", "json"])
+        #expect(first.status == 0)
+        #expect(!first.output.isEmpty && first.output == second.output)
+        let reseeded = try await parapetSim(["run", file, "--format", "json", "--seed", "12345"])
+        #expect(reseeded.output != first.output)
+    }
+
+    @Test(arguments: [
+        ("unknown-field.yaml", "seed: 1\nduration: 10s\nbalancr: x\n", "unknown-field.yaml:3:1"),
+        ("not-yaml.yaml", "seed: [1\n", "not-yaml.yaml:"),
+        ("empty.yaml", "", "empty.yaml:1:1"),
+    ])
+    func badFilesExitWithStatusTwoAndNameTheirPlace(name: String, content: String, location: String) async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        try content.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        for command in ["run", "check"] {
+            let outcome = try await parapetSim([command, file.path])
+            #expect(outcome.status == 2)
+            #expect(outcome.errors.contains(location), "\(outcome.errors)")
+        }
+    }
+
+    @Test func checkAcceptsEveryBundledScenario() async throws {
+        let outcome = try await parapetSim(["check"] + bundledScenarioFiles().map(\.path))
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        #expect(outcome.output.components(separatedBy: ": ok").count - 1 == bundledScenarioFiles().count)
+    }
+}
+
+@Suite("The README's simulation example")
+struct ReadmeSimulationExampleTests {
+    @Test func theBreakerShedsTheDeadOrigin() throws {
+        let report = try Scenario.load(contentsOf: simulationsFolder.appendingPathComponent("dead-origin.yaml")).run()
+        #expect(report.passed)
+        #expect(report.stack("breaker").target("c").requestsWhileOpen == 0)
+    }
+}
