@@ -80,6 +80,52 @@ struct ParapetSimCommandTests {
         }
     }
 
+    /// The loader's whole malformed-file table, through the command line: exit status 2 and a message with
+    /// the file, line, column and field, never a crash.
+    @Test(arguments: malformedCases)
+    func everyMalformedScenarioIsABadInputExit(_ malformed: MalformedCase) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(malformed.file)
+        try malformed.text.write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try await parapetSim(["run", file.path])
+        #expect(outcome.status == 2)
+        #expect(outcome.errors.contains("\(malformed.file):\(malformed.line):\(malformed.column): \(malformed.message)"))
+    }
+
+    /// A planted bug: with 30 % errors and ~20 requests, "at least 55 % succeed" fails only for unlucky seeds.
+    static let plantedBug = """
+        name: planted
+        seed: 1
+        duration: 2s
+        targets:
+          - {name: a, behaviour: {errors: {rate: 0.3}}}
+        workload: {rate: 10}
+        stacks:
+          - name: rr
+            balancer: round-robin
+        expect:
+          - successRatio: {stack: rr, atLeast: 0.55}
+        """
+
+    @Test func exploreFindsTheSeedsAPlantedBugFailsAndRunReproducesThem() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("planted-\(UUID().uuidString).yaml")
+        try Self.plantedBug.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let explored = try await parapetSim(["explore", file.path, "--seeds", "100"])
+        #expect(explored.status == 1)
+        let failing = explored.output.split(separator: "\n").compactMap { line -> UInt64? in
+            guard line.hasPrefix("seed "), let number = line.dropFirst(5).split(separator: ":").first else { return nil }
+            return UInt64(number)
+        }
+        let first = try #require(failing.first, "no failing seed among 100")
+        #expect(failing.count < 100, "the bug should hide from most seeds")
+        #expect(try await parapetSim(["run", file.path, "--seed", "\(first)"]).status == 1)
+        let passing = try #require((1...100).first { !failing.contains($0) })
+        #expect(try await parapetSim(["run", file.path, "--seed", "\(passing)"]).status == 0)
+    }
+
     @Test func checkAcceptsEveryBundledScenario() async throws {
         let outcome = try await parapetSim(["check"] + bundledScenarioFiles().map(\.path))
         #expect(outcome.status == 0, "\(outcome.errors)")
