@@ -7,6 +7,7 @@ import ParapetSimulation
 ///     parapet-sim run Simulations/dead-origin.yaml
 ///     parapet-sim run Simulations/*.yaml --seed 7 --format json
 ///     parapet-sim check Simulations/*.yaml
+///     parapet-sim replay access.csv --config breaker.yaml
 ///     parapet-sim explore Simulations/tail-latency.yaml --seeds 100
 ///
 /// Exit status: 0 when every expectation holds, 1 when one fails, 2 for bad input.
@@ -16,7 +17,7 @@ struct ParapetSim: ParsableCommand {
         commandName: "parapet-sim",
         abstract: "Replays outages against Parapet's real balancers in virtual time, deterministically from a seed.",
         discussion: "Exit status: 0 when every expectation holds, 1 when one fails, 2 for bad input.",
-        subcommands: [Run.self, Check.self, Explore.self]
+        subcommands: [Run.self, Check.self, Replay.self, Explore.self]
     )
 }
 

@@ -126,6 +126,42 @@ struct ParapetSimCommandTests {
         #expect(try await parapetSim(["run", file.path, "--seed", "\(passing)"]).status == 0)
     }
 
+    @Test func replayRunsARecordedTraceAgainstTheConfigsStacks() async throws {
+        // Record last night: round-robin over a healthy and a failing origin.
+        let night = Scenario(
+            name: "night", seed: 3, duration: .seconds(20), drain: .seconds(5),
+            targets: [.init("a"), .init("b", behaviour: .errors(rate: 0.5, answer: .status(503)))],
+            workload: .poisson(rate: 50), stacks: [.init(balancer: .roundRobin)])
+        let trace = try #require(try await ScenarioRunner.run(night, options: .init(recordsTrace: true)).stack().trace)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-replay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let traceFile = directory.appendingPathComponent("night.csv")
+        try trace.csv.write(to: traceFile, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("breaker.yaml")
+        try """
+            duration: 1s
+            targets: [{name: a}, {name: b}]
+            workload: {rate: 1}
+            stacks:
+              - name: ejecting
+                balancer: {type: ejecting, failOn5xx: true}
+            expect:
+              - successRatio: {stack: ejecting, atLeast: 0.8}
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let replayed = try await parapetSim(["replay", traceFile.path, "--config", config.path])
+        #expect(replayed.status == 0, "\(replayed.output)\(replayed.errors)")
+        #expect(replayed.output.contains("replay of night.csv"))
+        #expect(replayed.output.contains("expectations: 1 passed, 0 failed"))
+
+        let brokenTrace = directory.appendingPathComponent("broken.csv")
+        try "0.000,a,200,notanumber\n".write(to: brokenTrace, atomically: true, encoding: .utf8)
+        let broken = try await parapetSim(["replay", brokenTrace.path, "--config", config.path])
+        #expect(broken.status == 2)
+        #expect(broken.errors.contains("broken.csv:1:"))
+    }
+
     @Test func checkAcceptsEveryBundledScenario() async throws {
         let outcome = try await parapetSim(["check"] + bundledScenarioFiles().map(\.path))
         #expect(outcome.status == 0, "\(outcome.errors)")
