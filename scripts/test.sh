@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Parapet test. Installs the real peers the interoperability tests drive (curl, h2load,
-# haproxy, openssl) when they are missing, so it works on a fresh Debian machine that has only the Swift
-# toolchain. The packaged haproxy service is not started: the tests run their own on loopback.
+# haproxy, openssl) and the headless browser that renders the simulator's HTML report (chromium) when
+# they are missing, so it works on a fresh Debian machine that has only the Swift toolchain. The packaged
+# haproxy service is not started: the tests run their own on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

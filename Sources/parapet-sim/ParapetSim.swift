@@ -6,6 +6,7 @@ import ParapetSimulation
 ///
 ///     parapet-sim run Simulations/dead-origin.yaml
 ///     parapet-sim run Simulations/*.yaml --seed 7 --format json
+///     parapet-sim run Simulations/dead-origin.yaml --html report.html
 ///     parapet-sim check Simulations/*.yaml
 ///     parapet-sim replay access.csv --config breaker.yaml
 ///     parapet-sim explore Simulations/tail-latency.yaml --seeds 100

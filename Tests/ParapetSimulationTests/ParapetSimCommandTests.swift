@@ -2,22 +2,33 @@ import Foundation
 import ParapetSimulation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The path of an executable built beside the test bundle (`.build/<config>/`).
 private func builtExecutable(_ name: String) -> String {
     URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent(name).path
 }
 
-/// What one `parapet-sim` process printed and how it exited.
-private struct Outcome {
+/// What one process printed and how it exited.
+struct Outcome {
     var status: Int32
     var output: String
     var errors: String
 }
 
-/// Runs `parapet-sim` with `arguments`, without blocking a thread of the cooperative pool: output goes to
-/// temporary files and the exit arrives through the termination handler.
-private func parapetSim(_ arguments: [String]) async throws -> Outcome {
+/// Runs `parapet-sim` with `arguments`, without blocking a thread of the cooperative pool.
+func parapetSim(_ arguments: [String]) async throws -> Outcome {
+    try await runProcess(builtExecutable("parapet-sim"), arguments)
+}
+
+/// Runs `executable` with `arguments`, without blocking a thread of the cooperative pool: output goes to
+/// temporary files and the exit arrives through the termination handler. A process still running after
+/// `timeout` is sent SIGKILL.
+func runProcess(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(300)) async throws -> Outcome
+{
     let directory = FileManager.default.temporaryDirectory
     let outputFile = directory.appendingPathComponent("parapet-sim-out-\(UUID().uuidString)")
     let errorFile = directory.appendingPathComponent("parapet-sim-err-\(UUID().uuidString)")
@@ -28,7 +39,7 @@ private func parapetSim(_ arguments: [String]) async throws -> Outcome {
         try? FileManager.default.removeItem(at: errorFile)
     }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: builtExecutable("parapet-sim"))
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.standardOutput = try FileHandle(forWritingTo: outputFile)
     process.standardError = try FileHandle(forWritingTo: errorFile)
@@ -38,7 +49,13 @@ private func parapetSim(_ arguments: [String]) async throws -> Outcome {
         continuation.finish()
     }
     try process.run()
+    let pid = process.processIdentifier
+    let watchdog = Task {
+        try await Task.sleep(for: timeout)
+        kill(pid, SIGKILL)
+    }
     let status = await exited.first { _ in true } ?? -1
+    watchdog.cancel()
     return Outcome(
         status: status,
         output: try String(contentsOf: outputFile, encoding: .utf8),
@@ -84,14 +101,16 @@ struct ParapetSimCommandTests {
     /// the file, line, column and field, never a crash.
     @Test(arguments: malformedCases)
     func everyMalformedScenarioIsABadInputExit(_ malformed: MalformedCase) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-sim-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "parapet-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(malformed.file)
         try malformed.text.write(to: file, atomically: true, encoding: .utf8)
         let outcome = try await parapetSim(["run", file.path])
         #expect(outcome.status == 2)
-        #expect(outcome.errors.contains("\(malformed.file):\(malformed.line):\(malformed.column): \(malformed.message)"))
+        #expect(
+            outcome.errors.contains("\(malformed.file):\(malformed.line):\(malformed.column): \(malformed.message)"))
     }
 
     /// A planted bug: with 30 % errors and ~20 requests, "at least 55 % succeed" fails only for unlucky seeds.
@@ -116,7 +135,9 @@ struct ParapetSimCommandTests {
         let explored = try await parapetSim(["explore", file.path, "--seeds", "100"])
         #expect(explored.status == 1)
         let failing = explored.output.split(separator: "\n").compactMap { line -> UInt64? in
-            guard line.hasPrefix("seed "), let number = line.dropFirst(5).split(separator: ":").first else { return nil }
+            guard line.hasPrefix("seed "), let number = line.dropFirst(5).split(separator: ":").first else {
+                return nil
+            }
             return UInt64(number)
         }
         let first = try #require(failing.first, "no failing seed among 100")
