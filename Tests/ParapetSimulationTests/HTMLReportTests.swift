@@ -9,8 +9,8 @@ private func occurrences(of needle: String, in text: String) -> Int {
 }
 
 /// The bundled scenario `name`, run on its own seed.
-private func bundledReport(_ name: String) throws -> SimulationReport {
-    try Scenario.load(contentsOf: simulationsFolder.appendingPathComponent(name)).run()
+private func bundledReport(_ name: String) async throws -> SimulationReport {
+    try await Scenario.load(contentsOf: simulationsFolder.appendingPathComponent(name)).run()
 }
 
 /// A short scenario whose name and summary try to inject markup.
@@ -46,8 +46,8 @@ private let chromium: String? = {
 
 @Suite("HTML report")
 struct HTMLReportTests {
-    @Test func aBundledScenarioHasBothChartsPerStackOutagesAndTransitions() throws {
-        let report = try bundledReport("dead-origin.yaml")
+    @Test func aBundledScenarioHasBothChartsPerStackOutagesAndTransitions() async throws {
+        let report = try await bundledReport("dead-origin.yaml")
         let html = report.html()
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(report.stacks.count == 2)
@@ -75,9 +75,9 @@ struct HTMLReportTests {
             !html.contains("src=") && !html.contains("<link") && !html.contains("@import") && !html.contains("url("))
     }
 
-    @Test func everyBundledScenarioRendersOneChartPairPerStack() throws {
+    @Test func everyBundledScenarioRendersOneChartPairPerStack() async throws {
         for file in bundledScenarioFiles() {
-            let report = try Scenario.load(contentsOf: file).run()
+            let report = try await Scenario.load(contentsOf: file).run()
             let html = report.html()
             #expect(
                 occurrences(of: "<svg class=\"traffic-share\"", in: html) == report.stacks.count,
@@ -93,8 +93,8 @@ struct HTMLReportTests {
         }
     }
 
-    @Test func scenarioTextIsEscaped() throws {
-        let report = try Scenario(yaml: hostileScenario).run()
+    @Test func scenarioTextIsEscaped() async throws {
+        let report = try await Scenario(yaml: hostileScenario).run()
         #expect(report.scenario == "<script>alert('name')</script>")
         let html = report.html()
         #expect(!html.contains("<script"))
@@ -103,25 +103,25 @@ struct HTMLReportTests {
         #expect(html.contains("a &amp; b &lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot;"))
     }
 
-    @Test func theSameReportGivesTheSameBytes() throws {
-        let first = try bundledReport("correlated-outage.yaml").html()
-        let second = try bundledReport("correlated-outage.yaml").html()
+    @Test func theSameReportGivesTheSameBytes() async throws {
+        let first = try await bundledReport("correlated-outage.yaml").html()
+        let second = try await bundledReport("correlated-outage.yaml").html()
         #expect(first == second)
-        let decoded = try JSONDecoder().decode(
+        let decoded = try await JSONDecoder().decode(
             SimulationReport.self, from: try bundledReport("correlated-outage.yaml").json())
         #expect(decoded.html() == first)
-        let reseeded = try Scenario.load(contentsOf: simulationsFolder.appendingPathComponent("correlated-outage.yaml"))
+        let reseeded = try await Scenario.load(contentsOf: simulationsFolder.appendingPathComponent("correlated-outage.yaml"))
             .run(seed: 99)
         #expect(reseeded.html() != first)
     }
 
-    @Test func outageSpansFollowTheTimelineAndMergeIdenticalOnes() throws {
-        let correlated = try bundledReport("correlated-outage.yaml")
+    @Test func outageSpansFollowTheTimelineAndMergeIdenticalOnes() async throws {
+        let correlated = try await bundledReport("correlated-outage.yaml")
         let spans = HTMLOutageSpan.spans(of: correlated.timeline, end: correlated.duration)
         #expect(spans.count == 1)
         #expect(spans.first?.from == .seconds(20) && spans.first?.to == .seconds(40))
         #expect(spans.first?.details.count == 6)
-        let cold = try bundledReport("cold-deploy.yaml")
+        let cold = try await bundledReport("cold-deploy.yaml")
         let coldSpans = HTMLOutageSpan.spans(of: cold.timeline, end: cold.duration)
         #expect(coldSpans.map(\.from) == [.seconds(20)])
         #expect(coldSpans.map(\.to) == [cold.duration])
@@ -137,7 +137,7 @@ struct HTMLReportTests {
     /// The page in a real browser: chromium parses it and the DOM holds the charts. Skipped without chromium.
     @Test(.enabled(if: chromium != nil, "chromium is not installed"))
     func chromiumRendersTheCharts() async throws {
-        let report = try bundledReport("dead-origin.yaml")
+        let report = try await bundledReport("dead-origin.yaml")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "parapet-html-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -175,7 +175,7 @@ struct ParapetSimHTMLCommandTests {
         #expect(outcome.status == 0, "\(outcome.errors)")
         #expect(outcome.output.contains("expectations: 4 passed, 0 failed"))
         let html = try String(contentsOf: page, encoding: .utf8)
-        #expect(html == (try bundledReport("dead-origin.yaml").html()))
+        #expect(html == (try await bundledReport("dead-origin.yaml").html()))
     }
 
     @Test func severalFilesWriteOnePageEachIntoADirectory() async throws {

@@ -192,8 +192,8 @@ struct ParapetSimCommandTests {
 
 @Suite("The README's simulation example")
 struct ReadmeSimulationExampleTests {
-    @Test func theBreakerShedsTheDeadOrigin() throws {
-        let report = try Scenario.load(contentsOf: simulationsFolder.appendingPathComponent("dead-origin.yaml")).run()
+    @Test func theBreakerShedsTheDeadOrigin() async throws {
+        let report = try await Scenario.load(contentsOf: simulationsFolder.appendingPathComponent("dead-origin.yaml")).run()
         #expect(report.passed)
         #expect(report.stack("breaker").target("c").requestsWhileOpen == 0)
     }

@@ -32,16 +32,16 @@ struct ScenarioRunnerTests {
     }
 
     @Test("the report's JSON decodes back to the same report (traffic ticks aside)")
-    func jsonRoundTrip() throws {
-        let report = try ScenarioRunner.run(smallScenario())
+    func jsonRoundTrip() async throws {
+        let report = try await ScenarioRunner.run(smallScenario())
         let decoded = try JSONDecoder().decode(SimulationReport.self, from: report.json())
         #expect(try decoded.json() == report.json())
         #expect(decoded.stack().targets.map(\.name) == ["a", "b", "c"])
     }
 
     @Test("round-robin spreads evenly; the time series shares add up to one per bucket")
-    func timeSeries() throws {
-        let report = try ScenarioRunner.run(smallScenario())
+    func timeSeries() async throws {
+        let report = try await ScenarioRunner.run(smallScenario())
         let stack = report.stack()
         #expect(stack.requests == stack.targets.reduce(0) { $0 + $1.requests })
         #expect(Set(stack.targets.map(\.requests)).count <= 2)  // differ by at most one
@@ -56,7 +56,7 @@ struct ScenarioRunnerTests {
 
     @Test("a failing expectation is reported with a message, and the report does not pass")
     func failingExpectations() throws {
-        let report = try ScenarioRunner.run(smallScenario(
+        let report = try await ScenarioRunner.run(smallScenario(
             targets: [.init("a"), .init("b", behaviour: .dead(after: .milliseconds(1)))],
             expectations: [
                 .successRatio(atLeast: 0.9), .noTraffic(target: "b"), .latency(percentile: 50, atMost: .milliseconds(50)),
@@ -72,7 +72,7 @@ struct ScenarioRunnerTests {
 
     @Test("the circuit breaker sends nothing to an open target and records its transitions in order")
     func breakerTransitions() throws {
-        let report = try ScenarioRunner.run(smallScenario(
+        let report = try await ScenarioRunner.run(smallScenario(
             seconds: 30, timeline: [.init(at: .seconds(5), target: "c", become: .dead(after: .milliseconds(1)))],
             stack: .init(balancer: .circuitBreaker(.init(failureThreshold: 2, openTimeout: .seconds(2)))),
             expectations: [.noTrafficWhileOpen(target: "c"), .noTraffic(target: "c", window: TimeWindow(from: .seconds(6), to: .seconds(7)))]))
@@ -87,14 +87,14 @@ struct ScenarioRunnerTests {
     }
 
     @Test("retries rescue GETs from a dead target but not POSTs, which the Upstream middleware never retries")
-    func retriesSkipPosts() throws {
+    func retriesSkipPosts() async throws {
         var scenario = smallScenario(
             targets: [.init("a"), .init("b", behaviour: .dead(after: .milliseconds(1)))],
             stack: .init(balancer: .roundRobin, upstream: .init(retries: 1, backoff: .milliseconds(5))))
         scenario.workload.mix = [.init(method: "GET", path: "/", weight: 1), .init(method: "POST", path: "/orders", weight: 1)]
-        let stack = try ScenarioRunner.run(scenario).stack()
+        let stack = try await ScenarioRunner.run(scenario).stack()
         scenario.stacks[0].upstream?.retries = 0
-        let withoutRetries = try ScenarioRunner.run(scenario).stack()
+        let withoutRetries = try await ScenarioRunner.run(scenario).stack()
         let failed = stack.statuses.first { $0.status == "502" }?.count ?? 0
         let failedWithoutRetries = withoutRetries.statuses.first { $0.status == "502" }?.count ?? 0
         #expect(stack.attempts.total > stack.requests)  // the retries
@@ -105,8 +105,8 @@ struct ScenarioRunnerTests {
     }
 
     @Test("a total deadline answers 504 when a black hole swallows the request")
-    func deadline() throws {
-        let report = try ScenarioRunner.run(smallScenario(
+    func deadline() async throws {
+        let report = try await ScenarioRunner.run(smallScenario(
             targets: [.init("a", behaviour: .blackHole)], stack: .init(balancer: .roundRobin, deadline: .seconds(1))))
         let stack = report.stack()
         #expect(stack.statuses == [StatusCount(status: "504", count: stack.requests)])
@@ -115,8 +115,8 @@ struct ScenarioRunnerTests {
     }
 
     @Test("requests still unanswered when the drain ends are cancelled and counted as unfinished")
-    func unfinished() throws {
-        let report = try ScenarioRunner.run(smallScenario(seconds: 5, targets: [.init("a", behaviour: .blackHole)]))
+    func unfinished() async throws {
+        let report = try await ScenarioRunner.run(smallScenario(seconds: 5, targets: [.init("a", behaviour: .blackHole)]))
         let stack = report.stack()
         #expect(stack.unfinished == stack.requests)
         #expect(stack.successRatio == 0)
@@ -124,19 +124,19 @@ struct ScenarioRunnerTests {
     }
 
     @Test("a closed loop of clients sends about clients × duration / (latency + think time)")
-    func closedLoop() throws {
+    func closedLoop() async throws {
         var scenario = smallScenario(seconds: 10, targets: [.init("a", latency: .fixed(.milliseconds(40)))])
         scenario.workload = Scenario.Workload(arrivals: .closedLoop(clients: 5, thinkTime: .fixed(.milliseconds(60))))
-        let stack = try ScenarioRunner.run(scenario).stack()
+        let stack = try await ScenarioRunner.run(scenario).stack()
         #expect((490...505).contains(stack.requests))
         #expect(stack.target("a").peakInFlight <= 5)
     }
 
     @Test("a burst multiplies the arrival rate during its window")
-    func burst() throws {
+    func burst() async throws {
         var scenario = smallScenario(seconds: 20, rate: 50)
         scenario.workload = .poisson(rate: 50, bursts: [.init(from: .seconds(10), to: .seconds(20), multiplier: 4)])
-        let buckets = try ScenarioRunner.run(scenario).stack().timeSeries.buckets
+        let buckets = try await ScenarioRunner.run(scenario).stack().timeSeries.buckets
         let before = buckets[0..<5].reduce(0) { $0 + $1.requests }
         let during = buckets[5..<10].reduce(0) { $0 + $1.requests }
         #expect(Double(during) / Double(before) > 3.3)
@@ -144,10 +144,10 @@ struct ScenarioRunnerTests {
     }
 
     @Test("an invalid scenario built in Swift is rejected before running")
-    func validation() {
+    func validation() async {
         let scenario = smallScenario(timeline: [.init(at: .seconds(1), target: "nope", become: .blackHole)])
-        #expect {
-            try ScenarioRunner.run(scenario)
+        await #expect {
+            try await ScenarioRunner.run(scenario)
         } throws: { error in
             (error as? ScenarioError)?.description == "<scenario>: unknown target \"nope\" in timeline[0] (known targets: a, b, c)"
         }
@@ -155,7 +155,7 @@ struct ScenarioRunnerTests {
 
     @Test("the health check's probes are counted apart and its down marks keep traffic off")
     func healthCheck() throws {
-        let report = try ScenarioRunner.run(smallScenario(
+        let report = try await ScenarioRunner.run(smallScenario(
             seconds: 30, timeline: [.init(at: .seconds(10), target: "b", become: .blackHole)],
             stack: .init(balancer: .roundRobin, healthCheck: .init(interval: .seconds(1), timeout: .milliseconds(200), unhealthyThreshold: 2),
                          transportTimeout: .milliseconds(500)),
