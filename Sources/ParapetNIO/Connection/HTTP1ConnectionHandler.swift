@@ -38,7 +38,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     private var isInReadBurst = false
     private var hasFailedToParse = false
     private var needsFlush = false
-    private var writabilityWaiters: [CheckedContinuation<Void, Never>] = []
+    private var writabilityWaiters = WritabilityWaiters()
 
     /// Numbers exchanges, so a late signal about a finished one cannot touch the next.
     private var exchangeCount = 0
@@ -125,7 +125,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            resumeWritabilityWaiters()
+            writabilityWaiters.resumeAll()
         }
         context.fireChannelWritabilityChanged()
     }
@@ -367,14 +367,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             exchange.task?.cancel()
             self.exchange = nil
         }
-        resumeWritabilityWaiters()
+        writabilityWaiters.resumeAll()
     }
 
-    private func resumeWritabilityWaiters() {
-        let waiters = writabilityWaiters
-        writabilityWaiters.removeAll()
-        for waiter in waiters { waiter.resume() }
-    }
 
     // MARK: ResponseSink
 
@@ -475,11 +470,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     }
 
     func whenWritable(_ continuation: CheckedContinuation<Void, Never>) {
-        if let context, context.channel.isActive, !context.channel.isWritable {
-            writabilityWaiters.append(continuation)
-        } else {
-            continuation.resume()
-        }
+        writabilityWaiters.wait(continuation, on: context?.channel)
     }
 
     /// Turns the connection into a byte tunnel after a `101`: the response body's chunks go out as they are,

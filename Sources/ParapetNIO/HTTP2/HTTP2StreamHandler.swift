@@ -41,7 +41,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
     private var deadline: Scheduled<Void>?
     private var armedLimit: Duration?
     private var headArrival = NIODeadline.uptimeNanoseconds(0)
-    private var writabilityWaiters: [CheckedContinuation<Void, Never>] = []
+    private var writabilityWaiters = WritabilityWaiters()
 
     /// Fields forbidden in HTTP/2 because they describe an HTTP/1 connection (RFC 9113 §8.2.2).
     private static let connectionSpecificFields: [HTTPField.Name] =
@@ -108,7 +108,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            resumeWritabilityWaiters()
+            writabilityWaiters.resumeAll()
         }
         context.fireChannelWritabilityChanged()
     }
@@ -193,14 +193,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         body = nil
         task?.cancel()
         task = nil
-        resumeWritabilityWaiters()
+        writabilityWaiters.resumeAll()
     }
 
-    private func resumeWritabilityWaiters() {
-        let waiters = writabilityWaiters
-        writabilityWaiters.removeAll()
-        for waiter in waiters { waiter.resume() }
-    }
 
     // MARK: ResponseSink
 
@@ -253,11 +248,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
     }
 
     func whenWritable(_ continuation: CheckedContinuation<Void, Never>) {
-        if let context, context.channel.isActive, !context.channel.isWritable {
-            writabilityWaiters.append(continuation)
-        } else {
-            continuation.resume()
-        }
+        writabilityWaiters.wait(continuation, on: context?.channel)
     }
 
     private func finishResponse(context: ChannelHandlerContext) {
