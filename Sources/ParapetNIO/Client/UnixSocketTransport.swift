@@ -15,53 +15,13 @@ public import ParapetUpstream
 /// try server.use(Upstream(SingleHost("/run/app/http.sock", transport: unix)))
 /// ```
 public final class UnixSocketTransport: Transport {
-    /// How a ``UnixSocketTransport`` connects and pools; the defaults are the Go original's `UnixTransport`.
+    /// How a ``UnixSocketTransport`` connects and pools: the same settings as ``HTTPClientTransport``, counted
+    /// per socket path, with the Go original's `UnixTransport` defaults (which match `HTTPTransport`'s).
     ///
     /// ```swift
     /// let unix = try UnixSocketTransport(options: .init(maxIdleConnectionsPerTarget: 8))
     /// ```
-    public struct Options: Sendable, Equatable {
-        /// The longest wait for the socket to accept (the Go original has none; connecting to a unix
-        /// socket succeeds or fails at once unless its backlog is full).
-        public var connectTimeout: Duration
-        /// The most idle keep-alive connections kept per socket.
-        public var maxIdleConnectionsPerTarget: Int
-        /// How long a connection may stay idle in the pool before it is closed.
-        public var idleTimeout: Duration
-        /// The longest wait for the response head once the request was written; `nil` waits forever.
-        public var responseHeaderTimeout: Duration?
-        /// The most connections per socket; `nil` for no limit.
-        public var maxConnectionsPerTarget: Int?
-
-        /// Creates options; every argument has the Go original's default.
-        public init(
-            connectTimeout: Duration = .seconds(5),
-            maxIdleConnectionsPerTarget: Int = 32,
-            idleTimeout: Duration = .seconds(600),
-            responseHeaderTimeout: Duration? = .seconds(60),
-            maxConnectionsPerTarget: Int? = nil
-        ) {
-            self.connectTimeout = connectTimeout
-            self.maxIdleConnectionsPerTarget = maxIdleConnectionsPerTarget
-            self.idleTimeout = idleTimeout
-            self.responseHeaderTimeout = responseHeaderTimeout
-            self.maxConnectionsPerTarget = maxConnectionsPerTarget
-        }
-
-        /// Checks every field.
-        ///
-        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad field.
-        public func validate() throws(ConfigurationError) {
-            try http.validate()
-        }
-
-        var http: HTTPClientTransport.Options {
-            HTTPClientTransport.Options(
-                connectTimeout: connectTimeout, maxIdleConnectionsPerTarget: maxIdleConnectionsPerTarget,
-                idleTimeout: idleTimeout, responseHeaderTimeout: responseHeaderTimeout,
-                maxConnectionsPerTarget: maxConnectionsPerTarget)
-        }
-    }
+    public typealias Options = HTTPClientTransport.Options
 
     /// The settings the transport was created with.
     public let options: Options
@@ -81,7 +41,7 @@ public final class UnixSocketTransport: Transport {
                 destination: .unixSocket, connectTimeout: TimeAmount(upstream: options.connectTimeout), tls: nil),
             maxConnections: options.maxConnectionsPerTarget,
             maxIdle: options.maxIdleConnectionsPerTarget,
-            settings: options.http.connectionSettings)
+            settings: options.connectionSettings)
     }
 
     /// Sends `request` to the socket its ``ParapetUpstream/UpstreamRequest/target`` names.
