@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Parapet test. Installs the real peers the interoperability tests drive (curl, h2load,
-# haproxy, openssl) and the headless browser that renders the simulator's HTML report (chromium) when
+# haproxy, openssl, Python's websockets) and the headless browser that renders the simulator's HTML report (chromium) when
 # they are missing, so it works on a fresh Debian machine that has only the Swift toolchain. The packaged
 # haproxy service is not started: the tests run their own on loopback.
 set -euo pipefail
@@ -12,6 +12,8 @@ command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
+# The WebSocket interop test drives Debian's Python (not another python3 on PATH) with its websockets library.
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3 python3-websockets)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

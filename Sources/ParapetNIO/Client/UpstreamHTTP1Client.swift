@@ -35,7 +35,9 @@ final class UpstreamHTTP1Client: Sendable {
     func execute(_ request: UpstreamRequest, target: String, resolver: any ParapetCore.Resolver) async throws -> Response {
         let payload = try await UpstreamRequestPayload(request.body)
         let framing = UpstreamBodyFraming(method: request.head.method, knownLength: request.body.knownLength)
-        let head = HTTPRequestHead(upstream: request.head, target: target, framing: framing)
+        let head = UpstreamHTTP1Request(
+            head: HTTPRequestHead(upstream: request.head, target: target, framing: framing),
+            upgradedInbound: request.upgradedInbound)
         let knownLength: Int? = if case .length(let length) = framing { length } else { nil }
         let isRetryable = payload.isEmpty && Self.idempotentMethods.contains(request.head.method)
         var fresh = false

@@ -28,6 +28,18 @@ final class UpstreamHTTP1Exchange {
     var writableWaiter: CheckedContinuation<Void, any Error>?
     /// A response head held until the end of the read burst.
     var pending: UpstreamPendingResponse?
+    /// What a request that asks to switch protocols sends once switched; `nil` for other requests.
+    var upgrade: Upgrade?
+    /// The `101` that switched the connection, until the switch completes at the end of its message.
+    var switchedHead: HTTPResponse?
+
+    /// The client's side of a protocol switch.
+    struct Upgrade {
+        /// The client's bytes for after the switch, if it sends any.
+        let inbound: HTTPBody?
+        /// The executor the task sending them prefers: the connection's loop.
+        let executor: UpstreamLoopExecutor?
+    }
 
     init(
         id: Int, method: HTTPMethod, isOnReusedConnection: Bool, asksToClose: Bool,

@@ -12,10 +12,16 @@ import ParapetCore
 /// sides allow keep-alive; otherwise, and whenever an exchange is abandoned (cancelled, timed out, body
 /// dropped unread), it is closed. Every method runs on the channel's event loop.
 ///
+/// A `101 Switching Protocols` answering a request that asked to upgrade turns the connection into a
+/// byte tunnel: the HTTP/1.1 handlers leave the pipeline to an ``UpstreamTunnelHandler`` (which also
+/// receives any bytes that arrived behind the `101`), and the connection never returns to the pool.
+///
 /// The response-header and idle deadlines share one lazily re-armed timer: a request moves a deadline
 /// (a clock read) instead of scheduling and cancelling a timer, and the timer, when it fires early,
 /// re-arms itself for the deadline then pending.
-final class UpstreamHTTP1Handler: ChannelDuplexHandler, UpstreamBodyDemandReceiver, UpstreamExchangeHandler {
+final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamBodyDemandReceiver,
+    UpstreamExchangeHandler
+{
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
@@ -71,9 +77,10 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, UpstreamBodyDemandReceiv
 
     /// Sends a request; `continuation` gets the response head or the failure.
     func start(
-        exchange id: Int, head: HTTPRequestHead, payload: UpstreamRequestPayload, knownLength: Int?,
+        exchange id: Int, head request: UpstreamHTTP1Request, payload: UpstreamRequestPayload, knownLength: Int?,
         continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP1Handler>
     ) {
+        let head = request.head
         guard let context, !isClosed, context.channel.isActive, exchange == nil else {
             continuation.resume(throwing: UpstreamExchangeFailure.notStarted)
             return
@@ -90,6 +97,9 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, UpstreamBodyDemandReceiv
         let current = UpstreamHTTP1Exchange(
             id: id, method: head.method, isOnReusedConnection: servedCount > 0, asksToClose: head.asksToClose,
             head: continuation, bytesToWrite: bytesToWrite)
+        if request.asksToUpgrade {
+            current.upgrade = UpstreamHTTP1Exchange.Upgrade(inbound: request.upgradedInbound, executor: runner.executor)
+        }
         exchange = current
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         switch payload {
@@ -269,6 +279,10 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, UpstreamBodyDemandReceiv
             }
         case .end:
             current.isResponseEnded = true
+            if let head = current.switchedHead {
+                switchToTunnel(current, head: head, context: context)
+                return
+            }
             if let pending = current.pending, current.isWaitingForHead {
                 // The whole response came in one read: hand it over in memory, which lets the server
                 // write head and body at once. Back to the pool first, so the caller's next request
@@ -299,11 +313,15 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, UpstreamBodyDemandReceiv
         let isBodiless = current.method == .HEAD || status == 204 || status == 304 || (100..<200).contains(status)
         let length = head.headers.first(name: "content-length").flatMap { Int($0) }
         let isChunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-        // A body delimited by the connection's close cannot share the connection; nor can a `101`, which
-        // this client does not tunnel.
+        // A body delimited by the connection's close cannot share the connection; nor can a `101`.
         current.keepAlive =
             head.isKeepAlive && !current.asksToClose && status != 101 && (isBodiless || isChunked || length != nil)
         let response = HTTPResponse(upstream: head)
+        if status == 101, current.upgrade != nil {
+            // The decoder reports the end of this head at once; the switch happens then.
+            current.switchedHead = response
+            return
+        }
         var pending = UpstreamPendingResponse(head: response, length: isChunked ? nil : length)
         if isBodiless || (!isChunked && length == 0) {
             // Answered at the end of the message, which the decoder reports at once: by then the
@@ -328,6 +346,31 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, UpstreamBodyDemandReceiv
         }
         current.body = source
         current.answer(Response(head: pending.head, body: HTTPBody(stream: chunks, length: pending.length)))
+    }
+
+    /// Hands the connection over to a byte tunnel after a `101`: the tunnel handler joins the pipeline, the
+    /// HTTP/1.1 handlers leave it (the decoder forwards the bytes it holds to the tunnel), and the caller
+    /// gets the `101` with the upstream's side of the tunnel as its body. The pool hears of the connection
+    /// again only when the tunnel closes.
+    private func switchToTunnel(_ current: UpstreamHTTP1Exchange, head: HTTPResponse, context: ChannelHandlerContext) {
+        let tunnel = UpstreamTunnelHandler(closed: events?.closed)
+        events = nil
+        exchange = nil
+        let operations = context.pipeline.syncOperations
+        do {
+            try operations.addHandler(tunnel)
+            let encoder = try operations.handler(type: HTTPRequestEncoder.self)
+            let decoder = try operations.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self)
+            operations.removeHandler(encoder, promise: nil)
+            operations.removeHandler(context: context, promise: nil)
+            operations.removeHandler(decoder, promise: nil)
+        } catch {
+            current.answer(throwing: UpstreamExchangeFailure.failed(error))
+            context.close(promise: nil)
+            return
+        }
+        let body = tunnel.open(sending: current.upgrade?.inbound, executor: current.upgrade?.executor)
+        current.answer(Response(head: head, body: body))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
