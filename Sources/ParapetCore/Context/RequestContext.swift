@@ -1,3 +1,4 @@
+public import HTTPTypes
 public import Logging
 
 /// Everything a handler knows about a request besides the request itself.
@@ -37,6 +38,9 @@ public struct RequestContext: Sendable {
     ///
     /// If the handler answers anything but `101`, the stream ends with the response.
     public var upgradedInbound: HTTPBody?
+    /// Where ``sendInterim(_:)`` sends interim responses; `nil` where none can be sent (a context made
+    /// outside a server, e.g. in the simulator or a unit test).
+    public var interimResponses: InterimResponses?
 
     /// Creates a context.
     public init(
@@ -44,12 +48,24 @@ public struct RequestContext: Sendable {
         values: RequestValues = RequestValues(),
         logger: Logger,
         runtime: Runtime,
-        upgradedInbound: HTTPBody? = nil
+        upgradedInbound: HTTPBody? = nil,
+        interimResponses: InterimResponses? = nil
     ) {
         self.connection = connection
         self.values = values
         self.upgradedInbound = upgradedInbound
+        self.interimResponses = interimResponses
         self.logger = logger
         self.runtime = runtime
+    }
+
+    /// Sends an interim (`1xx`) response ahead of the final one, such as `103 Early Hints`; does nothing
+    /// where it cannot be sent (see ``InterimResponses``).
+    ///
+    /// ```swift
+    /// context.sendInterim(HTTPResponse(status: .earlyHints, headerFields: [HTTPField.Name("Link")!: "</app.css>; rel=preload"]))
+    /// ```
+    public func sendInterim(_ head: HTTPResponse) {
+        interimResponses?.send(head)
     }
 }

@@ -30,6 +30,11 @@ public struct HTTPBody: AsyncSequence, Sendable {
     /// The body length in bytes when known in advance (a buffer, or a stream whose producer declared it).
     public let knownLength: Int?
 
+    /// The trailer fields that follow the body, if its producer may send any; read them once the body has
+    /// been read to its end. A server answers a response with trailers in a form that can carry them
+    /// (chunked on HTTP/1.1).
+    public var trailers: HTTPTrailers?
+
     /// A body with no bytes.
     public static let empty = HTTPBody(storage: .empty, knownLength: 0)
 
@@ -38,9 +43,10 @@ public struct HTTPBody: AsyncSequence, Sendable {
         self.knownLength = knownLength
     }
 
-    /// A body backed by `buffer`.
-    public init(_ buffer: ByteBuffer) {
+    /// A body backed by `buffer`, followed by `trailers` if given.
+    public init(_ buffer: ByteBuffer, trailers: HTTPTrailers? = nil) {
         self.init(storage: buffer.readableBytes == 0 ? .empty : .buffer(buffer), knownLength: buffer.readableBytes)
+        self.trailers = trailers
     }
 
     /// A body holding the UTF-8 bytes of `string`.
@@ -50,10 +56,13 @@ public struct HTTPBody: AsyncSequence, Sendable {
 
     /// A body streamed from `sequence`, read at most once.
     ///
-    /// - Parameter length: the total byte count, when the producer knows it (it becomes `Content-Length`).
-    public init<Chunks: AsyncSequence & Sendable>(stream sequence: Chunks, length: Int? = nil)
+    /// - Parameters:
+    ///   - length: the total byte count, when the producer knows it (it becomes `Content-Length`).
+    ///   - trailers: where the producer puts trailer fields before it ends the stream.
+    public init<Chunks: AsyncSequence & Sendable>(stream sequence: Chunks, length: Int? = nil, trailers: HTTPTrailers? = nil)
     where Chunks.Element == ByteBuffer {
         self.init(storage: .stream(SingleUseStream(sequence)), knownLength: length)
+        self.trailers = trailers
     }
 
     /// Whether the body is known to hold no bytes without reading it.
@@ -101,7 +110,7 @@ public struct HTTPBody: AsyncSequence, Sendable {
             if let knownLength, knownLength > maxBytes { throw HTTPBodyError.tooLarge(limit: maxBytes) }
             return self
         }
-        return HTTPBody(try await collect(upTo: maxBytes))
+        return HTTPBody(try await collect(upTo: maxBytes), trailers: trailers)
     }
 
     public func makeAsyncIterator() -> AsyncIterator {

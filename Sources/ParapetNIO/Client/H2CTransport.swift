@@ -100,7 +100,8 @@ public final class H2CTransport: Transport {
         guard let target = request.target ?? request.head.authority else {
             throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
         }
-        let response = try await http2.execute(request, target: target, resolver: context.runtime.resolver)
+        let response = try await http2.execute(
+            request, target: target, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)
     }
 

@@ -75,7 +75,8 @@ public final class HTTPClientTransport: Transport {
         guard let target = request.target ?? request.head.authority else {
             throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
         }
-        let response = try await client.execute(request, target: target, resolver: context.runtime.resolver)
+        let response = try await client.execute(
+            request, target: target, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)
     }
 

@@ -83,19 +83,20 @@ public final class HTTPSTransport: Transport {
             throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
         }
         let resolver = context.runtime.resolver
+        let interim = context.interimResponses
         let response: Response
         if http2Targets.contains(target) {
             do {
-                response = try await http2.execute(request, target: target, resolver: resolver)
+                response = try await http2.execute(request, target: target, resolver: resolver, interim: interim)
             } catch UpstreamError.failed(_, let underlying) where underlying is UpstreamNegotiatedHTTP1 {
                 http2Targets.remove(target)
-                response = try await http1.execute(request, target: target, resolver: resolver)
+                response = try await http1.execute(request, target: target, resolver: resolver, interim: interim)
             }
         } else {
             do {
-                response = try await http1.execute(request, target: target, resolver: resolver)
+                response = try await http1.execute(request, target: target, resolver: resolver, interim: interim)
             } catch is UpstreamNegotiatedHTTP2 {
-                response = try await http2.execute(request, target: target, resolver: resolver)
+                response = try await http2.execute(request, target: target, resolver: resolver, interim: interim)
             }
         }
         return UpstreamResponse(response: response, target: target)

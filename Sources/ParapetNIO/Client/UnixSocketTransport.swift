@@ -56,7 +56,8 @@ public final class UnixSocketTransport: Transport {
         let path = UpstreamConnector.socketPath(target)
         var request = request
         if request.head.authority == nil { request.head.authority = "localhost" }
-        let response = try await client.execute(request, target: path, resolver: context.runtime.resolver)
+        let response = try await client.execute(
+            request, target: path, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)
     }
 

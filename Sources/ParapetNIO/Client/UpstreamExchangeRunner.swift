@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import ParapetCore
 
@@ -7,9 +8,10 @@ protocol UpstreamExchangeHandler: AnyObject, SendableMetatype {
     /// The request head in the handler's protocol.
     associatedtype Head: Sendable
 
-    /// Sends a request; `continuation` gets the response head or the failure.
+    /// Sends a request; `continuation` gets the response head or the failure, and `interim` any
+    /// informational (`1xx`) heads that precede it.
     func start(
-        exchange id: Int, head: Head, payload: UpstreamRequestPayload, knownLength: Int?,
+        exchange id: Int, head: Head, payload: UpstreamRequestPayload, knownLength: Int?, interim: InterimResponses?,
         continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<Self>)
     /// The caller was cancelled while waiting for the response head.
     func cancel(exchange id: Int)
@@ -17,8 +19,8 @@ protocol UpstreamExchangeHandler: AnyObject, SendableMetatype {
     func writeRequestChunk(_ chunk: ByteBuffer, exchange id: Int) -> UpstreamWriteOutcome
     /// Resumes `continuation` once the channel is writable again or the exchange is over.
     func whenWritable(exchange id: Int, _ continuation: CheckedContinuation<Void, any Error>)
-    /// The streamed request body ended.
-    func requestBodyEnded(exchange id: Int)
+    /// The streamed request body ended, followed by `trailers` if it has any.
+    func requestBodyEnded(exchange id: Int, trailers: HTTPFields?)
     /// The streamed request body failed.
     func requestBodyFailed(exchange id: Int, error: any Error)
 }
@@ -30,18 +32,20 @@ struct UpstreamExchangeRunner<Handler: UpstreamExchangeHandler>: Sendable {
     /// The executor upload tasks prefer: the handler's loop.
     let executor: UpstreamLoopExecutor?
 
-    /// Sends `head` and `payload` and returns the response once its head arrived, its body streaming.
+    /// Sends `head` and `payload` and returns the response once its head arrived, its body streaming;
+    /// informational heads before it go to `interim`.
     ///
     /// - Throws: ``UpstreamExchangeFailure``, or `CancellationError` when the caller is cancelled before
     ///   the head arrived (the exchange is then abandoned: the connection closed or the stream reset).
     func execute(
-        exchange id: Int, head: Handler.Head, payload: UpstreamRequestPayload, knownLength: Int?
+        exchange id: Int, head: Handler.Head, payload: UpstreamRequestPayload, knownLength: Int?,
+        interim: InterimResponses?
     ) async throws -> Response {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 run {
                     $0.start(
-                        exchange: id, head: head, payload: payload, knownLength: knownLength,
+                        exchange: id, head: head, payload: payload, knownLength: knownLength, interim: interim,
                         continuation: continuation, runner: self)
                 }
             }
@@ -57,7 +61,8 @@ struct UpstreamExchangeRunner<Handler: UpstreamExchangeHandler>: Sendable {
                 for try await chunk in body {
                     try await self.write(chunk, exchange: id)
                 }
-                await self.runAsync { $0.requestBodyEnded(exchange: id) }
+                let trailers = body.trailers?.fields
+                await self.runAsync { $0.requestBodyEnded(exchange: id, trailers: trailers) }
             } catch {
                 await self.runAsync { $0.requestBodyFailed(exchange: id, error: error) }
             }

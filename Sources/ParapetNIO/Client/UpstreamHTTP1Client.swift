@@ -32,7 +32,9 @@ final class UpstreamHTTP1Client: Sendable {
     ///
     /// - Throws: ``ParapetUpstream/UpstreamError`` `.failed` or `.timedOut` naming `target`, or
     ///   `CancellationError`.
-    func execute(_ request: UpstreamRequest, target: String, resolver: any ParapetCore.Resolver) async throws -> Response {
+    func execute(
+        _ request: UpstreamRequest, target: String, resolver: any ParapetCore.Resolver, interim: InterimResponses?
+    ) async throws -> Response {
         let payload = try await UpstreamRequestPayload(request.body)
         let framing = UpstreamBodyFraming(method: request.head.method, knownLength: request.body.knownLength)
         let head = UpstreamHTTP1Request(
@@ -46,7 +48,7 @@ final class UpstreamHTTP1Client: Sendable {
             try Task.checkCancellation()
             let connection = try await lease(target: target, fresh: fresh, resolver: resolver)
             do {
-                return try await connection.execute(head, payload: payload, knownLength: knownLength)
+                return try await connection.execute(head, payload: payload, knownLength: knownLength, interim: interim)
             } catch UpstreamExchangeFailure.notStarted {
                 // The connection died in the pool; nothing was sent.
                 deadConnections += 1

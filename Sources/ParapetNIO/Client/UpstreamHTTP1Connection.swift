@@ -32,7 +32,7 @@ final class UpstreamHTTP1Connection: UpstreamPoolableConnection {
             try operations.addHandler(HTTPRequestEncoder(configuration: encoderConfiguration))
             try operations.addHandler(
                 ByteToMessageHandler(
-                    HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .drop)))
+                    HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)))
             try operations.addHandler(handler)
         }
         let connection = UpstreamHTTP1Connection(channel: channel, poolKey: poolKey, handler: handler, executor: executor)
@@ -57,8 +57,11 @@ final class UpstreamHTTP1Connection: UpstreamPoolableConnection {
     ///
     /// - Throws: ``UpstreamExchangeFailure``, or `CancellationError` when the caller is cancelled before
     ///   the head arrived (the connection is then closed).
-    func execute(_ head: UpstreamHTTP1Request, payload: UpstreamRequestPayload, knownLength: Int?) async throws -> Response {
+    func execute(
+        _ head: UpstreamHTTP1Request, payload: UpstreamRequestPayload, knownLength: Int?, interim: InterimResponses?
+    ) async throws -> Response {
         let id = exchangeIDs.wrappingAdd(1, ordering: .relaxed).newValue
-        return try await runner.execute(exchange: id, head: head, payload: payload, knownLength: knownLength)
+        return try await runner.execute(
+            exchange: id, head: head, payload: payload, knownLength: knownLength, interim: interim)
     }
 }

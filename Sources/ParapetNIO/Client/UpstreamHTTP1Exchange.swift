@@ -28,6 +28,10 @@ final class UpstreamHTTP1Exchange {
     var writableWaiter: CheckedContinuation<Void, any Error>?
     /// A response head held until the end of the read burst.
     var pending: UpstreamPendingResponse?
+    /// Where informational (`1xx`) responses ahead of the final one go.
+    var interim: InterimResponses?
+    /// Where a chunked response body's trailer fields go.
+    var responseTrailers: HTTPTrailers?
     /// What a request that asks to switch protocols sends once switched; `nil` for other requests.
     var upgrade: Upgrade?
     /// The `101` that switched the connection, until the switch completes at the end of its message.

@@ -78,7 +78,7 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
     /// Sends a request; `continuation` gets the response head or the failure.
     func start(
         exchange id: Int, head request: UpstreamHTTP1Request, payload: UpstreamRequestPayload, knownLength: Int?,
-        continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP1Handler>
+        interim: InterimResponses?, continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP1Handler>
     ) {
         let head = request.head
         guard let context, !isClosed, context.channel.isActive, exchange == nil else {
@@ -97,6 +97,7 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
         let current = UpstreamHTTP1Exchange(
             id: id, method: head.method, isOnReusedConnection: servedCount > 0, asksToClose: head.asksToClose,
             head: continuation, bytesToWrite: bytesToWrite)
+        current.interim = interim
         if request.asksToUpgrade {
             current.upgrade = UpstreamHTTP1Exchange.Upgrade(inbound: request.upgradedInbound, executor: runner.executor)
         }
@@ -158,14 +159,16 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
         current.writableWaiter = continuation
     }
 
-    /// The streamed request body ended.
-    func requestBodyEnded(exchange id: Int) {
+    /// The streamed request body ended; a chunked one carries its `trailers`.
+    func requestBodyEnded(exchange id: Int, trailers: HTTPFields?) {
         guard let context, let current = exchange, current.id == id, !current.isRequestWritten else { return }
         if let remaining = current.bytesToWrite, remaining > 0 {
             fail(with: UpstreamBodyLengthMismatch(declared: remaining))
             return
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let isChunked = current.bytesToWrite == nil
+        let trailerLines = isChunked ? trailers.map(\.http1Trailers).flatMap { $0.isEmpty ? nil : $0 } : nil
+        context.writeAndFlush(wrapOutboundOut(.end(trailerLines)), promise: nil)
         requestWritten(current)
     }
 
@@ -265,6 +268,13 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let current = exchange else { return }  // the decoder rejects unsolicited responses
         switch unwrapInboundIn(data) {
+        case .head(let head) where head.status.code / 100 == 1 && head.status.code != 101:
+            // An informational response ahead of the final one: `100 Continue` concerns this hop only;
+            // others (`103 Early Hints`) go on to the client.
+            current.sawResponseBytes = true
+            if current.isWaitingForHead, head.status.code != 100 {
+                current.interim?.send(HTTPResponse(upstream: head))
+            }
         case .head(let head):
             guard current.isWaitingForHead else { return }
             current.sawResponseBytes = true
@@ -277,8 +287,9 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
             } else if let body = current.body, !body.yield(chunk) {
                 isReadPaused = true
             }
-        case .end:
+        case .end(let trailers):
             current.isResponseEnded = true
+            current.responseTrailers?.set(http1: trailers)
             if let head = current.switchedHead {
                 switchToTunnel(current, head: head, context: context)
                 return
@@ -289,7 +300,9 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
                 // can reuse the connection.
                 current.pending = nil
                 finishIfDone()
-                current.answer(Response(head: pending.head, body: pending.bodilessBody ?? HTTPBody(pending.collected())))
+                let trailers = current.responseTrailers?.fields.map { HTTPTrailers($0) }
+                current.answer(
+                    Response(head: pending.head, body: pending.bodilessBody ?? HTTPBody(pending.collected(), trailers: trailers)))
                 return
             }
             let body = current.body
@@ -323,6 +336,7 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
             return
         }
         var pending = UpstreamPendingResponse(head: response, length: isChunked ? nil : length)
+        if isChunked, !isBodiless { current.responseTrailers = HTTPTrailers() }
         if isBodiless || (!isChunked && length == 0) {
             // Answered at the end of the message, which the decoder reports at once: by then the
             // connection is back in the pool. A HEAD response keeps its `content-length`: its body is of
@@ -345,7 +359,8 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
             isReadPaused = true
         }
         current.body = source
-        current.answer(Response(head: pending.head, body: HTTPBody(stream: chunks, length: pending.length)))
+        current.answer(
+            Response(head: pending.head, body: HTTPBody(stream: chunks, length: pending.length, trailers: current.responseTrailers)))
     }
 
     /// Hands the connection over to a byte tunnel after a `101`: the tunnel handler joins the pipeline, the

@@ -31,7 +31,9 @@ final class UpstreamHTTP2Client: Sendable {
     ///
     /// - Throws: ``ParapetUpstream/UpstreamError`` `.failed` or `.timedOut` naming `target`, or
     ///   `CancellationError`.
-    func execute(_ request: UpstreamRequest, target: String, resolver: any ParapetCore.Resolver) async throws -> Response {
+    func execute(
+        _ request: UpstreamRequest, target: String, resolver: any ParapetCore.Resolver, interim: InterimResponses?
+    ) async throws -> Response {
         let payload = try await UpstreamRequestPayload(request.body)
         let knownLength = request.body.knownLength
         let head = HTTPRequest(http2Upstream: request.head, scheme: scheme, target: target, knownLength: knownLength)
@@ -40,7 +42,7 @@ final class UpstreamHTTP2Client: Sendable {
             try Task.checkCancellation()
             let connection = try await connection(to: target, resolver: resolver)
             do {
-                return try await connection.execute(head, payload: payload, knownLength: knownLength)
+                return try await connection.execute(head, payload: payload, knownLength: knownLength, interim: interim)
             } catch UpstreamExchangeFailure.notStarted {
                 // The connection went away before the stream opened: nothing was sent.
                 forget(connection, target: target)

@@ -59,7 +59,9 @@ final class UpstreamHTTP2Connection: Sendable {
     ///
     /// - Throws: ``UpstreamExchangeFailure`` (`.notStarted` when no stream could be opened), or
     ///   `CancellationError`.
-    func execute(_ head: HTTPRequest, payload: UpstreamRequestPayload, knownLength: Int?) async throws -> Response {
+    func execute(
+        _ head: HTTPRequest, payload: UpstreamRequestPayload, knownLength: Int?, interim: InterimResponses?
+    ) async throws -> Response {
         let bound = channel.eventLoop.makePromise(of: NIOLoopBound<UpstreamHTTP2StreamHandler>.self)
         let timeout = responseHeaderTimeout
         let created = channel.eventLoop.makePromise(of: (any Channel).self)
@@ -78,7 +80,8 @@ final class UpstreamHTTP2Connection: Sendable {
             throw UpstreamExchangeFailure.notStarted
         }
         let runner = UpstreamExchangeRunner(handler: handler, executor: executor)
-        return try await runner.execute(exchange: 0, head: head, payload: payload, knownLength: knownLength)
+        return try await runner.execute(
+            exchange: 0, head: head, payload: payload, knownLength: knownLength, interim: interim)
     }
 
     func close() {

@@ -25,19 +25,31 @@ enum UpstreamHTTP2Frames {
     /// The response a header block describes; `nil` without a valid `:status`. Fields whose names
     /// swift-http-types rejects, and other pseudo-header fields, are dropped.
     static func response(_ headers: HPACKHeaders) -> HTTPResponse? {
-        var status: Int?
+        guard let value = headers.first(name: ":status"), let code = Int(value), (100...999).contains(code) else {
+            return nil
+        }
+        return HTTPResponse(status: HTTPResponse.Status(code: code), headerFields: fields(headers))
+    }
+
+    /// The regular fields of a header block (a response head's or a trailer section's): pseudo-header
+    /// fields and names swift-http-types rejects are dropped.
+    static func fields(_ headers: HPACKHeaders) -> HTTPFields {
         var fields = HTTPFields()
         fields.reserveCapacity(headers.count)
-        for (name, value, _) in headers {
-            if name.hasPrefix(":") {
-                if name == ":status", let code = Int(value), (100...999).contains(code) { status = code }
-                continue
-            }
+        for (name, value, _) in headers where !name.hasPrefix(":") {
             guard let fieldName = HTTPField.Name(name) else { continue }
             fields.append(HTTPField(name: fieldName, value: value))
         }
-        guard let status else { return nil }
-        return HTTPResponse(status: HTTPResponse.Status(code: status), headerFields: fields)
+        return fields
+    }
+
+    /// A trailer section's header block: the fields a trailer may carry, names lower-cased.
+    static func trailers(_ fields: HTTPFields) -> HPACKHeaders {
+        var headers = HPACKHeaders()
+        for field in fields.permittedInTrailers {
+            headers.add(name: field.name.canonicalName, value: field.value)
+        }
+        return headers
     }
 }
 

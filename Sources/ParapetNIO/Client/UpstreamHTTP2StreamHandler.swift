@@ -19,6 +19,10 @@ final class UpstreamHTTP2StreamHandler: ChannelDuplexHandler, UpstreamBodyDemand
     private var method: HTTPRequest.Method = .get
     private var head: CheckedContinuation<Response, any Error>?
     private var body: UpstreamResponseBody<UpstreamHTTP2StreamHandler>?
+    /// Where the response body's trailer fields go.
+    private var responseTrailers: HTTPTrailers?
+    /// Where informational (`1xx`) responses ahead of the final one go.
+    private var interim: InterimResponses?
     private var upload: Task<Void, Never>?
     private var writableWaiter: CheckedContinuation<Void, any Error>?
     private var headTimer: Scheduled<Void>?
@@ -47,13 +51,14 @@ final class UpstreamHTTP2StreamHandler: ChannelDuplexHandler, UpstreamBodyDemand
 
     func start(
         exchange id: Int, head: HTTPRequest, payload: UpstreamRequestPayload, knownLength: Int?,
-        continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP2StreamHandler>
+        interim: InterimResponses?, continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP2StreamHandler>
     ) {
         guard let context, !isClosed, !isStarted else {
             continuation.resume(throwing: UpstreamExchangeFailure.notStarted)
             return
         }
         isStarted = true
+        self.interim = interim
         method = head.method
         self.head = continuation
         let headers = UpstreamHTTP2Frames.headers(head)
@@ -94,9 +99,13 @@ final class UpstreamHTTP2StreamHandler: ChannelDuplexHandler, UpstreamBodyDemand
         writableWaiter = continuation
     }
 
-    func requestBodyEnded(exchange id: Int) {
+    func requestBodyEnded(exchange id: Int, trailers: HTTPFields?) {
         guard let context, !isClosed, !isRequestWritten else { return }
-        context.writeAndFlush(wrapOutboundOut(Self.endOfStream), promise: nil)
+        if let trailers = trailers.map(UpstreamHTTP2Frames.trailers), !trailers.isEmpty {
+            context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: trailers, endStream: true))), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(Self.endOfStream), promise: nil)
+        }
         requestWritten()
     }
 
@@ -136,14 +145,20 @@ final class UpstreamHTTP2StreamHandler: ChannelDuplexHandler, UpstreamBodyDemand
                     context.close(promise: nil)
                     return
                 }
-                // Informational responses (`1xx`) are skipped: the final head follows.
-                guard !(100..<200).contains(response.status.code) else { return }
+                // Informational responses (`1xx`) go on to the client — but for `100 Continue`, which
+                // concerns this hop only; the final head follows.
+                guard !(100..<200).contains(response.status.code) else {
+                    if response.status.code != 100 { interim?.send(response) }
+                    return
+                }
                 head = nil
                 headTimer?.cancel()
                 headTimer = nil
                 continuation.resume(returning: makeResponse(response, context: context))
+            } else if headers.endStream {
+                // A header block after the final head is the trailer section.
+                responseTrailers?.set(UpstreamHTTP2Frames.fields(headers.headers))
             }
-            // Trailers are not passed on (bodies carry none).
             if headers.endStream { responseEnded(context: context) }
         case .data(let data):
             if case .byteBuffer(let chunk) = data.data, chunk.readableBytes > 0, let body, !body.yield(chunk) {
@@ -181,7 +196,9 @@ final class UpstreamHTTP2StreamHandler: ChannelDuplexHandler, UpstreamBodyDemand
         let length = response.headerFields[.contentLength].flatMap { Int($0) }
         let (source, chunks) = UpstreamResponseBody.make(receiver: self, eventLoop: context.eventLoop, exchange: 0)
         body = source
-        return Response(head: response, body: HTTPBody(stream: chunks, length: length))
+        let trailers = HTTPTrailers()
+        responseTrailers = trailers
+        return Response(head: response, body: HTTPBody(stream: chunks, length: length, trailers: trailers))
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -47,6 +47,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         var id: Int
         var traits: HTTP1ResponseFraming.RequestTraits
         var body: RequestBodySource?
+        /// Where a chunked request body's trailer fields go.
+        var requestTrailers: HTTPTrailers?
         var task: Task<Void, Never>?
         var framing: HTTP1ResponseFraming?
         /// For a request that may switch protocols, the client's bytes in the new protocol.
@@ -219,10 +221,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             default:
                 break
             }
-        case .end:
+        case .end(let trailers):
             switch state.endReceived() {
             case .finishRequestBody:
                 timeouts.record { deadlines, _ in deadlines.requestEnded() }
+                exchange?.requestTrailers?.set(http1: trailers)
                 exchange?.hasRequestEnded = true
                 exchange?.body?.finish()
                 exchange?.body = nil
@@ -272,6 +275,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         let awaitsContinue =
             hasBody && head.version.minor >= 1
             && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+        let requestTrailers = hasBody && isChunked ? HTTPTrailers() : nil
         if hasBody {
             let (source, chunks) = RequestBodySource.make(demand: inboundDemand(.requestBody, of: id, context: context))
             if awaitsContinue {
@@ -279,9 +283,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
                 let signalling = FirstReadSignallingChunks(chunks, eventLoop: context.eventLoop) {
                     handler.value.sendContinue(for: id)
                 }
-                request.body = HTTPBody(stream: signalling, length: isChunked ? nil : length)
+                request.body = HTTPBody(stream: signalling, length: isChunked ? nil : length, trailers: requestTrailers)
             } else {
-                request.body = HTTPBody(stream: chunks, length: isChunked ? nil : length)
+                request.body = HTTPBody(stream: chunks, length: isChunked ? nil : length, trailers: requestTrailers)
             }
             body = source
         }
@@ -291,13 +295,15 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             ? RequestBodySource.make(demand: inboundDemand(.upgraded, of: id, context: context)) : nil
         let upgradedInbound = upgraded?.source
         exchange = Exchange(
-            id: id, traits: traits, body: body, upgradedInbound: upgradedInbound, stopsDecoder: stopsDecoder,
-            awaitsContinue: awaitsContinue)
+            id: id, traits: traits, body: body, requestTrailers: requestTrailers, upgradedInbound: upgradedInbound,
+            stopsDecoder: stopsDecoder, awaitsContinue: awaitsContinue)
         let sink = LoopBoundSink(self, eventLoop: context.eventLoop)
         let responder = self.responder
         let inbound = upgraded.map { HTTPBody(stream: $0.chunks) }
         let task = responder.start(on: executor) {
-            await sink.deliver(await responder.response(to: request, connection: connection, upgradedInbound: inbound))
+            await sink.deliver(
+                await responder.response(
+                    to: request, connection: connection, upgradedInbound: inbound, interim: sink.interimResponses))
         }
         // The task may have finished synchronously, and even started the next exchange.
         if exchange?.id == id {
@@ -378,10 +384,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         // A client still waiting to be told to send its body may send it anyway: rather than read and
         // drop an upload nobody wants, close after answering.
         let keepAliveAllowed = traits.keepAlive && state.allowsKeepAlive && exchange?.awaitsContinue != true
+        // Trailers need the chunked coding: a body that may end with some goes out chunked whatever its length.
+        let hasTrailers = response.body.trailers != nil
         let framing = HTTP1ResponseFraming(
             request: .init(method: traits.method, version: traits.version, keepAlive: keepAliveAllowed),
             status: response.status.code,
-            knownLength: response.body.knownLength,
+            knownLength: hasTrailers ? nil : response.body.knownLength,
             declaredLength: response.headerFields[.contentLength].flatMap { Int($0) },
             asksToClose: response.headerFields[.connection]?.lowercased() == "close"
         )
@@ -396,6 +404,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             context.write(wrapOutboundOut(buffer), promise: nil)
             finishResponse(context: context)
             return false
+        }
+        if hasTrailers, framing.body == .chunked {
+            // Written as a stream, so the trailers follow the last chunk.
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            return true
         }
         switch response.body.storage {
         case .empty:
@@ -447,7 +460,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         return context.channel.isWritable ? .writable : .blocked
     }
 
-    func endResponse() {
+    func endResponse(trailers: HTTPFields?) {
         guard let context, let framing = exchange?.framing else { return }
         if exchange?.isTunnel == true {
             // The upgraded protocol's server side ended: so does the connection.
@@ -460,9 +473,23 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             return
         }
         if framing.body == .chunked {
-            context.write(wrapOutboundOut(HTTP1ResponseEncoder.lastChunk), promise: nil)
+            if let trailers, !trailers.isEmpty {
+                var buffer = context.channel.allocator.buffer(capacity: 128)
+                HTTP1ResponseEncoder.writeLastChunk(trailers: trailers, into: &buffer)
+                context.write(wrapOutboundOut(buffer), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(HTTP1ResponseEncoder.lastChunk), promise: nil)
+            }
         }
         finishResponse(context: context)
+    }
+
+    func sendInterim(_ head: HTTPResponse) {
+        // HTTP/1.0 clients cannot parse interim responses; once the final head went out it is too late.
+        guard let context, let exchange, exchange.framing == nil, exchange.traits.version.minor >= 1 else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        HTTP1ResponseEncoder.writeInterimHead(head, into: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
     func abortResponse() {

@@ -98,10 +98,7 @@ enum HTTP1ResponseEncoder {
             case .connection where !isSwitching:
                 continue
             default:
-                buffer.writeString(field.name.rawName)
-                buffer.writeStaticString(": ")
-                buffer.writeString(field.value)
-                buffer.writeStaticString("\r\n")
+                writeFieldLine(field, into: &buffer)
             }
         }
         if let length = framing.advertisedLength {
@@ -119,6 +116,45 @@ enum HTTP1ResponseEncoder {
                 buffer.writeStaticString("connection: keep-alive\r\n")
             }
         }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Appends an interim (`1xx`) response head: its status line (with the standard reason phrase when
+    /// it has none) and fields, no framing.
+    static func writeInterimHead(_ response: HTTPResponse, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("HTTP/1.1 ")
+        buffer.writeString(String(response.status.code))
+        buffer.writeStaticString(" ")
+        switch (response.status.code, response.status.reasonPhrase) {
+        case (102, ""): buffer.writeStaticString("Processing")
+        case (103, ""): buffer.writeStaticString("Early Hints")
+        case (_, let phrase): buffer.writeString(phrase)
+        }
+        buffer.writeStaticString("\r\n")
+        for field in response.headerFields {
+            switch field.name {
+            case .contentLength, .transferEncoding, .connection:
+                continue
+            default:
+                writeFieldLine(field, into: &buffer)
+            }
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Appends the last chunk and a trailer section holding `trailers` (less those a trailer may not carry).
+    static func writeLastChunk(trailers: HTTPFields, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("0\r\n")
+        for field in trailers where !HTTPFields.forbiddenInTrailers.contains(field.name) {
+            writeFieldLine(field, into: &buffer)
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+    private static func writeFieldLine(_ field: HTTPField, into buffer: inout ByteBuffer) {
+        buffer.writeString(field.name.rawName)
+        buffer.writeStaticString(": ")
+        buffer.writeString(field.value)
         buffer.writeStaticString("\r\n")
     }
 

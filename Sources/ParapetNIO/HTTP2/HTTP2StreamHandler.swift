@@ -30,7 +30,11 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
     private var pendingHead: HTTPRequest?
     private var requestMethod = HTTPRequest.Method.get
     private var body: RequestBodySource?
+    /// Where the request body's trailer fields go.
+    private var requestTrailers: HTTPTrailers?
     private var hasStarted = false
+    /// The final response head was written (interim ones may no longer be).
+    private var hasSentHead = false
     private var isRequestComplete = false
     private var isResponseDone = false
     private var isBodyPaused = false
@@ -82,8 +86,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
             if body?.yield(chunk) == .stopProducing {
                 isBodyPaused = true
             }
-        case .end:
+        case .end(let trailers):
             startIfPending(hasBody: false, context: context)
+            if let trailers { requestTrailers?.set(trailers) }
             isRequestComplete = true
             body?.finish()
             body = nil
@@ -137,7 +142,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         if hasBody {
             let (source, chunks) = RequestBodySource.make(demand: bodyDemand(context: context))
             let length = head.headerFields[.contentLength].flatMap { Int($0) }
-            request.body = HTTPBody(stream: chunks, length: length)
+            let trailers = HTTPTrailers()
+            request.body = HTTPBody(stream: chunks, length: length, trailers: trailers)
+            requestTrailers = trailers
             body = source
         }
         var connection = accepted.info
@@ -145,7 +152,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         let sink = LoopBoundSink(self, eventLoop: context.eventLoop)
         let responder = self.responder
         let task = responder.start(on: executor) {
-            await sink.deliver(await responder.response(to: request, connection: connection))
+            await sink.deliver(await responder.response(to: request, connection: connection, interim: sink.interimResponses))
         }
         if !isResponseDone {
             self.task = task
@@ -212,6 +219,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         if advertises, let length = response.body.knownLength, head.headerFields[.contentLength] == nil {
             head.headerFields[.contentLength] = String(length)
         }
+        hasSentHead = true
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if isBodyless {
             finishResponse(context: context)
@@ -223,7 +231,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
             return false
         case .buffer(let buffer):
             context.write(wrapOutboundOut(.body(buffer)), promise: nil)
-            finishResponse(context: context)
+            finishResponse(trailers: response.body.trailers?.fields, context: context)
             return false
         case .stream:
             context.flush()
@@ -237,9 +245,14 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         return context.channel.isWritable ? .writable : .blocked
     }
 
-    func endResponse() {
+    func endResponse(trailers: HTTPFields?) {
         guard let context else { return }
-        finishResponse(context: context)
+        finishResponse(trailers: trailers, context: context)
+    }
+
+    func sendInterim(_ head: HTTPResponse) {
+        guard let context, !hasSentHead, !isResponseDone else { return }
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
     }
 
     func abortResponse() {
@@ -251,11 +264,12 @@ final class HTTP2StreamHandler: ChannelDuplexHandler, ResponseSink {
         writabilityWaiters.wait(continuation, on: context?.channel)
     }
 
-    private func finishResponse(context: ChannelHandlerContext) {
+    private func finishResponse(trailers: HTTPFields? = nil, context: ChannelHandlerContext) {
         isResponseDone = true
         task = nil
         arm(nil)
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        let trailerSection = trailers?.permittedInTrailers
+        context.write(wrapOutboundOut(.end(trailerSection?.isEmpty == false ? trailerSection : nil)), promise: nil)
         if isInReadBurst {
             needsFlush = true
         } else {

@@ -27,9 +27,12 @@ struct RequestResponder: Sendable {
 
     /// The handler's response to `request`: a thrown error becomes `500`, except a cancellation (the client
     /// went away, or a middleware gave up on the request), which gets no response at all — `nil`.
-    func response(to request: Request, connection: ConnectionInfo, upgradedInbound: HTTPBody? = nil) async -> Response? {
+    func response(
+        to request: Request, connection: ConnectionInfo, upgradedInbound: HTTPBody? = nil, interim: InterimResponses
+    ) async -> Response? {
         let context = RequestContext(
-            connection: connection, logger: logger, runtime: runtime, upgradedInbound: upgradedInbound)
+            connection: connection, logger: logger, runtime: runtime, upgradedInbound: upgradedInbound,
+            interimResponses: interim)
         do {
             return try await handler.handle(request, context: context)
         } catch is CancellationError {
@@ -49,8 +52,11 @@ protocol ResponseSink: AnyObject, SendableMetatype {
     func beginResponse(_ response: Response) -> Bool
     /// Writes one chunk of a streamed body.
     func writeBodyChunk(_ chunk: ByteBuffer) -> SinkState
-    /// Ends a streamed body.
-    func endResponse()
+    /// Ends a streamed body, followed by `trailers` where the protocol can carry them.
+    func endResponse(trailers: HTTPFields?)
+    /// Sends an interim (`1xx`) response head, unless the final response has started or the client
+    /// cannot take one.
+    func sendInterim(_ head: HTTPResponse)
     /// Abandons the exchange — a streamed body that failed midway, or a handler cancelled before it
     /// answered — so the client sees a broken response, never a short one that looks complete.
     func abortResponse()
@@ -102,10 +108,16 @@ struct LoopBoundSink<Sink: ResponseSink>: Sendable {
                 await run { $0.abortResponse() }
                 return
             }
-            await run { $0.endResponse() }
+            let trailers = response.body.trailers?.fields
+            await run { $0.endResponse(trailers: trailers) }
         } catch {
             await run { $0.abortResponse() }
         }
+    }
+
+    /// Sends interim responses through the sink, for the request's ``RequestContext``.
+    var interimResponses: InterimResponses {
+        InterimResponses { head in runEventually { $0.sendInterim(head) } }
     }
 
     /// Runs `body` with the sink on its event loop: at once when already there (the usual case, since
