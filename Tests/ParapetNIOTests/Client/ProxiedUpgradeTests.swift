@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOPosix
 import Parapet
 import Testing
 
@@ -38,7 +37,7 @@ struct ProxiedUpgradeTests {
 
     @Test func bytesTheOriginSendsWithItsSwitchReachTheClient() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let origin = try await GreetingUpgradeOrigin.start()
+            let origin = try await Self.greetingOrigin()
             let upstream = try HTTPClientTransport()
             let proxy = try loopbackServer()
             try proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
@@ -59,7 +58,7 @@ struct ProxiedUpgradeTests {
 
     @Test func aSwitchTheClientDidNotAskForIsABadGateway() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let origin = try await GreetingUpgradeOrigin.start()
+            let origin = try await Self.greetingOrigin()
             let upstream = try HTTPClientTransport()
             let proxy = try loopbackServer()
             try proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
@@ -92,6 +91,15 @@ struct ProxiedUpgradeTests {
         }
     }
 
+    /// Answers with `101` and the greeting `welcome ` in one write (switching to `surprise` when `echo`
+    /// was not asked for), then echoes.
+    static func greetingOrigin() async throws -> RawOrigin {
+        try await RawOrigin.start { head in
+            let protocols = head.lowercased().contains("upgrade: echo") ? "echo" : "surprise"
+            return "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: \(protocols)\r\n\r\nwelcome "
+        }
+    }
+
     static let echoServer = """
         import asyncio, websockets
         async def echo(ws, path=None):
@@ -120,46 +128,6 @@ struct ProxiedUpgradeTests {
             print("closed", ws.close_code)
         asyncio.run(asyncio.wait_for(main(), 20))
         """
-}
-
-/// An origin that answers any request with `101` and the greeting `welcome ` in one write, then echoes.
-private final class GreetingUpgradeOrigin: Sendable {
-    let channel: any Channel
-    var port: Int { channel.localAddress?.port ?? 0 }
-
-    private init(channel: any Channel) { self.channel = channel }
-
-    static func start() async throws -> GreetingUpgradeOrigin {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Handler()) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return GreetingUpgradeOrigin(channel: channel)
-    }
-
-    func stop() async { try? await channel.close() }
-
-    private final class Handler: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        typealias OutboundOut = ByteBuffer
-        private var head = ""
-        private var switched = false
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            var bytes = unwrapInboundIn(data)
-            guard !switched else {
-                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
-                return
-            }
-            head += bytes.readString(length: bytes.readableBytes) ?? ""
-            guard let end = head.range(of: "\r\n\r\n") else { return }
-            switched = true
-            let protocols = head.lowercased().contains("upgrade: echo") ? "echo" : "surprise"
-            let answer = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: \(protocols)\r\n\r\nwelcome "
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer + head[end.upperBound...])), promise: nil)
-        }
-    }
 }
 
 /// Debian's Python 3 (`/usr/bin/python3`, which has `python3-websockets`) running a script, without
