@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "Parapet", targets: ["Parapet"]),
         .library(name: "ParapetCore", targets: ["ParapetCore"]),
+        .library(name: "ParapetMiddleware", targets: ["ParapetMiddleware"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
@@ -39,6 +40,16 @@ let package = Package(
         .target(
             name: "ParapetCore",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ParapetMiddleware",
+            dependencies: [
+                "ParapetCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,7 +105,7 @@ let package = Package(
         ),
         .target(
             name: "Parapet",
-            dependencies: ["ParapetCore", "ParapetUpstream", "ParapetNIO"],
+            dependencies: ["ParapetCore", "ParapetMiddleware", "ParapetUpstream", "ParapetNIO"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -136,6 +147,19 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetMiddlewareTests",
+            dependencies: [
+                "ParapetMiddleware",
+                "ParapetCore",
+                "ParapetSimulation",
+                "Parapet",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
