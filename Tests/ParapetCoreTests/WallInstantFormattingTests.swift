@@ -1,0 +1,24 @@
+import ParapetCore
+import Testing
+
+@Suite("Wall-clock formatting")
+struct WallInstantFormattingTests {
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z", "Thu, 01 Jan 1970 00:00:00 GMT"),
+        (784_111_777, "1994-11-06T08:49:37.000Z", "Sun, 06 Nov 1994 08:49:37 GMT"),
+        (951_782_400, "2000-02-29T00:00:00.000Z", "Tue, 29 Feb 2000 00:00:00 GMT"),
+        (1_795_753_087, "2026-11-27T04:18:07.000Z", "Fri, 27 Nov 2026 04:18:07 GMT"),
+        (-1, "1969-12-31T23:59:59.000Z", "Wed, 31 Dec 1969 23:59:59 GMT"),
+        (4_107_542_399, "2100-02-28T23:59:59.000Z", "Sun, 28 Feb 2100 23:59:59 GMT"),
+    ])
+    func formatsKnownInstants(seconds: Int64, rfc3339: String, httpDate: String) {
+        let instant = WallInstant(secondsSinceEpoch: seconds)
+        #expect(instant.rfc3339 == rfc3339)
+        #expect(instant.httpDate == httpDate)
+    }
+
+    @Test func keepsMilliseconds() {
+        let instant = WallInstant(sinceEpoch: .seconds(1) + .milliseconds(7) + .microseconds(900))
+        #expect(instant.rfc3339 == "1970-01-01T00:00:01.007Z")
+    }
+}
