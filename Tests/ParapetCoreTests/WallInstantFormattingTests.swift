@@ -22,3 +22,21 @@ struct WallInstantFormattingTests {
         #expect(instant.rfc3339 == "1970-01-01T00:00:01.007Z")
     }
 }
+
+@Suite("HTTP-date parsing")
+struct HTTPDateParsingTests {
+    @Test(arguments: [Int64(0), 784_111_777, 951_782_400, 1_795_753_087, 4_107_542_399])
+    func parsesWhatItFormats(seconds: Int64) {
+        let instant = WallInstant(secondsSinceEpoch: seconds)
+        #expect(WallInstant(httpDate: instant.httpDate) == instant)
+    }
+
+    @Test(arguments: [
+        "", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49 GMT", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT extra",
+    ])
+    func rejectsOtherForms(text: String) {
+        #expect(WallInstant(httpDate: text) == nil)
+    }
+}

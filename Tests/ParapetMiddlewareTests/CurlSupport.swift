@@ -1,0 +1,42 @@
+import Foundation
+import Parapet
+
+/// Runs the real `curl` (at most 10 s) with `arguments` and returns what it printed, without blocking a
+/// thread of the cooperative pool: output goes to a temporary file, exit is awaited through the
+/// termination handler.
+func curl(_ arguments: [String]) async throws -> String {
+    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-curl-\(UUID().uuidString)")
+    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    defer { try? FileManager.default.removeItem(at: outputFile) }
+    let output = try FileHandle(forWritingTo: outputFile)
+    defer { try? output.close() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["curl", "--max-time", "10", "-sS"] + arguments
+    process.standardOutput = output
+    let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
+    process.terminationHandler = { process in
+        continuation.yield(process.terminationStatus)
+        continuation.finish()
+    }
+    try process.run()
+    _ = await exited.first { _ in true }
+    return try String(contentsOf: outputFile, encoding: .utf8)
+}
+
+/// Runs `body` with `server` listening on 127.0.0.1 (an ephemeral port), then shuts it down.
+func withLoopbackServer<T>(
+    _ configure: (Server) throws -> Void, _ body: (NetworkAddress) async throws -> T
+) async throws -> T {
+    var configuration = ServerConfiguration.general
+    try configuration.bind(to: "127.0.0.1:0")
+    configuration.waitBeforeShutdown = .zero
+    let server = Server(configuration: configuration)
+    try configure(server)
+    let listener = try await server.listen()
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await listener.serve() }
+        defer { group.cancelAll() }
+        return try await body(listener.localAddress)
+    }
+}
