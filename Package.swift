@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Parapet", targets: ["Parapet"]),
         .library(name: "ParapetCore", targets: ["ParapetCore"]),
         .library(name: "ParapetMiddleware", targets: ["ParapetMiddleware"]),
+        .library(name: "ParapetCompression", targets: ["ParapetCompression"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
@@ -54,6 +55,19 @@ let package = Package(
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
+        .target(
+            name: "ParapetCompression",
+            dependencies: [
+                "ParapetCore",
+                "CZlib",
+                "CBrotli",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),
@@ -106,7 +120,7 @@ let package = Package(
         ),
         .target(
             name: "Parapet",
-            dependencies: ["ParapetCore", "ParapetMiddleware", "ParapetUpstream", "ParapetNIO"],
+            dependencies: ["ParapetCore", "ParapetMiddleware", "ParapetCompression", "ParapetUpstream", "ParapetNIO"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -148,6 +162,19 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetCompressionTests",
+            dependencies: [
+                "ParapetCompression",
+                "ParapetCore",
+                "ParapetSimulation",
+                "Parapet",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every Parapet test. Installs the real peers the interoperability tests drive (curl, h2load,
-# haproxy, openssl, Python's websockets) and the headless browser that renders the simulator's HTML report (chromium) when
-# they are missing, so it works on a fresh Debian machine that has only the Swift toolchain. The packaged
-# haproxy service is not started: the tests run their own on loopback.
+# Runs every Parapet test. Installs what is missing: the real peers the interoperability tests drive
+# (curl, h2load, haproxy, openssl, Python's websockets and brotli), the libraries compression links (zlib,
+# libbrotli) and the headless browser that renders the simulator's HTML report (chromium), so it works on
+# a fresh Debian machine that has only the Swift toolchain. The packaged haproxy service is not started:
+# the tests run their own on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +13,13 @@ command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
-# The WebSocket interop test drives Debian's Python (not another python3 on PATH) with its websockets library.
+# The WebSocket and compression interop tests drive Debian's Python (not another python3 on PATH) with its
+# websockets and brotli libraries.
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3 python3-websockets)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import brotli' >/dev/null 2>&1 || missing+=(python3 python3-brotli)
+# Compression links the system zlib and libbrotli encoder.
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,20 +1,26 @@
 // A Parapet reverse proxy in its own process, so a test can watch the proxy's memory alone: everything
 // on the port is proxied to the upstream over pooled HTTP/1.1.
 //
-//     parapet-test-proxy <port> <upstream host:port>
+//     parapet-test-proxy <port> <upstream host:port> [--compress]
+//
+// With `--compress`, responses are compressed (`Compression()` in front of the proxy).
 #if canImport(Glibc)
 import Glibc
 #endif
 import Parapet
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.count == 2, let port = Int(arguments[0]) else {
-    print("usage: parapet-test-proxy <port> <upstream host:port>")
+guard (2...3).contains(arguments.count), let port = Int(arguments[0]), arguments.count == 2 || arguments[2] == "--compress"
+else {
+    print("usage: parapet-test-proxy <port> <upstream host:port> [--compress]")
     exit(2)
 }
 var configuration = ServerConfiguration.backend
 try configuration.bind(to: "127.0.0.1:\(port)")
 configuration.waitBeforeShutdown = .zero
 let server = Server(configuration: configuration)
+if arguments.count == 3 {
+    try server.use(Compression())
+}
 try server.use(Upstream(SingleHost(arguments[1], transport: try HTTPClientTransport()), Upstream.Options(retries: 0)))
 try await server.listenAndServe()

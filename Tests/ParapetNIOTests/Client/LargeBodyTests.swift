@@ -15,14 +15,14 @@ struct LargeBodyTests {
         return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    /// Runs `parapet-test-proxy` in front of `origin` until `body` returns.
+    /// Runs `parapet-test-proxy` in front of `origin` (compressing with `compress`) until `body` returns.
     func withProxyProcess<T>(
-        to origin: NetworkAddress, _ body: (_ proxy: NetworkAddress, _ pid: Int32) async throws -> T
+        to origin: NetworkAddress, compress: Bool = false, _ body: (_ proxy: NetworkAddress, _ pid: Int32) async throws -> T
     ) async throws -> T {
         let port = try await freeLoopbackPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: builtExecutable("parapet-test-proxy"))
-        process.arguments = ["\(port)", "\(origin)"]
+        process.arguments = ["\(port)", "\(origin)"] + (compress ? ["--compress"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -64,6 +64,40 @@ struct LargeBodyTests {
                     sample()
                     let growth = peak.withLock { $0 } - baseline
                     #expect(growth < 64 << 20, "the proxy's resident memory grew by \(growth >> 20) MiB")
+                }
+            }
+        }
+    }
+}
+
+extension LargeBodyTests {
+    @Test func aHundredMebibytesCompressInBoundedMemory() async throws {
+        try await withTimeLimit(.seconds(120)) {
+            let size = 100 << 20
+            let client = try HTTPClientTransport()
+            let gzip: HTTPFields = [.acceptEncoding: "gzip"]
+            try await withRunningServer(try Origin.make()) { origin in
+                try await withProxyProcess(to: origin, compress: true) { proxy, pid in
+                    _ = try await count(try await send(client, to: proxy, .get, "/text/\(4 << 20)", fields: gzip).body)
+                    let baseline = residentBytes(of: pid)
+                    var peak = baseline
+                    let response = try await send(client, to: proxy, .get, "/text/\(size)", fields: gzip)
+                    #expect(response.headerFields[.contentEncoding] == "gzip")
+                    #expect(response.headerFields[.contentLength] == nil)
+                    var compressed = 0
+                    var chunks = 0
+                    for try await chunk in response.body {
+                        compressed += chunk.readableBytes
+                        chunks += 1
+                        if chunks.isMultiple(of: 64) { peak = max(peak, residentBytes(of: pid)) }
+                    }
+                    peak = max(peak, residentBytes(of: pid))
+                    // 100 MiB of one repeated byte: the gzip stream is a small fraction of it, and it
+                    // streamed (many chunks), never held whole.
+                    #expect(compressed > 0 && compressed < size / 100)
+                    #expect(chunks > 100)
+                    let growth = peak - baseline
+                    #expect(growth < 16 << 20, "the proxy's resident memory grew by \(growth >> 20) MiB")
                 }
             }
         }

@@ -31,6 +31,11 @@ enum Origin {
         case "bytes":
             let total = Int(parts.last ?? "0") ?? 0
             return Response(status: .ok, body: HTTPBody(stream: GeneratedBytes(total: total), length: total))
+        case "text":
+            let total = Int(parts.last ?? "0") ?? 0
+            return Response(
+                status: .ok, headerFields: [.contentType: "text/plain"],
+                body: HTTPBody(stream: GeneratedBytes(total: total), length: total))
         case "chunked":
             let total = Int(parts.last ?? "0") ?? 0
             return Response(status: .ok, body: HTTPBody(stream: GeneratedBytes(total: total)))

@@ -1,0 +1,16 @@
+/// A content coding the compression middleware can apply (RFC 9110 §8.4.1).
+///
+/// ```swift
+/// Compression(codings: [.brotli, .gzip])   // br when the client takes it, else gzip
+/// ```
+public enum ContentCoding: String, Sendable, CaseIterable {
+    /// `br`: Brotli (RFC 7932), over the system libbrotli.
+    case brotli = "br"
+    /// `gzip` (RFC 1952), over the system zlib.
+    case gzip
+    /// `deflate`: the zlib format (RFC 1950) wrapping DEFLATE — what HTTP's `deflate` means.
+    case deflate
+
+    /// The token in `Accept-Encoding` and `Content-Encoding`.
+    public var token: String { rawValue }
+}
