@@ -1,0 +1,95 @@
+import HTTPTypes
+public import ParapetCore
+
+/// Sets `Strict-Transport-Security` on responses to HTTPS requests, telling browsers to use only
+/// HTTPS for this host from now on.
+///
+/// ```swift
+/// let site = try Host("example.com")
+/// try site.use(Redirect.https)
+/// try site.use(HSTS.preload)   // Strict-Transport-Security: max-age=63072000; includeSubDomains; preload
+/// try site.use(backend)
+/// ```
+///
+/// The header goes only on responses to requests the client made over HTTPS (by `X-Forwarded-Proto`,
+/// which the server settles by the trusted-proxy rules): RFC 6797 forbids it over plain HTTP. It
+/// replaces any `Strict-Transport-Security` the upstream sent, so a response never carries two.
+public struct HSTS: Middleware {
+    /// How long browsers remember to use only HTTPS, in whole seconds.
+    public let maxAge: Duration
+    /// Whether the policy covers every subdomain too (`includeSubDomains`).
+    public let includesSubdomains: Bool
+    /// Whether the host asks to be built into browsers' preload lists (`preload`).
+    public let requestsPreload: Bool
+
+    /// One year, without subdomains or preload: `max-age=31536000`.
+    public static let `default` = HSTS(
+        unchecked: .seconds(31_536_000), includesSubdomains: false, requestsPreload: false)
+
+    /// Two years, with subdomains and preload, as the browsers' preload lists ask:
+    /// `max-age=63072000; includeSubDomains; preload`.
+    public static let preload = HSTS(unchecked: .seconds(63_072_000), includesSubdomains: true, requestsPreload: true)
+
+    /// The shortest `max-age` the browsers' preload lists accept: one year.
+    static let minimumPreloadAge = Duration.seconds(31_536_000)
+
+    /// Creates a policy.
+    ///
+    /// ```swift
+    /// let trial = try HSTS(maxAge: .seconds(300))   // try HSTS for five minutes before committing
+    /// ```
+    ///
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for `maxAge` when it is
+    ///   negative, or when `requestsPreload` is set with a `maxAge` under a year or without
+    ///   `includesSubdomains` (the preload lists refuse such a policy).
+    public init(maxAge: Duration, includesSubdomains: Bool = false, requestsPreload: Bool = false)
+        throws(ConfigurationError)
+    {
+        guard maxAge >= .zero else {
+            throw .invalidValue(field: "maxAge", reason: "must not be negative, got \(maxAge)")
+        }
+        if requestsPreload {
+            guard maxAge >= Self.minimumPreloadAge else {
+                throw .invalidValue(
+                    field: "maxAge", reason: "must be at least a year to request preload, got \(maxAge)")
+            }
+            guard includesSubdomains else {
+                throw .invalidValue(field: "includesSubdomains", reason: "must be set to request preload")
+            }
+        }
+        self.init(unchecked: maxAge, includesSubdomains: includesSubdomains, requestsPreload: requestsPreload)
+    }
+
+    private init(unchecked maxAge: Duration, includesSubdomains: Bool, requestsPreload: Bool) {
+        self.maxAge = maxAge
+        self.includesSubdomains = includesSubdomains
+        self.requestsPreload = requestsPreload
+    }
+
+    /// The header value, e.g. `max-age=63072000; includeSubDomains; preload`.
+    var headerValue: String {
+        var value = "max-age=\(maxAge.components.seconds)"
+        if includesSubdomains { value += "; includeSubDomains" }
+        if requestsPreload { value += "; preload" }
+        return value
+    }
+
+    /// Returns the handler setting this policy on the HTTPS responses of `next`.
+    public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
+        PolicyHandler(value: headerValue, next: next)
+    }
+
+    struct PolicyHandler: Handler {
+        let value: String
+        let next: any Handler
+
+        func handle(_ request: Request, context: RequestContext) async throws -> Response {
+            let isHTTPS = ForwardedScheme.isHTTPS(request, context: context)
+            var response = try await next.handle(request, context: context)
+            if isHTTPS {
+                response.headerFields[.strictTransportSecurity] = value
+            }
+            return response
+        }
+    }
+}

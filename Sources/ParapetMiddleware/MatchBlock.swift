@@ -1,0 +1,37 @@
+public import ParapetCore
+
+/// A block for the requests matching a predicate: they run through the middlewares `use`d into it,
+/// which end in `404 Not Found`, and never fall through to the rest of the outer chain; any other
+/// request skips the block.
+///
+/// ``Host`` and ``Location`` are blocks of this kind for a request's host and path. Unlike a
+/// ``ParapetCore/Cond``, whose branches continue into the rest of the chain, a matched block owns the
+/// request.
+///
+/// ```swift
+/// let api = MatchBlock { request, _ in request.headerFields[.accept] == "application/json" }
+/// try api.use(Upstream(SingleHost("api.internal:8080", transport: http)))
+/// try server.use(api)
+/// ```
+public final class MatchBlock: Block {
+    let predicate: RequestPredicate
+    private let chain = Middlewares()
+
+    /// Creates a block serving the requests for which `predicate` is true.
+    public init(where predicate: @escaping RequestPredicate) {
+        self.predicate = predicate
+    }
+
+    /// Appends `middleware` to the chain serving the matching requests.
+    ///
+    /// - Throws: ``ParapetCore/ChainError/usedAfterBuild`` once the block has been built into a running
+    ///   chain.
+    public func use(_ middleware: any Middleware) throws {
+        try chain.use(middleware)
+    }
+
+    /// Builds the block's chain, ending in `404 Not Found`, in front of `next`.
+    public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
+        MatchedBlockHandler(matches: predicate, inner: try chain.wrap(Endpoint.notFound, in: environment), next: next)
+    }
+}

@@ -1,0 +1,79 @@
+import HTTPTypes
+import ParapetCore
+import Testing
+
+@testable import ParapetMiddleware
+
+@Suite("Router")
+struct RouterTests {
+    let harness = MiddlewareHarness()
+
+    @Test(arguments: [
+        ("/a", RouteTable.Decision.route(0)), ("/a/", .route(0)), ("/a/x?q=1", .route(0)), ("/ab", .unmatched),
+        ("/a/b", .redirect("/a/b/")), ("/a/b/", .route(1)), ("/a/b/c/d", .route(1)), ("/a/bc", .route(0)),
+        ("/static/", .route(2)), ("/static/app.js", .route(2)), ("/", .unmatched), ("/other", .unmatched),
+    ])
+    func theLongestPatternWins(target: String, expected: RouteTable.Decision) {
+        let table = RouteTable(patterns: ["/a", "/a/b/", "/static/"])
+        #expect(table.decide(target) == expected)
+    }
+
+    @Test func aCatchAllTakesWhatNoLongerPatternDoes() {
+        let table = RouteTable(patterns: ["/", "/api"])
+        #expect(table.decide("/") == .route(0))
+        #expect(table.decide("/web/page") == .route(0))
+        #expect(table.decide("/api/v1") == .route(1))
+        #expect(table.decide("*") == .unmatched)
+        #expect(table.decide(nil) == .unmatched)
+    }
+
+    @Test func anExplicitSubtreeBeatsTheImpliedOneWhateverTheOrder() {
+        #expect(RouteTable(patterns: ["/a/", "/a"]).decide("/a/x") == .route(0))
+        #expect(RouteTable(patterns: ["/a", "/a/"]).decide("/a/x") == .route(1))
+        #expect(RouteTable(patterns: ["/a", "/a/"]).decide("/a") == .route(0))
+    }
+
+    @Test(arguments: [
+        ("/a//x?q=%2F&r", RouteTable.Decision.redirect("/a/x?q=%2F&r")), ("/b/../a/x", .redirect("/a/x")),
+        ("/a/./x/", .redirect("/a/x/")), ("/a/%2E%2E/a", .redirect("/a")), ("/static", .redirect("/static/")),
+        ("/static?v=2", .redirect("/static/?v=2")), ("//static", .redirect("/static/")),
+        ("/a/x%20y/../%3F", .redirect("/a/%3F")), ("/b//x", .unmatched),
+    ])
+    func uncleanPathsAndBareSubtreesRedirectWhenRouted(target: String, expected: RouteTable.Decision) {
+        let table = RouteTable(patterns: ["/a", "/static/"])
+        #expect(table.decide(target) == expected)
+    }
+
+    @Test func routesWrapTheRoutersNextAndRedirectsKeepTheMethod() async throws {
+        let router = Router()
+        try router.route(
+            "/api",
+            to: Around { request, context, next in
+                var request = request
+                request.path = "/routed" + (request.path ?? "")
+                return try await next.handle(request, context: context)
+            })
+        try router.route("/home", to: answering("home"))
+        #expect(try await harness.body(of: router, host: "a.io", path: "/api/x") == "next /routed/api/x")
+        #expect(try await harness.body(of: router, host: "a.io", path: "/home") == "home")
+        #expect(try await harness.body(of: router, host: "a.io", path: "/elsewhere") == "next /elsewhere")
+        let redirect = try await harness.send(MiddlewareHarness.request(.post, "/home/./"), through: router)
+        #expect(redirect.status == .permanentRedirect)
+        #expect(redirect.headerFields[.location] == "/home/")
+    }
+
+    @Test(arguments: ["", "api", "/a//b", "/a/../b", "/a?x", "/a%20b"])
+    func patternsThatCouldNeverMatchAreErrors(pattern: String) {
+        let error = #expect(throws: ConfigurationError.self) { try Router().route(pattern, to: answering("x")) }
+        #expect(error?.field == "route pattern")
+    }
+
+    @Test func aPatternRoutedTwiceOrAfterBuildIsAnError() throws {
+        let router = Router()
+        try router.route("/a", to: answering("first"))
+        let error = #expect(throws: ConfigurationError.self) { try router.route("/a", to: answering("second")) }
+        #expect(error?.field == "route pattern")
+        _ = try router.wrap(Endpoint.notFound, in: harness.environment)
+        #expect(throws: ChainError.usedAfterBuild) { try router.route("/b", to: answering("late")) }
+    }
+}
