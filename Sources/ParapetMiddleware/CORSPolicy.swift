@@ -48,7 +48,8 @@ struct CORSPolicy: Sendable {
         case .list(let list):
             guard !list.isEmpty else {
                 throw .invalidValue(
-                    field: "allowedOrigins", reason: "the list is empty, so every cross-origin request would be refused")
+                    field: "allowedOrigins", reason: "the list is empty, so every cross-origin request would be refused"
+                )
             }
             origins = .set(Set(list))
             isRestricted = true

@@ -1,8 +1,9 @@
 import NIOCore
 import ParapetCore
 
-/// A streamed body that fails once a deadline passes: each read races the runtime's clock, and a read
-/// still waiting at the deadline is cancelled and throws ``DeadlineExceeded``.
+/// A streamed body that fails once a deadline passes: each read races the runtime's clock, a read still
+/// waiting at the deadline is cancelled and throws ``DeadlineExceeded``, and so does a read asked for after
+/// it — even of the body's end.
 enum DeadlineBoundBody {
     /// Thrown by a read that the deadline cut short.
     struct DeadlineExceeded: Error, CustomStringConvertible {
@@ -39,9 +40,13 @@ enum DeadlineBoundBody {
 
             mutating func next() async throws -> ByteBuffer? {
                 guard !hasEnded else { return nil }
-                let reader = self.reader
                 let clock = self.clock
                 let deadline = self.deadline
+                guard clock.now < deadline else {
+                    hasEnded = true
+                    throw DeadlineExceeded()
+                }
+                let reader = self.reader
                 let outcome = try await withThrowingTaskGroup(of: ByteBuffer??.self) { group in
                     group.addTask { .some(try await reader.next()) }
                     group.addTask {

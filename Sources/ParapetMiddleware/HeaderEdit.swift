@@ -29,16 +29,28 @@ public struct HeaderEdit: Sendable {
     let operation: Operation
 
     /// Replaces every line of `name` with one line holding `value` (adding it when absent).
+    ///
+    /// ```swift
+    /// HeaderEdit.set("X-Frame-Options", "DENY")
+    /// ```
     public static func set(_ name: String, _ value: String) -> HeaderEdit {
         HeaderEdit(name: name, operation: .set(value))
     }
 
     /// Appends a line `name: value`, keeping the lines already there.
+    ///
+    /// ```swift
+    /// HeaderEdit.add("Cache-Control", "no-transform")
+    /// ```
     public static func add(_ name: String, _ value: String) -> HeaderEdit {
         HeaderEdit(name: name, operation: .add(value))
     }
 
     /// Removes every line of `name`.
+    ///
+    /// ```swift
+    /// HeaderEdit.delete("X-Powered-By")
+    /// ```
     public static func delete(_ name: String) -> HeaderEdit {
         HeaderEdit(name: name, operation: .delete)
     }

@@ -38,6 +38,10 @@ public final class Healthz: Middleware, Sendable {
     }
 
     /// Whether the liveness probe answers `200`; setting it to `false` makes it answer `503`.
+    ///
+    /// ```swift
+    /// health.isHealthy = false   // e.g. a wedged worker: let the orchestrator restart the process
+    /// ```
     public var isHealthy: Bool {
         get { healthy.load(ordering: .relaxed) }
         set { healthy.store(newValue, ordering: .relaxed) }

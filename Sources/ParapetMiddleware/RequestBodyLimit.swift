@@ -52,7 +52,8 @@ public struct RequestBodyLimit: Middleware {
             let response: Response
             do {
                 response = try await next.handle(request, context: context)
-            } catch where counted.hasOverflowed {
+            } catch {
+                guard counted.hasOverflowed else { throw error }
                 return try await whenExceeded.handle(request, context: context)
             }
             guard !counted.hasOverflowed else { return try await whenExceeded.handle(request, context: context) }

@@ -34,7 +34,8 @@ public struct RequestID: Middleware {
     ///   valid field name.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         guard let field = HTTPField.Name(header) else {
-            throw ConfigurationError.invalidValue(field: "header", reason: "\"\(header)\" is not a valid HTTP field name")
+            throw ConfigurationError.invalidValue(
+                field: "header", reason: "\"\(header)\" is not a valid HTTP field name")
         }
         return IdentifyingHandler(field: field, trustsIncoming: trustsIncoming, next: next)
     }

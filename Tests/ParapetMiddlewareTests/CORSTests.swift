@@ -1,8 +1,9 @@
 import HTTPTypes
 import ParapetCore
-@testable import ParapetMiddleware
 import Synchronization
 import Testing
+
+@testable import ParapetMiddleware
 
 @Suite("CORS")
 struct CORSTests {
@@ -132,10 +133,14 @@ struct CORSTests {
 
     @Test func aPredicateDecidesWhichOriginsAreAllowed() throws {
         let policy = try CORSPolicy(CORS(allowedOrigins: .matching { $0.hasSuffix(".example.com") }, maxAge: nil))
-        #expect(policy.decide(Self.request(.get, origin: "https://x.example.com").head) == .allowed(allowOrigin: "https://x.example.com"))
+        #expect(
+            policy.decide(Self.request(.get, origin: "https://x.example.com").head)
+                == .allowed(allowOrigin: "https://x.example.com"))
         #expect(policy.decide(Self.request(.get, origin: "https://example.org").head) == .rejected)
         #expect(policy.decide(Self.request(.get, origin: "").head) == .notCrossOrigin)
-        guard case .preflight(let fields) = policy.decide(Self.request(.options, origin: "https://x.example.com", preflight: true).head)
+        guard
+            case .preflight(let fields) = policy.decide(
+                Self.request(.options, origin: "https://x.example.com", preflight: true).head)
         else {
             Issue.record("not a preflight")
             return

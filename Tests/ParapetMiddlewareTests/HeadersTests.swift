@@ -1,8 +1,9 @@
 import HTTPTypes
 import Parapet
 import ParapetCore
-@testable import ParapetMiddleware
 import Testing
+
+@testable import ParapetMiddleware
 
 @Suite("Headers")
 struct HeadersTests {
@@ -98,16 +99,19 @@ struct HeadersTests {
     @Test func aFieldSetOnTheResponseIsNotDuplicatedByTheUpstreamsCopyOnARealSocket() async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try loopbackServer()
-            try origin.use(Endpoint { _, _ in
-                Response(
-                    status: .ok, headerFields: [Self.frame: "SAMEORIGIN", Self.frame: "ALLOW-FROM x", .server: "origin"],
-                    body: HTTPBody(string: "from origin"))
-            })
+            try origin.use(
+                Endpoint { _, _ in
+                    Response(
+                        status: .ok,
+                        headerFields: [Self.frame: "SAMEORIGIN", Self.frame: "ALLOW-FROM x", .server: "origin"],
+                        body: HTTPBody(string: "from origin"))
+                })
             let transport = try HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 try proxy.use(ResponseHeaders(.set("X-Frame-Options", "DENY"), .delete("Server")))
-                try proxy.use(Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
+                try proxy.use(
+                    Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     let client = try await WireClient(to: address)
                     try await client.send("GET / HTTP/1.1\r\nHost: site.test\r\n\r\n")

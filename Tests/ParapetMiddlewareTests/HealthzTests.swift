@@ -1,36 +1,39 @@
 import HTTPTypes
 import Parapet
 import ParapetCore
-@testable import ParapetMiddleware
 import ParapetSimulation
 import Testing
 
+@testable import ParapetMiddleware
+
 @Suite("Healthz")
 struct HealthzTests {
-    @Test(arguments: [
-        ("127.0.0.1", "/healthz", Healthz.Probe.liveness),
-        ("127.0.0.1:8080", "/healthz?ready=1", .readiness),
-        ("[::1]:8080", "/healthz?x=1&ready=yes", .readiness),
-        ("::1", "/healthz", .liveness),
-        ("10.0.0.7", "/healthz?ready=", .liveness),
-        ("10.0.0.7", "/healthz?ready", .liveness),
-        ("10.0.0.7", "/healthz?unready=1", .liveness),
-        ("example.com", "/healthz", nil),
-        ("example.com:80", "/healthz?ready=1", nil),
-        ("", "/healthz", nil),
-        ("[::1", "/healthz", nil),
-        ("1.2.3.4:80:90", "/healthz", nil),
-        ("10.0.0.7", "/healthz/", nil),
-        ("10.0.0.7", "/healthzz", nil),
-        ("10.0.0.7", "/other?ready=1", nil),
-    ] as [(String, String, Healthz.Probe?)])
+    @Test(
+        arguments: [
+            ("127.0.0.1", "/healthz", Healthz.Probe.liveness),
+            ("127.0.0.1:8080", "/healthz?ready=1", .readiness),
+            ("[::1]:8080", "/healthz?x=1&ready=yes", .readiness),
+            ("::1", "/healthz", .liveness),
+            ("10.0.0.7", "/healthz?ready=", .liveness),
+            ("10.0.0.7", "/healthz?ready", .liveness),
+            ("10.0.0.7", "/healthz?unready=1", .liveness),
+            ("example.com", "/healthz", nil),
+            ("example.com:80", "/healthz?ready=1", nil),
+            ("", "/healthz", nil),
+            ("[::1", "/healthz", nil),
+            ("1.2.3.4:80:90", "/healthz", nil),
+            ("10.0.0.7", "/healthz/", nil),
+            ("10.0.0.7", "/healthzz", nil),
+            ("10.0.0.7", "/other?ready=1", nil),
+        ] as [(String, String, Healthz.Probe?)])
     func onlyTheExactPathOnALiteralIPHostIsAProbe(authority: String, path: String, probe: Healthz.Probe?) {
         #expect(Healthz().probe(for: MiddlewareHarness.request(.get, path, host: authority)) == probe)
     }
 
     @Test func namedHostsAndAnotherPathCanBeChosen() {
         let healthz = Healthz(path: "/status", answersNamedHosts: true)
-        #expect(healthz.probe(for: MiddlewareHarness.request(.get, "/status?ready=1", host: "example.com")) == .readiness)
+        #expect(
+            healthz.probe(for: MiddlewareHarness.request(.get, "/status?ready=1", host: "example.com")) == .readiness)
         #expect(healthz.probe(for: MiddlewareHarness.request(.get, "/healthz", host: "example.com")) == nil)
     }
 
@@ -38,9 +41,11 @@ struct HealthzTests {
     /// answers with status and body.
     func probe(_ healthz: Healthz, _ path: String, shutdown: ShutdownState = ShutdownState()) async throws -> String {
         let harness = MiddlewareHarness()
-        let environment = ChainEnvironment(runtime: harness.simulation.runtime, logger: harness.environment.logger, shutdown: shutdown)
+        let environment = ChainEnvironment(
+            runtime: harness.simulation.runtime, logger: harness.environment.logger, shutdown: shutdown)
         let handler = try healthz.wrap(Endpoint { _, _ in .text("next") }, in: environment)
-        let response = try await handler.handle(MiddlewareHarness.request(.get, path, host: "10.0.0.1"), context: harness.context)
+        let response = try await handler.handle(
+            MiddlewareHarness.request(.get, path, host: "10.0.0.1"), context: harness.context)
         return "\(response.status.code) \(try await response.text())"
     }
 

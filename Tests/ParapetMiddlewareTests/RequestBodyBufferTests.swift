@@ -2,10 +2,11 @@ import HTTPTypes
 import NIOCore
 import Parapet
 import ParapetCore
-@testable import ParapetMiddleware
 import ParapetSimulation
 import Synchronization
 import Testing
+
+@testable import ParapetMiddleware
 
 @Suite("RequestBodyBuffer")
 struct RequestBodyBufferTests {
@@ -32,10 +33,12 @@ struct RequestBodyBufferTests {
     @Test(arguments: [[11], [6, 5]])
     func aChunkedBodyOverTheLimitIs413AndTheNextHandlerNeverRuns(sizes: [Int]) async throws {
         let calls = Atomic(0)
-        let response = try await send(.chunks(sizes), next: Endpoint { _, _ in
-            calls.add(1, ordering: .relaxed)
-            return .text("ran")
-        })
+        let response = try await send(
+            .chunks(sizes),
+            next: Endpoint { _, _ in
+                calls.add(1, ordering: .relaxed)
+                return .text("ran")
+            })
         #expect(response.status == .contentTooLarge)
         #expect(calls.load(ordering: .relaxed) == 0)
     }

@@ -2,16 +2,18 @@ import HTTPTypes
 import NIOCore
 import Parapet
 import ParapetCore
-@testable import ParapetMiddleware
 import Synchronization
 import Testing
+
+@testable import ParapetMiddleware
 
 @Suite("RequestBodyLimit")
 struct RequestBodyLimitTests {
     static let limit = 10
 
     func send(_ body: HTTPBody, limit: Int = limit, next: any Handler = bodyCounting) async throws -> Response {
-        try await MiddlewareHarness().send(MiddlewareHarness.request(.post, body: body), through: RequestBodyLimit(limit), next: next)
+        try await MiddlewareHarness().send(
+            MiddlewareHarness.request(.post, body: body), through: RequestBodyLimit(limit), next: next)
     }
 
     @Test(arguments: [[10], [1, 9], [9, 1], [0, 4, 0, 6], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]])
@@ -35,7 +37,9 @@ struct RequestBodyLimitTests {
             calls.add(1, ordering: .relaxed)
             return try await bodyCounting.handle(request, context: context)
         }
-        for body in [HTTPBody.chunks([length], declaringLength: true), HTTPBody(ByteBuffer(repeating: 1, count: length))] {
+        for body in [
+            HTTPBody.chunks([length], declaringLength: true), HTTPBody(ByteBuffer(repeating: 1, count: length)),
+        ] {
             let response = try await send(body, next: counting)
             #expect(response.status == (length <= Self.limit ? .ok : .contentTooLarge))
         }
@@ -89,10 +93,12 @@ struct RequestBodyLimitTests {
         let payload = sizes.map { String(repeating: "x", count: $0) }
         guard chunked else {
             let body = payload.joined()
-            return "POST /upload HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            return
+                "POST /upload HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
         }
         let chunks = payload.map { String($0.utf8.count, radix: 16) + "\r\n" + $0 + "\r\n" }.joined()
-        return "POST /upload HTTP/1.1\r\nHost: a\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n\(chunks)0\r\n\r\n"
+        return
+            "POST /upload HTTP/1.1\r\nHost: a\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n\(chunks)0\r\n\r\n"
     }
 
     @Test(arguments: [([10], 200), ([4, 6], 200), ([11], 413), ([4, 7], 413), ([10, 1], 413)])
@@ -122,7 +128,8 @@ struct RequestBodyLimitTests {
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 try proxy.use(RequestBodyLimit(Self.limit))
-                try proxy.use(Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
+                try proxy.use(
+                    Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     for (sizes, expected) in [([4, 6], "200 read 10"), ([4, 7], "413 Content Too Large\n")] {
                         let client = try await WireClient(to: address)

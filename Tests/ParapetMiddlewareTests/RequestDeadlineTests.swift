@@ -2,10 +2,11 @@ import HTTPTypes
 import NIOCore
 import Parapet
 import ParapetCore
-@testable import ParapetMiddleware
 import ParapetSimulation
 import Synchronization
 import Testing
+
+@testable import ParapetMiddleware
 
 @Suite("RequestDeadline")
 struct RequestDeadlineTests {
@@ -47,17 +48,37 @@ struct RequestDeadlineTests {
     @Test func aBodyThatEndsInTimeIsWholeWithItsLengthAndTrailers() async throws {
         let trailers = HTTPTrailers([HTTPField.Name("Grpc-Status")!: "0"])
         let finishing = Endpoint { _, context in
-            let chunks = TimedChunks(clock: context.runtime.clock, chunks: [(.milliseconds(400), "ab"), (.milliseconds(500), "cd")])
+            let chunks = TimedChunks(
+                clock: context.runtime.clock, chunks: [(.milliseconds(400), "ab"), (.milliseconds(500), "cd")])
             return Response(status: .ok, body: HTTPBody(stream: chunks, length: 4, trailers: trailers))
         }
         let harness = MiddlewareHarness()
         let (transcript, length, sameTrailers) = try await harness.simulation.run { _ in
-            let response = try await harness.send(MiddlewareHarness.request(), through: RequestDeadline(.seconds(1)), next: finishing)
+            let response = try await harness.send(
+                MiddlewareHarness.request(), through: RequestDeadline(.seconds(1)), next: finishing)
             return (await response.transcript(), response.body.knownLength, response.body.trailers === trailers)
         }
         #expect(transcript == "200 abcd")
         #expect(length == 4)
         #expect(sameTrailers)
+    }
+
+    @Test func aReadAskedForAfterTheDeadlineFailsEvenAtTheBodysEnd() async throws {
+        let harness = MiddlewareHarness()
+        let clock = harness.simulation.clock
+        let outcome = try await harness.simulation.run { _ in
+            let body = DeadlineBoundBody.bounding(
+                .chunks([2]), by: clock.now.advanced(by: .seconds(1)), on: clock)
+            var iterator = body.makeAsyncIterator()
+            let first = try await iterator.next()?.readableBytes
+            try await clock.sleep(for: .seconds(1))  // a slow client: the end is asked for at the deadline
+            do {
+                return "\(first ?? -1) then \(try await iterator.next()?.readableBytes ?? -1)"
+            } catch {
+                return "\(first ?? -1) then \(error)"
+            }
+        }
+        #expect(outcome == "2 then \(Self.exceeded)")
     }
 
     @Test func aBodyInMemoryIsLeftAsItIs() {
@@ -104,15 +125,18 @@ struct RequestDeadlineTests {
     @Test func aProxiedBodyThatStallsIsCutOffAtTheDeadlineOnARealSocket() async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try loopbackServer()
-            try origin.use(Endpoint { _, context in
-                let chunks = TimedChunks(clock: context.runtime.clock, chunks: [(.zero, "first;"), (.seconds(3), "second;")])
-                return Response(status: .ok, body: HTTPBody(stream: chunks))
-            })
+            try origin.use(
+                Endpoint { _, context in
+                    let chunks = TimedChunks(
+                        clock: context.runtime.clock, chunks: [(.zero, "first;"), (.seconds(3), "second;")])
+                    return Response(status: .ok, body: HTTPBody(stream: chunks))
+                })
             let transport = try HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 try proxy.use(RequestDeadline(.milliseconds(300)))
-                try proxy.use(Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
+                try proxy.use(
+                    Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     let client = try await WireClient(to: address)
                     try await client.send("GET /stream HTTP/1.1\r\nHost: a\r\n\r\n")

@@ -1,9 +1,10 @@
 import HTTPTypes
 import Logging
 import ParapetCore
-@testable import ParapetMiddleware
 import ParapetSimulation
 import Testing
+
+@testable import ParapetMiddleware
 
 @Suite("RequestID")
 struct RequestIDTests {
@@ -17,7 +18,8 @@ struct RequestIDTests {
             context.logger[metadataKey: "request-id"].map { "\($0)" } ?? "-",
         ]
         return Response(
-            status: .ok, headerFields: [requestID: "from-upstream"], body: HTTPBody(string: seen.joined(separator: " ")))
+            status: .ok, headerFields: [requestID: "from-upstream"], body: HTTPBody(string: seen.joined(separator: " "))
+        )
     }
 
     /// Sends `request` through `middleware` with a logger that keeps metadata.
@@ -40,7 +42,8 @@ struct RequestIDTests {
     @Test func uuidTextCarriesVersionAndVariantBits() {
         #expect(RequestID.uuidV4(0, 0) == "00000000-0000-4000-8000-000000000000")
         #expect(RequestID.uuidV4(.max, .max) == "ffffffff-ffff-4fff-bfff-ffffffffffff")
-        #expect(RequestID.uuidV4(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210) == "01234567-89ab-4def-bedc-ba9876543210")
+        #expect(
+            RequestID.uuidV4(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210) == "01234567-89ab-4def-bedc-ba9876543210")
     }
 
     @Test func aNewIDComesFromTheInjectedRandomSourceAndIsEverywhere() async throws {

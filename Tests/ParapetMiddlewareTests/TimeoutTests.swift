@@ -1,8 +1,10 @@
 import HTTPTypes
+import Parapet
 import ParapetCore
-@testable import ParapetMiddleware
 import ParapetSimulation
 import Testing
+
+@testable import ParapetMiddleware
 
 @Suite("Timeout")
 struct TimeoutTests {
@@ -32,7 +34,8 @@ struct TimeoutTests {
         let streaming = Endpoint { _, context in
             try await context.runtime.clock.sleep(for: .milliseconds(500))
             let chunks = TimedChunks(
-                clock: context.runtime.clock, chunks: [(.zero, "head "), (.seconds(1), "late "), (.seconds(1), "later")])
+                clock: context.runtime.clock,
+                chunks: [(.zero, "head "), (.seconds(1), "late "), (.seconds(1), "later")])
             return Response(status: .ok, body: HTTPBody(stream: chunks))
         }
         let (transcript, took) = try await run(Timeout(.seconds(1)), next: streaming)
@@ -60,7 +63,8 @@ struct TimeoutTests {
     @Test func theTimeoutAnswerIsConfigurableAndOuterMiddlewaresStillDecorateIt() async throws {
         let chain = Middlewares([
             ResponseHeaders(.set("X-Outer", "kept")),
-            Timeout(.seconds(1), whenTimedOut: Endpoint { _, _ in .text("later, please", status: .serviceUnavailable) }),
+            Timeout(
+                .seconds(1), whenTimedOut: Endpoint { _, _ in .text("later, please", status: .serviceUnavailable) }),
         ])
         let harness = MiddlewareHarness()
         let response = try await harness.simulation.run { _ in
@@ -76,5 +80,23 @@ struct TimeoutTests {
     @Test func anErrorBeforeTheDeadlinePropagates() async throws {
         let failing = Endpoint { _, _ in throw Refused() }
         await #expect(throws: Refused.self) { _ = try await run(Timeout(.seconds(1)), next: failing) }
+    }
+
+    @Test func aLateHandlerIsAnswered504OnARealSocket() async throws {
+        try await withTimeLimit(.seconds(20)) {
+            let slow = SlowHandler(.seconds(30))
+            let server = try loopbackServer()
+            try server.use(Timeout(.milliseconds(200)))
+            try server.use(Endpoint { request, context in try await slow.handle(request, context: context) })
+            try await withRunningServer(server) { address in
+                let client = try await WireClient(to: address)
+                try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+                let response = try await client.readResponse()
+                #expect(response.status == 504)
+                #expect(response.body == "Gateway Timeout\n")
+                #expect(slow.wasCancelled)
+                await client.close()
+            }
+        }
     }
 }
