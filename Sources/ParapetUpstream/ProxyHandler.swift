@@ -32,7 +32,8 @@ struct ProxyHandler: Handler {
             }
             let target = (error as? UpstreamError)?.target
             report(outgoing.attempt, target, clock.now - start, status: nil, error: error)
-            switch state.next(after: AttemptFailure(error, isTaskCancelled: Task.isCancelled)) {
+            let timeLeft = context.deadline.map { clock.now.duration(to: $0) }
+            switch state.next(after: AttemptFailure(error, isTaskCancelled: Task.isCancelled), timeLeft: timeLeft) {
             case .retry(let wait):
                 context.logger.debug(
                     "upstream: retrying after \(wait)", error: error, metadata: Self.metadata(target))

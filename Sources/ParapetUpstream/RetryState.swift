@@ -5,7 +5,8 @@ import HTTPTypes
 /// A failed or timed-out exchange is retried, when the request ``isRetryable``, up to ``retries`` times,
 /// waiting `backoff · 2^attempt` first (50, 100, 200 ms with the defaults). A shed request is answered at
 /// once — the balancer already knows no target will take it, so waiting would only delay the `503` — and a
-/// client that went away ends the loop with nothing to answer.
+/// client that went away ends the loop with nothing to answer. A retry that could not even start before the
+/// request's deadline is not taken either.
 ///
 /// ```swift
 /// var state = RetryState(retries: 3, backoff: .milliseconds(50), isRetryable: true)
@@ -43,10 +44,14 @@ struct RetryState: Sendable, Hashable {
     }
 
     /// Records that the running attempt failed with `failure`, and says what to do next.
-    mutating func next(after failure: AttemptFailure) -> Step {
+    ///
+    /// - Parameter timeLeft: the time until the request's deadline (``ParapetCore/RequestContext/deadline``),
+    ///   if it has one: a retry whose wait would use it all up is not taken, and the failure is answered now.
+    mutating func next(after failure: AttemptFailure, timeLeft: Duration? = nil) -> Step {
         guard let status = failure.status else { return .abandon }
         guard failure != .shed, isRetryable, attempt < retries else { return .answer(status) }
         let wait = backoff * (1 << min(attempt, Self.maximumBackoffExponent))
+        if let timeLeft, wait >= timeLeft { return .answer(status) }
         attempt += 1
         return .retry(after: wait)
     }

@@ -33,9 +33,11 @@ public import ParapetCore
 ///
 /// A request is eligible when ``Options/retryPolicy`` allows it and its body is replayable. Before retry
 /// *n* (from 0) the proxy waits ``Options/backoff`` · 2ⁿ on the runtime's clock; a cancellation during
-/// that wait is rethrown. Every error that becomes an answer is logged on the request's logger, with
-/// `upstream` metadata naming the target when one was tried. ``Options/onRoundTrip`` hears of every
-/// attempt.
+/// that wait is rethrown. When the request has a ``ParapetCore/RequestContext/deadline`` (set by a timeout
+/// middleware, which cancels the proxy and answers `504` when it passes), a retry whose wait would reach
+/// the deadline is not taken: the failure is answered at once. Every error that becomes an answer is
+/// logged on the request's logger, with `upstream` metadata naming the target when one was tried.
+/// ``Options/onRoundTrip`` hears of every attempt.
 ///
 /// ## The response
 ///

@@ -64,6 +64,16 @@ struct RetryStateTests {
         #expect(state.attempt == 0)
     }
 
+    @Test("a retry whose wait would reach the deadline is not taken: the failure is answered now")
+    func deadline() {
+        var state = RetryState(retries: 3, backoff: .milliseconds(50), isRetryable: true)
+        #expect(state.next(after: .failed, timeLeft: .milliseconds(51)) == .retry(after: .milliseconds(50)))
+        #expect(state.next(after: .timedOut, timeLeft: .milliseconds(100)) == .answer(.gatewayTimeout))
+        #expect(state.attempt == 1)
+        #expect(state.next(after: .failed, timeLeft: .milliseconds(-5)) == .answer(.badGateway))
+        #expect(state.next(after: .cancelled, timeLeft: .zero) == .abandon)
+    }
+
     @Test("the doubling stops at 2^30, so a huge retry count never overflows")
     func backoffCap() {
         var state = RetryState(retries: 100, backoff: .seconds(3_600), isRetryable: true)

@@ -16,10 +16,11 @@ public protocol Handler: Sendable {
     func handle(_ request: Request, context: RequestContext) async throws -> Response
 }
 
-/// What a chain is built with: the server's runtime and logger.
+/// What a chain is built with: the server's runtime, logger and shutdown state.
 ///
 /// A middleware that needs background work (a janitor, a health probe) starts it through
-/// `environment.runtime.spawner` when it is wrapped.
+/// `environment.runtime.spawner` when it is wrapped; one that must know when graceful shutdown begins
+/// (a readiness check) keeps ``shutdown``.
 ///
 /// ```swift
 /// func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
@@ -32,10 +33,14 @@ public struct ChainEnvironment: Sendable {
     public var runtime: Runtime
     /// The server's logger.
     public var logger: Logger
+    /// Whether the server running the chain has begun graceful shutdown.
+    public var shutdown: ShutdownState
 
-    /// Creates a build environment.
-    public init(runtime: Runtime, logger: Logger) {
+    /// Creates a build environment; a chain built outside a server gets a shutdown state of its own,
+    /// which nothing begins unless the caller does.
+    public init(runtime: Runtime, logger: Logger, shutdown: ShutdownState = ShutdownState()) {
         self.runtime = runtime
         self.logger = logger
+        self.shutdown = shutdown
     }
 }

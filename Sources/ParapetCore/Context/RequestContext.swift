@@ -41,6 +41,19 @@ public struct RequestContext: Sendable {
     /// Where ``sendInterim(_:)`` sends interim responses; `nil` where none can be sent (a context made
     /// outside a server, e.g. in the simulator or a unit test).
     public var interimResponses: InterimResponses?
+    /// The instant, on ``Runtime/clock``, after which nobody waits for this handler's response any more;
+    /// `nil` when no deadline was set.
+    ///
+    /// A timeout middleware sets it (keeping an earlier one) and enforces it by cancelling the handler and
+    /// answering `504`. A handler that waits reads it to give up early instead — the upstream proxy does
+    /// not start a retry whose backoff would end past it.
+    ///
+    /// ```swift
+    /// if let deadline = context.deadline, context.runtime.clock.now.advanced(by: backoff) >= deadline {
+    ///     return .error(.badGateway)   // no time left to try again
+    /// }
+    /// ```
+    public var deadline: MonotonicInstant?
 
     /// Creates a context.
     public init(

@@ -103,7 +103,7 @@ public final class Server: Service, Sendable {
     /// Building freezes the chain; ``listen()`` calls it, and tests may call it to drive the chain
     /// without sockets.
     public func makeHandler() throws -> any Handler {
-        let environment = ChainEnvironment(runtime: runtime, logger: logger)
+        let environment = ChainEnvironment(runtime: runtime, logger: logger, shutdown: lifecycle.shutdown)
         let inner = try chain.wrap(Endpoint.notFound, in: environment)
         return ForwardingHeaders.Handler(next: inner, trusting: configuration.trustedProxies)
     }
@@ -197,7 +197,8 @@ public final class Server: Service, Sendable {
 
     /// Begins graceful shutdown; later calls do nothing.
     ///
-    /// The shutdown hooks run at once; the server keeps serving for
+    /// The chain's ``ChainEnvironment/shutdown`` state turns `true` and the shutdown hooks run at once
+    /// (so a readiness check such as `Healthz` fails from now on); the server keeps serving for
     /// ``ServerConfiguration/waitBeforeShutdown`` (so load balancers see readiness fail), then stops
     /// accepting, sends HTTP/2 GOAWAY, closes idle keep-alive connections, lets in-flight requests finish
     /// within ``ServerConfiguration/graceTimeout`` and closes whatever remains.

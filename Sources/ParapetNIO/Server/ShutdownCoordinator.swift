@@ -1,7 +1,8 @@
+import ParapetCore
 import Synchronization
 
 /// The once-only parts of a server's graceful shutdown: the hooks registered with
-/// ``Server/onShutdown(_:)`` and the listener to drain.
+/// ``Server/onShutdown(_:)``, the listener to drain, and the ``ShutdownState`` its chain reads.
 ///
 /// Hooks registered before shutdown run once when it begins; hooks registered after it began run at
 /// once; none runs twice.
@@ -15,6 +16,9 @@ final class ShutdownCoordinator: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// What the server's chain sees: it turns `true` the moment shutdown begins.
+    let shutdown = ShutdownState()
 
     /// Whether shutdown has begun.
     var hasBegun: Bool { state.withLock { $0.hasBegun } }
@@ -41,6 +45,7 @@ final class ShutdownCoordinator: Sendable {
         state.withLock { state in
             guard !state.hasBegun else { return nil }
             state.hasBegun = true
+            shutdown.begin()
             defer { state.hooks.removeAll() }
             return (state.hooks, state.listener)
         }
