@@ -220,6 +220,7 @@ let package = Package(
             name: "ParapetNIOTests",
             dependencies: [
                 "Parapet",
+                "parapet-example",
                 "parapet-test-server",
                 "parapet-test-proxy",
                 .product(name: "NIOCore", package: "swift-nio"),

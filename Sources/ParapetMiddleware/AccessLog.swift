@@ -14,7 +14,7 @@ public import ParapetCore
 ///
 /// ```swift
 /// try server.use(AccessLog())                       // JSON lines on stdout
-/// try server.use(Location(exact: "/healthz")) ...  // with SkipAccessLog() inside
+/// try server.use(RequestID())                       // adds requestId to each line
 /// ```
 ///
 /// A line looks like:
@@ -70,7 +70,7 @@ public struct AccessLog: Middleware {
 /// should not be logged (health checks, metrics scrapes).
 ///
 /// ```swift
-/// let health = Location(exact: "/healthz")
+/// let health = try Location(exact: "/healthz")
 /// try health.use(SkipAccessLog())
 /// try health.use(Healthz())
 /// ```

@@ -4,7 +4,8 @@ public import ParapetCore
 
 /// Gives every request an id: the one the client (or a proxy in front) sent, when trusted and well-formed,
 /// or a new random UUID. The id goes on the request sent inward, on the response, on the request's logger
-/// (metadata `request-id`) and on its context, as ``ParapetCore/RequestContext/requestID``.
+/// (metadata `request-id`), on the access-log line (`requestId`) and on its context, as
+/// ``ParapetCore/RequestContext/requestID``.
 ///
 /// An incoming id is kept only if ``trustsIncoming`` and it is 1–128 characters of
 /// `0-9 A-Z a-z - _ . : + = /` — so a client cannot put control characters or a huge blob into logs and
@@ -58,6 +59,7 @@ public struct RequestID: Middleware {
             var context = context
             context.values[RequestIDKey.self] = id
             context.logger[metadataKey: "request-id"] = "\(id)"
+            context.accessLog?.set("requestId", .string(id))
             var response = try await next.handle(request, context: context)
             response.headerFields[field] = id
             return response

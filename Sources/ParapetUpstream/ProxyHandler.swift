@@ -26,6 +26,7 @@ struct ProxyHandler: Handler {
             do {
                 let answer = try await transport.roundTrip(outgoing, context: context)
                 report(outgoing.attempt, answer.target, clock.now - start, status: answer.response.status, error: nil)
+                if let target = answer.target { context.accessLog?.set("upstream", .string(target)) }
                 return respond(with: answer, to: upgrade, context: context)
             } catch let caught {
                 error = caught

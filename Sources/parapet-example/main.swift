@@ -5,28 +5,107 @@ import Darwin
 #endif
 import Parapet
 
-// A small Parapet server: a response header on everything, a health check, and an endpoint that
-// shows what the chain saw. Listens on PARAPET_EXAMPLE_ADDR (default ":8080").
-var configuration = ServerConfiguration.general
+// The reference README's example, in Swift: three sites behind one server, each with its redirects,
+// HSTS and upstreams, plus a health check that writes no log line.
+//
+// Every backend can be pointed elsewhere with an environment variable holding a URL whose scheme picks
+// the transport (`http://`, `h2c://`, `https://`), so the whole example runs on 127.0.0.1 against local
+// backends:
+//
+//     PARAPET_EXAMPLE_ADDR=127.0.0.1:8080 \
+//     PARAPET_EXAMPLE_UPSTREAM_EXAMPLE=http://127.0.0.1:8081 swift run parapet-example
+//
+// Backends: EXAMPLE, EXAMPLE1, EXAMPLE_BACKUP, MYSITE, WORDPRESS.
+
+/// Reads `name` from the environment.
+func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
 do {
-    try configuration.bind(to: getenv("PARAPET_EXAMPLE_ADDR").map { String(cString: $0) } ?? ":8080")
+    var configuration = ServerConfiguration.general
+    try configuration.bind(to: environment("PARAPET_EXAMPLE_ADDR") ?? ":8080")
+    let backends = try ExampleBackends()
+    let server = Server(configuration: configuration)
+
+    try server.use(AccessLog())
+    try server.use(RequestID())
+    // TODO(issue 7): rate limits — 60 per second, 300 per minute and 2,000 per hour per client IP.
+    try server.use(RequestBodyLimit(15 << 20))  // 15 MiB
+    try server.use(RequestBodyBuffer(upTo: 15 << 20))
+    try server.use(Compression(.init(codings: [.brotli, .gzip])))
+
+    // sites
+    try server.use(try example(backends))
+    try server.use(try mysite(backends))
+    try server.use(try wordpress(backends))
+
+    // health check
+    let health = try Location(exact: "/healthz")
+    try health.use(SkipAccessLog())
+    try health.use(Healthz())
+    try server.use(health)
+
+    try await server.listenAndServe()
 } catch {
     print("parapet-example: \(error)")
     exit(2)
 }
 
-let server = Server(configuration: configuration)
-try server.use(Around { request, context, next in
-    var response = try await next.handle(request, context: context)
-    response.headerFields[.server] = "parapet"
-    return response
-})
-try server.use(Cond(
-    if: { request, _ in request.path == "/healthz" },
-    then: Endpoint { _, _ in .text("ok\n") }
-))
-try server.use(Endpoint { request, context in
-    let client = request.headerFields[.xForwardedFor] ?? "-"
-    return .text("hello from Parapet: \(request.method) \(request.path ?? "") for \(client)\n")
-})
-try await server.listenAndServe()
+func example(_ backends: ExampleBackends) throws -> any Middleware {
+    let host = try Host("example.com", "www.example.com")
+    // TODO(issue 7): 20 requests per second per client IP.
+    try host.use(Redirect.https)
+    try host.use(HSTS.preload)
+    try host.use(Redirect.nonWWW)
+    try host.use(Upstream(RoundRobinBalancer(TargetPool([
+        backends.target("EXAMPLE", default: "http://example.default.svc.cluster.local:8080"),
+        backends.target("EXAMPLE1", default: "h2c://example1.default.svc.cluster.local:8080"),
+        backends.target("EXAMPLE_BACKUP", default: "https://myexamplebackuphost.com"),
+    ]))))
+    return host
+}
+
+func mysite(_ backends: ExampleBackends) throws -> any Middleware {
+    let sites = Middlewares()
+    let site = try Host("mysiteaaa.io", "www.mysiteaaa.io")
+    // TODO(issue 7): 15 requests per second per client IP.
+    try site.use(Redirect.https)
+    try site.use(HSTS.preload)
+    try site.use(Redirect.www)
+    try site.use(ResponseHeaders(
+        .delete("Server"),
+        .delete("x-goog-generation"),
+        .delete("x-goog-hash"),
+        .delete("x-goog-meta-goog-reserved-file-mtime"),
+        .delete("x-goog-metageneration"),
+        .delete("x-goog-storage-class"),
+        .delete("x-goog-stored-content-encoding"),
+        .delete("x-goog-stored-content-length"),
+        .delete("x-guploader-uploadid")
+    ))
+    try site.use(backends.upstream("MYSITE", default: "https://storage.googleapis.com"))
+    try sites.use(site)
+
+    let mail = try Host("mail.mysiteaaa.io")
+    try mail.use(Redirect.https)
+    try mail.use(HSTS.preload)
+    try mail.use(try Redirect(to: "https://mail.google.com/a/mysiteaaa.io", status: .found))
+    try sites.use(mail)
+    return sites
+}
+
+func wordpress(_ backends: ExampleBackends) throws -> any Middleware {
+    let host = try Host("myblogaaa.com", "www.myblogaaa.com")
+    // TODO(issue 7): 150 requests per minute per client IP.
+    try host.use(Redirect.https)
+    try host.use(HSTS.preload)
+    try host.use(Redirect.nonWWW)
+    let backend = try backends.upstream("WORDPRESS", default: "http://wordpress.default.svc.cluster.local")
+    let assets = try Location(matching: #"\.(js|css|svg|png|jp(e)?g|gif)$"#)
+    try assets.use(ResponseHeaders(.set("Cache-Control", "public, max-age=31536000")))
+    try assets.use(backend)
+    try host.use(assets)
+    try host.use(backend)
+    return host
+}

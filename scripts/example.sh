@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs parapet-example (the reference README's example) in release mode. Installs the system libraries
+# compression links (zlib, libbrotli) when they are missing, so it works on a fresh Debian machine that
+# has only the Swift toolchain. Arguments go to `swift run`; the environment configures the example
+# (PARAPET_EXAMPLE_ADDR, PARAPET_EXAMPLE_UPSTREAM_<NAME>; see README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+exec swift run -c release "$@" parapet-example
