@@ -128,13 +128,14 @@ struct RequestDeadlineTests {
             try origin.use(
                 Endpoint { _, context in
                     let chunks = TimedChunks(
-                        clock: context.runtime.clock, chunks: [(.zero, "first;"), (.seconds(3), "second;")])
+                        clock: context.runtime.clock, chunks: [(.zero, "first;"), (.seconds(10), "second;")])
                     return Response(status: .ok, body: HTTPBody(stream: chunks))
                 })
             let transport = try HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
-                try proxy.use(RequestDeadline(.milliseconds(300)))
+                // Long enough for the head to arrive on a loaded machine, far shorter than the stall.
+                try proxy.use(RequestDeadline(.seconds(2)))
                 try proxy.use(
                     Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in

@@ -11,7 +11,8 @@ import Glibc
 @Suite("Graceful shutdown")
 struct ShutdownTests {
     /// A server whose `/slow` streams five chunks 200 ms apart.
-    func slowServer(wait: Duration, grace: Duration) throws -> Server {
+    /// A server whose `/slow` streams five chunks `chunkGap` apart.
+    func slowServer(wait: Duration, grace: Duration, chunkGap: Duration = .milliseconds(200)) throws -> Server {
         var configuration = ServerConfiguration.general
         try configuration.bind(to: "127.0.0.1:0")
         configuration.waitBeforeShutdown = wait
@@ -24,7 +25,7 @@ struct ShutdownTests {
                 let producer = Task {
                     for index in 0..<5 {
                         continuation.yield(ByteBuffer(string: "chunk\(index);"))
-                        try await clock.sleep(for: .milliseconds(200))
+                        try await clock.sleep(for: chunkGap)
                     }
                     continuation.finish()
                 }
@@ -77,7 +78,8 @@ struct ShutdownTests {
     }
 
     @Test func theGraceTimeoutClosesWhatIsStillRunning() async throws {
-        let server = try slowServer(wait: .zero, grace: .milliseconds(300))
+        // The slow request would take 8 s, far past the 300 ms grace even on a loaded machine.
+        let server = try slowServer(wait: .zero, grace: .milliseconds(300), chunkGap: .seconds(2))
         let listener = try await server.listen()
         let serving = Task { try await listener.serve() }
         let slow = try await RawHTTPConnection(to: listener.localAddress)
