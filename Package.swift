@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ParapetCore", targets: ["ParapetCore"]),
         .library(name: "ParapetMiddleware", targets: ["ParapetMiddleware"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
+        .library(name: "ParapetRateLimit", targets: ["ParapetRateLimit"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
@@ -68,6 +69,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "ParapetRateLimit",
+            dependencies: [
+                "ParapetCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ParapetSimulation",
             dependencies: [
                 "ParapetCore",
@@ -106,7 +116,7 @@ let package = Package(
         ),
         .target(
             name: "Parapet",
-            dependencies: ["ParapetCore", "ParapetMiddleware", "ParapetUpstream", "ParapetNIO"],
+            dependencies: ["ParapetCore", "ParapetMiddleware", "ParapetRateLimit", "ParapetUpstream", "ParapetNIO"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -155,6 +165,19 @@ let package = Package(
             name: "ParapetMiddlewareTests",
             dependencies: [
                 "ParapetMiddleware",
+                "ParapetCore",
+                "ParapetSimulation",
+                "Parapet",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetRateLimitTests",
+            dependencies: [
+                "ParapetRateLimit",
                 "ParapetCore",
                 "ParapetSimulation",
                 "Parapet",

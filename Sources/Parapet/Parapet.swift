@@ -1,8 +1,9 @@
-// The umbrella module: `import Parapet` brings the core model, the everyday middlewares, the reverse proxy
-// and its balancers, the SwiftNIO server and production runtime, and swift-http-types (for
+// The umbrella module: `import Parapet` brings the core model, the everyday middlewares, the rate limiters,
+// the reverse proxy and its balancers, the SwiftNIO server and production runtime, and swift-http-types (for
 // `HTTPResponse.Status`, `HTTPField.Name` and friends).
 @_exported public import HTTPTypes
 @_exported public import ParapetCore
 @_exported public import ParapetMiddleware
 @_exported public import ParapetNIO
+@_exported public import ParapetRateLimit
 @_exported public import ParapetUpstream
