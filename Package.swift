@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ParapetMiddleware", targets: ["ParapetMiddleware"]),
         .library(name: "ParapetCompression", targets: ["ParapetCompression"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
+        .library(name: "ParapetRateLimit", targets: ["ParapetRateLimit"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
@@ -82,6 +83,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "ParapetRateLimit",
+            dependencies: [
+                "ParapetCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ParapetSimulation",
             dependencies: [
                 "ParapetCore",
@@ -120,7 +130,10 @@ let package = Package(
         ),
         .target(
             name: "Parapet",
-            dependencies: ["ParapetCore", "ParapetMiddleware", "ParapetCompression", "ParapetUpstream", "ParapetNIO"],
+            dependencies: [
+                "ParapetCore", "ParapetMiddleware", "ParapetCompression", "ParapetRateLimit", "ParapetUpstream",
+                "ParapetNIO",
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -182,6 +195,19 @@ let package = Package(
             name: "ParapetMiddlewareTests",
             dependencies: [
                 "ParapetMiddleware",
+                "ParapetCore",
+                "ParapetSimulation",
+                "Parapet",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetRateLimitTests",
+            dependencies: [
+                "ParapetRateLimit",
                 "ParapetCore",
                 "ParapetSimulation",
                 "Parapet",

@@ -65,6 +65,20 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "RateLimitBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ParapetCore", package: "Parapet"),
+                .product(name: "ParapetRateLimit", package: "Parapet"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RateLimitBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
             name: "BalancerBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -1,9 +1,10 @@
 // The umbrella module: `import Parapet` brings the core model, the everyday middlewares, compression, the
-// reverse proxy and its balancers, the SwiftNIO server and production runtime, and swift-http-types (for
-// `HTTPResponse.Status`, `HTTPField.Name` and friends).
+// rate limiters, the reverse proxy and its balancers, the SwiftNIO server and production runtime, and
+// swift-http-types (for `HTTPResponse.Status`, `HTTPField.Name` and friends).
 @_exported public import HTTPTypes
 @_exported public import ParapetCompression
 @_exported public import ParapetCore
 @_exported public import ParapetMiddleware
 @_exported public import ParapetNIO
+@_exported public import ParapetRateLimit
 @_exported public import ParapetUpstream

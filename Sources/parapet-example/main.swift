@@ -5,8 +5,8 @@ import Darwin
 #endif
 import Parapet
 
-// The reference README's example, in Swift: three sites behind one server, each with its redirects,
-// HSTS and upstreams, plus a health check that writes no log line.
+// The reference README's example, in Swift: three sites behind one server, each with its rate limit,
+// redirects, HSTS and upstreams, plus a health check that writes no log line.
 //
 // Every backend can be pointed elsewhere with an environment variable holding a URL whose scheme picks
 // the transport (`http://`, `h2c://`, `https://`), so the whole example runs on 127.0.0.1 against local
@@ -30,7 +30,9 @@ do {
 
     try server.use(AccessLog())
     try server.use(RequestID())
-    // TODO(issue 7): rate limits — 60 per second, 300 per minute and 2,000 per hour per client IP.
+    try server.use(RateLimit.fixedWindow(perSecond: 60))  // per client IP
+    try server.use(RateLimit.fixedWindow(perMinute: 300))
+    try server.use(RateLimit.fixedWindow(perHour: 2000))
     try server.use(RequestBodyLimit(15 << 20))  // 15 MiB
     try server.use(RequestBodyBuffer(upTo: 15 << 20))
     try server.use(Compression(.init(codings: [.brotli, .gzip])))
@@ -54,7 +56,7 @@ do {
 
 func example(_ backends: ExampleBackends) throws -> any Middleware {
     let host = try Host("example.com", "www.example.com")
-    // TODO(issue 7): 20 requests per second per client IP.
+    try host.use(RateLimit.fixedWindow(perSecond: 20))
     try host.use(Redirect.https)
     try host.use(HSTS.preload)
     try host.use(Redirect.nonWWW)
@@ -69,7 +71,7 @@ func example(_ backends: ExampleBackends) throws -> any Middleware {
 func mysite(_ backends: ExampleBackends) throws -> any Middleware {
     let sites = Middlewares()
     let site = try Host("mysiteaaa.io", "www.mysiteaaa.io")
-    // TODO(issue 7): 15 requests per second per client IP.
+    try site.use(RateLimit.fixedWindow(perSecond: 15))
     try site.use(Redirect.https)
     try site.use(HSTS.preload)
     try site.use(Redirect.www)
@@ -97,7 +99,7 @@ func mysite(_ backends: ExampleBackends) throws -> any Middleware {
 
 func wordpress(_ backends: ExampleBackends) throws -> any Middleware {
     let host = try Host("myblogaaa.com", "www.myblogaaa.com")
-    // TODO(issue 7): 150 requests per minute per client IP.
+    try host.use(RateLimit.fixedWindow(perMinute: 150))
     try host.use(Redirect.https)
     try host.use(HSTS.preload)
     try host.use(Redirect.nonWWW)

@@ -1,0 +1,113 @@
+import HTTPTypes
+public import ParapetCore
+
+extension RateLimit {
+    /// Answers a request that is over its quota.
+    ///
+    /// ```swift
+    /// let handler: RateLimit.ExceededHandler = { _, _, rejection in
+    ///     var response = Response.error(.serviceUnavailable)
+    ///     response.headerFields[.retryAfter] = rejection.retryAfterField
+    ///     return response
+    /// }
+    /// ```
+    public typealias ExceededHandler = @Sendable (Request, RequestContext, RateLimitRejection) async throws -> Response
+
+    /// Hears every decision, synchronously on the request's task; keep it cheap.
+    ///
+    /// ```swift
+    /// let observer: RateLimit.Observer = { event in tally.record(event.outcome) }
+    /// ```
+    public typealias Observer = @Sendable (RateLimitEvent) -> Void
+
+    /// The default ``ExceededHandler``: `429 Too Many Requests` as plain text, with `Retry-After` in whole
+    /// seconds rounded up — never `0`.
+    ///
+    /// ```swift
+    /// // HTTP/1.1 429 Too Many Requests
+    /// // Retry-After: 2
+    /// let options = RateLimit.Options(onExceeded: RateLimit.tooManyRequests)
+    /// ```
+    public static let tooManyRequests: ExceededHandler = { _, _, rejection in
+        var response = Response.error(.tooManyRequests)
+        response.headerFields[.retryAfter] = rejection.retryAfterField
+        return response
+    }
+
+    /// How a ``RateLimit`` finds keys, which requests it applies to, what it answers and whom it tells.
+    ///
+    /// ```swift
+    /// let options = RateLimit.Options(
+    ///     name: "api",
+    ///     key: .header(HTTPField.Name("X-API-Key")!),
+    ///     appliesTo: { request, _ in request.path?.hasPrefix("/api/") ?? false },
+    ///     sendsRateLimitFields: true,
+    ///     observe: { event in metrics.record(event) }
+    /// )
+    /// try server.use(RateLimit.slidingWindow(perMinute: 600, options: options))
+    /// ```
+    public struct Options: Sendable {
+        /// The limiter's name: the policy name in the `RateLimit` fields and the name in events. `nil` takes
+        /// the strategy's (such as `fixed-60-per-1s`). It must be 1 to 128 printable ASCII characters; give
+        /// stacked limiters with the same strategy different names.
+        ///
+        /// ```swift
+        /// options.name = "login-attempts"
+        /// ```
+        public var name: String?
+        /// How a request's key is found; ``Keying/clientIP`` by default.
+        ///
+        /// ```swift
+        /// options.key = .header(HTTPField.Name("X-API-Key")!)
+        /// ```
+        public var key: Keying
+        /// The predicate hook deciding which requests the limiter applies to; `nil` applies it to all.
+        /// Other requests pass without being counted.
+        ///
+        /// ```swift
+        /// options.appliesTo = { request, _ in request.method == .post }
+        /// ```
+        public var appliesTo: RequestPredicate?
+        /// Whether responses carry the `RateLimit-Policy` and `RateLimit` fields of
+        /// draft-ietf-httpapi-ratelimit-headers; off by default.
+        ///
+        /// ```swift
+        /// options.sendsRateLimitFields = true   // RateLimit-Policy: "api";q=600;w=60
+        /// ```
+        public var sendsRateLimitFields: Bool
+        /// Answers requests over their quota; ``RateLimit/tooManyRequests`` by default.
+        ///
+        /// ```swift
+        /// options.onExceeded = { _, _, rejection in .text("wait \(rejection.retryAfterSeconds) s\n", status: .tooManyRequests) }
+        /// ```
+        public var onExceeded: ExceededHandler
+        /// Hears every decision (allowed or limited); `nil` by default.
+        ///
+        /// ```swift
+        /// options.observe = { event in logger.debug("\(event.name): \(event.outcome)") }
+        /// ```
+        public var observe: Observer?
+
+        /// Creates options; by default requests are keyed by client address and answered `429`, with no
+        /// `RateLimit` fields and no observer.
+        ///
+        /// ```swift
+        /// let options = RateLimit.Options(name: "login", appliesTo: { request, _ in request.method == .post })
+        /// ```
+        public init(
+            name: String? = nil,
+            key: Keying = .clientIP,
+            appliesTo: RequestPredicate? = nil,
+            sendsRateLimitFields: Bool = false,
+            onExceeded: @escaping ExceededHandler = RateLimit.tooManyRequests,
+            observe: Observer? = nil
+        ) {
+            self.name = name
+            self.key = key
+            self.appliesTo = appliesTo
+            self.sendsRateLimitFields = sendsRateLimitFields
+            self.onExceeded = onExceeded
+            self.observe = observe
+        }
+    }
+}
