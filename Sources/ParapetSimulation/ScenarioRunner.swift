@@ -152,7 +152,7 @@ public enum ScenarioRunner {
                 heads: scenario.workload.mix.map(\.head),
                 deadline: stack.deadline, recorder: recorder, clock: runtime.clock)
             let driver = WorkloadDriver(
-                workload: scenario.workload, client: client, runtime: runtime, end: scenario.duration.wholeNanoseconds,
+                workload: scenario.workload, client: client, runtime: runtime, executor: simulation.executor, end: scenario.duration.wholeNanoseconds,
                 cutoff: layout.end, wallClockSteps: wallClockSteps)
             await driver.run()
             built.healthCheck?.stop()
