@@ -132,7 +132,8 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
 
     private enum Event {
         case job(UnownedJob)
-        case timer(UnsafeContinuation<Void, any Error>)
+        case heldJob(UnownedJob, at: MonotonicInstant)
+        case timer(UnsafeContinuation<Void, any Error>, at: MonotonicInstant)
         case stop(StopReason)
     }
 
@@ -209,6 +210,17 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         notPast limit: MonotonicInstant? = nil,
         maximumEvents: Int = .max
     ) -> StopReason {
+        drive(until: isFinished, notPast: limit, maximumEvents: maximumEvents, ticks: nil)
+    }
+
+    /// ``drive(until:notPast:maximumEvents:)``, also handing `ticks` every instant virtual time moves to,
+    /// between events.
+    func drive(
+        until isFinished: () -> Bool,
+        notPast limit: MonotonicInstant?,
+        maximumEvents: Int,
+        ticks: VirtualTimeTicks?
+    ) -> StopReason {
         let isFirstDriver = state.withLock { state in
             if state.isDriving { return false }
             state.isDriving = true
@@ -218,13 +230,18 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         defer { state.withLock { $0.isDriving = false } }
 
         let taskExecutor = asUnownedTaskExecutor()
+        var ticks = ticks
         var events = 0
         while !isFinished() {
             guard events < maximumEvents else { return .eventBudgetExhausted }
             switch nextEvent(notPast: limit) {
             case .job(let job):
                 job.runSynchronously(on: taskExecutor)
-            case .timer(let continuation):
+            case .heldJob(let job, let now):
+                ticks?.reach(now)
+                job.runSynchronously(on: taskExecutor)
+            case .timer(let continuation, let now):
+                ticks?.reach(now)
                 continuation.resume()
             case .stop(let reason):
                 return reason
@@ -256,10 +273,10 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
                 switch entry {
                 case .sleeper(let continuation):
                     state.timersFired += 1
-                    return .timer(continuation)
+                    return .timer(continuation, at: state.now)
                 case .job(let job):
                     state.jobsRun += 1
-                    return .job(job)
+                    return .heldJob(job, at: state.now)
                 case .reserved, .cancelledBeforeScheduling:
                     preconditionFailure("an unscheduled timer is in the heap")
                 }
