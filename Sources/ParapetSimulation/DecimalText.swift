@@ -30,4 +30,15 @@ enum DecimalText {
     static func seconds(_ duration: Duration) -> String {
         fixed(duration.inSeconds, places: 3) + "s"
     }
+
+    /// A whole number with its thousands grouped by commas: `grouped(3_600_125) == "3,600,125"`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return (value < 0 ? "-" : "") + text
+    }
 }

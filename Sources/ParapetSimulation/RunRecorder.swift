@@ -56,6 +56,11 @@ final class RunRecorder: Sendable {
         }
     }
 
+    /// Client requests finished so far.
+    var requests: Int {
+        state.withLock { $0.client.requests }
+    }
+
     var snapshot: State {
         state.withLock { $0 }
     }

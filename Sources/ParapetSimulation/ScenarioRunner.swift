@@ -21,7 +21,7 @@ public enum ScenarioRunner {
     /// ```swift
     /// let options = ScenarioRunner.Options(seed: 7, recordsTrace: true)
     /// ```
-    public struct Options: Sendable, Hashable {
+    public struct Options: Sendable {
         /// Overrides the scenario's seed.
         ///
         /// ```swift
@@ -34,15 +34,23 @@ public enum ScenarioRunner {
         /// var options = ScenarioRunner.Options(); options.recordsTrace = true
         /// ```
         public var recordsTrace: Bool
+        /// Told how far the run has got, every so often of virtual time; it cannot change the report.
+        ///
+        /// ```swift
+        /// var options = ScenarioRunner.Options()
+        /// options.progress = .init { progress in print(progress) }
+        /// ```
+        public var progress: ProgressObserver?
 
         /// Creates options.
         ///
         /// ```swift
         /// let options = ScenarioRunner.Options()
         /// ```
-        public init(seed: UInt64? = nil, recordsTrace: Bool = false) {
+        public init(seed: UInt64? = nil, recordsTrace: Bool = false, progress: ProgressObserver? = nil) {
             self.seed = seed
             self.recordsTrace = recordsTrace
+            self.progress = progress
         }
     }
 
@@ -71,8 +79,14 @@ public enum ScenarioRunner {
         var runs: [StackRun] = []
         for (index, stack) in scenario.stacks.enumerated() {
             do {
+                let progress = options.progress.map { observer in
+                    (observer, ScenarioProgress(
+                        scenario: scenario.name, stack: stack.name, stackIndex: index, stackCount: scenario.stacks.count,
+                        seed: seed, virtualTime: .zero, duration: scenario.duration, requests: 0, isFinished: false))
+                }
                 runs.append(try runStack(
-                    stack, of: scenario, seed: seed, layout: layout, allDown: allDown, recordsTrace: options.recordsTrace))
+                    stack, of: scenario, seed: seed, layout: layout, allDown: allDown, recordsTrace: options.recordsTrace,
+                    progress: progress))
             } catch let error as ConfigurationError {
                 throw ScenarioError(
                     file: "<scenario>", line: nil, column: nil, field: "stacks[\(index)]", kind: .invalidValue,
@@ -132,15 +146,23 @@ public enum ScenarioRunner {
 
     private static func runStack(
         _ stack: Scenario.Stack, of scenario: Scenario, seed: UInt64, layout: ReportLayout, allDown: [Range<Int64>],
-        recordsTrace: Bool
+        recordsTrace: Bool, progress: (observer: ProgressObserver, start: ScenarioProgress)?
     ) throws -> StackRun {
         let simulation = Simulation(seed: seed)
         let wallClockSteps = scenario.timeline.compactMap { event in
             event.wallClockStep.map { (at: event.at.wholeNanoseconds, step: $0) }
         }.sorted { $0.at < $1.at }
         let limit = scenario.duration + scenario.drain + .seconds(3_600)
-        let measured = try simulation.run(timeLimit: limit) { runtime -> Measured in
-            let recorder = RunRecorder(layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace)
+        let recorder = RunRecorder(layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace)
+        let ticks = progress.map { observer, start in
+            VirtualTimeTicks(every: observer.interval) { now in
+                var progress = start
+                progress.virtualTime = now - .zero
+                progress.requests = recorder.requests
+                observer.report(progress)
+            }
+        }
+        let measured = try simulation.run(timeLimit: limit, ticks: ticks) { runtime -> Measured in
             let fleet = SimulatedFleet(
                 targets: scenario.targets, timeline: scenario.timeline, runtime: runtime,
                 transportTimeout: stack.transportTimeout, layout: layout)
@@ -152,12 +174,19 @@ public enum ScenarioRunner {
                 heads: scenario.workload.mix.map(\.head),
                 deadline: stack.deadline, recorder: recorder, clock: runtime.clock)
             let driver = WorkloadDriver(
-                workload: scenario.workload, client: client, runtime: runtime, end: scenario.duration.wholeNanoseconds,
-                cutoff: layout.end, wallClockSteps: wallClockSteps)
+                workload: scenario.workload, client: client, runtime: runtime, executor: simulation.executor,
+                end: scenario.duration.wholeNanoseconds, cutoff: layout.end, wallClockSteps: wallClockSteps)
             await driver.run()
             built.healthCheck?.stop()
             return Measured(
                 recorder: recorder.snapshot, targets: fleet.backends.map(\.tally), ended: runtime.clock.now.nanoseconds)
+        }
+        if let (observer, start) = progress {
+            var finished = start
+            finished.virtualTime = .nanoseconds(measured.ended)
+            finished.requests = measured.recorder.client.requests
+            finished.isFinished = true
+            observer.report(finished)
         }
         return StackRun(
             stack: stack, scenario: scenario, measured: measured, layout: layout,

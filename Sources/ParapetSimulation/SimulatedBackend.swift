@@ -90,15 +90,14 @@ public final class SimulatedBackend: Transport {
             return state.machine.decide(at: start, using: &state.random)
         }
         let (wake, planned) = plan(decision, from: start)
-        var outcome = planned
+        var (outcome, finish) = (planned, max(wake, start))  // a sleep that is not cut short ends exactly at `wake`
         if wake > start {
             do {
                 try await clock.sleep(until: MonotonicInstant(nanoseconds: wake))
             } catch {
-                outcome = .cancelled
+                (outcome, finish) = (.cancelled, clock.now.nanoseconds)
             }
         }
-        let finish = clock.now.nanoseconds
         state.withLock { $0.tally.end(outcome, startedAt: start, at: finish) }
         return try answer(outcome)
     }

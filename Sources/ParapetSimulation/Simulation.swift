@@ -131,25 +131,6 @@ public final class Simulation: Sendable {
         )
     }
 
-    /// Runs `body` as the root task on the simulation executor, driving the executor on the calling
-    /// thread until the root task finishes; then cancels the spawned tasks still running, drains them,
-    /// and returns the root's result.
-    ///
-    /// The calling thread is blocked for the whole run (which takes no real time waiting: virtual time
-    /// jumps from timer to timer). A simulation can run several times; virtual time carries on.
-    ///
-    /// - Parameter timeLimit: virtual time after which an unfinished root task is an error.
-    /// - Throws: the root task's error; ``SimulationError/deadlock(at:)`` when nothing is runnable and no
-    ///   timer pending while the root task is unfinished; ``SimulationError/timeLimitExceeded(at:)``;
-    ///   ``SimulationError/drainBudgetExceeded(at:remainingTasks:)``; ``SimulationError/alreadyRunning``.
-    ///
-    /// ```swift
-    /// let elapsed = try Simulation(seed: 1).run(timeLimit: .seconds(3_600)) { runtime in
-    ///     try await runtime.clock.sleep(for: .seconds(90))
-    ///     return runtime.clock.now - .zero
-    /// }
-    /// assert(elapsed == .seconds(90))
-    /// ```
     /// Runs the simulation like ``run(timeLimit:_:)``, driving it on a thread of its own.
     ///
     /// Driving blocks its thread for as long as the simulation runs; from async code (a Swift Testing
@@ -175,8 +156,36 @@ public final class Simulation: Sendable {
         }
     }
 
+    /// Runs `body` as the root task on the simulation executor, driving the executor on the calling
+    /// thread until the root task finishes; then cancels the spawned tasks still running, drains them,
+    /// and returns the root's result.
+    ///
+    /// The calling thread is blocked for the whole run (which takes no real time waiting: virtual time
+    /// jumps from timer to timer). A simulation can run several times; virtual time carries on.
+    ///
+    /// - Parameter timeLimit: virtual time after which an unfinished root task is an error.
+    /// - Throws: the root task's error; ``SimulationError/deadlock(at:)`` when nothing is runnable and no
+    ///   timer pending while the root task is unfinished; ``SimulationError/timeLimitExceeded(at:)``;
+    ///   ``SimulationError/drainBudgetExceeded(at:remainingTasks:)``; ``SimulationError/alreadyRunning``.
+    ///
+    /// ```swift
+    /// let elapsed = try Simulation(seed: 1).run(timeLimit: .seconds(3_600)) { runtime in
+    ///     try await runtime.clock.sleep(for: .seconds(90))
+    ///     return runtime.clock.now - .zero
+    /// }
+    /// assert(elapsed == .seconds(90))
+    /// ```
     public func run<T: Sendable>(
         timeLimit: Duration? = nil,
+        _ body: @escaping @Sendable (Runtime) async throws -> T
+    ) throws -> T {
+        try run(timeLimit: timeLimit, ticks: nil, body)
+    }
+
+    /// ``run(timeLimit:_:)``, handing `ticks` the virtual time as it moves (not while draining).
+    func run<T: Sendable>(
+        timeLimit: Duration?,
+        ticks: VirtualTimeTicks?,
         _ body: @escaping @Sendable (Runtime) async throws -> T
     ) throws -> T {
         guard !isRunning.exchange(true, ordering: .acquiringAndReleasing) else {
@@ -195,7 +204,7 @@ public final class Simulation: Sendable {
         }
         let limit = timeLimit.map { executor.now.advanced(by: $0) }
         var failure: SimulationError?
-        switch executor.drive(until: { outcome.isFinished }, notPast: limit) {
+        switch executor.drive(until: { outcome.isFinished }, notPast: limit, maximumEvents: .max, ticks: ticks) {
         case .finished:
             break
         case .idle:

@@ -93,7 +93,7 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         /// assert(executor.counters.readyJobs == 0)
         /// ```
         public var readyJobs: Int
-        /// Timers currently pending (not yet fired or cancelled).
+        /// Timers currently pending (not yet fired or cancelled), counting task starts held until their time.
         ///
         /// ```swift
         /// assert(executor.counters.pendingTimers == 0)
@@ -108,27 +108,32 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         public var eventsProcessed: Int { jobsRun + timersFired }
     }
 
-    private enum TimerState {
-        case reserved
-        case cancelledBeforeScheduling
-        case scheduled(UnsafeContinuation<Void, any Error>)
-    }
-
     private struct State {
         var now: MonotonicInstant
         var ready = ReadyQueue()
         var timers = TimerHeap()
-        var timerStates: [UInt64: TimerState] = [:]
+        var slots = TimerSlots()
         var pendingTimers = 0
-        var nextTimerID: UInt64 = 0
+        var nextSequence: UInt64 = 0
         var jobsRun = 0
         var timersFired = 0
         var isDriving = false
+        /// Set by ``holdingNextJob(until:_:)``: the next job enqueued is held until this instant.
+        var holdUntil: MonotonicInstant?
+
+        /// Puts `job` on the timer heap, due at `start`.
+        mutating func hold(_ job: UnownedJob, until start: MonotonicInstant) {
+            let id = slots.insert(.job(job), sequence: nextSequence)
+            nextSequence += 1
+            timers.insert(TimerKey(deadline: start, id: id))
+            pendingTimers += 1
+        }
     }
 
     private enum Event {
         case job(UnownedJob)
-        case timer(UnsafeContinuation<Void, any Error>)
+        case heldJob(UnownedJob, at: MonotonicInstant)
+        case timer(UnsafeContinuation<Void, any Error>, at: MonotonicInstant)
         case stop(StopReason)
     }
 
@@ -177,15 +182,24 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
     /// ```
     public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
-        state.withLock { $0.ready.append(unowned) }
+        state.withLock { state in
+            if let start = state.holdUntil {
+                state.holdUntil = nil
+                if start > state.now {
+                    state.hold(unowned, until: start)
+                    return
+                }
+            }
+            state.ready.append(unowned)
+        }
     }
 
     /// Runs events on the calling thread until `isFinished` returns true (checked before every event),
     /// nothing is left to do, the next timer is due after `limit`, or `maximumEvents` events have run.
     ///
     /// One event is either one ready job, run to its next suspension, or — only when the ready queue is
-    /// empty — one timer: virtual time advances to its deadline and its sleeper is resumed. Never waits
-    /// in real time.
+    /// empty — one timer: virtual time advances to its deadline and its sleeper is resumed (or the task start
+    /// held until then runs, counted as a job). Never waits in real time.
     ///
     /// ```swift
     /// let reason = executor.drive(until: { rootFinished() }, notPast: .zero.advanced(by: .seconds(3_600)))
@@ -196,6 +210,17 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         notPast limit: MonotonicInstant? = nil,
         maximumEvents: Int = .max
     ) -> StopReason {
+        drive(until: isFinished, notPast: limit, maximumEvents: maximumEvents, ticks: nil)
+    }
+
+    /// ``drive(until:notPast:maximumEvents:)``, also handing `ticks` every instant virtual time moves to,
+    /// between events.
+    func drive(
+        until isFinished: () -> Bool,
+        notPast limit: MonotonicInstant?,
+        maximumEvents: Int,
+        ticks: VirtualTimeTicks?
+    ) -> StopReason {
         let isFirstDriver = state.withLock { state in
             if state.isDriving { return false }
             state.isDriving = true
@@ -205,13 +230,18 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         defer { state.withLock { $0.isDriving = false } }
 
         let taskExecutor = asUnownedTaskExecutor()
+        var ticks = ticks
         var events = 0
         while !isFinished() {
             guard events < maximumEvents else { return .eventBudgetExhausted }
             switch nextEvent(notPast: limit) {
             case .job(let job):
                 job.runSynchronously(on: taskExecutor)
-            case .timer(let continuation):
+            case .heldJob(let job, let now):
+                ticks?.reach(now)
+                job.runSynchronously(on: taskExecutor)
+            case .timer(let continuation, let now):
+                ticks?.reach(now)
                 continuation.resume()
             case .stop(let reason):
                 return reason
@@ -235,13 +265,21 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
                     return .stop(.timeLimitReached)
                 }
                 _ = state.timers.popMin()
-                guard case .scheduled(let continuation)? = state.timerStates.removeValue(forKey: key.sequence) else {
+                guard let entry = state.slots.remove(key.id) else {
                     continue  // cancelled: its continuation was already resumed
                 }
                 state.pendingTimers -= 1
                 if state.now < key.deadline { state.now = key.deadline }
-                state.timersFired += 1
-                return .timer(continuation)
+                switch entry {
+                case .sleeper(let continuation):
+                    state.timersFired += 1
+                    return .timer(continuation, at: state.now)
+                case .job(let job):
+                    state.jobsRun += 1
+                    return .heldJob(job, at: state.now)
+                case .reserved, .cancelledBeforeScheduling:
+                    preconditionFailure("an unscheduled timer is in the heap")
+                }
             }
             return .stop(.idle)
         }
@@ -249,14 +287,33 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
 }
 
 extension SimulationExecutor {
-    /// Reserves a timer identity before its continuation exists, so that a cancellation arriving in
-    /// between is not lost. Identities are handed out in increasing order and double as the tie-break
-    /// sequence for timers due at the same instant.
-    func reserveTimer() -> UInt64 {
+    /// Runs `body`, holding back the next job enqueued meanwhile — the first job of the one task `body`
+    /// creates — until virtual time reaches `start`, so that the task starts then without a timer of its own
+    /// to sleep on. A held task's start is one event, ordered among timers by (`start`, when it was held).
+    /// A `start` that is not in the future holds nothing.
+    ///
+    /// The task's job must be enqueued synchronously, as `addTask` does for a task that prefers this
+    /// executor, while this executor is being driven by the calling thread.
+    func holdingNextJob<T>(until start: MonotonicInstant, _ body: () throws -> T) rethrows -> T {
+        state.withLock { $0.holdUntil = start }
+        defer {
+            let wasTaken = state.withLock { state in
+                defer { state.holdUntil = nil }
+                return state.holdUntil == nil
+            }
+            precondition(wasTaken, "no job was enqueued to hold")
+        }
+        return try body()
+    }
+
+    /// Reserves a timer due at `deadline` before its continuation exists, so that a cancellation arriving
+    /// in between is not lost; `nil` if `deadline` is not in the future. Reservations are numbered in
+    /// increasing order, the tie-break for timers due at the same instant.
+    func reserveTimer(until deadline: MonotonicInstant) -> TimerID? {
         state.withLock { state in
-            let id = state.nextTimerID
-            state.nextTimerID += 1
-            state.timerStates[id] = .reserved
+            guard deadline > state.now else { return nil }
+            let id = state.slots.insert(.reserved, sequence: state.nextSequence)
+            state.nextSequence += 1
             return id
         }
     }
@@ -264,39 +321,42 @@ extension SimulationExecutor {
     /// Parks `continuation` until virtual time reaches `deadline`; resumes it with `CancellationError`
     /// at once if the timer was cancelled after being reserved.
     func scheduleTimer(
-        _ id: UInt64, at deadline: MonotonicInstant, resuming continuation: UnsafeContinuation<Void, any Error>
+        _ id: TimerID, at deadline: MonotonicInstant, resuming continuation: UnsafeContinuation<Void, any Error>
     ) {
         let wasCancelled = state.withLock { state in
-            if case .cancelledBeforeScheduling? = state.timerStates[id] {
-                state.timerStates[id] = nil
+            if case .cancelledBeforeScheduling? = state.slots[id] {
+                _ = state.slots.remove(id)
                 return true
             }
-            state.timerStates[id] = .scheduled(continuation)
-            state.timers.insert(TimerKey(deadline: deadline, sequence: id))
+            state.slots.update(id, to: .sleeper(continuation))
+            state.timers.insert(TimerKey(deadline: deadline, id: id))
             state.pendingTimers += 1
             return false
         }
         if wasCancelled {
-            continuation.resume(throwing: CancellationError())
+            continuation.resume(throwing: Self.cancellation)
         }
     }
 
     /// Cancels timer `id`: a pending timer is removed and its sleeper resumed with `CancellationError`;
     /// a reserved one is marked so that scheduling it fails; a fired one is left alone.
-    func cancelTimer(_ id: UInt64) {
+    func cancelTimer(_ id: TimerID) {
         let continuation: UnsafeContinuation<Void, any Error>? = state.withLock { state in
-            switch state.timerStates[id] {
+            switch state.slots[id] {
             case .reserved?:
-                state.timerStates[id] = .cancelledBeforeScheduling
+                state.slots.update(id, to: .cancelledBeforeScheduling)
                 return nil
-            case .scheduled(let continuation)?:
-                state.timerStates[id] = nil
+            case .sleeper(let continuation)?:
+                _ = state.slots.remove(id)
                 state.pendingTimers -= 1
                 return continuation
-            case .cancelledBeforeScheduling?, nil:
+            case .cancelledBeforeScheduling?, .job?, nil:
                 return nil
             }
         }
-        continuation?.resume(throwing: CancellationError())
+        continuation?.resume(throwing: Self.cancellation)
     }
+
+    /// The error a cancelled sleep throws, boxed once rather than per cancellation.
+    private static let cancellation: any Error = CancellationError()
 }

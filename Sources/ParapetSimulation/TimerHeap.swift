@@ -1,7 +1,7 @@
 import ParapetCore
 
 /// A timer's place in the heap: ordered by deadline, then by the sequence number it was given when
-/// scheduled, so timers due at the same instant fire in the order they were set.
+/// reserved, so timers due at the same instant fire in the order they were set.
 ///
 /// The deadline is kept as its exact attosecond count split into two machine words, so that ordering
 /// is plain integer comparison.
@@ -9,12 +9,19 @@ struct TimerKey {
     var sequence: UInt64
     private var high: Int64
     private var low: UInt64
+    /// The slot of ``TimerSlots`` holding the timer.
+    var slot: UInt32
 
-    init(deadline: MonotonicInstant, sequence: UInt64) {
+    init(deadline: MonotonicInstant, id: TimerID) {
         let attoseconds = deadline.offset.attoseconds
-        self.sequence = sequence
+        self.sequence = id.sequence
+        self.slot = id.slot
         self.high = Int64(truncatingIfNeeded: attoseconds >> 64)
         self.low = UInt64(truncatingIfNeeded: attoseconds)
+    }
+
+    var id: TimerID {
+        TimerID(slot: slot, sequence: sequence)
     }
 
     var deadline: MonotonicInstant {

@@ -69,13 +69,12 @@ public struct VirtualClock: MonotonicClock {
             await Task.yield()
             throw CancellationError()
         }
-        guard deadline > executor.now else {
+        let executor = self.executor
+        guard let id = executor.reserveTimer(until: deadline) else {
             await Task.yield()
             try Task.checkCancellation()
             return
         }
-        let executor = self.executor
-        let id = executor.reserveTimer()
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 executor.scheduleTimer(id, at: deadline, resuming: continuation)

@@ -22,14 +22,19 @@ extension ParapetSim {
             let scenario: Scenario
             do { scenario = try loadScenario(file) } catch let error as BadInput { exitForBadInput([error]) }
             var failing: [UInt64] = []
+            let progress = ProgressLine.onStandardError()
+            defer { progress?.clear() }
             for seed in 1...seeds {
-                let report = try ScenarioRunner.run(scenario, seed: seed)
+                let report = try ScenarioRunner.run(
+                    scenario, options: .init(seed: seed, progress: progress?.observer(prefix: "seed \(seed) of \(seeds): ")))
                 if !report.passed {
+                    progress?.clear()
                     failing.append(seed)
                     let reasons = report.failures.map(\.message).joined(separator: "; ")
                     print("seed \(seed): \(reasons)")
                 }
             }
+            progress?.clear()
             print("\(failing.count) of \(seeds) seeds failed")
             if !failing.isEmpty { throw ExitCode(1) }
         }

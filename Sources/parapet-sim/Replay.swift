@@ -37,7 +37,12 @@ extension ParapetSim {
             } catch let error as BadInput {
                 exitForBadInput([error])
             }
-            let report = try ScenarioRunner.run(scenario)
+            let progress = ProgressLine.onStandardError()
+            let report: SimulationReport
+            do {
+                defer { progress?.clear() }
+                report = try ScenarioRunner.run(scenario, options: .init(progress: progress?.observer()))
+            }
             switch format {
             case .text: print(report.text)
             case .json: print(try report.jsonText())

@@ -45,8 +45,13 @@ extension ParapetSim {
             let pages: [String]
             do { pages = try htmlPaths() } catch let error as BadInput { exitForBadInput([error]) }
             var allPassed = true
+            let progress = ProgressLine.onStandardError()
             for (index, scenario) in scenarios.enumerated() {
-                let report = try ScenarioRunner.run(scenario, seed: seed)
+                let report: SimulationReport
+                do {
+                    defer { progress?.clear() }
+                    report = try ScenarioRunner.run(scenario, options: .init(seed: seed, progress: progress?.observer()))
+                }
                 allPassed = allPassed && report.passed
                 switch format {
                 case .text: print(report.text)

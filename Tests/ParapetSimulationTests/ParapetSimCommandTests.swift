@@ -20,15 +20,17 @@ struct Outcome {
 }
 
 /// Runs `parapet-sim` with `arguments`, without blocking a thread of the cooperative pool.
-func parapetSim(_ arguments: [String]) async throws -> Outcome {
-    try await runProcess(builtExecutable("parapet-sim"), arguments)
+func parapetSim(_ arguments: [String], standardError: FileHandle? = nil) async throws -> Outcome {
+    try await runProcess(builtExecutable("parapet-sim"), arguments, standardError: standardError)
 }
 
 /// Runs `executable` with `arguments`, without blocking a thread of the cooperative pool: output goes to
 /// temporary files and the exit arrives through the termination handler. A process still running after
-/// `timeout` is sent SIGKILL.
-func runProcess(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(300)) async throws -> Outcome
-{
+/// `timeout` is sent SIGKILL. Given `standardError`, the child writes its standard error there instead (and
+/// ``Outcome/errors`` is empty); the handle is closed once the child has it.
+func runProcess(
+    _ executable: String, _ arguments: [String], timeout: Duration = .seconds(300), standardError: FileHandle? = nil
+) async throws -> Outcome {
     let directory = FileManager.default.temporaryDirectory
     let outputFile = directory.appendingPathComponent("parapet-sim-out-\(UUID().uuidString)")
     let errorFile = directory.appendingPathComponent("parapet-sim-err-\(UUID().uuidString)")
@@ -42,13 +44,14 @@ func runProcess(_ executable: String, _ arguments: [String], timeout: Duration =
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.standardOutput = try FileHandle(forWritingTo: outputFile)
-    process.standardError = try FileHandle(forWritingTo: errorFile)
+    process.standardError = try standardError ?? FileHandle(forWritingTo: errorFile)
     let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
     process.terminationHandler = { process in
         continuation.yield(process.terminationStatus)
         continuation.finish()
     }
     try process.run()
+    try standardError?.close()
     let pid = process.processIdentifier
     let watchdog = Task {
         try await Task.sleep(for: timeout)

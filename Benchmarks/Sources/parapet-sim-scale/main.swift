@@ -35,5 +35,6 @@ let report = try ScenarioRunner.run(scenario)
 let wall = Date().timeIntervalSince(started)  // determinism: ok — measures the run in real time
 let stack = report.stack()
 print(report.text)
-print(String(format: "wall %.2f s, %d requests, %.0f simulated requests/s, %d events (%.0f events/s)",
-             wall, stack.requests, Double(stack.requests) / wall, stack.simulatedEvents, Double(stack.simulatedEvents) / wall))
+print(String(format: "wall %.2f s, %d requests, %.0f simulated requests/s, %d events (%.0f events/s, %.2f events/request)",
+             wall, stack.requests, Double(stack.requests) / wall, stack.simulatedEvents, Double(stack.simulatedEvents) / wall,
+             Double(stack.simulatedEvents) / Double(stack.requests)))
