@@ -7,7 +7,8 @@ import NIOCore
 /// with ``RedisClientError/timedOut`` and the connection is **retired**: it takes no more requests
 /// (its replies may be stuck behind a slow one), reports the loss to the pool at once, and closes once no
 /// request is still waiting on it. Replies that arrive for timed-out requests are read and dropped, which
-/// keeps the matching of later replies right.
+/// keeps the matching of later replies right. Flushes are coalesced: the commands of every call that
+/// writes during one turn of the event loop go out together.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
@@ -44,6 +45,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private var hasAnswered = false
     private var hasFailed = false
     private var hasReportedLoss = false
+    private var isFlushScheduled = false
 
     /// Creates the handler for one connection.
     init(
@@ -69,6 +71,17 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             Pending(id: id, promise: request.promise, remaining: request.replyCount, replies: [], timer: timer))
         waitingCount += 1
         context.write(wrapOutboundOut(request.encoded), promise: promise)
+    }
+
+    /// Defers the flush to the end of the event loop's current round of tasks, so that commands written
+    /// by many concurrent calls leave in one write rather than one system call each.
+    func flush(context: ChannelHandlerContext) {
+        guard !isFlushScheduled else { return }
+        isFlushScheduled = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            isFlushScheduled = false
+            context.flush()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -53,8 +53,12 @@ public final class RedisClient: Sendable {
 
     /// Sends one command and returns its reply.
     ///
-    /// - Parameter timeout: the call's budget, including any wait for a connection;
-    ///   ``RedisConfiguration/timeout`` when `nil`.
+    /// Cancelling the calling task does not cut the wait short: the timeout bounds it.
+    ///
+    /// - Parameters:
+    ///   - command: the command name and its arguments.
+    ///   - timeout: the call's budget, including any wait for a connection; ``RedisConfiguration/timeout``
+    ///     when `nil`.
     /// - Throws: ``RedisClientError`` when no reply arrives; a Redis error is returned as
     ///   ``RedisReply/error(_:)``.
     ///

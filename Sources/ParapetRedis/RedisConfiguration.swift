@@ -68,9 +68,11 @@ public struct RedisBackoff: Sendable, Hashable {
     /// The delay before the next attempt after `failures` consecutive failures (zero for none).
     func delay(afterFailures failures: Int) -> Duration {
         guard failures > 0 else { return .zero }
-        var delay = min(initial, maximum)
-        for _ in 1..<failures where delay < maximum {
+        var delay = max(.zero, min(initial, maximum))
+        var doublings = failures - 1
+        while doublings > 0, delay > .zero, delay < maximum {
             delay = delay > maximum / 2 ? maximum : delay * 2
+            doublings -= 1
         }
         return delay
     }

@@ -18,5 +18,7 @@ struct RedisBackoffTests {
         let backoff = RedisBackoff(initial: .seconds(3), maximum: .seconds(Int64.max / 4))
         #expect(backoff.delay(afterFailures: 10_000) == .seconds(Int64.max / 4))
         #expect(RedisBackoff(initial: .seconds(5), maximum: .seconds(1)).delay(afterFailures: 1) == .seconds(1))
+        #expect(RedisBackoff(initial: .zero, maximum: .seconds(1)).delay(afterFailures: .max) == .zero)
+        #expect(RedisBackoff(initial: .seconds(-1), maximum: .seconds(1)).delay(afterFailures: 3) == .zero)
     }
 }
