@@ -127,6 +127,95 @@ struct RedisOutageTests {
     }
 }
 
+extension RedisOutageTests {
+    @Test func killingTheServerUnderLoadNeverStallsADecision() async throws {
+        try await withRedisServer { server in
+            let errors = ErrorLog()
+            let counter = try await counter(for: server, failureMode: .open, errors: errors)
+            let recorder = PhaseRecorder()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        while ContinuousClock.now - started < .milliseconds(1_500) {
+                            let phase = recorder.phase
+                            let decisionStarted = ContinuousClock.now
+                            let decision = await counter.take(key: "client", limit: 1_000_000, window: .seconds(60))
+                            let took = ContinuousClock.now - decisionStarted
+                            // A decision that spans a change of phase only counts towards the time bound.
+                            recorder.record(decision, took: took, in: recorder.phase == phase ? phase : .changing)
+                            // A request path does more than decide: let the other workers run.
+                            await Task.yield()
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(300))
+                    recorder.phase = .changing
+                    await server.stop()
+                    recorder.phase = .down
+                    try await Task.sleep(for: .milliseconds(300))
+                    recorder.phase = .changing
+                    try await server.restart()
+                    recorder.phase = .restarted
+                }
+                try await group.waitForAll()
+            }
+            let before = recorder.log(of: .up)
+            let during = recorder.log(of: .down)
+            let after = recorder.log(of: .restarted)
+            #expect(before.allowed > 0 && before.failedOpen == 0)
+            #expect(during.failedOpen > 0 && during.allowed == 0)
+            #expect(after.allowed > 0, "counting resumed after the restart")
+            let longest = max(before.longest, during.longest, after.longest, recorder.log(of: .changing).longest)
+            #expect(longest <= timeout + slack, "a decision took \(longest)")
+            print(
+                "Redis killed under load: \(before.allowed) allowed before, \(during.failedOpen) failed open while down, "
+                    + "\(after.allowed) allowed after the restart; the longest decision took \(longest)")
+            await counter.client.close()
+        }
+    }
+}
+
+/// The decisions made in each phase of an outage, as concurrent workers report them.
+final class PhaseRecorder: Sendable {
+    enum Phase: Hashable {
+        case up, changing, down, restarted
+    }
+
+    struct Log {
+        var allowed = 0
+        var failedOpen = 0
+        var longest = Duration.zero
+    }
+
+    private struct State {
+        var phase = Phase.up
+        var logs: [Phase: Log] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    var phase: Phase {
+        get { state.withLock { $0.phase } }
+        set { state.withLock { $0.phase = newValue } }
+    }
+
+    func record(_ decision: RedisFixedWindowCounter.Decision, took duration: Duration, in phase: Phase) {
+        state.withLock { state in
+            var log = state.logs[phase] ?? Log()
+            log.longest = max(log.longest, duration)
+            if case .allowed = decision { log.allowed += 1 }
+            if decision == .failedOpen { log.failedOpen += 1 }
+            state.logs[phase] = log
+        }
+    }
+
+    func log(of phase: Phase) -> Log {
+        state.withLock { $0.logs[phase] ?? Log() }
+    }
+}
+
 /// The errors a counter reported to its hook.
 final class ErrorLog: Sendable {
     private let errors = Mutex<[RedisClientError]>([])
