@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ParapetCore", targets: ["ParapetCore"]),
         .library(name: "ParapetMiddleware", targets: ["ParapetMiddleware"]),
         .library(name: "ParapetCompression", targets: ["ParapetCompression"]),
+        .library(name: "ParapetRedis", targets: ["ParapetRedis"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
         .library(name: "ParapetRateLimit", targets: ["ParapetRateLimit"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
@@ -69,6 +70,18 @@ let package = Package(
                 "CBrotli",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .target(
+            name: "ParapetRedis",
+            dependencies: [
+                "ParapetCore",
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -188,6 +201,17 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetRedisTests",
+            dependencies: [
+                "ParapetRedis",
+                "ParapetCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -79,6 +79,20 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "RedisBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ParapetCore", package: "Parapet"),
+                .product(name: "ParapetRedis", package: "Parapet"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/RedisBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
             name: "BalancerBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

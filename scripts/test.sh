@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Parapet test. Installs what is missing: the real peers the interoperability tests drive
-# (curl, h2load, haproxy, openssl, Python's websockets and brotli), the libraries compression links (zlib,
-# libbrotli) and the headless browser that renders the simulator's HTML report (chromium), so it works on
-# a fresh Debian machine that has only the Swift toolchain. The packaged haproxy service is not started:
-# the tests run their own on loopback.
+# (curl, h2load, haproxy, openssl, redis-server, Python's websockets and brotli), the libraries compression
+# and the Redis client link (zlib, libbrotli, hiredis) and the headless browser that renders the
+# simulator's HTML report (chromium), so it works on a fresh Debian machine that has only the Swift
+# toolchain. The packaged haproxy and redis-server services are not started: the tests run their own on
+# loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,9 @@ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>
 # Compression links the system zlib and libbrotli encoder.
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
+# ParapetRedis links the system hiredis; its tests start their own redis-server.
+[ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
