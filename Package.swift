@@ -78,6 +78,7 @@ let package = Package(
             name: "ParapetRedis",
             dependencies: [
                 "ParapetCore",
+                "ParapetRateLimit",
                 "CHiredis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -209,6 +210,10 @@ let package = Package(
             dependencies: [
                 "ParapetRedis",
                 "ParapetCore",
+                "ParapetRateLimit",
+                "ParapetSimulation",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
