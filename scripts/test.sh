@@ -39,9 +39,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 swift build --build-tests "$@"
-# Three runs, so that tests with real-time margins (timeouts, shutdown, deadlines on sockets) never share
-# the two cores with the CPU-bound ones: the socket and unit tests first, then the simulator's long
-# scenario runs, then the gibibyte-through-the-proxy test.
-swift test --skip-build --skip LargeBodyTests --skip ParapetSimulationTests "$@"
+# Separate runs, so that tests with tight real-time margins never share the two cores with CPU-bound
+# ones: the socket and unit tests first, then the Redis tests (100 ms call timeouts against a real
+# redis-server), the simulator's long scenario runs, and the gibibyte-through-the-proxy test.
+swift test --skip-build --skip LargeBodyTests --skip ParapetSimulationTests --skip ParapetRedisTests "$@"
+swift test --skip-build --filter ParapetRedisTests "$@"
 swift test --skip-build --filter ParapetSimulationTests "$@"
 swift test --skip-build --filter LargeBodyTests "$@"

@@ -58,8 +58,11 @@ struct RedisOutageTests {
         try await withRedisServer { server in
             let errors = ErrorLog()
             let counter = try await counter(for: server, failureMode: failureMode, errors: errors)
+            // Healthy: Redis counts (on a loaded machine an early call may still meet the 100 ms timeout
+            // while the pool opens its connections; that is not what this test is about).
             let before = await decide(20, with: counter)
-            #expect(before.decisions.allSatisfy { if case .allowed = $0 { true } else { false } })
+            #expect(before.decisions.contains { if case .allowed = $0 { true } else { false } })
+            let errorsBefore = errors.count
 
             await server.stop()
             let during = await decide(200, with: counter)
@@ -67,7 +70,7 @@ struct RedisOutageTests {
                 failureMode == .open ? .failedOpen : .failedClosed(retryAfter: .seconds(60))
             #expect(during.decisions.allSatisfy { $0 == expected })
             #expect(during.longest <= timeout + slack, "a decision took \(during.longest)")
-            #expect(errors.count == 200, "every failed decision reached the error hook")
+            #expect(errors.count - errorsBefore == 200, "every failed decision reached the error hook")
             print(
                 "Redis stopped: 200 decisions \(failureMode == .open ? "failed open" : "failed closed"), the longest in \(during.longest)"
             )
