@@ -1,3 +1,4 @@
+public import ParapetCore
 import Synchronization
 
 /// A concurrency slot held by a request, given back exactly once: when ``release()`` is first called, or
@@ -11,7 +12,7 @@ import Synchronization
 /// permit.release()
 /// permit.release()   // does nothing
 /// ```
-public final class RateLimitPermit: Sendable {
+public final class RateLimitPermit: BodyHeldResource {
     private let isReleased = Atomic<Bool>(false)
     private let onRelease: @Sendable () -> Void
 

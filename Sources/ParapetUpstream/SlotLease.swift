@@ -1,10 +1,11 @@
+import ParapetCore
 import Synchronization
 
 /// A claimed concurrency slot that is given back exactly once: when ``release()`` is first called, or
 /// when the last reference to the lease goes away without it.
 ///
 /// The deinitializer is what makes a response body that is dropped unread give its slot back.
-final class SlotLease: Sendable {
+final class SlotLease: BodyHeldResource {
     private let isReleased = Atomic<Bool>(false)
     private let onRelease: @Sendable () -> Void
 
