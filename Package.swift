@@ -210,6 +210,7 @@ let package = Package(
             dependencies: [
                 "ParapetRedis",
                 "ParapetCore",
+                "ParapetNIO",
                 "ParapetRateLimit",
                 "ParapetSimulation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

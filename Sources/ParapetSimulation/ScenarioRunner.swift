@@ -113,19 +113,13 @@ public enum ScenarioRunner {
         try await run(scenario, options: Options(seed: seed))
     }
 
-    /// Runs `scenario` with `options` on a thread of its own.
+    /// Runs `scenario` with `options` on a thread of its own, at the lowest scheduling priority.
     ///
     /// ```swift
     /// let report = try await ScenarioRunner.run(scenario, options: .init(seed: 3))
     /// ```
     public static func run(_ scenario: Scenario, options: Options) async throws -> SimulationReport {
-        try await withCheckedThrowingContinuation { continuation in
-            let driver = Thread {
-                continuation.resume(with: Result { try run(scenario, options: options) })
-            }
-            driver.name = "parapet-scenario"
-            driver.start()
-        }
+        try await DriverThread.run(named: "parapet-scenario") { try run(scenario, options: options) }
     }
 
     /// The distinct windows expectations measure (the whole run needs none).

@@ -134,8 +134,9 @@ public final class Simulation: Sendable {
     /// Runs the simulation like ``run(timeLimit:_:)``, driving it on a thread of its own.
     ///
     /// Driving blocks its thread for as long as the simulation runs; from async code (a Swift Testing
-    /// test, say) this overload keeps that off Swift's cooperative thread pool, so the rest of the
-    /// process — other tests, a real server — keeps running meanwhile.
+    /// test, say) this overload keeps that off Swift's cooperative thread pool, and runs it at the lowest
+    /// scheduling priority, so the rest of the process — other tests, a real server — keeps running
+    /// meanwhile and keeps its real-time deadlines.
     ///
     /// ```swift
     /// @Test func breakerOpens() async throws {
@@ -147,13 +148,7 @@ public final class Simulation: Sendable {
         timeLimit: Duration? = nil,
         _ body: @escaping @Sendable (Runtime) async throws -> T
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let driver = Thread {
-                continuation.resume(with: Result { () throws -> T in try self.run(timeLimit: timeLimit, body) })
-            }
-            driver.name = "parapet-simulation"
-            driver.start()
-        }
+        try await DriverThread.run(named: "parapet-simulation") { try self.run(timeLimit: timeLimit, body) }
     }
 
     /// Runs `body` as the root task on the simulation executor, driving the executor on the calling

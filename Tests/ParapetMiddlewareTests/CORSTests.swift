@@ -50,7 +50,10 @@ struct CORSTests {
         let error = #expect(throws: ConfigurationError.self) {
             _ = try cors.wrap(Endpoint.notFound, in: MiddlewareHarness().environment)
         }
-        guard case .invalidValue(let named, _) = error else { return }
+        guard case .invalidValue(let named, _) = error else {
+            Issue.record("expected ConfigurationError.invalidValue, got \(String(describing: error))")
+            return
+        }
         #expect(named == field)
     }
 

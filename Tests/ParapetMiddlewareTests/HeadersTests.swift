@@ -52,7 +52,10 @@ struct HeadersTests {
         let error = #expect(throws: ConfigurationError.self) {
             _ = try middleware.wrap(Endpoint.notFound, in: MiddlewareHarness().environment)
         }
-        guard case .invalidValue(let field, _) = error else { return }
+        guard case .invalidValue(let field, _) = error else {
+            Issue.record("expected ConfigurationError.invalidValue, got \(String(describing: error))")
+            return
+        }
         #expect(field == "header name")
     }
 

@@ -1,4 +1,6 @@
 import NIOCore
+@testable import ParapetNIO
+import NIOPosix
 import ParapetCore
 import ParapetRedis
 import Synchronization
@@ -38,13 +40,31 @@ struct RedisOutageTests {
         }
     }
 
+    /// Runs `body` against a fresh redis-server, with the client's connections and timers (on the group it
+    /// is given) and the test's own measuring tasks all on one event-loop thread of their own. The durations
+    /// measured are then the client's, not a wait for a turn on Swift's two-thread cooperative pool, which a
+    /// parallel `swift test` keeps busy with hundreds of other tests.
+    func withOwnThread(_ body: (RedisServerProcess, any EventLoopGroup) async throws -> Void) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await withTaskExecutorPreference(EventLoopExecutor(group.next())) {
+                try await withRedisServer { server in try await body(server, group) }
+            }
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
     /// A counter whose client has the production timeout and has connected (with time to spare).
     func counter(
-        for server: RedisServerProcess, failureMode: RedisFixedWindowCounter.FailureMode, errors: ErrorLog
+        for server: RedisServerProcess, on group: any EventLoopGroup, failureMode: RedisFixedWindowCounter.FailureMode,
+        errors: ErrorLog
     ) async throws -> RedisFixedWindowCounter {
         var configuration = server.configuration()
         configuration.timeout = timeout
-        let client = RedisClient(configuration: configuration)
+        let client = RedisClient(configuration: configuration, eventLoopGroup: group)
         _ = try await client.send(["PING"], timeout: .seconds(5))
         return RedisFixedWindowCounter(client: client, wallClock: clock, failureMode: failureMode) {
             errors.record($0)
@@ -55,9 +75,9 @@ struct RedisOutageTests {
     func aStoppedServerFailsEveryDecisionWithinTheTimeoutAndARestartRecovers(
         failureMode: RedisFixedWindowCounter.FailureMode
     ) async throws {
-        try await withRedisServer { server in
+        try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, failureMode: failureMode, errors: errors)
+            let counter = try await counter(for: server, on: group, failureMode: failureMode, errors: errors)
             // Healthy: Redis counts (on a loaded machine an early call may still meet the 100 ms timeout
             // while the pool opens its connections; that is not what this test is about).
             let before = await decide(20, with: counter)
@@ -85,9 +105,9 @@ struct RedisOutageTests {
     }
 
     @Test func aHungServerTimesOutEveryDecisionWithinTheTimeout() async throws {
-        try await withRedisServer { server in
+        try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, failureMode: .open, errors: errors)
+            let counter = try await counter(for: server, on: group, failureMode: .open, errors: errors)
             #expect(await counter.take(key: "client", limit: 10, window: .seconds(60)).isAllowed)
 
             server.setFrozen(true)
@@ -105,9 +125,9 @@ struct RedisOutageTests {
     }
 
     @Test func concurrentDecisionsDuringAnOutageAreAllBounded() async throws {
-        try await withRedisServer { server in
+        try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, failureMode: .open, errors: errors)
+            let counter = try await counter(for: server, on: group, failureMode: .open, errors: errors)
             _ = await counter.take(key: "client", limit: 10, window: .seconds(60))
             server.setFrozen(true)
             let durations = await withTaskGroup(of: Duration.self) { group in
@@ -132,9 +152,9 @@ struct RedisOutageTests {
 
 extension RedisOutageTests {
     @Test func killingTheServerUnderLoadNeverStallsADecision() async throws {
-        try await withRedisServer { server in
+        try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, failureMode: .open, errors: errors)
+            let counter = try await counter(for: server, on: group, failureMode: .open, errors: errors)
             let recorder = PhaseRecorder()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<8 {

@@ -92,7 +92,10 @@ struct RedisPoolStateMachineTests {
             let connect = acquire(&pool, at: now).1[0]
             _ = pool.connectSucceeded(slot: 0, generation: connect.generation, connection: "c")
             pool.connectionLost(slot: 0, generation: connect.generation, hasAnswered: false, hasFailed: true, now: now)
-            guard case .idle(let retryAt, _) = pool.slots[0] else { return }
+            guard case .idle(let retryAt, _) = pool.slots[0] else {
+                Issue.record("slot 0 should be idle, is \(pool.slots[0])")
+                return
+            }
             #expect((retryAt - now).nanoseconds / 1_000_000 == expected)
             now = retryAt
         }
@@ -100,7 +103,10 @@ struct RedisPoolStateMachineTests {
         let connect = acquire(&pool, at: now).1[0]
         _ = pool.connectSucceeded(slot: 0, generation: connect.generation, connection: "c")
         pool.connectionLost(slot: 0, generation: connect.generation, hasAnswered: true, hasFailed: true, now: now)
-        guard case .idle(let retryAt, let failures) = pool.slots[0] else { return }
+        guard case .idle(let retryAt, let failures) = pool.slots[0] else {
+            Issue.record("slot 0 should be idle, is \(pool.slots[0])")
+            return
+        }
         #expect(retryAt - now == .milliseconds(50))
         #expect(failures == 1)
     }

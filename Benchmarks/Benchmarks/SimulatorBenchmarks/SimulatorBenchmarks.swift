@@ -41,4 +41,12 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try ScenarioRunner.run(scenario).stack().requests)
         }
     }
+
+    // The executor alone: 10,000 tasks sleeping random virtual durations for one simulated minute (the
+    // determinism acceptance workload, whose test checks replay, not speed).
+    Benchmark("Simulator/determinism workload, 10,000 tasks, one simulated minute", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try DeterminismWorkload(taskCount: 10_000, duration: .seconds(60)).run(seed: 42).traceHash)
+        }
+    }
 }

@@ -84,7 +84,10 @@ struct BadInputTests {
 
     @Test func abruptResetMidBodyLeavesTheServerServing() async throws {
         try await withRunningServer(try server { _ in }) { address in
-            guard case .ip(let ip, let port) = address else { return }
+            guard case .ip(let ip, let port) = address else {
+                Issue.record("expected an IP listener, got \(address)")
+                return
+            }
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "\(ip)", port: Int(port)).get()
             let socket = try #require(channel as? any SocketOptionProvider)

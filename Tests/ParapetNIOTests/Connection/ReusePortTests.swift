@@ -16,7 +16,10 @@ struct ReusePortTests {
     @Test func twoServersShareOnePortAndBothReceiveConnections() async throws {
         let first = try server(named: "first", port: 0)
         try await withRunningServer(first) { address in
-            guard case .ip(_, let port) = address else { return }
+            guard case .ip(_, let port) = address else {
+                Issue.record("expected an IP listener, got \(address)")
+                return
+            }
             let second = try server(named: "second", port: Int(port))
             try await withRunningServer(second) { secondAddress in
                 #expect(secondAddress == address)
@@ -35,7 +38,10 @@ struct ReusePortTests {
     @Test func withoutReusePortTheSecondBindFails() async throws {
         let first = try server(named: "first", port: 0)
         try await withRunningServer(first) { address in
-            guard case .ip(_, let port) = address else { return }
+            guard case .ip(_, let port) = address else {
+                Issue.record("expected an IP listener, got \(address)")
+                return
+            }
             var configuration = ServerConfiguration.general
             try configuration.bind(to: "127.0.0.1:\(port)")
             await #expect(throws: (any Error).self) { try await Server(configuration: configuration).listen() }
