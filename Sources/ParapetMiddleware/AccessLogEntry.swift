@@ -35,8 +35,9 @@ final class AccessLogEntry: Sendable {
         if let peer = context.connection.peerIPText { fields["peer"] = .string(peer) }
         if let agent = request.headerFields[.userAgent] { fields["userAgent"] = .string(agent) }
         if let referer = request.headerFields[.referer] { fields["referer"] = .string(referer) }
-        if let realIP = request.headerFields[.xRealIP], realIP != context.connection.peerIPText {
-            fields["realIP"] = .string(realIP)
+        // The client the server settled on, when a trusted proxy named another than the peer.
+        if let client = context.clientAddress.ipAddress, client != context.connection.peer?.ipAddress?.unmapped {
+            fields["realIP"] = .string("\(client)")
         }
         self.requestFields = fields
     }

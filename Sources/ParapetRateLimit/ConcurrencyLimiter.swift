@@ -4,7 +4,10 @@ import Synchronization
 /// ``RateLimitPermit``s, waiters parked until a released slot is handed to them or their task is
 /// cancelled.
 ///
-/// A key is forgotten as soon as nothing is in flight or waiting under it, so no janitor is needed.
+/// A key is forgotten as soon as nothing is in flight or waiting under it, so no janitor is needed. Every
+/// key held has requests in flight, so none can be evicted without losing track of its slots: with
+/// `maxKeys` keys held, a request under a new key is refused (as over its quota) until one frees, and
+/// keys already held carry on.
 final class ConcurrencyLimiter: RateLimiter {
     /// How a waiter's wait ended.
     private enum Outcome {
@@ -24,16 +27,22 @@ final class ConcurrencyLimiter: RateLimiter {
     }
 
     let rule: ConcurrencyLimit
+    /// The most keys held at once.
+    let maxKeys: Int
     private let shelf = Mutex(Shelf())
 
-    init(rule: ConcurrencyLimit) {
+    init(rule: ConcurrencyLimit, maxKeys: Int) {
         self.rule = rule
+        self.maxKeys = maxKeys
     }
 
     var quota: RateLimitQuota { rule.quota }
 
     func acquire(_ key: RateLimitKey) async throws -> RateLimitDecision {
-        let (acquisition, waiter) = shelf.withLock { shelf in
+        let (acquisition, waiter) = shelf.withLock { shelf -> (ConcurrencyLimit.Acquisition, UInt64) in
+            if shelf.states.count >= maxKeys, shelf.states[key] == nil {
+                return (.rejected, 0)
+            }
             shelf.lastWaiter += 1
             let acquisition = rule.acquire(
                 &shelf.states[key, default: ConcurrencyLimit.State()], waiter: shelf.lastWaiter)

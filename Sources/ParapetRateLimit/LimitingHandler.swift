@@ -28,9 +28,10 @@ struct LimitingHandler: Handler {
         if let appliesTo = options.appliesTo, !appliesTo(request, context) {
             return try await next.handle(request, context: context)
         }
-        guard let key = options.key.key(for: request, context: context) else {
+        guard let found = options.key.key(for: request, context: context) else {
             return try await next.handle(request, context: context)
         }
+        let key = found.grouped(ipv6PrefixLength: options.ipv6PrefixLength)
         switch try await limiter.acquire(key) {
         case .allowed(let status, let permit):
             options.observe?(RateLimitEvent(name: name, key: key, outcome: .allowed))

@@ -4,6 +4,7 @@ public import ParapetCore
 extension RateLimit {
     /// How a limiter finds the key a request is counted under. A request for which it finds none is not
     /// limited by that limiter — it is never lumped into one bucket shared with every other such request.
+    /// ``clientIP``, the default, finds one for every request.
     ///
     /// ```swift
     /// let byClient = RateLimit.Keying.clientIP
@@ -33,24 +34,24 @@ extension RateLimit {
             body(request, context)
         }
 
-        /// The client's IP address, IPv4 and IPv4-mapped IPv6 as one key.
+        /// The request's client, ``ParapetCore/RequestContext/clientAddress``: the address the server
+        /// settled on once from its trusted-proxy rules (see ``ParapetCore/ForwardingHeaders``) — the peer
+        /// for a direct client, the first untrusted hop of `X-Forwarded-For` behind trusted proxies. No
+        /// header is read here, so none can move a request to another key or out of the limiter.
         ///
-        /// The address is the `X-Real-IP` field, which the server sets before the first middleware runs
-        /// from its trusted-proxy rules (see ``ParapetCore/ForwardingHeaders``): the peer for a direct
-        /// client, the client a trusted proxy names otherwise. A chain run without a server (a simulation,
-        /// a test) has no such field; then the connection's peer is used.
+        /// Every request has a key. IPv4 and IPv4-mapped IPv6 are one key; IPv6 clients are grouped by
+        /// ``Options/ipv6PrefixLength`` (a /64 by default). A peer without an IP address — a unix-domain
+        /// socket, or a context made without a peer — is keyed as itself (`unix:PATH`, `unknown`): every
+        /// request from it shares that one key, as they share the one peer.
         ///
-        /// When there is no address — the peer is unknown (a unix socket without a PROXY header), or a
-        /// trusted proxy sent something that is not one IP address — the request is **not limited** by this
-        /// limiter. Keying all of them on one shared "no address" bucket, as the Go original did, would let
-        /// one client exhaust the quota of everyone in it. Put a limiter with another key, or
-        /// ``RateLimit/concurrent(capacity:queue:options:)``, in front when such traffic must be bounded too.
+        /// Changed from earlier versions, which read `X-Real-IP` here and let a request whose value was not
+        /// an address pass unlimited.
         ///
         /// ```swift
         /// try server.use(RateLimit.fixedWindow(perSecond: 20, options: .init(key: .clientIP)))
         /// ```
-        public static let clientIP = Keying { request, context in
-            clientAddress(request.headerFields, connection: context.connection).map(RateLimitKey.init)
+        public static let clientIP = Keying { _, context in
+            RateLimitKey(context.clientAddress)
         }
 
         /// The value of the header field `name` (its first line), as text. A request without the field, or
@@ -66,18 +67,6 @@ extension RateLimit {
                 }
                 return RateLimitKey(value)
             }
-        }
-
-        /// The client address of a request with `fields` on `connection`, as ``clientIP`` describes.
-        static func clientAddress(_ fields: HTTPFields, connection: ConnectionInfo) -> IPAddress? {
-            guard let realIP = fields.first(where: { $0.name == .xRealIP })?.value else {
-                return connection.peer?.ipAddress
-            }
-            // The common case, a direct client: the field is the peer the server already parsed.
-            if realIP == connection.peerIPText, let peer = connection.peer?.ipAddress {
-                return peer
-            }
-            return IPAddress(realIP)
         }
     }
 }

@@ -87,9 +87,37 @@ extension RateLimit {
         /// options.observe = { event in logger.debug("\(event.name): \(event.outcome)") }
         /// ```
         public var observe: Observer?
+        /// The network size, in bits, that IPv6 address keys are grouped by: `64` by default, so a
+        /// subscriber's whole /64 — which it can hop around in at will — is one client; `128` keys every
+        /// address on its own. IPv4 addresses are always keyed one by one. It must be between 1 and 128.
+        ///
+        /// Changed from earlier versions, which keyed every IPv6 address on its own.
+        ///
+        /// ```swift
+        /// options.ipv6PrefixLength = 56   // one key per /56, as some ISPs delegate
+        /// ```
+        public var ipv6PrefixLength: Int
+        /// The most keys a limiter remembers at once: `100_000` by default, at least 1.
+        ///
+        /// A window or leaky-bucket limiter that meets a new key with the table full forgets the key used
+        /// least recently to make room, so memory stays bounded however many clients (or forged
+        /// addresses) arrive; the forgotten key's next request starts afresh, as after a quiet spell. A
+        /// request is never refused because the table is full. Idle keys are forgotten long before that, a
+        /// bounded batch at a time, by the limiter's janitor.
+        ///
+        /// A concurrency limiter remembers only keys with requests in flight or waiting, and evicting one
+        /// would lose track of its slots: at the cap a request under a *new* key is refused as over its
+        /// quota (`Retry-After: 1`) until a key frees, while keys already counted carry on as usual.
+        ///
+        /// A limiter of your own (``Strategy/init(name:makeLimiter:)``) bounds its state itself.
+        ///
+        /// ```swift
+        /// options.maxKeys = 1_000_000   // a large public API
+        /// ```
+        public var maxKeys: Int
 
-        /// Creates options; by default requests are keyed by client address and answered `429`, with no
-        /// `RateLimit` fields and no observer.
+        /// Creates options; by default requests are keyed by client address (IPv6 by /64) and answered
+        /// `429`, with no `RateLimit` fields and no observer, and at most 100,000 keys are remembered.
         ///
         /// ```swift
         /// let options = RateLimit.Options(name: "login", appliesTo: { request, _ in request.method == .post })
@@ -100,7 +128,9 @@ extension RateLimit {
             appliesTo: RequestPredicate? = nil,
             sendsRateLimitFields: Bool = false,
             onExceeded: @escaping ExceededHandler = RateLimit.tooManyRequests,
-            observe: Observer? = nil
+            observe: Observer? = nil,
+            ipv6PrefixLength: Int = 64,
+            maxKeys: Int = 100_000
         ) {
             self.name = name
             self.key = key
@@ -108,6 +138,8 @@ extension RateLimit {
             self.sendsRateLimitFields = sendsRateLimitFields
             self.onExceeded = onExceeded
             self.observe = observe
+            self.ipv6PrefixLength = ipv6PrefixLength
+            self.maxKeys = maxKeys
         }
     }
 }

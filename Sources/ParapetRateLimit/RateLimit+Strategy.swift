@@ -21,7 +21,7 @@ extension RateLimit {
         /// print(RateLimit.Strategy.concurrent(capacity: 4, queue: 16).name)   // concurrent-4-queue-16
         /// ```
         public let name: String
-        let makeLimiter: @Sendable (Runtime, String) throws -> any RateLimiter
+        let makeLimiter: @Sendable (Runtime, LimiterSettings) throws -> any RateLimiter
 
         /// A strategy of your own: `makeLimiter` builds the limiter on the chain's runtime (taking time from
         /// its clocks and starting background work through its spawner) and may throw a configuration
@@ -38,12 +38,14 @@ extension RateLimit {
             self.makeLimiter = { runtime, _ in try makeLimiter(runtime) }
         }
 
-        private init(name: String, limiter: @escaping @Sendable (Runtime, String) throws -> any RateLimiter) {
+        private init(
+            name: String, limiter: @escaping @Sendable (Runtime, LimiterSettings) throws -> any RateLimiter
+        ) {
             self.name = name
             self.makeLimiter = limiter
         }
 
-        /// Builds the limiter on `runtime`, as ``RateLimit/wrap(_:in:)`` does.
+        /// Builds the limiter on `runtime`, as ``RateLimit/wrap(_:in:)`` does with the default options.
         ///
         /// ```swift
         /// let limiter = try RateLimit.Strategy.fixedWindow(limit: 10, per: .seconds(1)).limiter(on: runtime)
@@ -52,7 +54,7 @@ extension RateLimit {
         ///
         /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for values that cannot work.
         public func limiter(on runtime: Runtime) throws -> any RateLimiter {
-            try makeLimiter(runtime, name)
+            try makeLimiter(runtime, LimiterSettings(name: name))
         }
 
         /// At most `limit` requests per key in each `window` of civil time, aligned to the Unix epoch (see
@@ -64,8 +66,9 @@ extension RateLimit {
         public static func fixedWindow(limit: Int, per window: Duration) -> Strategy {
             Strategy(
                 name: "fixed-\(limit)-per-\(window.compactText)",
-                limiter: { runtime, name in
-                    KeyedRateLimiter(rule: try FixedWindow(limit: limit, window: window), runtime: runtime, name: name)
+                limiter: { runtime, settings in
+                    KeyedRateLimiter(
+                        rule: try FixedWindow(limit: limit, window: window), runtime: runtime, settings: settings)
                 })
         }
 
@@ -78,9 +81,9 @@ extension RateLimit {
         public static func slidingWindow(limit: Int, per window: Duration) -> Strategy {
             Strategy(
                 name: "sliding-\(limit)-per-\(window.compactText)",
-                limiter: { runtime, name in
+                limiter: { runtime, settings in
                     KeyedRateLimiter(
-                        rule: try SlidingWindow(limit: limit, window: window), runtime: runtime, name: name)
+                        rule: try SlidingWindow(limit: limit, window: window), runtime: runtime, settings: settings)
                 })
         }
 
@@ -93,9 +96,9 @@ extension RateLimit {
         public static func leakyBucket(interval: Duration, queue: Int) -> Strategy {
             Strategy(
                 name: "leaky-\(interval.compactText)-queue-\(queue)",
-                limiter: { runtime, name in
+                limiter: { runtime, settings in
                     KeyedRateLimiter(
-                        rule: try LeakyBucket(interval: interval, queue: queue), runtime: runtime, name: name)
+                        rule: try LeakyBucket(interval: interval, queue: queue), runtime: runtime, settings: settings)
                 })
         }
 
@@ -110,8 +113,9 @@ extension RateLimit {
             let name = queue == 0 ? "concurrent-\(capacity)" : "concurrent-\(capacity)-queue-\(queue)"
             return Strategy(
                 name: name,
-                limiter: { _, _ in
-                    ConcurrencyLimiter(rule: try ConcurrencyLimit(capacity: capacity, queue: queue))
+                limiter: { _, settings in
+                    ConcurrencyLimiter(
+                        rule: try ConcurrencyLimit(capacity: capacity, queue: queue), maxKeys: settings.maxKeys)
                 })
         }
     }

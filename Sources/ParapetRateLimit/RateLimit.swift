@@ -65,7 +65,17 @@ public struct RateLimit: Middleware {
                     "must be 1 to 128 printable ASCII characters (it names the policy in RateLimit fields), got \"\(name)\""
             )
         }
-        let limiter = try strategy.makeLimiter(environment.runtime, name)
+        guard (1...128).contains(options.ipv6PrefixLength) else {
+            throw ConfigurationError.invalidValue(
+                field: "RateLimit.Options.ipv6PrefixLength",
+                reason: "must be between 1 and 128, got \(options.ipv6PrefixLength)")
+        }
+        guard options.maxKeys >= 1 else {
+            throw ConfigurationError.invalidValue(
+                field: "RateLimit.Options.maxKeys", reason: "must be at least 1, got \(options.maxKeys)")
+        }
+        let limiter = try strategy.makeLimiter(
+            environment.runtime, LimiterSettings(name: name, maxKeys: options.maxKeys))
         return LimitingHandler(
             next: next,
             limiter: limiter,

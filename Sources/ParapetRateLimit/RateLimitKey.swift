@@ -7,6 +7,10 @@ public import ParapetCore
 /// IPv4 and over an IPv4-mapped IPv6 socket (`::ffff:203.0.113.7`) has one key. A text key never equals an
 /// address key, even when the text spells the address.
 ///
+/// A ``RateLimit`` groups IPv6 address keys by network (``RateLimit/Options/ipv6PrefixLength``, a /64 by
+/// default), because one subscriber usually holds a whole /64 and can change addresses inside it at will;
+/// a grouped key prints as the network, `2001:db8:1:2::/64`.
+///
 /// ```swift
 /// let mapped = RateLimitKey(IPAddress("::ffff:203.0.113.7")!)
 /// assert(mapped == RateLimitKey(IPAddress("203.0.113.7")!))
@@ -14,7 +18,8 @@ public import ParapetCore
 /// ```
 public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
     private enum Storage: Hashable, Sendable {
-        case address(IPAddress)
+        /// An address with the bits past `prefixLength` cleared; the full width for one address.
+        case address(IPAddress, prefixLength: UInt8)
         case text(String)
     }
 
@@ -26,7 +31,22 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
     /// let key = RateLimitKey(IPAddress("2001:db8::7")!)
     /// ```
     public init(_ address: IPAddress) {
-        storage = .address(address.unmapped)
+        let unmapped = address.unmapped
+        storage = .address(unmapped, prefixLength: unmapped.isIPv4 ? 32 : 128)
+    }
+
+    /// The key of `client`: its address, or for a peer without one the text `unix:PATH` or `unknown` —
+    /// one key for every request from that peer.
+    ///
+    /// ```swift
+    /// let key = RateLimitKey(context.clientAddress)
+    /// ```
+    public init(_ client: ClientAddress) {
+        if let address = client.ipAddress {
+            self.init(address)
+        } else {
+            self.init(client.description)
+        }
     }
 
     /// A key made of `text`.
@@ -38,25 +58,43 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
         storage = .text(text)
     }
 
-    /// The client address, for a key made from one.
+    /// This key with an IPv6 address reduced to its network of `prefixLength` bits (`0...128`); IPv4
+    /// addresses, networks already as wide or wider, and text keys are returned as they are.
+    ///
+    /// ```swift
+    /// let subscriber = RateLimitKey(IPAddress("2001:db8:1:2::7")!).grouped(ipv6PrefixLength: 64)
+    /// print(subscriber)   // 2001:db8:1:2::/64
+    /// ```
+    public func grouped(ipv6PrefixLength prefixLength: Int) -> RateLimitKey {
+        guard case .address(.v6(let bits), let current) = storage, prefixLength < Int(current) else { return self }
+        let mask: UInt128 = prefixLength <= 0 ? 0 : UInt128.max << (128 - prefixLength)
+        return RateLimitKey(storage: .address(.v6(bits & mask), prefixLength: UInt8(max(prefixLength, 0))))
+    }
+
+    private init(storage: Storage) {
+        self.storage = storage
+    }
+
+    /// The client address, for a key made from one (the network's address, for a grouped key).
     ///
     /// ```swift
     /// if let address = event.key.address, address.isIPv4 { … }
     /// ```
     public var address: IPAddress? {
-        if case .address(let address) = storage { return address }
+        if case .address(let address, _) = storage { return address }
         return nil
     }
 
-    /// The address or the text. Client keys are unbounded in number: log them, but do not use them as
-    /// metric labels.
+    /// The address (`network/length` for a grouped key) or the text. Client keys are unbounded in number:
+    /// log them, but do not use them as metric labels.
     ///
     /// ```swift
     /// logger.info("limited", metadata: ["key": "\(event.key)"])
     /// ```
     public var description: String {
         switch storage {
-        case .address(let address): "\(address)"
+        case .address(let address, let prefixLength):
+            prefixLength == (address.isIPv4 ? 32 : 128) ? "\(address)" : "\(address)/\(prefixLength)"
         case .text(let text): text
         }
     }

@@ -45,18 +45,84 @@ struct ForwardingHeadersTests {
             trusting: .privateAndLoopback
         )
         #expect(fields[values: .xForwardedFor] == ["203.0.113.7, 198.51.100.2, 10.0.0.5"])
-        #expect(fields[.xRealIP] == "203.0.113.7")
+        #expect(fields[.xRealIP] == "198.51.100.2")  // the first untrusted hop from the right
         #expect(fields[.xForwardedProto] == "https")
     }
 
-    @Test func trustedPeerKeepsAnExistingRealIP() {
+    @Test func trustedPeerReplacesARealIPThatForwardedForContradicts() {
+        // Load balancers append to X-Forwarded-For but pass a client's own X-Real-IP through.
         let fields = rewrite(
             [.xForwardedFor: "203.0.113.7", .xRealIP: "198.51.100.9"],
             peer: "192.168.1.1:1",
             trusting: .privateAndLoopback
         )
-        #expect(fields[.xRealIP] == "198.51.100.9")
+        #expect(fields[values: .xRealIP] == ["203.0.113.7"])
         #expect(fields[.xForwardedFor] == "203.0.113.7, 192.168.1.1")
+    }
+
+    /// One case of the walk: what a request from `peer` carried, and the client the walk must find.
+    struct Walk: Sendable, CustomTestStringConvertible {
+        var forwardedFor: [String]
+        var realIP: String? = nil
+        var peer = "127.0.0.1:5000"
+        var client: String
+        var testDescription: String { "\(forwardedFor) X-Real-IP \(realIP ?? "-") from \(peer) → \(client)" }
+    }
+
+    /// nginx's `real_ip_recursive on` under the general profile's trust list (private and loopback).
+    static let walks: [Walk] = [
+        // The rightmost untrusted entry is the client; what lies left of it is the client's own text.
+        Walk(forwardedFor: ["6.6.6.6, 9.9.9.9"], client: "9.9.9.9"),
+        Walk(forwardedFor: ["6.6.6.6, 203.0.113.7, 10.0.0.2"], peer: "10.0.0.1:1", client: "203.0.113.7"),
+        Walk(forwardedFor: ["10.0.0.9, 198.51.100.1, 10.0.0.2"], peer: "10.0.0.1:1", client: "198.51.100.1"),
+        Walk(forwardedFor: ["10.0.0.3, 10.0.0.2"], peer: "10.0.0.1:1", client: "10.0.0.3"),
+        Walk(forwardedFor: ["6.6.6.6", "203.0.113.7"], client: "203.0.113.7"),
+        Walk(forwardedFor: ["203.0.113.7", "10.0.0.2"], client: "203.0.113.7"),
+        // An entry that is not an address stops the walk at the last trusted hop.
+        Walk(forwardedFor: ["x"], client: "127.0.0.1"),
+        Walk(forwardedFor: ["unknown"], client: "127.0.0.1"),
+        Walk(forwardedFor: ["_hidden, 10.0.0.2"], client: "10.0.0.2"),
+        Walk(forwardedFor: ["203.0.113.7, x, 10.0.0.2"], peer: "10.0.0.1:1", client: "10.0.0.2"),
+        Walk(forwardedFor: ["x, 203.0.113.7"], client: "203.0.113.7"),
+        Walk(forwardedFor: ["01.2.3.4"], client: "127.0.0.1"),
+        Walk(forwardedFor: ["1.2.3.4:99999"], client: "127.0.0.1"),
+        Walk(forwardedFor: ["fe80::1%eth0"], client: "127.0.0.1"),
+        Walk(forwardedFor: ["[2001:db8::7"], client: "127.0.0.1"),
+        Walk(forwardedFor: ["[203.0.113.7]"], client: "127.0.0.1"),
+        Walk(forwardedFor: ["203.0.113.7 198.51.100.1"], client: "127.0.0.1"),
+        // Empty entries carry nothing and are skipped.
+        Walk(forwardedFor: ["203.0.113.7,, \t,10.0.0.2"], peer: "10.0.0.1:1", client: "203.0.113.7"),
+        Walk(forwardedFor: ["203.0.113.7", ""], client: "203.0.113.7"),
+        // Ports and brackets, as load balancers write them.
+        Walk(forwardedFor: [" 203.0.113.7:4711 "], client: "203.0.113.7"),
+        Walk(forwardedFor: ["2001:db8::7"], client: "2001:db8::7"),
+        Walk(forwardedFor: ["[2001:db8::7]"], client: "2001:db8::7"),
+        Walk(forwardedFor: ["[2001:db8::7]:443, [::1]:80"], client: "2001:db8::7"),
+        Walk(forwardedFor: ["::ffff:203.0.113.7"], client: "203.0.113.7"),
+        Walk(forwardedFor: ["203.0.113.7, ::ffff:10.0.0.2"], client: "203.0.113.7"),
+        // X-Real-IP is the source only when X-Forwarded-For has no entry, and only when it is an address.
+        Walk(forwardedFor: [], realIP: "198.51.100.9", client: "198.51.100.9"),
+        Walk(forwardedFor: [""], realIP: " [2001:db8::9]:80", client: "2001:db8::9"),
+        Walk(forwardedFor: [], realIP: "x", client: "127.0.0.1"),
+        Walk(forwardedFor: [], realIP: "", client: "127.0.0.1"),
+        Walk(forwardedFor: [], realIP: "198.51.100.9, 6.6.6.6", client: "127.0.0.1"),
+        Walk(forwardedFor: ["x"], realIP: "198.51.100.9", client: "127.0.0.1"),
+        Walk(forwardedFor: ["203.0.113.7"], realIP: "198.51.100.9", client: "203.0.113.7"),
+        // An untrusted peer is the client, whatever it sent.
+        Walk(forwardedFor: ["10.0.0.2"], realIP: "10.0.0.3", peer: "203.0.113.7:1", client: "203.0.113.7"),
+        Walk(forwardedFor: ["x"], peer: "[2001:db8::99]:1", client: "2001:db8::99"),
+        Walk(forwardedFor: ["203.0.113.7"], peer: "[::ffff:10.0.0.1]:1", client: "203.0.113.7"),
+    ]
+
+    @Test(arguments: walks)
+    func theClientIsTheFirstUntrustedHopFromTheRight(_ walk: Walk) {
+        var fields = HTTPFields()
+        for line in walk.forwardedFor {
+            fields.append(HTTPField(name: .xForwardedFor, value: line))
+        }
+        fields[.xRealIP] = walk.realIP
+        let rewritten = rewrite(fields, peer: walk.peer, trusting: .privateAndLoopback)
+        #expect(rewritten[values: .xRealIP] == [walk.client])
     }
 
     @Test func trustedPeerJoinsSeveralForwardedForLines() {

@@ -111,6 +111,26 @@ struct AccessLogTests {
         #expect(captured.raw.isEmpty)
     }
 
+    @Test func realIPIsTheClientTheServerSettledOnNeverAHeaderAsSent() async throws {
+        let captured = CapturedLines()
+        let logged = try AccessLog(logger: captured.logger)
+            .wrap(Endpoint { _, _ in .text("ok") }, in: harness.environment)
+        let server = ForwardingHeaders.Handler(next: logged, trusting: .privateAndLoopback)
+        var context = harness.context
+        let spoof: HTTPFields = [.xForwardedFor: "6.6.6.6, 203.0.113.7", .xRealIP: "1.1.1.1"]
+        // Behind a trusted proxy at 10.0.0.1: the first untrusted hop from the right.
+        context.connection.peer = .ip(IPAddress("10.0.0.1")!, port: 1)
+        _ = try await server.handle(MiddlewareHarness.request(fields: spoof), context: context)
+        // A direct client: its own X-Real-IP is not a client address.
+        context.connection.peer = .ip(IPAddress("198.51.100.4")!, port: 1)
+        _ = try await server.handle(MiddlewareHarness.request(fields: spoof), context: context)
+        // A chain run without the server (a simulation): the peer, whatever the headers say.
+        _ = try await logged.handle(MiddlewareHarness.request(fields: spoof), context: context)
+        let lines = captured.records
+        #expect(lines.map { $0["peer"] as? String } == ["10.0.0.1", "198.51.100.4", "198.51.100.4"])
+        #expect(lines.map { $0["realIP"] as? String } == ["203.0.113.7", nil, nil])
+    }
+
     @Test func jsonTextIsEscaped() {
         let captured = CapturedLines()
         captured.logger.info("say \"hi\"\n", metadata: ["path": "/a\"b\\c\u{1}", "list": ["x", .stringConvertible(2)]])

@@ -116,6 +116,16 @@ struct RateLimitResponseTests {
             (RateLimit.concurrent(capacity: 1, queue: -2), "ConcurrencyLimit.queue"),
             (RateLimit.fixedWindow(perSecond: 1, options: .init(name: "")), "RateLimit.Options.name"),
             (RateLimit.fixedWindow(perSecond: 1, options: .init(name: "naïve")), "RateLimit.Options.name"),
+            (
+                RateLimit.fixedWindow(perSecond: 1, options: .init(ipv6PrefixLength: 0)),
+                "RateLimit.Options.ipv6PrefixLength"
+            ),
+            (
+                RateLimit.fixedWindow(perSecond: 1, options: .init(ipv6PrefixLength: 129)),
+                "RateLimit.Options.ipv6PrefixLength"
+            ),
+            (RateLimit.concurrent(capacity: 1, options: .init(maxKeys: 0)), "RateLimit.Options.maxKeys"),
+            (RateLimit.slidingWindow(perSecond: 1, options: .init(maxKeys: -5)), "RateLimit.Options.maxKeys"),
         ])
     func invalidOptions(limit: RateLimit, field: String) {
         do {

@@ -7,12 +7,15 @@
 //   RateLimit/<strategy> limiter, ...          `RateLimiter.acquire` on the production runtime: a clock
 //                                              read, the lock, the per-key map lookup, the rule
 //   RateLimit/middleware ...                   the whole `RateLimit` handler in front of an endpoint that
-//                                              returns a prebuilt response: key from `X-Real-IP`, the
-//                                              decision, and the response (a `429` on the refusing path)
+//                                              returns a prebuilt response: key from the context's client
+//                                              address, the decision, and the response (a `429` on the
+//                                              refusing path)
 //
 // The limiters and middlewares run on real clocks (`BenchmarkRuntime.swift`), because reading the clock
 // is part of what a decision costs in production; background work (the janitor) is not run, so keys
-// stay in the map for the whole run. Pure rules get an instant that advances 1 µs per decision.
+// stay in the map for the whole run — up to the default cap of 100,000 keys, past which each new key
+// evicts the least recently used one ("at the cap"). Pure rules get an instant that advances 1 µs per
+// decision.
 //
 // Each sample runs `scalingFactor` (1000) decisions; the text output divides by it, so the numbers
 // printed are per decision (`--scale` prints them per 1000 decisions instead). CPU time is the custom
@@ -97,6 +100,11 @@ private func registerLimiterBenchmarks() {
         "RateLimit/fixed window limiter, 1 key", .fixedWindow(limit: .max, per: .seconds(1)), keys: oneKey)
     registerLimiterBenchmark(
         "RateLimit/fixed window limiter, 10,000 keys", .fixedWindow(limit: .max, per: .seconds(1)), keys: manyKeys)
+    // 110,000 keys cycled through a table of 100,000: every decision meets a forgotten key and evicts one.
+    let pastTheCap = (0..<110_000).map { RateLimitKey(IPAddress.v4(0x0A00_0000 + UInt32($0))) }
+    registerLimiterBenchmark(
+        "RateLimit/fixed window limiter at the 100,000-key cap, a new key each time",
+        .fixedWindow(limit: .max, per: .seconds(1)), keys: pastTheCap)
     registerLimiterBenchmark(
         "RateLimit/sliding window limiter, 10,000 keys", .slidingWindow(limit: 1_000_000_000, per: .seconds(1)),
         keys: manyKeys)
@@ -154,7 +162,7 @@ private func registerMiddlewareBenchmarks() {
 }
 
 /// Benchmarks one request through `limit` in front of an endpoint answering a prebuilt `200`, from one
-/// client as the server's trust rules leave it (`X-Real-IP` equal to the peer).
+/// client as the server's trust rules leave it (`X-Real-IP` equal to the peer, the context's client).
 private func registerMiddlewareBenchmark(_ name: String, _ limit: RateLimit, status: HTTPResponse.Status) {
     Benchmark(name) { benchmark in
         let logger = Logger(label: "parapet.benchmarks") { _ in SwiftLogNoOpLogHandler() }

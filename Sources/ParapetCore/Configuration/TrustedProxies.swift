@@ -1,4 +1,7 @@
-/// The peers whose forwarding headers (`X-Forwarded-For`, `X-Real-IP`, `X-Forwarded-Proto`) are believed.
+/// The peers whose forwarding headers (`X-Forwarded-For`, `X-Real-IP`, `X-Forwarded-Proto`) are believed,
+/// and the `X-Forwarded-For` hops skipped on the way to the client (see
+/// ``ForwardingHeaders/client(forwardedFor:realIP:peer:trusting:)``): list every proxy in front of the
+/// server, and nothing a client can stand in.
 ///
 /// ```swift
 /// var configuration = ServerConfiguration.frontend
@@ -43,7 +46,7 @@ public struct TrustedProxies: Sendable, Equatable {
     /// Whether a peer at `address` is trusted; unknown and non-IP peers never are.
     public func trusts(_ address: NetworkAddress?) -> Bool {
         guard let ip = address?.ipAddress else { return false }
-        return networks.contains { $0.contains(ip) }
+        return trustsHop(ip)
     }
 }
 

@@ -27,8 +27,9 @@ public struct ConnectionInfo: Sendable {
         }
     }
 
-    /// The peer's address: the socket's remote end, or the client a trusted PROXY-protocol header named.
-    /// `nil` when it is not known.
+    /// The peer's address: the socket's remote end, or the IP client a trusted PROXY-protocol header named.
+    /// `nil` when it is not known. The client a request is served for, which trusted proxies may name in
+    /// forwarding headers, is ``RequestContext/clientAddress``.
     public var peer: NetworkAddress? {
         didSet { peerIPText = Self.ipText(of: peer) }
     }

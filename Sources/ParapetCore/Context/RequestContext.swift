@@ -54,6 +54,22 @@ public struct RequestContext: Sendable {
     /// }
     /// ```
     public var deadline: MonotonicInstant?
+    /// The client this request is served for, computed once per request: what rate limits, logs, request
+    /// ids and firewalls key on, instead of parsing forwarding headers themselves.
+    ///
+    /// The server sets it before the first middleware from its trusted-proxy rules (see
+    /// ``ForwardingHeaders``). A context made without a server (the simulator, a unit test) has the
+    /// connection's peer, until something sets another.
+    ///
+    /// ```swift
+    /// let key = context.clientAddress.ipAddress.map { "ip:\($0)" } ?? "\(context.clientAddress)"
+    /// ```
+    public var clientAddress: ClientAddress {
+        get { settledClientAddress ?? ClientAddress(peer: connection.peer) }
+        set { settledClientAddress = newValue }
+    }
+    /// The client address set since the context was made; `nil` stands for the peer.
+    private var settledClientAddress: ClientAddress?
 
     /// Creates a context.
     public init(

@@ -13,7 +13,11 @@ public import ParapetCore
 /// connection and only that one.
 ///
 /// The header itself, with its v2 TLVs (ALPN, authority, unique ID), is recorded on
-/// ``ConnectionInfo/proxyProtocol``. A `LOCAL` (v2) or `UNKNOWN` (v1) header keeps the socket's peer.
+/// ``ConnectionInfo/proxyProtocol``. A `LOCAL` (v2) or `UNKNOWN` (v1) header keeps the socket's peer, and
+/// so does a v2 header of the `UNSPEC` or `UNIX` family: a socket path on the balancer's host names no
+/// client, and replacing the peer with it would leave requests with no address to trust, forward or
+/// rate-limit by. (Earlier versions did replace it.) The path stays readable in
+/// ``ProxyProtocolHeader/source``.
 ///
 /// ```swift
 /// let server = Server(configuration: .frontend)

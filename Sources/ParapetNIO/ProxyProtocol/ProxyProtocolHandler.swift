@@ -67,7 +67,10 @@ final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannelHandler
         case .header(let header, let consumed):
             connection.update { info in
                 info.proxyProtocol = header
-                if header.command == .proxy, let source = header.source {
+                // Only an IP client replaces the peer. A UNIX-family source names a socket on the balancer's
+                // host, which says nothing about who the client is: taking it would leave the request with
+                // no address to trust, forward or rate-limit by, so the balancer's own address stays.
+                if header.command == .proxy, let source = header.source, source.ipAddress != nil {
                     info.peer = source
                 }
             }

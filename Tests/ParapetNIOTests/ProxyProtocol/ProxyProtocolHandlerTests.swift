@@ -110,6 +110,15 @@ struct ProxyProtocolHandlerTests {
         #expect(connection.accepted.info.proxyProtocol?.source == nil)
     }
 
+    @Test func aUnixSocketClientKeepsTheSocketPeer() throws {
+        let connection = try Connection(Self.hook())
+        try connection.send(V2HeaderBuilder.unixSocket(source: "/run/client.sock").bytes + Self.request)
+        #expect(try connection.forwarded() == Self.request)
+        // The balancer's own address stays the peer: a path on its host names no client.
+        #expect(connection.accepted.info.peer == Self.loadBalancer)
+        #expect(connection.accepted.info.proxyProtocol?.source == .unixSocket(path: "/run/client.sock"))
+    }
+
     @Test(arguments: [
         ipEndpoint("192.0.2.50", 1234), ipEndpoint("::1", 1234), nil, NetworkAddress.unixSocket(path: "/tmp/s"),
     ])
