@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses in Fuzz/ and runs each for a bounded time, one after another.
+#
+#   scripts/fuzz.sh [seconds-per-harness] [harness…]     e.g. scripts/fuzz.sh 60 FuzzRange FuzzRESP
+#
+# With no harness named, runs every Fuzz/Sources/Fuzz* harness. Each starts from its seed corpus
+# (Fuzz/Corpus/<harness>/, which also holds every crash input found so far, so old crashes are re-checked first)
+# plus the inputs earlier runs found (Fuzz/.build/fuzz/<harness>/corpus, not committed). Fails on any crash,
+# leak, timeout or out-of-memory, printing the input libFuzzer saved; prints the executions and coverage
+# (`cov:` edges, `ft:` features) each harness reached.
+set -euo pipefail
+cd "$(dirname "$0")/../Fuzz"
+
+seconds=${1:-60}
+shift || true
+harnesses=("$@")
+if [ ${#harnesses[@]} -eq 0 ]; then
+    for dir in Sources/Fuzz*/; do
+        name=$(basename "$dir")
+        [ "$name" = FuzzSupport ] || harnesses+=("$name")
+    done
+fi
+
+# The libraries Parapet's modules link (the same as scripts/test.sh installs).
+missing=()
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
+[ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Every module, Parapet's included, is instrumented for coverage and AddressSanitizer and built for testing so
+# that harnesses can `@testable import` the internal parsers. The toolchain's lld links: with gold, the
+# libFuzzer runtime's own `main` clashes with the one SwiftPM gives every executable.
+flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld)
+started=$(date +%s)
+products=()
+for harness in "${harnesses[@]}"; do products+=(--product "$harness"); done
+if [ ${#harnesses[@]} -eq 1 ]; then
+    swift build "${flags[@]}" "${products[@]}"
+else
+    swift build "${flags[@]}"
+fi
+bin=$(swift build "${flags[@]}" --show-bin-path)
+echo "fuzz build: $(( $(date +%s) - started )) s"
+
+failed=()
+for harness in "${harnesses[@]}"; do
+    work=.build/fuzz/$harness
+    mkdir -p "$work/corpus" "$work/artifacts" "Corpus/$harness"
+    log=$work/last.log
+    # -timeout: one input may take at most 10 s; -rss_limit_mb also caps single allocations (malloc_limit_mb).
+    if "$bin/$harness" "$work/corpus" "Corpus/$harness" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=8192 -print_final_stats=1 -artifact_prefix="$work/artifacts/" >"$log" 2>&1; then
+        status=ok
+    else
+        status=FAILED
+        failed+=("$harness")
+    fi
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    coverage=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
+    echo "$harness: $status, ${runs:-?} executions in ${seconds} s, ${coverage:-no coverage line}"
+    if [ "$status" = FAILED ]; then
+        grep -E 'ERROR|SUMMARY|Fatal error|panic|Test unit written|deadly signal|timeout|out-of-memory' "$log" | head -20
+        echo "full log: Fuzz/$log; keep the saved input in Fuzz/Corpus/$harness/ and add a unit test for it"
+    fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzzing failed: ${failed[*]}"
+    exit 1
+fi
