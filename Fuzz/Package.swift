@@ -38,5 +38,6 @@ let package = Package(
         harness("FuzzHTTPDate", ["ParapetCore"]),
         harness("FuzzScenario", ["ParapetSimulation"]),
         harness("FuzzTrace", ["ParapetSimulation"]),
+        harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
     ]
 )

@@ -45,9 +45,9 @@ public final class Router: Middleware {
     /// ```
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `pattern` does not
-    ///   start with `/`, is not in normal form (no query, `//`, `.` or `..`, or escaped unreserved character) or is already
-    ///   routed; ``ParapetCore/ChainError/usedAfterBuild`` once the router has been built into a running
-    ///   chain.
+    ///   start with `/`, is not in normal form (no query, `//`, `.` or `..`, or escaped unreserved character)
+    ///   or is already routed; ``ParapetCore/ChainError/usedAfterBuild`` once the router has been built into
+    ///   a running chain.
     public func route(_ pattern: String, to middleware: any Middleware) throws {
         guard let configured = RequestPath.configured(pattern) else {
             throw ConfigurationError.invalidValue(

@@ -57,7 +57,8 @@ struct UpstreamPath: Sendable, Equatable {
     /// - Throws: the ``ParapetCore/RequestPathRejection`` when `rules` refuse the path.
     func rewrite(_ clientTarget: String?, rules: RequestPathRules) throws(RequestPathRejection) -> String {
         let (clientPath, clientQuery) = Self.split(Substring(clientTarget ?? "/"))
-        let normal = try rules.normalizedPath(clientPath.first == "/" ? clientPath : "/" + clientPath)
+        let normal = try rules.normalizedPath(
+            clientPath.utf8.first == UInt8(ascii: "/") ? clientPath : "/" + clientPath)
         let path = Self.joinWithSingleSlash(prefix, String(normal))
         let query = Self.mergeQueries(query, clientQuery ?? "")
         return query.isEmpty ? path : path + "?" + query
@@ -89,8 +90,8 @@ struct UpstreamPath: Sendable, Equatable {
 
     /// Splits a request target at its first `?` into path and query (`nil` when there is no `?`).
     private static func split(_ target: Substring) -> (path: Substring, query: Substring?) {
-        guard let mark = target.firstIndex(of: "?") else { return (target, nil) }
-        return (target[..<mark], target[target.index(after: mark)...])
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, nil) }
+        return (target[..<mark], target[target.utf8.index(after: mark)...])
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {

@@ -35,6 +35,11 @@ struct UpstreamPathTests {
         #expect(try UpstreamPath(validating: "/").rewrite(input, rules: .strict) == expected)
     }
 
+    @Test("the query starts at the first ? byte, even when a combining mark follows it (found by fuzzing)")
+    func queryMarkBeforeACombiningMark() throws {
+        #expect(try UpstreamPath(validating: "/").rewrite("/a?\u{301}b", rules: .strict) == "/a?\u{301}b")
+    }
+
     @Test("an encoded slash is refused, or kept as data inside its segment when the rules allow it")
     func encodedSlashes() throws {
         let path = try UpstreamPath(validating: "/api")

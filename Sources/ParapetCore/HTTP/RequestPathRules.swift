@@ -12,7 +12,7 @@
 /// | any other escape (`%c3%a9`, `%3F`, `%25`) | kept, hex in upper case (`%C3%A9`); `%252F` stays `%252F`, never `/` |
 /// | a byte that cannot stand in a path (space, `"`, `{`, non-ASCII) | escaped (`%20`) |
 /// | `//` | one `/` |
-/// | `.` and `..` segments | resolved (RFC 3986 §5.2.4); `..` never climbs above `/`; a trailing `.` or `..` leaves a trailing `/` |
+/// | `.` and `..` segments | resolved (RFC 3986 §5.2.4), never above `/`; a trailing one leaves a trailing `/` |
 /// | the query | untouched |
 ///
 /// Refused, always: a `%` that does not start a two-digit hex escape, a NUL (`%00`), an overlong UTF-8

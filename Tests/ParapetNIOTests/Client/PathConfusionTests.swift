@@ -129,7 +129,8 @@ struct PathConfusionTests {
         try Self.useGuards(on: server, then: Endpoint { request, _ in .text(request.path ?? "") })
         let handler = try server.makeHandler()
         for row in Self.table {
-            let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "site.test", path: row.target))
+            let request = Request(
+                head: HTTPRequest(method: .get, scheme: "http", authority: "site.test", path: row.target))
             let response = try await handler.handle(request, context: testContext)
             let body = try await text(of: response.body)
             let outcome = Self.outcome(status: response.status.code, received: body)
@@ -149,7 +150,8 @@ struct PathConfusionTests {
             let proxy = try loopbackServer(Self.configuration(lenient: lenient))
             try Self.useGuards(
                 on: proxy,
-                then: Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: transport), Upstream.Options(retries: 0)))
+                then: Upstream(
+                    SingleHost("127.0.0.1:\(origin.port)", transport: transport), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in
                 for row in Self.table {
                     let client = try await RawHTTPConnection(to: address)
@@ -159,7 +161,8 @@ struct PathConfusionTests {
                     let requestLine = response.body.split(separator: " ")
                     let received = requestLine.count == 3 ? String(requestLine[1]) : nil
                     let outcome = Self.outcome(status: response.status, received: received)
-                    let expected = Self.refusedOnTheWire.contains(row.target) ? .refused : lenient ? row.lenient : row.strict
+                    let expected =
+                        Self.refusedOnTheWire.contains(row.target) ? .refused : lenient ? row.lenient : row.strict
                     #expect(outcome == expected, "\(row.target): \(response.statusLine)")
                     if let received {
                         Self.expectNotGuarded(received, strict: !lenient)
