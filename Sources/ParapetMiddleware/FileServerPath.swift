@@ -1,3 +1,5 @@
+import ParapetCore
+
 /// The file a request path names under a file server's root, as path segments — or `nil` for a path no
 /// file can answer: a malformed percent-escape, a NUL or backslash (raw or `%5C`), an encoded slash
 /// (`%2F` is data inside a segment, as routing sees it, and no file name holds a slash), or a `..` that
@@ -40,20 +42,13 @@ struct FileServerPath: Equatable {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+            guard let high = iterator.next().flatMap(RequestPathRules.hexValue),
+                let low = iterator.next().flatMap(RequestPathRules.hexValue)
+            else {
                 return nil
             }
             bytes.append(high << 4 | low)
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

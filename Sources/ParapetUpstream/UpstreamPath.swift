@@ -39,7 +39,7 @@ struct UpstreamPath: Sendable, Equatable {
             }
             if byte == UInt8(ascii: "%") {
                 let escape = bytes.dropFirst(index + 1).prefix(2)
-                guard escape.count == 2, escape.allSatisfy(Self.isHexDigit) else {
+                guard escape.count == 2, escape.allSatisfy({ RequestPathRules.hexValue($0) != nil }) else {
                     throw invalid("holds a % that does not start a two-digit hex escape")
                 }
             }
@@ -92,14 +92,5 @@ struct UpstreamPath: Sendable, Equatable {
     private static func split(_ target: Substring) -> (path: Substring, query: Substring?) {
         guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, nil) }
         return (target[..<mark], target[target.utf8.index(after: mark)...])
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-            UInt8(ascii: "A")...UInt8(ascii: "F"):
-            true
-        default: false
-        }
     }
 }

@@ -28,11 +28,12 @@ func modelPath(_ path: Substring, _ rules: RequestPathRules) -> String? {
     return endsAsDirectory && !kept.isEmpty ? joined + "/" : joined
 }
 
+let hexDigits = Array("0123456789ABCDEF".utf8)
+let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+let subDelimiters = Set("!$&'()*+,=:@".utf8)
+
 /// One segment with its escapes normalised, or `nil` when the rules refuse it.
 func modelSegment(_ bytes: [UInt8], _ rules: RequestPathRules) -> String? {
-    let hexDigits = Array("0123456789ABCDEF".utf8)
-    let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-    let subDelimiters = Set("!$&'()*+,=:@".utf8)
     var output: [UInt8] = []
     var previous = UInt8(ascii: "/")
     var index = 0

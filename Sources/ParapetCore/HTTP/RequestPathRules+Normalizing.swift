@@ -160,7 +160,8 @@ extension RequestPathRules {
         output.append(hexDigit(byte & 0xF))
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    /// The value of the hex digit `byte` (either case), or `nil`; shared by every `%XX` reader.
+    package static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
