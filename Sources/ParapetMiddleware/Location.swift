@@ -24,7 +24,7 @@ public import ParapetCore
 ///
 /// The path is compared without its query in the normal form of ``ParapetCore/RequestPathRules`` —
 /// repeated slashes merged, `.` and `..` segments resolved, only unreserved characters decoded — the
-/// form the server hands every middleware and ``Upstream`` forwards: `/blog/%2E%2E/admin` and `//admin`
+/// form the server hands every middleware and `Upstream` forwards: `/blog/%2E%2E/admin` and `//admin`
 /// match `Location(prefix: "/admin")`, so a spelling of the path cannot slip past a location that guards
 /// it. An encoded slash is refused (`400`) by default, or stays data inside its segment when the server
 /// allows it: `/admin%2Fx` is then the one segment `admin%2Fx`, not under `/admin`. A regular expression
