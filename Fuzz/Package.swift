@@ -39,5 +39,6 @@ let package = Package(
         harness("FuzzScenario", ["ParapetSimulation"]),
         harness("FuzzTrace", ["ParapetSimulation"]),
         harness("FuzzForwardingHeaders", ["ParapetCore"]),
+        harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
     ]
 )

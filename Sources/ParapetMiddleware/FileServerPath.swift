@@ -1,6 +1,9 @@
+import ParapetCore
+
 /// The file a request path names under a file server's root, as path segments — or `nil` for a path no
-/// file can answer: a malformed percent-escape, a NUL or backslash, or a `..` that would climb above the
-/// root (however it is spelt: `..`, `%2e%2e`, `..%2f`).
+/// file can answer: a malformed percent-escape, a NUL or backslash (raw or `%5C`), an encoded slash
+/// (`%2F` is data inside a segment, as routing sees it, and no file name holds a slash), or a `..` that
+/// would climb above the root (however it is spelt: `..`, `%2e%2e`).
 ///
 /// `.` segments and empty segments are dropped and `..` removes the segment before it, so
 /// `/a/./b/../c` names `a/c`. Symbolic links are checked separately, against the real path on disk.
@@ -12,7 +15,8 @@ struct FileServerPath: Equatable {
 
     init?(requestPath: String) {
         let path = requestPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        guard path.hasPrefix("/"), let decoded = Self.percentDecoded(path),
+        guard path.hasPrefix("/"), path.utf8.firstRange(of: "%2f".utf8) == nil,
+            path.utf8.firstRange(of: "%2F".utf8) == nil, let decoded = Self.percentDecoded(path),
             !decoded.contains("\0"), !decoded.contains("\\")
         else { return nil }
         var segments: [String] = []
@@ -38,20 +42,13 @@ struct FileServerPath: Equatable {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+            guard let high = iterator.next().flatMap(RequestPathRules.hexValue),
+                let low = iterator.next().flatMap(RequestPathRules.hexValue)
+            else {
                 return nil
             }
             bytes.append(high << 4 | low)
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -22,10 +22,14 @@ public import ParapetCore
 /// try site.use(assets)
 /// ```
 ///
-/// The path is compared without its query, percent-decoded, with repeated slashes merged and `.` and
-/// `..` segments resolved, as nginx compares locations: `/blog/%2E%2E/admin` and `//admin` match
-/// `Location(prefix: "/admin")`, so a spelling of the path cannot slip past a location that guards it.
-/// The request passed on is left exactly as it was sent.
+/// The path is compared without its query in the normal form of ``ParapetCore/RequestPathRules`` —
+/// repeated slashes merged, `.` and `..` segments resolved, only unreserved characters decoded — the
+/// form the server hands every middleware and `Upstream` forwards: `/blog/%2E%2E/admin` and `//admin`
+/// match `Location(prefix: "/admin")`, so a spelling of the path cannot slip past a location that guards
+/// it. An encoded slash is refused (`400`) by default, or stays data inside its segment when the server
+/// allows it: `/admin%2Fx` is then the one segment `admin%2Fx`, not under `/admin`. A regular expression
+/// sees the same form, so it matches a non-ASCII or reserved character by its escape (`%C3%A9`).
+/// (Before this version, paths were compared fully decoded, `%2F` included, but forwarded as sent.)
 public final class Location: Block {
     let rule: PathRule
     private let chain = Middlewares()
@@ -37,7 +41,8 @@ public final class Location: Block {
     /// ```
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `path` does not start
-    ///   with `/` or is not in the form requests are compared in (no query, `%`-escape, `//`, `.` or `..`).
+    ///   with `/` or is not in the form requests are compared in (no query, `//`, `.` or `..` segment, or
+    ///   escape of an unreserved character such as `%7E`).
     public init(exact path: String) throws(ConfigurationError) {
         rule = .exact(try PathRule.validated(path))
     }
@@ -84,8 +89,11 @@ public final class Location: Block {
     /// Builds the location's chain, ending in `404 Not Found`, in front of `next`.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         let rule = rule
+        let rules = environment.pathRules
         return MatchedBlockHandler(
-            matches: { request, _ in RequestPath.normalized(request.path).map(rule.matches) ?? false },
+            matches: { (request: Request, _: RequestContext) throws(RequestPathRejection) -> Bool in
+                try RequestPath.normalized(request.path, rules: rules).map(rule.matches) ?? false
+            },
             inner: try chain.wrap(Endpoint.notFound, in: environment),
             next: next
         )

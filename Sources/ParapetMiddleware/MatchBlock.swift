@@ -8,6 +8,10 @@ public import ParapetCore
 /// ``ParapetCore/Cond``, whose branches continue into the rest of the chain, a matched block owns the
 /// request.
 ///
+/// Behind a server, the predicate sees the request's path in the normal form of
+/// ``ParapetCore/RequestPathRules`` (`//a/%2e%2e/admin` arrives as `/admin`), the form a ``Location``
+/// matches and `Upstream` forwards, so a predicate on `request.path` guards what is forwarded.
+///
 /// ```swift
 /// let api = MatchBlock { request, _ in request.headerFields[.accept] == "application/json" }
 /// try api.use(Upstream(SingleHost("api.internal:8080", transport: http)))

@@ -1,8 +1,11 @@
+import ParapetCore
+
 /// Where a ``Router`` sends a request target, decided the way Go's `ServeMux` decides it: an exact
 /// pattern, else the longest subtree pattern (ending in `/`) that contains the path. A path that is not
-/// in normalized form (see ``RequestPath``) is redirected to the normalized one when that has a route;
-/// a path whose subtree is routed but which lacks the trailing slash (`/static` for `/static/`) is
-/// redirected to it.
+/// in normal form (see ``RequestPath``) is redirected to the normal one when that has a route (a server
+/// hands the router normal paths, so this happens only in a chain run without one); a path whose
+/// subtree is routed but which lacks the trailing slash (`/static` for `/static/`) is redirected to it;
+/// a path the rules refuse is refused.
 ///
 /// A pure value: built once when the chain is built, then only read.
 struct RouteTable: Sendable {
@@ -14,6 +17,8 @@ struct RouteTable: Sendable {
         case redirect(String)
         /// No route: pass the request on.
         case unmatched
+        /// The path rules refuse the path: answer `400`.
+        case refuse(RequestPathRejection)
     }
 
     private var exact: [Substring: Int] = [:]
@@ -35,17 +40,22 @@ struct RouteTable: Sendable {
         }
     }
 
-    /// The decision for a request `target` (path and query as sent; `nil` for a `CONNECT`).
-    func decide(_ target: String?) -> Decision {
+    /// The decision for a request `target` (path and query as sent; `nil` for a `CONNECT`) under the
+    /// server's path `rules`.
+    func decide(_ target: String?, rules: RequestPathRules = .strict) -> Decision {
         guard let target, target.utf8.first == UInt8(ascii: "/") else { return .unmatched }
         let (rawPath, query) = RequestPath.split(target)
-        let decoded = RequestPath.decoded(rawPath)
-        let path = RequestPath.cleaned(decoded)
+        let path: Substring
+        do throws(RequestPathRejection) {
+            path = try rules.normalizedPath(rawPath)
+        } catch {
+            return .refuse(error)
+        }
         if exact[path] == nil, subtreeRoots.contains(path) {
             return .redirect(Self.target(path + "/", query: query))
         }
         guard let route = route(for: path) else { return .unmatched }
-        return path == decoded ? .route(route) : .redirect(Self.target(path, query: query))
+        return path == rawPath ? .route(route) : .redirect(Self.target(path, query: query))
     }
 
     /// The route for a normalized `path`: exact, else the longest subtree holding it.
@@ -60,8 +70,7 @@ struct RouteTable: Sendable {
     }
 
     private static func target(_ path: some StringProtocol, query: Substring?) -> String {
-        let encoded = RequestPath.encoded(Substring(path))
-        guard let query else { return encoded }
-        return encoded + "?" + query
+        guard let query else { return String(path) }
+        return path + "?" + query
     }
 }

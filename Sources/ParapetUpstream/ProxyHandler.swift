@@ -6,12 +6,20 @@ import ParapetCore
 struct ProxyHandler: Handler {
     let transport: any Transport
     let path: UpstreamPath
+    /// The server's path rules: the path forwarded is the one its routing matched.
+    let pathRules: RequestPathRules
     let options: Upstream.Options
 
     func handle(_ request: Request, context: RequestContext) async throws -> Response {
+        let target: String
+        do throws(RequestPathRejection) {
+            target = try path.rewrite(request.path, rules: pathRules)
+        } catch {
+            return .badPath(error)
+        }
         let upgrade = ProtocolUpgrade(requestFields: request.headerFields)
         var outgoing = UpstreamRequest(
-            proxying: request, path: path, host: options.host, scheme: options.scheme, upgrade: upgrade)
+            proxying: request, target: target, host: options.host, scheme: options.scheme, upgrade: upgrade)
         if upgrade != nil {
             outgoing.upgradedInbound = context.upgradedInbound
         }

@@ -13,8 +13,11 @@ public import ParapetCore
 ///
 /// It is built once per client request, and every retry sends it again unchanged but for
 /// ``UpstreamRequest/attempt``:
-/// - the client's path is cleaned of dot segments (`/foo/../admin` → `/admin`, `/../../etc/passwd` →
-///   `/etc/passwd`), joined under ``Options/path`` with one slash, and its query placed after the path's;
+/// - the client's path is put in the server's normal form (``ParapetCore/RequestPathRules``: dot segments
+///   resolved, `/foo/../admin` → `/admin`, `/../../etc/passwd` → `/etc/passwd`, `//` merged, only
+///   unreserved characters decoded) — the form a `Location` or `Router` matched, so the origin gets the
+///   path that was routed — joined under ``Options/path`` with one slash, and its query placed after the
+///   path's; a path the rules refuse (`%2F` by default) is answered `400` and not sent;
 /// - ``Options/host``, when set, replaces the `Host` sent upstream;
 /// - hop-by-hop fields are removed (an upgrade request keeps `Connection: upgrade` and `Upgrade`;
 ///   `TE: trailers` is kept);
@@ -70,6 +73,7 @@ public struct Upstream: Middleware {
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        ProxyHandler(transport: transport, path: try options.validated(), options: options)
+        ProxyHandler(
+            transport: transport, path: try options.validated(), pathRules: environment.pathRules, options: options)
     }
 }

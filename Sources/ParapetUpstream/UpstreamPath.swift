@@ -3,13 +3,14 @@ import ParapetCore
 /// The `path` option of ``Upstream``, parsed once when the chain is built: the prefix every proxied path
 /// is joined to, and the query placed before the client's.
 ///
-/// Rewriting a client's request target takes three pure steps, each its own function:
-/// ``cleanDotSegments(_:)`` (so `/foo/../admin` cannot climb out of the prefix), then
-/// ``joinWithSingleSlash(_:_:)`` onto ``prefix``, then ``mergeQueries(_:_:)``.
+/// Rewriting a client's request target takes three pure steps: the path in the server's normal form
+/// (``ParapetCore/RequestPathRules``, so `/foo/../admin` cannot climb out of the prefix and the origin
+/// gets the path routing matched), then ``joinWithSingleSlash(_:_:)`` onto ``prefix``, then
+/// ``mergeQueries(_:_:)``.
 ///
 /// ```swift
 /// let path = try UpstreamPath(validating: "/api?key=1")
-/// path.rewrite("/v1/../users?page=2")   // "/api/users?key=1&page=2"
+/// try path.rewrite("/v1/../users?page=2", rules: .strict)   // "/api/users?key=1&page=2"
 /// ```
 struct UpstreamPath: Sendable, Equatable {
     /// The path every proxied path is joined under, e.g. `/api`.
@@ -38,7 +39,7 @@ struct UpstreamPath: Sendable, Equatable {
             }
             if byte == UInt8(ascii: "%") {
                 let escape = bytes.dropFirst(index + 1).prefix(2)
-                guard escape.count == 2, escape.allSatisfy(Self.isHexDigit) else {
+                guard escape.count == 2, escape.allSatisfy({ RequestPathRules.hexValue($0) != nil }) else {
                     throw invalid("holds a % that does not start a two-digit hex escape")
                 }
             }
@@ -48,37 +49,19 @@ struct UpstreamPath: Sendable, Equatable {
         self.query = String(query ?? "")
     }
 
-    /// The outgoing request target for a client's request target (`path?query`; `nil` counts as `/`).
-    func rewrite(_ clientTarget: String?) -> String {
+    /// The outgoing request target for a client's request target (`path?query`; `nil` counts as `/`): its
+    /// path in the normal form of `rules` — the form the server's routing matched — joined under
+    /// ``prefix``, with the queries merged. A target that is not a path (`*`) is sent as a path under
+    /// the prefix, as the Go original did.
+    ///
+    /// - Throws: the ``ParapetCore/RequestPathRejection`` when `rules` refuse the path.
+    func rewrite(_ clientTarget: String?, rules: RequestPathRules) throws(RequestPathRejection) -> String {
         let (clientPath, clientQuery) = Self.split(Substring(clientTarget ?? "/"))
-        let path = Self.joinWithSingleSlash(prefix, Self.cleanDotSegments(clientPath))
+        let normal = try rules.normalizedPath(
+            clientPath.utf8.first == UInt8(ascii: "/") ? clientPath : "/" + clientPath)
+        let path = Self.joinWithSingleSlash(prefix, String(normal))
         let query = Self.mergeQueries(query, clientQuery ?? "")
         return query.isEmpty ? path : path + "?" + query
-    }
-
-    /// Resolves `.` and `..` segments and collapses repeated slashes, as if the path were rooted:
-    /// `..` never climbs above `/`. A trailing slash is kept; an empty path becomes `/`.
-    ///
-    /// Percent-encoded dots (`%2e`, `%2E`) count as dots, because a backend decodes them; every other
-    /// escape is forwarded verbatim (an encoded slash `%2F` stays encoded and is not a separator here).
-    ///
-    /// ```swift
-    /// UpstreamPath.cleanDotSegments("/foo/../admin")       // "/admin"
-    /// UpstreamPath.cleanDotSegments("/../../etc/passwd")   // "/etc/passwd"
-    /// UpstreamPath.cleanDotSegments("/a/./b/")             // "/a/b/"
-    /// ```
-    static func cleanDotSegments(_ path: Substring) -> String {
-        guard !path.isEmpty else { return "/" }
-        var kept: [Substring] = []
-        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
-            switch dotCount(of: segment) {
-            case 1: continue
-            case 2: _ = kept.popLast()
-            default: kept.append(segment)
-            }
-        }
-        let cleaned = "/" + kept.joined(separator: "/")
-        return path.hasSuffix("/") && cleaned != "/" ? cleaned + "/" : cleaned
     }
 
     /// Joins `prefix` and `path` with exactly one slash between them.
@@ -107,35 +90,7 @@ struct UpstreamPath: Sendable, Equatable {
 
     /// Splits a request target at its first `?` into path and query (`nil` when there is no `?`).
     private static func split(_ target: Substring) -> (path: Substring, query: Substring?) {
-        guard let mark = target.firstIndex(of: "?") else { return (target, nil) }
-        return (target[..<mark], target[target.index(after: mark)...])
-    }
-
-    /// 1 for a `.` segment, 2 for `..` (either possibly percent-encoded), `nil` for any other segment.
-    private static func dotCount(of segment: Substring) -> Int? {
-        var dots = 0
-        var bytes = segment.utf8[...]
-        while let byte = bytes.first {
-            if byte == UInt8(ascii: ".") {
-                bytes = bytes.dropFirst()
-            } else if byte == UInt8(ascii: "%"), bytes.dropFirst().first == UInt8(ascii: "2"),
-                let last = bytes.dropFirst(2).first, last | 0x20 == UInt8(ascii: "e")
-            {
-                bytes = bytes.dropFirst(3)
-            } else {
-                return nil
-            }
-            dots += 1
-        }
-        return (1...2).contains(dots) ? dots : nil
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-            UInt8(ascii: "A")...UInt8(ascii: "F"):
-            true
-        default: false
-        }
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, nil) }
+        return (target[..<mark], target[target.utf8.index(after: mark)...])
     }
 }

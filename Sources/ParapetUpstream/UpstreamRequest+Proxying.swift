@@ -5,11 +5,11 @@ extension UpstreamRequest {
     /// The request the proxy sends for a client's `request`: built once, before the first attempt, so a
     /// retry never applies the path prefix or the target query a second time.
     ///
-    /// - The request target is rewritten by `path` (dot segments cleaned, prefix joined, queries merged).
+    /// - The request target is `target`, the client's as ``UpstreamPath`` rewrote it.
     /// - `authority` (the `Host` the upstream sees) is `host` when set, otherwise the client's.
     /// - Hop-by-hop fields are removed; forwarding fields are sent as the server set them, one line each.
     /// - A body known to be empty is sent as ``ParapetCore/HTTPBody/empty``, which every attempt can replay.
-    init(proxying request: Request, path: UpstreamPath, host: String?, scheme: String, upgrade: ProtocolUpgrade?) {
+    init(proxying request: Request, target: String, host: String?, scheme: String, upgrade: ProtocolUpgrade?) {
         var fields = HopByHopHeaders.requestFields(request.headerFields, upgrade: upgrade)
         ForwardingFields.fold(&fields)
         var authority = host ?? request.authority
@@ -19,7 +19,7 @@ extension UpstreamRequest {
             fields[hostField] = nil
         }
         let head = HTTPRequest(
-            method: request.method, scheme: scheme, authority: authority, path: path.rewrite(request.path),
+            method: request.method, scheme: scheme, authority: authority, path: target,
             headerFields: fields)
         self.init(head: head, body: request.body.isKnownEmpty ? .empty : request.body)
     }

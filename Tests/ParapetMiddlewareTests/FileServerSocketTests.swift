@@ -19,9 +19,14 @@ struct FileServerSocketTests {
             let etag = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("etag:") }?.dropFirst(6) ?? ""
             let conditional = try await curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: \(etag)", "\(base)/hello.txt"])
             #expect(conditional == "304")
-            for attempt in ["/../secret.txt", "/..%2fsecret.txt", "/%2e%2e/secret.txt", "/docs/..%2f..%2fsecret.txt", "/leak.txt"] {
+            // An encoded slash is refused by the server's path rules before the file server sees it.
+            let attempts = [
+                ("/../secret.txt", "404"), ("/..%2fsecret.txt", "400"), ("/%2e%2e/secret.txt", "404"),
+                ("/docs/..%2f..%2fsecret.txt", "400"), ("/leak.txt", "404"),
+            ]
+            for (attempt, expected) in attempts {
                 let status = try await curl(["--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base + attempt])
-                #expect(status == "404", "\(attempt) answered \(status)")
+                #expect(status == expected, "\(attempt) answered \(status)")
             }
         }
     }

@@ -42,11 +42,29 @@ struct LocationTests {
     }
 
     @Test(arguments: [
-        "/%61dmin/users", "//admin/users", "/public/../admin/users", "/./admin/users", "/admin%2Fusers",
-        "/%2E%2E/admin/users", "/admin/x/..",
+        "/%61dmin/users", "//admin/users", "/public/../admin/users", "/./admin/users", "/%2E%2E/admin/users",
+        "/admin/x/..", "/public/.%2e/admin",
     ])
     func spellingsOfAPathCannotSlipPastAPrefix(path: String) async throws {
         #expect(try await takes(Location(prefix: "/admin"), path))
+    }
+
+    @Test(arguments: ["/admin/..%2F", "/admin%2Fusers", "/public/..%5Cadmin", "/admin;x=y", "/public/..;/admin"])
+    func ambiguousSpellingsAreRefusedNotPassedOn(path: String) async throws {
+        let location = try block(Location(prefix: "/admin"), using: answering("in"))
+        let response = try await harness.send(MiddlewareHarness.request(.get, path), through: location)
+        #expect(response.status == .badRequest)
+    }
+
+    @Test func anEncodedSlashKeptAsDataStaysInsideItsSegment() async throws {
+        var environment = harness.environment
+        environment.pathRules = RequestPathRules(encodedSlashes: .keepAsData)
+        let location = try block(Location(prefix: "/admin"), using: answering("in"))
+        let handler = try location.wrap(Endpoint { request, _ in .text("next \(request.path ?? "")") }, in: environment)
+        for (path, expected) in [("/admin/..%2F", "in"), ("/admin%2Fusers", "next /admin%2Fusers")] {
+            let response = try await handler.handle(MiddlewareHarness.request(.get, path), context: harness.context)
+            #expect(try await response.text() == expected, "\(path)")
+        }
     }
 
     @Test func theRequestPassedOnKeepsItsSpelling() async throws {
@@ -72,7 +90,7 @@ struct LocationTests {
         #expect(error.map { "\($0)".contains("\"\(pattern)\"") } == true)
     }
 
-    @Test(arguments: ["", "healthz", "/a//b", "/a/./b", "/a/../b", "/a?x=1", "/a%20b"])
+    @Test(arguments: ["", "healthz", "/a//b", "/a/./b", "/a/../b", "/a?x=1", "/%7Euser"])
     func pathsThatCouldNeverMatchAreErrors(path: String) {
         #expect(throws: ConfigurationError.self) { try Location(exact: path) }
         let error = #expect(throws: ConfigurationError.self) { try Location(prefix: path) }

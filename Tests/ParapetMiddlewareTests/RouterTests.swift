@@ -37,7 +37,8 @@ struct RouterTests {
         ("/a//x?q=%2F&r", RouteTable.Decision.redirect("/a/x?q=%2F&r")), ("/b/../a/x", .redirect("/a/x")),
         ("/a/./x/", .redirect("/a/x/")), ("/a/%2E%2E/a", .redirect("/a")), ("/static", .redirect("/static/")),
         ("/static?v=2", .redirect("/static/?v=2")), ("//static", .redirect("/static/")),
-        ("/a/x%20y/../%3F", .redirect("/a/%3F")), ("/b//x", .unmatched),
+        ("/a/x%20y/../%3F", .redirect("/a/%3F")), ("/b//x", .unmatched), ("/%61", .redirect("/a")),
+        ("/a/%c3%a9", .redirect("/a/%C3%A9")), ("/a/..%2F", .refuse(.encodedSlash)), ("/a;x", .refuse(.semicolon)),
     ])
     func uncleanPathsAndBareSubtreesRedirectWhenRouted(target: String, expected: RouteTable.Decision) {
         let table = RouteTable(patterns: ["/a", "/static/"])
@@ -62,10 +63,20 @@ struct RouterTests {
         #expect(redirect.headerFields[.location] == "/home/")
     }
 
-    @Test(arguments: ["", "api", "/a//b", "/a/../b", "/a?x", "/a%20b"])
+    @Test(arguments: ["", "api", "/a//b", "/a/../b", "/a?x", "/%7Ea"])
     func patternsThatCouldNeverMatchAreErrors(pattern: String) {
         let error = #expect(throws: ConfigurationError.self) { try Router().route(pattern, to: answering("x")) }
         #expect(error?.field == "route pattern")
+    }
+
+    @Test func patternsAreComparedInNormalForm() async throws {
+        let router = Router()
+        try router.route("/caf\u{E9}", to: answering("cafe"))
+        let error = #expect(throws: ConfigurationError.self) { try router.route("/caf%C3%A9", to: answering("x")) }
+        #expect(error.map { "\($0)".contains("routed twice") } == true)
+        #expect(try await harness.body(of: router, host: "a.io", path: "/caf%C3%A9/menu") == "cafe")
+        let refused = try await harness.send(MiddlewareHarness.request(.get, "/caf%C3%A9%2Fx"), through: router)
+        #expect(refused.status == .badRequest)
     }
 
     @Test func aPatternRoutedTwiceOrAfterBuildIsAnError() throws {

@@ -17,6 +17,16 @@ struct StripPrefixTests {
         #expect(StripPrefix.strip("/api", from: path) == expected)
     }
 
+    @Test(arguments: [
+        ("/x/../api/users", "next /users"), ("//api//users/.", "next /users/"), ("/%61pi/%7e", "next /~"),
+        ("/api/..%2Fadmin", "Bad Request: the path holds an encoded slash or backslash (%2F, %5C) or a backslash\n"),
+    ])
+    func thePrefixIsStrippedFromThePathRoutingMatched(path: String, expected: String) async throws {
+        let harness = MiddlewareHarness()
+        let response = try await harness.send(MiddlewareHarness.request(.get, path), through: StripPrefix("/api"))
+        #expect(try await response.text() == expected)
+    }
+
     @Test func theNextHandlerSeesTheShortPathAndAMissingPrefixIsNotFound() async throws {
         let harness = MiddlewareHarness()
         let found = try await harness.send(MiddlewareHarness.request(.get, "/api/x?y=1"), through: StripPrefix("/api"))

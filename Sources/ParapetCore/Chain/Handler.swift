@@ -35,6 +35,9 @@ public struct ChainEnvironment: Sendable {
     public var logger: Logger
     /// Whether the server running the chain has begun graceful shutdown.
     public var shutdown: ShutdownState
+    /// How the server normalizes request paths; middlewares that read a path apply the same rules, so
+    /// what they match is what is forwarded. ``RequestPathRules/strict`` unless the server says otherwise.
+    public var pathRules: RequestPathRules = .strict
 
     /// Creates a build environment; a chain built outside a server gets a shutdown state of its own,
     /// which nothing begins unless the caller does.

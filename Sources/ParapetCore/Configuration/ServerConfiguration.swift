@@ -41,6 +41,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Whether the listening socket sets `SO_REUSEPORT`, so several servers can bind one port.
     public var reusePort: Bool
 
+    /// How request paths are normalized before the chain runs, and which ambiguous spellings (`%2F`,
+    /// `%5C`, `;`) are refused with `400`: ``RequestPathRules/strict`` in every profile. New in this
+    /// version — earlier versions matched on a fully decoded path and forwarded the path as sent.
+    public var pathRules: RequestPathRules = .strict
+
     /// The general-purpose profile, for a server behind another proxy: trusts private and loopback peers,
     /// idle timeout 620 s, TCP keep-alive 3 min, no read or write timeouts, grace 30 s, wait 10 s.
     public static let general = ServerConfiguration(

@@ -98,14 +98,17 @@ public final class Server: Service, Sendable {
     /// Whether graceful shutdown has begun.
     public var isShuttingDown: Bool { lifecycle.hasBegun }
 
-    /// Builds the request handler: the trusted-proxy rules around the chain, which ends in `404`.
+    /// Builds the request handler: the trusted-proxy rules and the path rules around the chain, which
+    /// ends in `404`.
     ///
     /// Building freezes the chain; ``listen()`` calls it, and tests may call it to drive the chain
     /// without sockets.
     public func makeHandler() throws -> any Handler {
-        let environment = ChainEnvironment(runtime: runtime, logger: logger, shutdown: lifecycle.shutdown)
+        var environment = ChainEnvironment(runtime: runtime, logger: logger, shutdown: lifecycle.shutdown)
+        environment.pathRules = configuration.pathRules
         let inner = try chain.wrap(Endpoint.notFound, in: environment)
-        return ForwardingHeaders.Handler(next: inner, trusting: configuration.trustedProxies)
+        let normalizing = RequestPathRules.Handler(next: inner, rules: configuration.pathRules)
+        return ForwardingHeaders.Handler(next: normalizing, trusting: configuration.trustedProxies)
     }
 
     /// Validates the configuration, builds the chain and binds the listening socket.
