@@ -1,0 +1,162 @@
+import InMemoryLogging
+import Logging
+import NIOCore
+import Parapet
+import Testing
+
+/// The limits every profile puts on idle and slow clients, on real sockets with short configured values.
+/// Serialized: the slow-loris cases hold hundreds of sockets each, and timing margins hold on a loaded
+/// machine only when the cases do not also load it for each other.
+@Suite("Connection limits: header deadline, tunnel idle timeout, connection cap", .serialized)
+struct ConnectionLimitsTests {
+    static let profiles: [(String, ServerConfiguration)] = [
+        ("general", .general), ("frontend", .frontend), ("backend", .backend),
+    ]
+
+    func server(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "test")) throws -> Server {
+        var configuration = configuration
+        try configuration.bind(to: "127.0.0.1:0")
+        let server = Server(configuration: configuration, logger: logger)
+        try server.use(
+            Endpoint { request, context in
+                if request.headerFields[.upgrade] == "echo", let inbound = context.upgradedInbound {
+                    return Response(
+                        status: .switchingProtocols, headerFields: [.connection: "upgrade", .upgrade: "echo"],
+                        body: inbound)
+                }
+                return .text("ok\n")
+            })
+        return server
+    }
+
+    /// One request on a fresh connection; `true` when it was answered `200 ok`.
+    func isServed(_ address: NetworkAddress) async -> Bool {
+        do {
+            let client = try await RawHTTPConnection(to: address)
+            try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            let response = try await client.readResponse()
+            await client.close()
+            return response.status == 200 && response.body == "ok\n"
+        } catch {
+            return false
+        }
+    }
+
+    /// `times` requests on fresh connections, `gap` apart: whether each was served.
+    func servedRepeatedly(at address: NetworkAddress, times: Int, every gap: Duration) async -> [Bool] {
+        var results: [Bool] = []
+        for _ in 0..<times {
+            results.append(await isServed(address))
+            try? await Task.sleep(for: gap)
+        }
+        return results
+    }
+
+    @Test(arguments: profiles)
+    func slowLorisConnectionsAreClosedAtTheHeaderDeadlineWhileOthersAreServed(
+        profile: String, configuration: ServerConfiguration
+    ) async throws {
+        // The profile as it is, but a header deadline short enough for a test (the defaults, 10 s and
+        // 60 s, are asserted in virtual time by ProfileDeadlinesTests).
+        var configuration = configuration
+        let headerDeadline = Duration.seconds(1)
+        configuration.readHeaderTimeout = headerDeadline
+        try await withRunningServer(try server(configuration)) { address in
+            let clock = ContinuousClock()
+            var lorises: [(connection: RawHTTPConnection, sentAt: ContinuousClock.Instant)] = []
+            for _ in 0..<200 {
+                let connection = try await RawHTTPConnection(to: address)
+                let sentAt = clock.now
+                try await connection.send("G")
+                lorises.append((connection, sentAt))
+            }
+            let opened = lorises
+            // A normal client keeps being served while the lorises hang, until they are all closed.
+            async let served = servedRepeatedly(at: address, times: 10, every: .milliseconds(150))
+            let lifetimes = try await withThrowingTaskGroup(of: (String, Duration).self) { group in
+                for loris in opened {
+                    group.addTask {
+                        let leftover = try await withTimeLimit(.seconds(20)) { try await loris.connection.readToEnd() }
+                        return (leftover, clock.now - loris.sentAt)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(lifetimes.count == 200)
+            #expect(lifetimes.allSatisfy { $0.0 == "" }, "\(profile): closed without an answer")
+            let longest = lifetimes.map(\.1).max() ?? .zero
+            let shortest = lifetimes.map(\.1).min() ?? .zero
+            // The deadline runs from the byte's arrival, a moment after it was sent; the margin above it
+            // is the scheduling delay of a loaded 2-core machine.
+            #expect(shortest >= headerDeadline - .milliseconds(100), "\(profile): closed early, after \(shortest)")
+            #expect(longest <= headerDeadline + .milliseconds(1500), "\(profile): closed late, after \(longest)")
+            let results = await served
+            #expect(results.allSatisfy { $0 }, "\(profile): a normal client was refused: \(results)")
+        }
+    }
+
+    @Test func aSilentTunnelIsClosedAtItsIdleTimeoutAndATalkativeOneIsNot() async throws {
+        var configuration = ServerConfiguration.general
+        let idle = Duration.milliseconds(400)
+        configuration.tunnelIdleTimeout = idle
+        try await withRunningServer(try server(configuration)) { address in
+            let client = try await RawHTTPConnection(to: address)
+            try await client.send("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+            #expect(try await client.readResponse(expectBody: false).status == 101)
+            // Traffic every 150 ms keeps it open for well past the idle timeout.
+            var expected = ""
+            for index in 0..<8 {
+                try await client.send("\(index)")
+                expected += "\(index)"
+                let sofar = expected
+                let echoed = try await withTimeLimit(.seconds(5)) {
+                    try await client.read { String(decoding: $0, as: UTF8.self) == sofar }
+                }
+                #expect(echoed, "the tunnel closed while in use")
+                try await Task.sleep(for: .milliseconds(150))
+            }
+            // Then silence both ways: closed once the idle timeout has passed.
+            let clock = ContinuousClock()
+            let silentSince = clock.now
+            _ = try await withTimeLimit(.seconds(10)) { try await client.readToEnd() }
+            let silence = clock.now - silentSince
+            #expect(silence >= idle - .milliseconds(200) && silence < idle + .seconds(2), "closed after \(silence)")
+        }
+    }
+
+    @Test func theConnectionCapRefusesTheNextConnectionAndLogsOncePerEpisode() async throws {
+        let log = InMemoryLogHandler()
+        var configuration = ServerConfiguration.general
+        configuration.maxConnections = 3
+        try await withRunningServer(try server(configuration, logger: Logger(label: "test") { _ in log })) { address in
+            // Three keep-alive connections, each answered, hold the server at its cap.
+            var held: [RawHTTPConnection] = []
+            for _ in 0..<3 {
+                let connection = try await RawHTTPConnection(to: address)
+                try await connection.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+                #expect(try await connection.readResponse().status == 200)
+                held.append(connection)
+            }
+            // The fourth and fifth are accepted by the kernel and closed at once, unanswered.
+            for _ in 0..<2 {
+                let refused = try await RawHTTPConnection(to: address)
+                try? await refused.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+                #expect(try await withTimeLimit(.seconds(5)) { try await refused.readToEnd() } == "")
+            }
+            let warnings = log.entries.filter { $0.level == .warning && "\($0.message)".contains("connection limit") }
+            #expect(warnings.count == 1, "\(log.entries.map { "\($0.message)" })")
+
+            // Connections drop: new ones are served again, and the episode's end is logged.
+            for connection in held { await connection.close() }
+            try await withTimeLimit(.seconds(5)) {
+                while !log.entries.contains(where: { "\($0.message)".contains("accepting again") }) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            #expect(await isServed(address))
+            let recovered = log.entries.filter { "\($0.message)".contains("accepting again") }
+            #expect(recovered.count == 1)
+            #expect(recovered.first?.metadata["refused"] == "2")
+        }
+    }
+}
