@@ -42,7 +42,10 @@ struct CloseOnExecTests {
 
     /// The inodes of the IPv4 TCP sockets whose local port is `port` (from `/proc/net/tcp`).
     func socketInodes(boundTo port: UInt16) throws -> Set<String> {
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        // Read to the end: procfs reports no size, and a single read returns only the first page.
+        let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/net/tcp"))
+        defer { try? file.close() }
+        let table = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
         let wanted = String(format: "%04X", port)
         var inodes: Set<String> = []
         for line in table.split(separator: "\n").dropFirst() {
