@@ -101,7 +101,7 @@ struct ConnectionLimitsTests {
             // The deadline runs from the byte's arrival, a moment after it was sent; the margin above it
             // is the scheduling delay of a loaded 2-core machine.
             #expect(shortest >= headerDeadline - .milliseconds(100), "\(profile): closed early, after \(shortest)")
-            #expect(longest <= headerDeadline + .seconds(3), "\(profile): closed late, after \(longest)")
+            #expect(longest <= headerDeadline + .seconds(5), "\(profile): closed late, after \(longest)")
             let results = await served
             #expect(results.allSatisfy { $0 }, "\(profile): a normal client was refused: \(results)")
         }
@@ -109,30 +109,30 @@ struct ConnectionLimitsTests {
 
     @Test func aSilentTunnelIsClosedAtItsIdleTimeoutAndATalkativeOneIsNot() async throws {
         var configuration = ServerConfiguration.general
-        let idle = Duration.milliseconds(400)
+        let idle = Duration.milliseconds(1500)
         configuration.tunnelIdleTimeout = idle
         try await withRunningServer(try server(configuration)) { address in
             let client = try await RawHTTPConnection(to: address)
             try await client.send("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
             #expect(try await client.readResponse(expectBody: false).status == 101)
-            // Traffic every 150 ms keeps it open for well past the idle timeout.
+            // Traffic every 250 ms keeps it open for well past the idle timeout.
             var expected = ""
-            for index in 0..<8 {
+            for index in 0..<10 {
+                if index > 0 { try await Task.sleep(for: .milliseconds(250)) }
                 try await client.send("\(index)")
                 expected += "\(index)"
                 let sofar = expected
-                let echoed = try await withTimeLimit(.seconds(5)) {
+                let echoed = try await withTimeLimit(.seconds(30)) {
                     try await client.read { String(decoding: $0, as: UTF8.self) == sofar }
                 }
                 #expect(echoed, "the tunnel closed while in use")
-                try await Task.sleep(for: .milliseconds(150))
             }
-            // Then silence both ways: closed once the idle timeout has passed.
+            // Then silence both ways, from the last echo: closed once the idle timeout has passed.
             let clock = ContinuousClock()
             let silentSince = clock.now
             _ = try await readToEnd(client, closingAfter: .seconds(10))
             let silence = clock.now - silentSince
-            #expect(silence >= idle - .milliseconds(200) && silence < idle + .seconds(2), "closed after \(silence)")
+            #expect(silence >= idle - .milliseconds(200) && silence < idle + .seconds(5), "closed after \(silence)")
         }
     }
 
@@ -155,8 +155,8 @@ struct ConnectionLimitsTests {
                 try? await refused.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
                 let clock = ContinuousClock()
                 let started = clock.now
-                #expect(try await readToEnd(refused, closingAfter: .seconds(5)) == "")
-                #expect(clock.now - started < .seconds(4), "not refused")
+                #expect(try await readToEnd(refused, closingAfter: .seconds(10)) == "")
+                #expect(clock.now - started < .seconds(8), "not refused")
             }
             let warnings = log.entries.filter { $0.level == .warning && "\($0.message)".contains("connection limit") }
             #expect(warnings.count == 1, "\(log.entries.map { "\($0.message)" })")

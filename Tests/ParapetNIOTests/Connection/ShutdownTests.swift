@@ -195,9 +195,9 @@ struct PipelinedShutdownTests {
         let client = try await RawHTTPConnection(to: listener.localAddress)
         // Both requests in one write: the second is read (and queued) while the first is being answered.
         try await client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n")
-        try await withTimeLimit(.seconds(5)) { _ = await firstStarted.stream.first { _ in true } }
+        try await withTimeLimit(.seconds(30)) { _ = await firstStarted.stream.first { _ in true } }
         server.shutdown()
-        try await withTimeLimit(.seconds(5)) { _ = await quiesced.stream.first { _ in true } }
+        try await withTimeLimit(.seconds(30)) { _ = await quiesced.stream.first { _ in true } }
         gate.continuation.finish()
 
         let first = try await client.readResponse()
@@ -206,7 +206,7 @@ struct PipelinedShutdownTests {
         let second = try await client.readResponse()
         #expect(second.status == 200 && second.body == "answer /second\n")
         #expect(second.header("Connection") == "close")
-        #expect(try await withTimeLimit(.seconds(5)) { try await client.readToEnd() } == "")
-        try await withTimeLimit(.seconds(10)) { try await serving.value }
+        #expect(try await withTimeLimit(.seconds(30)) { try await client.readToEnd() } == "")
+        try await withTimeLimit(.seconds(30)) { try await serving.value }
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// Request-smuggling inputs at the socket: each gets an exact status and, when its framing is in doubt,
 /// a closed connection — so no second request can hide in what a front proxy took for a body.
-@Suite("HTTP/1 smuggling inputs get exact answers")
+@Suite("HTTP/1 smuggling inputs get exact answers", .serialized)
 struct SmugglingTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
@@ -97,14 +97,14 @@ struct SmugglingTests {
         try await withRunningServer(try helper.server { _ in }) { address in
             let client = try await RawHTTPConnection(to: address)
             try await client.send(input.request)
-            let response = try await withTimeLimit(.seconds(5)) { try await client.readResponse() }
+            let response = try await withTimeLimit(.seconds(30)) { try await client.readResponse() }
             #expect(response.status == input.status, "\(response.statusLine)")
             if let body = input.body {
                 #expect(response.body == body)
             } else {
                 // Refused: the connection closes after the answer, so nothing after it is read as a request.
                 #expect(response.header("Connection") == "close")
-                #expect(try await withTimeLimit(.seconds(5)) { try await client.readToEnd() } == "")
+                #expect(try await withTimeLimit(.seconds(30)) { try await client.readToEnd() } == "")
             }
             try await helper.expectStillServing(address)
         }
