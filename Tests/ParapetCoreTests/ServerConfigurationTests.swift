@@ -9,7 +9,10 @@ struct ServerConfigurationTests {
         #expect(general.tcpKeepAlive == .seconds(180))
         #expect(general.graceTimeout == .seconds(30))
         #expect(general.waitBeforeShutdown == .seconds(10))
-        #expect(general.readTimeout == nil && general.readHeaderTimeout == nil && general.writeTimeout == nil)
+        #expect(general.readTimeout == nil && general.writeTimeout == nil)
+        #expect(general.readHeaderTimeout == .seconds(60))
+        #expect(general.tunnelIdleTimeout == .seconds(620))
+        #expect(general.maxConnections == 10_000)
         #expect(general.trustedProxies == .privateAndLoopback)
         #expect(!general.allowsH2C)
         #expect(general.maxHeaderBytes == 1 << 20)
@@ -23,6 +26,8 @@ struct ServerConfigurationTests {
         #expect(frontend.writeTimeout == .seconds(60))
         #expect(frontend.idleTimeout == .seconds(75))
         #expect(frontend.tcpKeepAlive == .seconds(60))
+        #expect(frontend.tunnelIdleTimeout == .seconds(300))
+        #expect(frontend.maxConnections == 10_000)
         #expect(frontend.graceTimeout == .seconds(30))
         #expect(frontend.waitBeforeShutdown == .seconds(10))
         #expect(frontend.trustedProxies == .none)
@@ -68,6 +73,15 @@ struct ServerConfigurationTests {
         } catch {
             #expect(error.description.contains("maxHeaderBytes"))
         }
+        configuration = .general
+        configuration.maxConnections = 0
+        #expect(throws: ConfigurationError.invalidValue(field: "maxConnections", reason: "must be positive, got 0")) {
+            try configuration.validate()
+        }
+        configuration.maxConnections = nil  // no cap
+        #expect(throws: Never.self) { try configuration.validate() }
+        configuration.tunnelIdleTimeout = .seconds(-1)
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
         #expect(throws: Never.self) { try ServerConfiguration.backend.validate() }
     }
 }

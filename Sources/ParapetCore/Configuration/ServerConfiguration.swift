@@ -4,9 +4,13 @@
 ///
 /// | profile | for | notable defaults |
 /// |---|---|---|
-/// | ``general`` | behind another proxy | trusts private and loopback peers, 620 s idle timeout |
-/// | ``frontend`` | internet-facing edge | read/write/header timeouts, trusts nobody |
+/// | ``general`` | behind another proxy | trusts private and loopback peers, 620 s idle timeout, 60 s header timeout |
+/// | ``frontend`` | internet-facing edge | read/write timeouts, 10 s header timeout, trusts nobody |
 /// | ``backend`` | internal service behind Parapet | as ``general``, plus h2c |
+///
+/// Every profile bounds what an idle or slow client can hold: a request head must arrive within
+/// ``readHeaderTimeout``, a silent upgraded tunnel closes after ``tunnelIdleTimeout``, and at most
+/// ``maxConnections`` connections are open at once.
 ///
 /// ```swift
 /// var configuration = ServerConfiguration.frontend
@@ -45,21 +49,37 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `%5C`, `;`) are refused with `400`: ``RequestPathRules/strict`` in every profile. New in this
     /// version — earlier versions matched on a fully decoded path and forwarded the path as sent.
     public var pathRules: RequestPathRules = .strict
+    /// How long an upgraded connection (a `101 Switching Protocols` tunnel, such as a WebSocket) may
+    /// stay silent in both directions before it is closed; `nil` for no limit. Like nginx's
+    /// `proxy_read_timeout` or HAProxy's `timeout tunnel`; the upgraded protocol's own pings count as
+    /// traffic. Defaults: 620 s under ``general`` and ``backend`` (as long as an idle keep-alive
+    /// connection, so a load balancer in front gives up first), 300 s under ``frontend``.
+    /// Before this setting existed a tunnel had no deadline at all.
+    public var tunnelIdleTimeout: Duration?
+    /// The most connections the server holds open at once; `nil` for no cap. A connection accepted at the
+    /// cap is closed at once, and one warning is logged each time the cap is reached (not one per
+    /// connection). 10,000 in every profile; keep it within the process's open-file limit
+    /// (`ulimit -n`), remembering that a proxied request also needs a socket to its upstream.
+    public var maxConnections: Int?
 
     /// The general-purpose profile, for a server behind another proxy: trusts private and loopback peers,
-    /// idle timeout 620 s, TCP keep-alive 3 min, no read or write timeouts, grace 30 s, wait 10 s.
+    /// read-header timeout 60 s (nginx's `client_header_timeout`; before, a head had no deadline once
+    /// its first byte arrived), idle timeout 620 s, tunnel idle timeout 620 s, at most 10,000
+    /// connections, TCP keep-alive 3 min, no read or write timeouts, grace 30 s, wait 10 s.
     public static let general = ServerConfiguration(
-        readHeaderTimeout: nil,
+        readHeaderTimeout: .seconds(60),
         readTimeout: nil,
         writeTimeout: nil,
         idleTimeout: .seconds(620),
         tcpKeepAlive: .seconds(180),
         trustedProxies: .privateAndLoopback,
-        allowsH2C: false
+        allowsH2C: false,
+        tunnelIdleTimeout: .seconds(620)
     )
 
     /// The edge profile, for an internet-facing server: read-header timeout 10 s, read and write
-    /// timeouts 1 min, idle timeout 75 s, TCP keep-alive 60 s, grace 30 s, wait 10 s, trusts nobody.
+    /// timeouts 1 min, idle timeout 75 s, tunnel idle timeout 300 s, at most 10,000 connections,
+    /// TCP keep-alive 60 s, grace 30 s, wait 10 s, trusts nobody.
     public static let frontend = ServerConfiguration(
         readHeaderTimeout: .seconds(10),
         readTimeout: .seconds(60),
@@ -67,7 +87,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         idleTimeout: .seconds(75),
         tcpKeepAlive: .seconds(60),
         trustedProxies: .none,
-        allowsH2C: false
+        allowsH2C: false,
+        tunnelIdleTimeout: .seconds(300)
     )
 
     /// The backend profile, for an internal service behind Parapet: ``general`` with h2c enabled.
@@ -84,7 +105,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         idleTimeout: Duration?,
         tcpKeepAlive: Duration?,
         trustedProxies: TrustedProxies,
-        allowsH2C: Bool
+        allowsH2C: Bool,
+        tunnelIdleTimeout: Duration?
     ) {
         self.host = "0.0.0.0"
         self.port = 8080
@@ -99,6 +121,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.trustedProxies = trustedProxies
         self.allowsH2C = allowsH2C
         self.reusePort = false
+        self.tunnelIdleTimeout = tunnelIdleTimeout
+        self.maxConnections = 10_000
     }
 
     /// Sets ``host`` and ``port`` from Go-style listen text: `:8080` (every IPv4 interface),
@@ -139,10 +163,14 @@ public struct ServerConfiguration: Sendable, Equatable {
         guard maxHeaderBytes > 0 else {
             throw .invalidValue(field: "maxHeaderBytes", reason: "must be positive, got \(maxHeaderBytes)")
         }
+        if let maxConnections, maxConnections <= 0 {
+            throw .invalidValue(field: "maxConnections", reason: "must be positive, got \(maxConnections)")
+        }
         let durations: [(String, Duration?)] = [
             ("readHeaderTimeout", readHeaderTimeout), ("readTimeout", readTimeout),
             ("writeTimeout", writeTimeout), ("idleTimeout", idleTimeout), ("tcpKeepAlive", tcpKeepAlive),
             ("graceTimeout", graceTimeout), ("waitBeforeShutdown", waitBeforeShutdown),
+            ("tunnelIdleTimeout", tunnelIdleTimeout),
         ]
         for case let (field, duration?) in durations where duration < .zero {
             throw .invalidValue(field: field, reason: "must not be negative, got \(duration)")

@@ -1,3 +1,5 @@
+import ParapetCore
+
 /// The timeout rules of one connection as a pure state machine: given what happened and when, it says
 /// when the connection must be closed if nothing else happens.
 ///
@@ -8,7 +10,8 @@
 /// * Reading a body: the whole request must be read within `read` of its first byte.
 /// * Answering: the response must be written within `write` of the request head.
 /// * HTTP/2: the connection is closed after `idle` with no open stream.
-/// * A tunnel (after `101 Switching Protocols`): no limit; the upgraded protocol keeps its own.
+/// * A tunnel (after `101 Switching Protocols`): closed once no byte has moved either way for
+///   `tunnelIdle`.
 ///
 /// Instants are durations on any monotonic timeline; the NIO handler feeds it event-loop time.
 ///
@@ -24,6 +27,7 @@ struct ConnectionDeadlines: Equatable {
         var read: Duration?
         var write: Duration?
         var idle: Duration?
+        var tunnelIdle: Duration?
     }
 
     private enum Phase: Equatable {
@@ -35,8 +39,8 @@ struct ConnectionDeadlines: Equatable {
         case exchanging(firstByte: Duration, head: Duration, isRequestComplete: Bool)
         /// HTTP/2: a count of open streams, and since when none has been open.
         case multiplexing(openStreams: Int, idleSince: Duration)
-        /// The connection switched protocols and carries raw bytes.
-        case tunnelling
+        /// The connection switched protocols and carries raw bytes; the last byte moved at `lastActivity`.
+        case tunnelling(lastActivity: Duration)
     }
 
     let limits: Limits
@@ -65,14 +69,23 @@ struct ConnectionDeadlines: Equatable {
             }
         case .multiplexing(let openStreams, let idleSince):
             return openStreams == 0 ? limits.idle.map { idleSince + $0 } : nil
-        case .tunnelling:
-            return nil
+        case .tunnelling(let lastActivity):
+            return limits.tunnelIdle.map { lastActivity + $0 }
         }
     }
 
     /// Bytes arrived from the client.
     mutating func bytesArrived(at now: Duration) {
-        if case .waiting = phase { phase = .readingHead(since: now) }
+        switch phase {
+        case .waiting: phase = .readingHead(since: now)
+        case .tunnelling: phase = .tunnelling(lastActivity: now)
+        case .readingHead, .exchanging, .multiplexing: break
+        }
+    }
+
+    /// Bytes were sent to the client; only a tunnel counts them as activity.
+    mutating func bytesSent(at now: Duration) {
+        if case .tunnelling = phase { phase = .tunnelling(lastActivity: now) }
     }
 
     /// A complete request head was parsed.
@@ -99,9 +112,9 @@ struct ConnectionDeadlines: Equatable {
         if case .exchanging = phase { phase = .waiting(since: now, isFirst: false) }
     }
 
-    /// The connection switched protocols (`101`): it carries raw bytes under no HTTP deadline.
-    mutating func tunnelOpened() {
-        phase = .tunnelling
+    /// The connection switched protocols (`101`) at `now`: it carries raw bytes until it falls silent.
+    mutating func tunnelOpened(at now: Duration) {
+        phase = .tunnelling(lastActivity: now)
     }
 
     /// The connection now speaks HTTP/2; only the idle rule applies from here on.
@@ -120,5 +133,18 @@ struct ConnectionDeadlines: Equatable {
             let remaining = max(open - 1, 0)
             phase = .multiplexing(openStreams: remaining, idleSince: remaining == 0 ? now : since)
         }
+    }
+}
+
+extension ConnectionDeadlines.Limits {
+    /// The limits `configuration` sets for every connection.
+    init(_ configuration: ServerConfiguration) {
+        self.init(
+            readHeader: configuration.readHeaderTimeout,
+            read: configuration.readTimeout,
+            write: configuration.writeTimeout,
+            idle: configuration.idleTimeout,
+            tunnelIdle: configuration.tunnelIdleTimeout
+        )
     }
 }

@@ -134,7 +134,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            if state.quiesce() {
+            // Pipelined requests already read in full are answered before the connection closes.
+            let readRequests = queued.reduce(0) { count, part in
+                if case .end = part { count + 1 } else { count }
+            }
+            if state.quiesce(readRequests: readRequests) {
                 context.close(promise: nil)
             }
             return
@@ -150,11 +154,20 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             context.close(promise: nil)
             return
         }
-        hasFailedToParse = true
         exchange?.body?.fail(parseError)
-        switch state.parseErrorOccurred() {
+        refuse(parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest, context: context)
+    }
+
+    /// Answers a request that cannot be read safely with `status` and closes the connection: nothing after
+    /// it can be trusted to be framed as the client meant.
+    private func refuse(_ status: HTTPResponse.Status, context: ChannelHandlerContext) {
+        hasFailedToParse = true
+        switch state.parseErrorOccurred(hasResponseStarted: exchange?.framing != nil) {
         case .respondAndClose:
-            break
+            if let exchange {
+                exchange.task?.cancel()
+                self.exchange = nil
+            }
         case .closeAfterResponse:
             // A response is owed first (answers leave in request order); the connection closes after it.
             return
@@ -162,7 +175,6 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             context.close(promise: nil)
             return
         }
-        let status: HTTPResponse.Status = parseError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
         var buffer = context.channel.allocator.buffer(capacity: 128)
         buffer.writeStaticString("HTTP/1.1 ")
         buffer.writeString("\(status.code) \(status.reasonPhrase)")
@@ -202,6 +214,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
+            if let status = HTTP1RequestFraming.refusal(of: head) {
+                refuse(status, context: context)
+                return
+            }
             switch state.headReceived() {
             case .startExchange:
                 startExchange(head, context: context)
@@ -268,7 +284,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         let id = exchangeCount
         var body: RequestBodySource?
         let isChunked = head.headers.contains(name: "transfer-encoding")
-        let length = head.headers.first(name: "content-length").flatMap { Int($0) }
+        let length = head.headers[canonicalForm: "content-length"].first.flatMap { Int($0) }
         let hasBody = isChunked || (length ?? 0) > 0
         // `expect: 100-continue` is answered when the handler first reads the body, so a handler that
         // refuses the request (401, 413) spares the client the upload. HTTP/1.0 has no interim responses.
@@ -448,6 +464,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             }
             exchange?.owedBytes = owed - chunk.readableBytes
         }
+        if exchange?.isTunnel == true {
+            timeouts.record { deadlines, now in deadlines.bytesSent(at: now) }
+        }
         if framing.body == .chunked, exchange?.isTunnel != true {
             var header = context.channel.allocator.buffer(capacity: 12)
             HTTP1ResponseEncoder.writeChunkHeader(size: chunk.readableBytes, into: &header)
@@ -505,7 +524,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     /// ``replaceDecoderWithTunnel(context:)``).
     private func switchToTunnel(context: ChannelHandlerContext) -> Bool {
         exchange?.isTunnel = true
-        timeouts.record { deadlines, _ in deadlines.tunnelOpened() }
+        timeouts.record { deadlines, now in deadlines.tunnelOpened(at: now) }
         if exchange?.hasRequestEnded == true {
             replaceDecoderWithTunnel(context: context)
         }

@@ -57,7 +57,8 @@ struct HTTP1ConnectionState: Equatable {
 
     /// What the handler does when the request head or body cannot be parsed.
     enum ParseErrorAction: Equatable {
-        /// No exchange is running: answer with an error status, then close.
+        /// No exchange is running, or the running one's request is what failed and nothing was answered
+        /// yet: abandon it, answer with an error status, then close.
         case respondAndClose
         /// An exchange is running: its response goes first (responses leave in request order), then the
         /// connection closes.
@@ -67,8 +68,11 @@ struct HTTP1ConnectionState: Equatable {
     }
 
     private var phase: Phase = .idle
-    /// Set by a graceful-shutdown request: no exchange starts after the current one.
+    /// Set by a graceful-shutdown request (or a parse error): no exchange starts after the current one
+    /// and the ``requestsToFinish``.
     private var isQuiescing = false
+    /// Pipelined requests read in full before quiescing began, still to be answered after the current one.
+    private var requestsToFinish = 0
 
     /// Whether no exchange is running.
     var isIdle: Bool { phase == .idle }
@@ -87,6 +91,13 @@ struct HTTP1ConnectionState: Equatable {
     mutating func headReceived() -> PartAction {
         switch phase {
         case .idle:
+            if isQuiescing {
+                guard requestsToFinish > 0 else {
+                    phase = .closed
+                    return .drop
+                }
+                requestsToFinish -= 1
+            }
             phase = .exchanging(request: .receiving)
             return .startExchange
         case .exchanging:
@@ -115,7 +126,7 @@ struct HTTP1ConnectionState: Equatable {
             phase = .exchanging(request: .complete)
             return .finishRequestBody
         case .exchanging(request: .discarding):
-            guard !isQuiescing else {
+            guard allowsKeepAlive else {
                 phase = .closed
                 return .close
             }
@@ -132,7 +143,7 @@ struct HTTP1ConnectionState: Equatable {
     /// The response was written to its end; `keepAlive` is what its framing allows.
     mutating func responseEnded(keepAlive: Bool) -> ResponseEndAction {
         guard case .exchanging(let request) = phase else { return .close }
-        guard keepAlive, !isQuiescing else {
+        guard keepAlive, allowsKeepAlive else {
             phase = .closed
             return .close
         }
@@ -147,8 +158,12 @@ struct HTTP1ConnectionState: Equatable {
     }
 
     /// Graceful shutdown asks the connection to finish; returns whether it can close right away.
-    mutating func quiesce() -> Bool {
+    ///
+    /// The running exchange and the `readRequests` pipelined requests already read in full (queued behind
+    /// it) are still answered, the last of them with `Connection: close`; nothing read later is started.
+    mutating func quiesce(readRequests: Int = 0) -> Bool {
         isQuiescing = true
+        requestsToFinish = readRequests
         if phase == .idle {
             phase = .closed
             return true
@@ -157,12 +172,18 @@ struct HTTP1ConnectionState: Equatable {
     }
 
     /// Whether the connection may stay open after the response now being framed.
-    var allowsKeepAlive: Bool { !isQuiescing }
+    var allowsKeepAlive: Bool { !isQuiescing || requestsToFinish > 0 }
 
-    /// The request could not be parsed.
-    mutating func parseErrorOccurred() -> ParseErrorAction {
+    /// The request could not be parsed; `hasResponseStarted` says whether the running exchange's
+    /// response head went out already.
+    mutating func parseErrorOccurred(hasResponseStarted: Bool) -> ParseErrorAction {
         switch phase {
         case .idle, .closed:
+            phase = .closed
+            return .respondAndClose
+        case .exchanging(request: .receiving) where !hasResponseStarted:
+            // The running request's own body is malformed (a bad chunk size, say): the client is told so,
+            // not handed whatever the handler makes of a body that failed.
             phase = .closed
             return .respondAndClose
         case .exchanging(request: .discarding):
@@ -170,6 +191,7 @@ struct HTTP1ConnectionState: Equatable {
             return .close
         case .exchanging:
             isQuiescing = true
+            requestsToFinish = 0
             return .closeAfterResponse
         }
     }

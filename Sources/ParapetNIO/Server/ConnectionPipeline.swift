@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOHTTP2
 import NIOHTTPTypesHTTP2
 import NIOSSL
+import NIOTLS
 import ParapetCore
 
 /// Builds the pipeline of each accepted connection: activity tracking for timeouts, connection hooks,
@@ -15,31 +16,32 @@ struct ConnectionPipeline: Sendable {
     let responder: RequestResponder
     let connections: ConnectionRegistry
 
-    private var limits: ConnectionDeadlines.Limits {
-        ConnectionDeadlines.Limits(
-            readHeader: configuration.readHeaderTimeout,
-            read: configuration.readTimeout,
-            write: configuration.writeTimeout,
-            idle: configuration.idleTimeout
-        )
-    }
-
     /// Configures `channel`; called on its event loop from the server's child-channel initializer.
     func configure(_ channel: any Channel) -> EventLoopFuture<Void> {
         let prepared = channel.eventLoop.makeCompletedFuture { () throws -> (AcceptedConnection, ConnectionTimeouts) in
-            connections.add(channel)
+            channel.markCloseOnExec()
+            // At the connection cap the new connection is closed (NIO closes a channel whose initializer fails).
+            guard connections.add(channel) else { throw ConnectionLimitReached() }
             let accepted = AcceptedConnection(
                 socketPeer: channel.remoteAddress.flatMap(NetworkAddress.init),
                 local: channel.localAddress.flatMap(NetworkAddress.init),
                 tls: tlsContext == nil ? nil : ConnectionInfo.TLS()
             )
-            let timeouts = ConnectionTimeouts(limits: limits, channel: channel)
+            let timeouts = ConnectionTimeouts(limits: ConnectionDeadlines.Limits(configuration), channel: channel)
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(InboundActivityHandler(timeouts: timeouts))
             for hook in hooks {
                 try hook.configure(channel, connection: accepted)
             }
             if let tlsContext {
+                // NIOSSL keeps the client's server name to itself: read it from the ClientHello first.
+                let serverName = SNIHandler { result in
+                    if case .hostname(let name) = result {
+                        accepted.update { $0.tls?.serverName = name }
+                    }
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                }
+                try pipeline.addHandler(ByteToMessageHandler(serverName))
                 try pipeline.addHandler(NIOSSLServerHandler(context: tlsContext))
             }
             return (accepted, timeouts)
@@ -48,6 +50,9 @@ struct ConnectionPipeline: Sendable {
             negotiate(channel, accepted: accepted, timeouts: timeouts)
         }
     }
+
+    /// Why a connection accepted at the cap was closed.
+    private struct ConnectionLimitReached: Error {}
 
     private func negotiate(
         _ channel: any Channel,

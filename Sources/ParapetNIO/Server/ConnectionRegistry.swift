@@ -1,21 +1,47 @@
+import Logging
 import NIOCore
 import Synchronization
 
-/// The open connections of one listener, so a drain that runs out of time can close them all and
-/// ``ServerListener/serve()`` can wait for the last one to go.
+/// The open connections of one listener: admits each against the server's connection cap, so a drain
+/// that runs out of time can close them all and ``ServerListener/serve()`` can wait for the last one to go.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
+        var admission: ConnectionAdmission
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    private let maxConnections: Int?
+    private let logger: Logger
 
-    /// Tracks `channel` until it closes.
-    func add(_ channel: any Channel) {
+    /// A registry admitting at most `maxConnections` at once (`nil`: no cap), logging to `logger`.
+    init(maxConnections: Int?, logger: Logger) {
+        self.state = Mutex(State(admission: ConnectionAdmission(limit: maxConnections)))
+        self.maxConnections = maxConnections
+        self.logger = logger
+    }
+
+    /// Tracks `channel` until it closes; returns `false`, tracking nothing, when the server is at its cap.
+    func add(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        state.withLock { $0.channels[id] = channel }
-        channel.closeFuture.whenComplete { _ in self.remove(id) }
+        let decision = state.withLock { state in
+            let decision = state.admission.accept()
+            if decision == .admit { state.channels[id] = channel }
+            return decision
+        }
+        switch decision {
+        case .admit:
+            channel.closeFuture.whenComplete { _ in self.remove(id) }
+            return true
+        case .refuse(let startsEpisode):
+            if startsEpisode {
+                logger.warning(
+                    "connection limit reached: closing new connections until some close",
+                    metadata: ["maxConnections": "\(maxConnections ?? 0)"])
+            }
+            return false
+        }
     }
 
     /// Closes every open connection.
@@ -39,11 +65,15 @@ final class ConnectionRegistry: Sendable {
     }
 
     private func remove(_ id: ObjectIdentifier) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let (waiters, outcome) = state.withLock { state in
             state.channels[id] = nil
-            guard state.channels.isEmpty else { return [] }
+            let outcome = state.admission.closed()
+            guard state.channels.isEmpty else { return ([CheckedContinuation<Void, Never>](), outcome) }
             defer { state.emptyWaiters.removeAll() }
-            return state.emptyWaiters
+            return (state.emptyWaiters, outcome)
+        }
+        if case .episodeEnded(let refused) = outcome {
+            logger.info("connection limit: accepting again", metadata: ["refused": "\(refused)"])
         }
         for waiter in waiters { waiter.resume() }
     }

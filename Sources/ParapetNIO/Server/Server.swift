@@ -123,7 +123,7 @@ public final class Server: Service, Sendable {
             state.isFrozen = true
             return state.hooks
         }
-        let connections = ConnectionRegistry()
+        let connections = ConnectionRegistry(maxConnections: configuration.maxConnections, logger: logger)
         let responder = RequestResponder(
             handler: handler, runtime: runtime, logger: logger, executors: EventLoopExecutors(group: eventLoopGroup))
         let pipeline = ConnectionPipeline(
@@ -137,6 +137,7 @@ public final class Server: Service, Sendable {
             .serverChannelOption(.autoRead, value: false)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    channel.markCloseOnExec()
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                 }
             }
@@ -162,6 +163,9 @@ public final class Server: Service, Sendable {
             throw ConfigurationError.invalidValue(field: "host", reason: "\(configuration.host) is not an IP address")
         }
         logger.info("listening", metadata: ["address": "\(address)", "tls": "\(tls != nil)"])
+        if try await channel.eventLoop.submit({ channel.socketDescriptor == nil }).get() {
+            logger.warning("cannot mark sockets close-on-exec: child processes will inherit them")
+        }
         let listener = ServerListener(
             channel: channel,
             localAddress: address,

@@ -64,12 +64,13 @@ public final class ServerListener: Sendable {
         let closedInTime = await withCheckedContinuation { continuation in
             let verdict = FirstVerdict(continuation)
             let timer = Task {
-                try? await clock.sleep(for: graceTimeout)
+                // A cancelled sleep means the connections closed first: that answer is theirs to give.
+                guard (try? await clock.sleep(for: graceTimeout)) != nil else { return }
                 verdict.resolve(false)
             }
             drained.futureResult.whenComplete { _ in
-                timer.cancel()
                 verdict.resolve(true)
+                timer.cancel()
             }
         }
         if !closedInTime {

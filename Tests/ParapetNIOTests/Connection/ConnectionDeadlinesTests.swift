@@ -1,3 +1,4 @@
+import Parapet
 @testable import ParapetNIO
 import Testing
 
@@ -66,5 +67,83 @@ struct ConnectionDeadlinesTests {
         deadlines.streamClosed(at: .seconds(30))  // an unmatched close never goes negative
         deadlines.streamOpened()
         #expect(deadlines.deadline == nil)
+    }
+}
+
+@Suite("Connection deadlines of each profile, in virtual time")
+struct ProfileDeadlinesTests {
+    @Test(arguments: [
+        ("general", ServerConfiguration.general, Duration.seconds(60)),
+        ("frontend", ServerConfiguration.frontend, Duration.seconds(10)),
+        ("backend", ServerConfiguration.backend, Duration.seconds(60)),
+    ])
+    func aHeadThatStopsAfterItsFirstByteIsClosedAtTheHeaderDeadline(
+        profile: String, configuration: ServerConfiguration, headerDeadline: Duration
+    ) {
+        var deadlines = ConnectionDeadlines(limits: .init(configuration), now: .zero)
+        #expect(deadlines.deadline == headerDeadline, "\(profile): the first request must arrive in time")
+        deadlines.bytesArrived(at: .seconds(3))
+        #expect(deadlines.deadline == .seconds(3) + headerDeadline, "\(profile)")
+        // Dribbling one byte at a time does not extend it.
+        for second in 4..<200 {
+            deadlines.bytesArrived(at: .seconds(second))
+        }
+        #expect(deadlines.deadline == .seconds(3) + headerDeadline, "\(profile)")
+    }
+
+    @Test(arguments: [
+        (ServerConfiguration.general, Duration.seconds(620)),
+        (ServerConfiguration.frontend, Duration.seconds(300)),
+        (ServerConfiguration.backend, Duration.seconds(620)),
+    ])
+    func aSilentTunnelIsClosedAtTheTunnelIdleDeadline(configuration: ServerConfiguration, idle: Duration) {
+        var deadlines = ConnectionDeadlines(limits: .init(configuration), now: .zero)
+        deadlines.bytesArrived(at: .seconds(1))
+        deadlines.requestHeadReceived(at: .seconds(1))
+        deadlines.tunnelOpened(at: .seconds(2))
+        #expect(deadlines.deadline == .seconds(2) + idle)
+    }
+}
+
+@Suite("Tunnel idle deadline")
+struct TunnelDeadlineTests {
+    let limits = ConnectionDeadlines.Limits(
+        readHeader: .seconds(10), read: .seconds(60), write: .seconds(30), idle: .seconds(75), tunnelIdle: .seconds(100))
+
+    func tunnel(openedAt opened: Duration) -> ConnectionDeadlines {
+        var deadlines = ConnectionDeadlines(limits: limits, now: .zero)
+        deadlines.bytesArrived(at: .seconds(1))
+        deadlines.requestHeadReceived(at: .seconds(1))
+        deadlines.tunnelOpened(at: opened)
+        return deadlines
+    }
+
+    @Test func trafficEitherWayPostponesIt() {
+        var deadlines = tunnel(openedAt: .seconds(2))
+        #expect(deadlines.deadline == .seconds(102))  // no read or write deadline: only silence counts
+        deadlines.bytesArrived(at: .seconds(50))
+        #expect(deadlines.deadline == .seconds(150))
+        deadlines.bytesSent(at: .seconds(120))
+        #expect(deadlines.deadline == .seconds(220))
+        deadlines.responseEnded(at: .seconds(130))  // HTTP events do not apply to a tunnel
+        deadlines.requestHeadReceived(at: .seconds(130))
+        #expect(deadlines.deadline == .seconds(220))
+    }
+
+    @Test func withoutALimitATunnelHasNoDeadline() {
+        var deadlines = ConnectionDeadlines(
+            limits: .init(readHeader: .seconds(10), read: nil, write: nil, idle: nil, tunnelIdle: nil), now: .zero)
+        deadlines.requestHeadReceived(at: .seconds(1))
+        deadlines.tunnelOpened(at: .seconds(2))
+        #expect(deadlines.deadline == nil)
+        deadlines.bytesSent(at: .seconds(3))
+        #expect(deadlines.deadline == nil)
+    }
+
+    @Test func bytesSentOutsideATunnelChangeNothing() {
+        var deadlines = ConnectionDeadlines(limits: limits, now: .zero)
+        deadlines.bytesArrived(at: .seconds(1))
+        deadlines.bytesSent(at: .seconds(5))
+        #expect(deadlines.deadline == .seconds(11))
     }
 }

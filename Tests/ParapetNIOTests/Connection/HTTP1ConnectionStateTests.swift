@@ -64,22 +64,58 @@ struct HTTP1ConnectionStateTests {
         #expect(state.responseEnded(keepAlive: true) == .close)
     }
 
+    @Test func quiescingAnswersThePipelinedRequestsAlreadyRead() {
+        var state = HTTP1ConnectionState()
+        _ = state.headReceived()
+        _ = state.endReceived()
+        #expect(state.headReceived() == .queue)  // two more requests read behind the running one
+        #expect(state.endReceived() == .queue)
+        #expect(state.headReceived() == .queue)
+        #expect(state.endReceived() == .queue)
+        let closesNow = state.quiesce(readRequests: 2)
+        #expect(!closesNow)
+        #expect(state.allowsKeepAlive)
+        #expect(state.responseEnded(keepAlive: true) == .awaitNextRequest)
+        #expect(state.headReceived() == .startExchange)
+        #expect(state.endReceived() == .finishRequestBody)
+        #expect(state.allowsKeepAlive)
+        #expect(state.responseEnded(keepAlive: true) == .awaitNextRequest)
+        #expect(state.headReceived() == .startExchange)
+        #expect(state.endReceived() == .finishRequestBody)
+        #expect(!state.allowsKeepAlive)  // the last answer says `Connection: close`
+        #expect(state.responseEnded(keepAlive: false) == .close)
+        #expect(state.headReceived() == .drop)
+    }
+
     @Test func parseErrorsAreAnsweredOnlyWhenNoExchangeRuns() {
         var idle = HTTP1ConnectionState()
-        #expect(idle.parseErrorOccurred() == .respondAndClose)
+        #expect(idle.parseErrorOccurred(hasResponseStarted: false) == .respondAndClose)
 
         // A running exchange answers first, in order; then the connection closes.
         var answering = HTTP1ConnectionState()
         _ = answering.headReceived()
         _ = answering.endReceived()
-        #expect(answering.parseErrorOccurred() == .closeAfterResponse)
+        #expect(answering.parseErrorOccurred(hasResponseStarted: false) == .closeAfterResponse)
         #expect(answering.responseEnded(keepAlive: true) == .close)
 
         // The response is out and only the rest of a body was being dropped: close at once.
         var discarding = HTTP1ConnectionState()
         _ = discarding.headReceived()
         _ = discarding.responseEnded(keepAlive: true)
-        #expect(discarding.parseErrorOccurred() == .close)
+        #expect(discarding.parseErrorOccurred(hasResponseStarted: true) == .close)
+    }
+
+    @Test func aMalformedBodyOfTheRunningRequestIsAnsweredByTheConnection() {
+        var unanswered = HTTP1ConnectionState()
+        _ = unanswered.headReceived()
+        #expect(unanswered.parseErrorOccurred(hasResponseStarted: false) == .respondAndClose)
+        #expect(unanswered.headReceived() == .drop)
+
+        // Once the handler's response has started, it finishes; then the connection closes.
+        var streaming = HTTP1ConnectionState()
+        _ = streaming.headReceived()
+        #expect(streaming.parseErrorOccurred(hasResponseStarted: true) == .closeAfterResponse)
+        #expect(streaming.responseEnded(keepAlive: true) == .close)
     }
 
     @Test func quiescingWhileDiscardingClosesOnceTheBodyEnds() {

@@ -145,3 +145,68 @@ struct ShutdownTests {
         #expect(printed.contains("exited cleanly"))
     }
 }
+
+@Suite("Graceful shutdown of pipelined requests")
+struct PipelinedShutdownTests {
+    /// Reports each graceful-shutdown event once every handler behind it (the HTTP handler included)
+    /// has seen it.
+    struct QuiesceSignal: ConnectionHook {
+        let delivered: AsyncStream<Void>.Continuation
+
+        func configure(_ channel: any Channel, connection: AcceptedConnection) throws {
+            try channel.pipeline.syncOperations.addHandler(Handler(delivered: delivered))
+        }
+
+        final class Handler: ChannelInboundHandler {
+            typealias InboundIn = ByteBuffer
+            let delivered: AsyncStream<Void>.Continuation
+
+            init(delivered: AsyncStream<Void>.Continuation) {
+                self.delivered = delivered
+            }
+
+            func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+                context.fireUserInboundEventTriggered(event)
+                if event is ChannelShouldQuiesceEvent { delivered.yield() }
+            }
+        }
+    }
+
+    @Test func requestsReadBeforeShutdownStartsAreAllAnswered() async throws {
+        var configuration = ServerConfiguration.general
+        try configuration.bind(to: "127.0.0.1:0")
+        configuration.waitBeforeShutdown = .zero
+        configuration.graceTimeout = .seconds(10)
+        let server = Server(configuration: configuration)
+        let quiesced = AsyncStream.makeStream(of: Void.self)
+        try server.addConnectionHook(QuiesceSignal(delivered: quiesced.continuation))
+        let firstStarted = AsyncStream.makeStream(of: Void.self)
+        let gate = AsyncStream.makeStream(of: Void.self)
+        try server.use(Endpoint { request, _ in
+            if request.path == "/first" {
+                firstStarted.continuation.yield()
+                for await _ in gate.stream { break }
+            }
+            return .text("answer \(request.path ?? "-")\n")
+        })
+        let listener = try await server.listen()
+        let serving = Task { try await listener.serve() }
+
+        let client = try await RawHTTPConnection(to: listener.localAddress)
+        // Both requests in one write: the second is read (and queued) while the first is being answered.
+        try await client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n")
+        try await withTimeLimit(.seconds(30)) { _ = await firstStarted.stream.first { _ in true } }
+        server.shutdown()
+        try await withTimeLimit(.seconds(30)) { _ = await quiesced.stream.first { _ in true } }
+        gate.continuation.finish()
+
+        let first = try await client.readResponse()
+        #expect(first.status == 200 && first.body == "answer /first\n")
+        #expect(first.header("Connection") == nil)
+        let second = try await client.readResponse()
+        #expect(second.status == 200 && second.body == "answer /second\n")
+        #expect(second.header("Connection") == "close")
+        #expect(try await withTimeLimit(.seconds(30)) { try await client.readToEnd() } == "")
+        try await withTimeLimit(.seconds(30)) { try await serving.value }
+    }
+}

@@ -102,3 +102,30 @@ struct TLSServerTests {
         return "-----BEGIN \(label)-----\n\(base64)\n-----END \(label)-----\n"
     }
 }
+
+@Suite("TLS: the client's server name in the request context")
+struct TLSServerNameTests {
+    @Test func theServerNameTheClientSentReachesTheHandler() async throws {
+        var configuration = ServerConfiguration.frontend
+        try configuration.bind(to: "127.0.0.1:0")
+        let certificate = try TLSCertificate.selfSigned(commonName: "site", hosts: ["site.test", "127.0.0.1"])
+        let server = Server(configuration: configuration, tls: try ServerTLSConfiguration(certificates: [certificate]))
+        try server.use(Endpoint { _, context in
+            .text("sni=\(context.connection.tls?.serverName ?? "-") alpn=\(context.connection.tls?.negotiatedProtocol ?? "-")\n")
+        })
+        try await withRunningServer(server) { address in
+            guard case .ip(_, let port) = address else {
+                Issue.record("not an IP address: \(address)")
+                return
+            }
+            let resolve = ["--resolve", "site.test:\(port):127.0.0.1"]
+            let h1 = try await runCurl(["-sS", "-k", "--http1.1"] + resolve + ["https://site.test:\(port)/"])
+            #expect(h1 == "sni=site.test alpn=http/1.1\n")
+            let h2 = try await runCurl(["-sS", "-k", "--http2"] + resolve + ["https://site.test:\(port)/"])
+            #expect(h2 == "sni=site.test alpn=h2\n")
+            // Clients send no server name for an IP address.
+            let byAddress = try await runCurl(["-sS", "-k", "--http1.1", "https://127.0.0.1:\(port)/"])
+            #expect(byAddress == "sni=- alpn=http/1.1\n")
+        }
+    }
+}
