@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var allowsH2C: Bool
     /// Whether the listening socket sets `SO_REUSEPORT`, so several servers can bind one port.
     public var reusePort: Bool
+    /// The limits of each HTTP/2 connection: concurrent streams, header list size and stream resets.
+    public var http2: HTTP2Limits
 
     /// The general-purpose profile, for a server behind another proxy: trusts private and loopback peers,
     /// idle timeout 620 s, TCP keep-alive 3 min, no read or write timeouts, grace 30 s, wait 10 s.
@@ -94,6 +96,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.trustedProxies = trustedProxies
         self.allowsH2C = allowsH2C
         self.reusePort = false
+        self.http2 = HTTP2Limits()
     }
 
     /// Sets ``host`` and ``port`` from Go-style listen text: `:8080` (every IPv4 interface),
@@ -142,5 +145,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         for case let (field, duration?) in durations where duration < .zero {
             throw .invalidValue(field: field, reason: "must not be negative, got \(duration)")
         }
+        try http2.validate()
     }
 }

@@ -62,7 +62,8 @@ extension CleartextHTTP2Sniffer {
             /// How many bytes the search for the end of the head has ruled out.
             var headSearchCount = 0
             var requestLine = H2CUpgradeRequest.RequestLineScanner()
-            /// How many bytes `requestLine` has seen.
+            var version = VersionScanner()
+            /// How many bytes `requestLine` and `version` have seen.
             var requestLineCount = 0
         }
 
@@ -164,11 +165,20 @@ extension CleartextHTTP2Sniffer {
             case .mismatch:
                 break
             }
-            // Rule out plain HTTP/1.x (and garbage) on its first bytes; each byte is looked at once.
+            // Rule out plain HTTP/1.x (and garbage) on its first bytes; each byte is looked at once. A request
+            // line naming another protocol than HTTP/1.x is a broken preface, for the HTTP/2 handler to reject.
             let unscanned = view.dropFirst(sniffing.requestLineCount)
             sniffing.requestLineCount += unscanned.count
+            let version = sniffing.version.scan(unscanned)
+            if version == .otherProtocol {
+                return .negotiate(.http2, forwarding: buffered)
+            }
             guard sniffing.requestLine.scan(unscanned) != .cannotQualify else {
-                return .negotiate(.http1_1, forwarding: buffered)
+                guard version == .undecided, view.count < maxHeaderBytes else {
+                    return .negotiate(.http1_1, forwarding: buffered)
+                }
+                state = .sniffing(sniffing)
+                return .bufferMore
             }
             guard let headCount = Self.headCount(in: view, from: sniffing.headSearchCount) else {
                 if view.count >= maxHeaderBytes {
