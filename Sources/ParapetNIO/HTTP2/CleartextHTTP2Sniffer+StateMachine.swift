@@ -62,8 +62,7 @@ extension CleartextHTTP2Sniffer {
             /// How many bytes the search for the end of the head has ruled out.
             var headSearchCount = 0
             var requestLine = H2CUpgradeRequest.RequestLineScanner()
-            var version = VersionScanner()
-            /// How many bytes `requestLine` and `version` have seen.
+            /// How many bytes `requestLine` has seen.
             var requestLineCount = 0
         }
 
@@ -169,12 +168,12 @@ extension CleartextHTTP2Sniffer {
             // line naming another protocol than HTTP/1.x is a broken preface, for the HTTP/2 handler to reject.
             let unscanned = view.dropFirst(sniffing.requestLineCount)
             sniffing.requestLineCount += unscanned.count
-            let version = sniffing.version.scan(unscanned)
-            if version == .otherProtocol {
+            let verdict = sniffing.requestLine.scan(unscanned)
+            if sniffing.requestLine.version == .otherProtocol {
                 return .negotiate(.http2, forwarding: buffered)
             }
-            guard sniffing.requestLine.scan(unscanned) != .cannotQualify else {
-                guard version == .undecided, view.count < maxHeaderBytes else {
+            guard verdict != .cannotQualify else {
+                guard sniffing.requestLine.version == .undecided, view.count < maxHeaderBytes else {
                     return .negotiate(.http1_1, forwarding: buffered)
                 }
                 state = .sniffing(sniffing)

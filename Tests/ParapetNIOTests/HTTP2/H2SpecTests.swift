@@ -30,7 +30,7 @@ struct H2SpecTests {
     private func runH2Spec(_ address: NetworkAddress, tls: Bool) async throws -> String {
         let port = "\(address)".split(separator: ":").last.map(String.init) ?? ""
         let flags = tls ? ["-t", "-k"] : []
-        return try await runTool("h2spec", ["-h", "127.0.0.1", "-p", port, "-o", "5"] + flags)
+        return try await runTool("h2spec", ["-h", "127.0.0.1", "-p", port, "-o", "10"] + flags)
     }
 
     @Test func everyCasePassesOnTheCleartextPort() async throws {

@@ -17,7 +17,7 @@ struct HTTP2LimitsTests {
         subscript(path: String) -> Int { counts.withLock { $0[path] ?? 0 } }
     }
 
-    /// A backend-profile (h2c) server: `/upload` reads the request body, `/slow` streams five chunks 400 ms apart,
+    /// A backend-profile (h2c) server: `/upload` reads the request body, `/slow` streams ten chunks 500 ms apart,
     /// anything else answers at once.
     func server(started: StartedRequests = StartedRequests(), _ adjust: (inout ServerConfiguration) -> Void = { _ in })
         throws -> Server
@@ -38,8 +38,8 @@ struct HTTP2LimitsTests {
                     let clock = context.runtime.clock
                     let chunks = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
                         let producer = Task {
-                            for index in 0..<5 {
-                                try await clock.sleep(for: .milliseconds(400))
+                            for index in 0..<10 {
+                                try await clock.sleep(for: .milliseconds(500))
                                 continuation.yield(ByteBuffer(string: "chunk\(index);"))
                             }
                             continuation.finish()
@@ -71,8 +71,10 @@ struct HTTP2LimitsTests {
         var sent: Int
         var goaway: [Int]?
         var closed: Bool
-        /// The statuses a second, well-behaved client got meanwhile.
-        var normal: [Int?]
+        /// How many requests a second, well-behaved client got answered with `200` meanwhile.
+        var served: Int
+        /// The statuses of its other requests (`nil`: no answer).
+        var failed: [Int?]
     }
 
     /// HEADERS and RST_STREAM, ten pairs per write, until the server stops it (at most 5,000 pairs), while a
@@ -102,7 +104,8 @@ struct HTTP2LimitsTests {
         attacker.wait_closed(10)
         stop.set()
         helper.join()
-        print(json.dumps({"sent": sent, "goaway": attacker.goaway, "closed": attacker.closed, "normal": statuses}))
+        print(json.dumps({"sent": sent, "goaway": attacker.goaway, "closed": attacker.closed,
+                          "served": statuses.count(200), "failed": [status for status in statuses if status != 200]}))
         """#
 
     @Test func rapidResetGetsTheAttackerClosedWhileOthersAreServed() async throws {
@@ -116,8 +119,8 @@ struct HTTP2LimitsTests {
         #expect(report.closed)
         #expect(report.sent < 5000, "the attack ran to its end")
         #expect(started["/attack"] <= limit + 1, "\(started["/attack"]) handlers started for \(report.sent) resets")
-        #expect(!report.normal.isEmpty)
-        #expect(report.normal.allSatisfy { $0 == 200 }, "\(report.normal)")
+        #expect(report.served > 0)
+        #expect(report.failed.isEmpty, "\(report.failed)")
     }
 
     // MARK: the idle deadline
@@ -128,27 +131,28 @@ struct HTTP2LimitsTests {
             client.pump(5, until=lambda: client.settings is not None)
             start = time.monotonic()
             client.request("/upload", method="POST", end_stream=False)  # the body never comes
-            client.wait_closed(15)
+            client.wait_closed(20)
             print(json.dumps({"goaway": client.goaway, "closed": client.closed, "elapsed": time.monotonic() - start}))
             """#
-        let report = try await withRunningServer(try server { $0.idleTimeout = .seconds(1) }) { address in
+        let report = try await withRunningServer(try server { $0.idleTimeout = .seconds(3) }) { address in
             try await runH2Python(script, against: address, as: ConnectionReport.self)
         }
         #expect(report.closed)
         #expect(report.goaway == [0, 1], "expected GOAWAY(NO_ERROR, last stream 1)")
         let elapsed = try #require(report.elapsed)
-        #expect(elapsed >= 0.9 && elapsed < 8, "closed after \(elapsed) s")
+        #expect(elapsed >= 2.9 && elapsed < 12, "closed after \(elapsed) s")
     }
 
+    /// Five seconds of response, a chunk every half second, under a three-second idle timeout.
     @Test func aStreamStillSendingOutlivesTheIdleTimeout() async throws {
         let script = #"""
             client = Client()
             sid = client.request("/slow")
-            client.pump(15, until=lambda: sid in client.ended)
+            client.pump(20, until=lambda: sid in client.ended)
             print(json.dumps({"goaway": client.goaway, "closed": client.closed, "status": client.status.get(sid)
                               if sid in client.ended else None}))
             """#
-        let report = try await withRunningServer(try server { $0.idleTimeout = .seconds(1) }) { address in
+        let report = try await withRunningServer(try server { $0.idleTimeout = .seconds(3) }) { address in
             try await runH2Python(script, against: address, as: ConnectionReport.self)
         }
         #expect(report.status == 200)
