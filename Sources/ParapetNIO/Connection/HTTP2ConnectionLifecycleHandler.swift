@@ -53,8 +53,13 @@ final class HTTP2ConnectionLifecycleHandler: ChannelDuplexHandler, RemovableChan
     private func streamClosed() {
         openStreams = max(openStreams - 1, 0)
         timeouts.record { deadlines, now in deadlines.streamClosed(at: now) }
-        if isDraining, openStreams == 0 {
-            context?.close(promise: nil)
+        guard isDraining, openStreams == 0, let context else { return }
+        // The last stream's final frame may not be flushed yet: close once a final GOAWAY, written after
+        // it, is out. Outside the HTTP/2 handler's callback, which this is called from.
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            guard let context = bound.value.context else { return }
+            context.close(after: bound.value.sendGoAway(context: context))
         }
     }
 

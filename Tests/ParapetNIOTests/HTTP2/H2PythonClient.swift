@@ -75,36 +75,42 @@ enum H2PythonClient {
                     if not data:
                         self.closed = True
                         return
-                    self.read_frames(data)
-                    try:
-                        events = self.conn.receive_data(data)
-                    except h2.exceptions.ProtocolError:
-                        events = []
-                    for event in events:
-                        if isinstance(event, h2.events.ResponseReceived):
-                            self.status[event.stream_id] = int(dict(event.headers)[b":status"])
-                        elif isinstance(event, h2.events.DataReceived):
-                            self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
-                        elif isinstance(event, h2.events.StreamEnded):
-                            self.ended.add(event.stream_id)
+                    for frame in self.read_frames(data):
+                        # One frame at a time: h2 rejects frames after a GOAWAY, which must not lose the ones before.
+                        try:
+                            events = self.conn.receive_data(frame)
+                        except h2.exceptions.ProtocolError:
+                            events = []
+                        for event in events:
+                            if isinstance(event, h2.events.ResponseReceived):
+                                self.status[event.stream_id] = int(dict(event.headers)[b":status"])
+                            elif isinstance(event, h2.events.DataReceived):
+                                self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
                     self.flush()
 
             def read_frames(self, data):
+                """Notes what the server's complete frames say and returns them, one bytes object each."""
                 self.raw += data
+                frames = []
                 while len(self.raw) >= 9:
                     length = int.from_bytes(self.raw[0:3], "big")
                     if len(self.raw) < 9 + length:
-                        return
+                        break
                     kind, flags = self.raw[3], self.raw[4]
                     stream = int.from_bytes(self.raw[5:9], "big") & 0x7FFFFFFF
-                    payload, self.raw = self.raw[9:9 + length], self.raw[9 + length:]
+                    payload = self.raw[9:9 + length]
+                    frames.append(self.raw[:9 + length])
+                    self.raw = self.raw[9 + length:]
                     if kind == 0x4 and not flags & 0x1 and self.settings is None:
                         self.settings = {int.from_bytes(payload[i:i + 2], "big"): int.from_bytes(payload[i + 2:i + 6], "big")
                                          for i in range(0, len(payload), 6)}
+                    elif kind in (0x0, 0x1) and flags & 0x1:
+                        self.ended.add(stream)
                     elif kind == 0x3:
                         self.resets[stream] = int.from_bytes(payload[0:4], "big")
                     elif kind == 0x7 and self.goaway is None:
                         self.goaway = (int.from_bytes(payload[4:8], "big"), int.from_bytes(payload[0:4], "big") & 0x7FFFFFFF)
+                return frames
 
             def wait_closed(self, limit):
                 self.pump(limit)

@@ -63,6 +63,7 @@ struct HTTP2LimitsTests {
         var status: Int?
         var settings: [String: Int]?
         var resets: [String: Int]?
+        var ended: Bool?
     }
 
     // MARK: rapid reset (CVE-2023-44487)
@@ -157,6 +158,36 @@ struct HTTP2LimitsTests {
         }
         #expect(report.status == 200)
         #expect(report.goaway == nil)
+    }
+
+    /// A graceful shutdown tells an h2 client with a request in flight which streams will still be served, lets
+    /// that request finish, then closes.
+    @Test func shutdownDrainsAnOpenStreamBeforeClosing() async throws {
+        let started = StartedRequests()
+        let server = try server(started: started) {
+            $0.waitBeforeShutdown = .zero
+            $0.graceTimeout = .seconds(20)
+        }
+        let script = #"""
+            client = Client()
+            sid = client.request("/slow")
+            client.pump(20, until=lambda: sid in client.ended)
+            client.wait_closed(10)
+            print(json.dumps({"goaway": client.goaway, "closed": client.closed, "ended": sid in client.ended,
+                              "status": client.status.get(sid), "resets": {str(k): v for k, v in client.resets.items()}}))
+            """#
+        let report = try await withRunningServer(server) { address in
+            async let report = runH2Python(script, against: address, as: ConnectionReport.self)
+            try await withTimeLimit(.seconds(10)) {
+                while started["/slow"] == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            server.shutdown()
+            return try await report
+        }
+        #expect(report.goaway == [0, 1], "expected GOAWAY(NO_ERROR, last stream 1)")
+        #expect(report.status == 200)
+        #expect(report.ended == true, "\(report)")
+        #expect(report.closed)
     }
 
     // MARK: per-connection limits
