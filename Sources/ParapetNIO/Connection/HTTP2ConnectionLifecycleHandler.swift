@@ -102,9 +102,10 @@ final class HTTP2ConnectionLifecycleHandler: ChannelDuplexHandler, RemovableChan
         }
     }
 
-    private func sendGoAway(context: ChannelHandlerContext, errorCode: HTTP2ErrorCode = .noError) -> EventLoopFuture<
-        Void
-    > {
+    private func sendGoAway(
+        context: ChannelHandlerContext,
+        errorCode: HTTP2ErrorCode = .noError
+    ) -> EventLoopFuture<Void> {
         hasSentGoAway = true
         let goAway = HTTP2Frame(
             streamID: .rootStream,
