@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Parapet test. Installs what is missing: the real peers the interoperability tests drive
-# (curl, h2load, haproxy, openssl, redis-server, Python's websockets and brotli), the libraries compression
+# (curl, h2load, haproxy, openssl, redis-server, Python's websockets, brotli and h2), the libraries compression
 # and the Redis client link (zlib, libbrotli, hiredis) and the headless browser that renders the
 # simulator's HTML report (chromium), so it works on a fresh Debian machine that has only the Swift
 # toolchain. The packaged haproxy and redis-server services are not started: the tests run their own on
@@ -18,6 +18,8 @@ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>
 # websockets and brotli libraries.
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3 python3-websockets)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import brotli' >/dev/null 2>&1 || missing+=(python3 python3-brotli)
+# The HTTP/2 limit and rapid-reset tests drive a raw client written with Python's h2.
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import h2' >/dev/null 2>&1 || missing+=(python3 python3-h2)
 # Compression links the system zlib and libbrotli encoder.
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)

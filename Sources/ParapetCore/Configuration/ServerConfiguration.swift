@@ -44,6 +44,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var allowsH2C: Bool
     /// Whether the listening socket sets `SO_REUSEPORT`, so several servers can bind one port.
     public var reusePort: Bool
+    /// The limits of each HTTP/2 connection: concurrent streams, header list size and stream resets.
+    public var http2: HTTP2Limits
 
     /// How request paths are normalized before the chain runs, and which ambiguous spellings (`%2F`,
     /// `%5C`, `;`) are refused with `400`: ``RequestPathRules/strict`` in every profile. New in this
@@ -123,6 +125,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.reusePort = false
         self.tunnelIdleTimeout = tunnelIdleTimeout
         self.maxConnections = 10_000
+        self.http2 = HTTP2Limits()
     }
 
     /// Sets ``host`` and ``port`` from Go-style listen text: `:8080` (every IPv4 interface),
@@ -175,5 +178,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         for case let (field, duration?) in durations where duration < .zero {
             throw .invalidValue(field: field, reason: "must not be negative, got \(duration)")
         }
+        try http2.validate()
     }
 }

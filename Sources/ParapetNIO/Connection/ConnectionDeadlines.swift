@@ -9,7 +9,8 @@ import ParapetCore
 ///   `readHeader` (or `read`) — this closes slow-loris clients.
 /// * Reading a body: the whole request must be read within `read` of its first byte.
 /// * Answering: the response must be written within `write` of the request head.
-/// * HTTP/2: the connection is closed after `idle` with no open stream.
+/// * HTTP/2: the connection is closed after `idle` with no open stream, or with open streams but no frame
+///   read or written.
 /// * A tunnel (after `101 Switching Protocols`): closed once no byte has moved either way for
 ///   `tunnelIdle`.
 ///
@@ -37,7 +38,8 @@ struct ConnectionDeadlines: Equatable {
         case readingHead(since: Duration)
         /// Head received; body (maybe) still being read, response not finished.
         case exchanging(firstByte: Duration, head: Duration, isRequestComplete: Bool)
-        /// HTTP/2: a count of open streams, and since when none has been open.
+        /// HTTP/2: a count of open streams, and since when none has been open or, with streams open, since
+        /// the last frame.
         case multiplexing(openStreams: Int, idleSince: Duration)
         /// The connection switched protocols and carries raw bytes; the last byte moved at `lastActivity`.
         case tunnelling(lastActivity: Duration)
@@ -67,8 +69,8 @@ struct ConnectionDeadlines: Equatable {
             case let (read?, write?): return min(read, write)
             case let (read, write): return read ?? write
             }
-        case .multiplexing(let openStreams, let idleSince):
-            return openStreams == 0 ? limits.idle.map { idleSince + $0 } : nil
+        case .multiplexing(_, let idleSince):
+            return limits.idle.map { idleSince + $0 }
         case .tunnelling(let lastActivity):
             return limits.tunnelIdle.map { lastActivity + $0 }
         }
@@ -122,9 +124,17 @@ struct ConnectionDeadlines: Equatable {
         phase = .multiplexing(openStreams: 0, idleSince: now)
     }
 
-    /// An HTTP/2 stream opened.
-    mutating func streamOpened() {
-        if case .multiplexing(let open, let since) = phase { phase = .multiplexing(openStreams: open + 1, idleSince: since) }
+    /// An HTTP/2 stream opened at `now`.
+    mutating func streamOpened(at now: Duration) {
+        if case .multiplexing(let open, _) = phase { phase = .multiplexing(openStreams: open + 1, idleSince: now) }
+    }
+
+    /// HTTP/2 frames were read or written at `now`: with a stream open, the connection is not idle. With none
+    /// open it stays idle, so a client cannot keep an unused connection by sending `PING`s.
+    mutating func framesExchanged(at now: Duration) {
+        if case .multiplexing(let open, _) = phase, open > 0 {
+            phase = .multiplexing(openStreams: open, idleSince: now)
+        }
     }
 
     /// An HTTP/2 stream closed at `now`.

@@ -164,11 +164,20 @@ extension CleartextHTTP2Sniffer {
             case .mismatch:
                 break
             }
-            // Rule out plain HTTP/1.x (and garbage) on its first bytes; each byte is looked at once.
+            // Rule out plain HTTP/1.x (and garbage) on its first bytes; each byte is looked at once. A request
+            // line naming another protocol than HTTP/1.x is a broken preface, for the HTTP/2 handler to reject.
             let unscanned = view.dropFirst(sniffing.requestLineCount)
             sniffing.requestLineCount += unscanned.count
-            guard sniffing.requestLine.scan(unscanned) != .cannotQualify else {
-                return .negotiate(.http1_1, forwarding: buffered)
+            let verdict = sniffing.requestLine.scan(unscanned)
+            if sniffing.requestLine.version == .otherProtocol {
+                return .negotiate(.http2, forwarding: buffered)
+            }
+            guard verdict != .cannotQualify else {
+                guard sniffing.requestLine.version == .undecided, view.count < maxHeaderBytes else {
+                    return .negotiate(.http1_1, forwarding: buffered)
+                }
+                state = .sniffing(sniffing)
+                return .bufferMore
             }
             guard let headCount = Self.headCount(in: view, from: sniffing.headSearchCount) else {
                 if view.count >= maxHeaderBytes {

@@ -10,7 +10,8 @@ import NIOTLS
 /// negotiation handler waits for, then forwards the bytes it held and leaves the pipeline:
 ///
 /// - The HTTP/2 client connection preface announces `"h2"`; the decision is made on the first byte that
-///   differs from the preface.
+///   differs from the preface. A request line naming a protocol other than HTTP/1.x (see
+///   ``H2CUpgradeRequest/RequestLineScanner``) announces `"h2"` too, as a broken preface the HTTP/2 handler rejects.
 /// - An HTTP/1.1 request that qualifies for an h2c upgrade (see ``H2CUpgradeRequest``) is answered with
 ///   `101 Switching Protocols` and announces `"h2"`; the request itself then reaches the HTTP/2 handler as a
 ///   HEADERS frame on stream 1, slotted in right after the client's preface and first SETTINGS frame.

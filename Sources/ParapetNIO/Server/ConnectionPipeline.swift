@@ -87,7 +87,7 @@ struct ConnectionPipeline: Sendable {
                 try channel.pipeline.syncOperations.addHandler(
                     CleartextHTTP2Sniffer(
                         maxHeaderBytes: configuration.maxHeaderBytes,
-                        maxHeaderListSize: configuration.maxHeaderBytes
+                        maxHeaderListSize: configuration.http2.maxHeaderListSize
                     )
                 )
             } catch {
@@ -114,18 +114,30 @@ struct ConnectionPipeline: Sendable {
         accepted: AcceptedConnection,
         timeouts: ConnectionTimeouts
     ) -> EventLoopFuture<Void> {
+        let limits = configuration.http2
         var connectionConfiguration = NIOHTTP2Handler.ConnectionConfiguration()
         connectionConfiguration.initialSettings = [
-            HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
-            HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.maxHeaderBytes),
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: limits.maxConcurrentStreams),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: limits.maxHeaderListSize),
         ]
+        var streamConfiguration = NIOHTTP2Handler.StreamConfiguration()
+        streamConfiguration.streamResetFrameRateLimit.maximumCount = limits.maxResetStreams
+        streamConfiguration.streamResetFrameRateLimit.windowLength = TimeAmount(limits.resetStreamWindow)
         let responder = self.responder
         let executor = responder.executor(for: channel.eventLoop)
         let streamLimits = HTTP2StreamHandler.Limits(read: configuration.readTimeout, write: configuration.writeTimeout)
+        do {
+            // In front of NIO's HTTP/2 handler: it sees the frames' bytes in both directions.
+            try channel.pipeline.syncOperations.addHandler(HTTP2WireHandler(timeouts: timeouts))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        let lifecycle = NIOLoopBound(HTTP2ConnectionLifecycleHandler(timeouts: timeouts), eventLoop: channel.eventLoop)
         return channel.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connectionConfiguration,
-            streamConfiguration: NIOHTTP2Handler.StreamConfiguration()
+            streamConfiguration: streamConfiguration,
+            streamDelegate: HTTP2ConnectionLifecycleHandler.StreamEvents(handler: lifecycle)
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let pipeline = stream.pipeline.syncOperations
@@ -134,7 +146,7 @@ struct ConnectionPipeline: Sendable {
                     HTTP2StreamHandler(responder: responder, executor: executor, accepted: accepted, limits: streamLimits))
             }
         }.flatMapThrowing { _ in
-            try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionLifecycleHandler(timeouts: timeouts))
+            try channel.pipeline.syncOperations.addHandler(lifecycle.value)
         }
     }
 }

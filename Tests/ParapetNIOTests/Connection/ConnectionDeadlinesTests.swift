@@ -53,20 +53,26 @@ struct ConnectionDeadlinesTests {
         #expect(deadlines.deadline == nil)
     }
 
-    @Test func http2ConnectionsAreIdleOnlyWithoutStreams() {
+    @Test func http2ConnectionsCloseAfterIdleWithOrWithoutStreams() {
         var deadlines = ConnectionDeadlines(limits: limits, now: .zero)
         deadlines.switchedToHTTP2(at: .seconds(1))
         #expect(deadlines.deadline == .seconds(76))
-        deadlines.streamOpened()
-        deadlines.streamOpened()
-        #expect(deadlines.deadline == nil)
+        deadlines.framesExchanged(at: .seconds(5))  // PINGs on an unused connection do not keep it
+        #expect(deadlines.deadline == .seconds(76))
+        deadlines.streamOpened(at: .seconds(7))
+        deadlines.streamOpened(at: .seconds(8))
+        #expect(deadlines.deadline == .seconds(83))  // streams open, but a silent connection still ends
+        deadlines.framesExchanged(at: .seconds(9))
+        #expect(deadlines.deadline == .seconds(84))
         deadlines.streamClosed(at: .seconds(10))
-        #expect(deadlines.deadline == nil)
+        #expect(deadlines.deadline == .seconds(84))
         deadlines.streamClosed(at: .seconds(20))
         #expect(deadlines.deadline == .seconds(95))
         deadlines.streamClosed(at: .seconds(30))  // an unmatched close never goes negative
-        deadlines.streamOpened()
-        #expect(deadlines.deadline == nil)
+        deadlines.framesExchanged(at: .seconds(40))
+        #expect(deadlines.deadline == .seconds(105))
+        deadlines.streamOpened(at: .seconds(200))
+        #expect(deadlines.deadline == .seconds(275))
     }
 }
 

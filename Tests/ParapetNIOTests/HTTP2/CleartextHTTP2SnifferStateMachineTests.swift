@@ -34,9 +34,9 @@ struct CleartextHTTP2SnifferStateMachineTests {
         arguments: [
             [0x16, 0x03, 0x01],  // A TLS ClientHello.
             Array("GET / HTTP/1.0".utf8),
-            Array("PRI * HTTP/2.0\r\n\r\nXX".utf8),  // Diverges from the preface late.
-            Array("GET http://a/ ".utf8),  // Absolute-form cannot be upgraded.
+            Array("GET http://a/ HTTP/1.".utf8),  // Absolute-form cannot be upgraded.
             Array(" GET".utf8),
+            Array("GET /\u{7F}".utf8),
         ]
     )
     func earlyHTTP1Decision(bytes: [UInt8]) {
@@ -44,6 +44,40 @@ struct CleartextHTTP2SnifferStateMachineTests {
         #expect(
             machine.bytesReceived(ByteBuffer(bytes: bytes))
                 == .negotiate(.http1_1, forwarding: ByteBuffer(bytes: bytes)))
+    }
+
+    @Test(
+        "a request line naming another protocol than HTTP/1.x is a broken preface, for HTTP/2 to reject",
+        arguments: [
+            "INVALID CONNECTION PREFACE\r\n\r\n",  // h2spec 3.5 #2
+            "PRI * HTTP/2.0\r\n\r\nXX",  // Diverges from the preface late.
+            "GET / HTTP/2",
+            "GET http://a/ HTTP/1x",
+            "GET / \r\n",
+        ]
+    )
+    func otherProtocolsGoToHTTP2(line: String) {
+        var machine = Machine()
+        let bytes = ByteBuffer(string: line)
+        #expect(machine.bytesReceived(bytes) == .negotiate(.http2, forwarding: bytes))
+    }
+
+    @Test func aLineThatCannotBeUpgradedWaitsForItsVersion() {
+        var machine = Machine()
+        #expect(machine.bytesReceived(ByteBuffer(string: "GET http://a/ ")) == .bufferMore)
+        #expect(machine.bytesReceived(ByteBuffer(string: "HTT")) == .bufferMore)
+        #expect(machine.bytesReceived(ByteBuffer(string: "P/1")) == .bufferMore)
+        #expect(
+            machine.bytesReceived(ByteBuffer(string: "."))
+                == .negotiate(.http1_1, forwarding: ByteBuffer(string: "GET http://a/ HTTP/1.")))
+    }
+
+    @Test func aTargetLongerThanTheHeadLimitIsLeftToHTTP1() {
+        var machine = Machine(maxHeaderBytes: 64)
+        let line = "GET http://a/" + String(repeating: "x", count: 64)
+        #expect(
+            machine.bytesReceived(ByteBuffer(string: line))
+                == .negotiate(.http1_1, forwarding: ByteBuffer(string: line)))
     }
 
     @Test func shortHTTP10RequestIsDecidedWithoutWaitingFor24Bytes() {
