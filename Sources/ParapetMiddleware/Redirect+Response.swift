@@ -1,0 +1,44 @@
+public import HTTPTypes
+public import ParapetCore
+
+extension Redirect {
+    /// The answer sending a client to `location` with `status`, as browsers and the Go original
+    /// (`http.Redirect`) show it: `Location`, and for `GET` and `HEAD` `Content-Type: text/html;
+    /// charset=utf-8` with — for `GET` only — a one-line body linking to the target, so a client that does
+    /// not follow redirects still sees where to go.
+    ///
+    /// ```swift
+    /// Redirect.response(to: "https://example.com/a?b&c", status: .movedPermanently, method: .get)
+    /// // body: <a href="https://example.com/a?b&amp;c">Moved Permanently</a>.
+    /// ```
+    ///
+    /// The target is HTML-escaped (`&`, `<`, `>`, `"`, `'`) in the body; the `Location` field carries it
+    /// unchanged.
+    public static func response(to location: String, status: HTTPResponse.Status, method: HTTPRequest.Method)
+        -> Response
+    {
+        var fields: HTTPFields = [.location: location]
+        guard method == .get || method == .head else { return Response(status: status, headerFields: fields) }
+        fields[.contentType] = "text/html; charset=utf-8"
+        guard method == .get else { return Response(status: status, headerFields: fields) }
+        let body = "<a href=\"\(htmlEscaped(location))\">\(status.reasonPhrase)</a>.\n"
+        return Response(status: status, headerFields: fields, body: HTTPBody(string: body))
+    }
+
+    /// `text` with the characters HTML gives a meaning to replaced by references, as Go's `html.EscapeString`.
+    static func htmlEscaped(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&#34;"
+            case "'": escaped += "&#39;"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
+}
