@@ -21,24 +21,7 @@ extension Redirect {
         guard method == .get || method == .head else { return Response(status: status, headerFields: fields) }
         fields[.contentType] = "text/html; charset=utf-8"
         guard method == .get else { return Response(status: status, headerFields: fields) }
-        let body = "<a href=\"\(htmlEscaped(location))\">\(status.reasonPhrase)</a>.\n"
+        let body = "<a href=\"\(HTMLEscaping.escape(location))\">\(status.reasonPhrase)</a>.\n"
         return Response(status: status, headerFields: fields, body: HTTPBody(string: body))
-    }
-
-    /// `text` with the characters HTML gives a meaning to replaced by references, as Go's `html.EscapeString`.
-    static func htmlEscaped(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&#34;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return escaped
     }
 }

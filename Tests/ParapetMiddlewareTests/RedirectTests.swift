@@ -110,7 +110,7 @@ struct RedirectTests {
         #expect(response.headerFields[.contentType] == "text/html; charset=utf-8")
         #expect(
             try await response.text()
-                == "<a href=\"/a?q=&#34;x&#34;&amp;b=&lt;script&gt;&#39;\">Temporary Redirect</a>.\n")
+                == "<a href=\"/a?q=&quot;x&quot;&amp;b=&lt;script&gt;&#39;\">Temporary Redirect</a>.\n")
     }
 
     @Test func aHEADGetsTheTypeWithoutTheBodyAndOtherMethodsGetNeither() async throws {
