@@ -181,6 +181,12 @@ let package = Package(
             path: "Tests/TestProxy",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "parapet-soak-server",
+            dependencies: ["Parapet"],
+            path: "Tests/SoakServer",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ParapetCoreTests",
             dependencies: [

@@ -13,10 +13,10 @@ enum DirectoryListing {
             }
         }
         entries.sort()
-        let title = escapeHTML(requestPath.split(separator: "?").first.map(String.init) ?? "/")
+        let title = HTMLEscaping.escape(requestPath.split(separator: "?").first.map(String.init) ?? "/")
         var page = "<!doctype html>\n<meta charset=\"utf-8\">\n<title>\(title)</title>\n<h1>\(title)</h1>\n<ul>\n"
         for name in entries {
-            page += "<li><a href=\"\(percentEncoded(name))\">\(escapeHTML(name))</a></li>\n"
+            page += "<li><a href=\"\(percentEncoded(name))\">\(HTMLEscaping.escape(name))</a></li>\n"
         }
         page += "</ul>\n"
         var response = Response(status: .ok, headerFields: [.contentType: "text/html; charset=utf-8"])
@@ -26,21 +26,6 @@ enum DirectoryListing {
             response.body = HTTPBody(string: page)
         }
         return response
-    }
-
-    static func escapeHTML(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 
     /// `name` with every byte outside the unreserved set (and `/`) percent-encoded.

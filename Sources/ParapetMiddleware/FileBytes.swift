@@ -4,8 +4,9 @@ import Synchronization
 
 /// The bytes of a range of a file, read chunk by chunk on NIO's file-system thread pool as the body is
 /// pulled (so a slow client holds one chunk, not the file). The file opens at the first read and closes
-/// at the end — or when the reader drops the body early. A file that shrank under the reader ends the
-/// body with an error, so the client sees a broken response rather than a short one.
+/// at the end — or when the reader drops the body early, or its task is cancelled. A file that shrank
+/// under the reader ends the body with an error, so the client sees a broken response rather than a
+/// short one.
 struct FileBytes: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     static let chunkLength: Int64 = 64 << 10
@@ -25,7 +26,7 @@ struct FileBytes: AsyncSequence, Sendable {
 
         mutating func next() async throws -> ByteBuffer? {
             guard next < end else {
-                try await file?.close()
+                try file?.close()
                 return nil
             }
             let file = try await openedFile()
@@ -45,6 +46,12 @@ struct FileBytes: AsyncSequence, Sendable {
     }
 
     /// An open file that is closed exactly once: at the end of the body, or when the body is dropped.
+    ///
+    /// Closing never awaits. NIOFileSystem's `close()` runs on its thread pool and is skipped — throwing
+    /// `CancellationError` with the descriptor still open — when the task is cancelled, as it is when a
+    /// client hangs up right after the last byte; a handle released open then traps the process
+    /// ("Leaking file descriptor"). So the descriptor is detached from the handle and closed in place:
+    /// `close(2)` on a file opened for reading does not block.
     final class OpenFile: Sendable {
         private let handle: Mutex<ReadFileHandle?>
 
@@ -57,12 +64,12 @@ struct FileBytes: AsyncSequence, Sendable {
             return try await current.readChunk(fromAbsoluteOffset: offset, length: .bytes(length))
         }
 
-        func close() async throws {
-            try await take()?.close()
+        func close() throws {
+            try take()?.detachUnsafeFileDescriptor().close()
         }
 
         deinit {
-            try? take()?.detachUnsafeFileDescriptor().close()
+            try? close()
         }
 
         private func take() -> ReadFileHandle? {

@@ -22,6 +22,10 @@ public import ParapetCore
 ///
 /// The status defaults to `301 Moved Permanently`; pick `308 Permanent Redirect` or
 /// `307 Temporary Redirect` to keep the method and body of a `POST`.
+///
+/// A redirect answering `GET` carries the short HTML body browsers and the Go original show —
+/// `<a href="https://example.com/a">Moved Permanently</a>.` — with `Content-Type: text/html;
+/// charset=utf-8` (`HEAD` gets the type without the body); see ``response(to:status:method:)``.
 public struct Redirect: Middleware {
     /// Where a redirect points.
     enum Destination: Equatable, Sendable {
@@ -133,7 +137,7 @@ public struct Redirect: Middleware {
             case .passThrough:
                 return try await next.handle(request, context: context)
             case .redirect(let location):
-                return Response(status: redirect.status, headerFields: [.location: location])
+                return Redirect.response(to: location, status: redirect.status, method: request.method)
             case .badRequest:
                 return .error(.badRequest)
             }

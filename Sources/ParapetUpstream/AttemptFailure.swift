@@ -17,6 +17,9 @@ enum AttemptFailure: Sendable, Hashable {
     /// The client went away: the error is a `CancellationError`, or the request's task was cancelled
     /// (whatever the transport made of that).
     case cancelled
+    /// The transport would not send the request where it was asked to (``UpstreamTargetRefused``, alone or
+    /// as the cause of a ``UpstreamError/failed(target:underlying:)``); answered with its status.
+    case refused(HTTPResponse.Status)
 
     /// Classifies `error`, thrown by a transport while the request's task had `isTaskCancelled`.
     init(_ error: any Error, isTaskCancelled: Bool) {
@@ -27,18 +30,21 @@ enum AttemptFailure: Sendable, Hashable {
         switch error {
         case UpstreamError.unavailable: self = .shed
         case UpstreamError.timedOut: self = .timedOut
+        case let refused as UpstreamTargetRefused: self = .refused(refused.status)
+        case UpstreamError.failed(_, let refused as UpstreamTargetRefused): self = .refused(refused.status)
         default: self = .failed
         }
     }
 
-    /// The status the proxy answers with when it gives up: `503`, `502` or `504`; `nil` for a client that
-    /// went away, which is answered with nothing.
+    /// The status the proxy answers with when it gives up: `503`, `502` or `504` (or a refusal's own);
+    /// `nil` for a client that went away, which is answered with nothing.
     var status: HTTPResponse.Status? {
         switch self {
         case .shed: .serviceUnavailable
         case .failed: .badGateway
         case .timedOut: .gatewayTimeout
         case .cancelled: nil
+        case .refused(let status): status
         }
     }
 }

@@ -48,7 +48,9 @@ struct ProxyHandler: Handler {
                     "upstream: retrying after \(wait)", error: error, metadata: Self.metadata(target))
                 try await clock.sleep(for: wait)
             case .answer(let status):
-                let level: Logger.Level = status == .serviceUnavailable ? .warning : .error
+                // A shed request and a refused target are the proxy doing its job, not a broken upstream.
+                let level: Logger.Level =
+                    status == .serviceUnavailable || error.isRefusedTarget ? .warning : .error
                 context.logger.log(
                     level: level, "upstream: \(error)", error: error, metadata: Self.metadata(target))
                 return .error(status)
@@ -87,5 +89,13 @@ struct ProxyHandler: Handler {
     /// Log metadata naming the target, when one was tried.
     private static func metadata(_ target: String?) -> Logger.Metadata? {
         target.map { ["upstream": "\($0)"] }
+    }
+}
+
+extension Error {
+    /// Whether this is an ``UpstreamTargetRefused``, alone or as the cause of a failed exchange.
+    fileprivate var isRefusedTarget: Bool {
+        if case .refused = AttemptFailure(self, isTaskCancelled: false) { return true }
+        return false
     }
 }

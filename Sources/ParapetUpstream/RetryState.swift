@@ -4,7 +4,8 @@ import HTTPTypes
 ///
 /// A failed or timed-out exchange is retried, when the request ``isRetryable``, up to ``retries`` times,
 /// waiting `backoff · 2^attempt` first (50, 100, 200 ms with the defaults). A shed request is answered at
-/// once — the balancer already knows no target will take it, so waiting would only delay the `503` — and a
+/// once — the balancer already knows no target will take it, so waiting would only delay the `503` — and so
+/// is a refused target (``UpstreamTargetRefused``: asking again is refused again), and a
 /// client that went away ends the loop with nothing to answer. A retry that could not even start before the
 /// request's deadline is not taken either.
 ///
@@ -49,7 +50,9 @@ struct RetryState: Sendable, Hashable {
     ///   if it has one: a retry whose wait would use it all up is not taken, and the failure is answered now.
     mutating func next(after failure: AttemptFailure, timeLeft: Duration? = nil) -> Step {
         guard let status = failure.status else { return .abandon }
-        guard failure != .shed, isRetryable, attempt < retries else { return .answer(status) }
+        guard failure == .failed || failure == .timedOut, isRetryable, attempt < retries else {
+            return .answer(status)
+        }
         let wait = backoff * (1 << min(attempt, Self.maximumBackoffExponent))
         if let timeLeft, wait >= timeLeft { return .answer(status) }
         attempt += 1

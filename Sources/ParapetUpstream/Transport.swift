@@ -24,6 +24,10 @@ public struct UpstreamRequest: Sendable {
     /// `101 Switching Protocols` sends these upstream as they come, and returns the upstream's bytes as the
     /// response body. `nil` for every other request.
     public var upgradedInbound: HTTPBody?
+    /// For a ``target`` a client chose (``TargetFromHost``): the addresses it may not lead to. A transport
+    /// that resolves the target checks every resolved address against it before dialling. `nil` for
+    /// targets the configuration chose.
+    public var dynamicTargetPolicy: DynamicTargetPolicy?
 
     /// Creates an outgoing request with no target chosen yet.
     public init(head: HTTPRequest, body: HTTPBody = .empty, target: String? = nil, attempt: Int = 0) {

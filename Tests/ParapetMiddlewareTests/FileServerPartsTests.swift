@@ -78,7 +78,7 @@ struct FileServerPartsTests {
     }
 
     @Test func listingsEscapeNames() {
-        #expect(DirectoryListing.escapeHTML("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
+        #expect(HTMLEscaping.escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
         #expect(DirectoryListing.percentEncoded("a b/é?#.txt") == "a%20b/%C3%A9%3F%23.txt")
     }
 }

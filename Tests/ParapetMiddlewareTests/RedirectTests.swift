@@ -72,7 +72,10 @@ struct RedirectTests {
             through: Redirect.https)
         #expect(insecure.status == .movedPermanently)
         #expect(insecure.headerFields[.location] == "https://shop.example.com:8080/cart?id=7&x=%41")
-        #expect(try await insecure.text() == "")
+        #expect(insecure.headerFields[.contentType] == "text/html; charset=utf-8")
+        #expect(
+            try await insecure.text()
+                == "<a href=\"https://shop.example.com:8080/cart?id=7&amp;x=%41\">Moved Permanently</a>.\n")
 
         for proto in ["https", "HTTPS", "https, http"] {
             #expect(
@@ -96,6 +99,30 @@ struct RedirectTests {
         let secure = try await harness.send(
             MiddlewareHarness.request(host: nil, forwardedProto: "https"), through: mail)
         #expect(secure.status == .found)
+    }
+
+    @Test func aGETGetsTheShortHTMLBodyWithTheTargetEscaped() async throws {
+        let target = #"/a?q="x"&b=<script>'"#
+        let redirect = try Redirect(to: target, status: .temporaryRedirect)
+        let response = try await harness.send(MiddlewareHarness.request(host: "a.io", path: "/"), through: redirect)
+        #expect(response.status == .temporaryRedirect)
+        #expect(response.headerFields[.location] == target)
+        #expect(response.headerFields[.contentType] == "text/html; charset=utf-8")
+        #expect(
+            try await response.text()
+                == "<a href=\"/a?q=&quot;x&quot;&amp;b=&lt;script&gt;&#39;\">Temporary Redirect</a>.\n")
+    }
+
+    @Test func aHEADGetsTheTypeWithoutTheBodyAndOtherMethodsGetNeither() async throws {
+        let redirect = try Redirect(to: "/elsewhere", status: .found)
+        let head = try await harness.send(MiddlewareHarness.request(.head, "/", host: "a.io"), through: redirect)
+        #expect(head.status == .found)
+        #expect(head.headerFields[.contentType] == "text/html; charset=utf-8")
+        #expect(try await head.text() == "")
+        let post = try await harness.send(MiddlewareHarness.request(.post, "/", host: "a.io"), through: redirect)
+        #expect(post.status == .found && post.headerFields[.location] == "/elsewhere")
+        #expect(post.headerFields[.contentType] == nil)
+        #expect(try await post.text() == "")
     }
 
     @Test func customStatusesApply() async throws {

@@ -18,7 +18,9 @@ public import ParapetUpstream
 /// ```
 ///
 /// Unlike the Go original, HTTPS verifies certificates unless ``Options/https`` says otherwise, and no
-/// `Accept-Encoding` is added behind the client's back.
+/// `Accept-Encoding` is added behind the client's back. Like every leaf transport it needs a target: a
+/// request without one is refused (``ParapetUpstream/UpstreamTargetRefused``); wrap it in
+/// ``ParapetUpstream/TargetFromHost`` to send each request to the host it names.
 public final class DynamicTransport: Transport {
     /// The options of each transport.
     ///

@@ -35,18 +35,26 @@ public final class H2CTransport: Transport {
         public var responseHeaderTimeout: Duration?
         /// The HTTP/1.1 transport's options, for requests with an `Upgrade` field.
         public var http1: HTTPClientTransport.Options
+        /// The most targets that keep a connection (default 256). A request for one more retires the
+        /// connections of the least recently used target, which close once their open streams end: a bound
+        /// on the connections a proxy whose clients choose targets (``ParapetUpstream/TargetFromHost``)
+        /// holds open.
+        public var maxPooledTargets: Int
 
-        /// Creates options; every argument has the Go original's default.
+        /// Creates options; every argument has the Go original's default (but ``maxPooledTargets``, which the
+        /// Go original does not have, 256).
         public init(
             connectTimeout: Duration = .seconds(5),
             idleTimeout: Duration = .seconds(600),
             responseHeaderTimeout: Duration? = nil,
-            http1: HTTPClientTransport.Options = HTTPClientTransport.Options()
+            http1: HTTPClientTransport.Options = HTTPClientTransport.Options(),
+            maxPooledTargets: Int = 256
         ) {
             self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
             self.responseHeaderTimeout = responseHeaderTimeout
             self.http1 = http1
+            self.maxPooledTargets = maxPooledTargets
         }
 
         /// Checks every field.
@@ -58,6 +66,7 @@ public final class H2CTransport: Transport {
             if let responseHeaderTimeout {
                 try UpstreamOptionChecks.positive(responseHeaderTimeout, field: "responseHeaderTimeout")
             }
+            try UpstreamOptionChecks.positive(maxPooledTargets, field: "maxPooledTargets")
             try http1.validate()
         }
     }
@@ -84,7 +93,7 @@ public final class H2CTransport: Transport {
             settings: UpstreamHTTP2Settings(
                 responseHeaderTimeout: options.responseHeaderTimeout.map { TimeAmount(upstream: $0) },
                 idleTimeout: TimeAmount(upstream: options.idleTimeout)),
-            scheme: "http")
+            scheme: "http", maxPooledTargets: options.maxPooledTargets)
     }
 
     /// Sends `request` as a stream on the target's connection (or over HTTP/1.1 when it asks to upgrade)
@@ -97,9 +106,7 @@ public final class H2CTransport: Transport {
         if request.head.headerFields[.upgrade] != nil {
             return try await http1.roundTrip(request, context: context)
         }
-        guard let target = request.target ?? request.head.authority else {
-            throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
-        }
+        guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let response = try await http2.execute(
             request, target: target, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)

@@ -23,20 +23,27 @@ extension HTTPClientTransport {
         /// The most connections (in use, idle or opening) per target; `nil` for no limit. Requests beyond
         /// it wait, first come first served, and stop waiting when cancelled.
         public var maxConnectionsPerTarget: Int?
+        /// The most targets that keep idle connections (default 256). When one more target parks an idle
+        /// connection, the idle connections of the least recently used other target are closed: a bound on
+        /// the pools a proxy whose clients choose targets (``ParapetUpstream/TargetFromHost``) holds open.
+        public var maxPooledTargets: Int
 
-        /// Creates options; every argument has the Go original's default.
+        /// Creates options; every argument has the Go original's default (but ``maxPooledTargets``, which the
+        /// Go original does not have, 256).
         public init(
             connectTimeout: Duration = .seconds(5),
             maxIdleConnectionsPerTarget: Int = 32,
             idleTimeout: Duration = .seconds(600),
             responseHeaderTimeout: Duration? = .seconds(60),
-            maxConnectionsPerTarget: Int? = nil
+            maxConnectionsPerTarget: Int? = nil,
+            maxPooledTargets: Int = 256
         ) {
             self.connectTimeout = connectTimeout
             self.maxIdleConnectionsPerTarget = maxIdleConnectionsPerTarget
             self.idleTimeout = idleTimeout
             self.responseHeaderTimeout = responseHeaderTimeout
             self.maxConnectionsPerTarget = maxConnectionsPerTarget
+            self.maxPooledTargets = maxPooledTargets
         }
 
         /// Checks every field.
@@ -52,6 +59,7 @@ extension HTTPClientTransport {
             if let maxConnectionsPerTarget, maxConnectionsPerTarget < 1 {
                 throw .invalidValue(field: "maxConnectionsPerTarget", reason: "must be at least 1, or nil for no limit")
             }
+            try UpstreamOptionChecks.positive(maxPooledTargets, field: "maxPooledTargets")
         }
 
         var connectionSettings: UpstreamHTTP1Handler.Settings {
@@ -66,6 +74,10 @@ extension HTTPClientTransport {
 enum UpstreamOptionChecks {
     static func positive(_ value: Duration, field: String) throws(ConfigurationError) {
         guard value > .zero else { throw .invalidValue(field: field, reason: "must be positive, not \(value)") }
+    }
+
+    static func positive(_ value: Int, field: String) throws(ConfigurationError) {
+        guard value > 0 else { throw .invalidValue(field: field, reason: "must be at least 1, not \(value)") }
     }
 
     static func notNegative(_ value: Int, field: String) throws(ConfigurationError) {

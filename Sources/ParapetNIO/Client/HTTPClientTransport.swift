@@ -40,7 +40,15 @@ public import ParapetUpstream
 /// ``ParapetUpstream/UpstreamError/failed(target:underlying:)`` for refused, reset and broken exchanges;
 /// ``ParapetUpstream/UpstreamError/timedOut(target:)`` when no head arrived within
 /// ``Options/responseHeaderTimeout`` after the request was written; `CancellationError` when the caller
-/// was cancelled.
+/// was cancelled; ``ParapetUpstream/UpstreamTargetRefused`` for a request without a target, and for one
+/// whose target a client chose (``ParapetUpstream/TargetFromHost``) resolving to an address its policy
+/// refuses — checked on the resolved addresses, which are the ones dialled.
+///
+/// ## Pools
+/// Each target keeps up to ``Options/maxIdleConnectionsPerTarget`` idle connections; at most
+/// ``Options/maxPooledTargets`` targets (default 256) keep any. When one more target parks an idle
+/// connection, the idle connections of the least recently used other target are closed, so a proxy whose
+/// clients choose targets cannot be made to hold connections to every host they name.
 public final class HTTPClientTransport: Transport {
     /// The settings the transport was created with.
     public let options: Options
@@ -60,21 +68,24 @@ public final class HTTPClientTransport: Transport {
             connector: UpstreamConnector(
                 destination: .tcp(defaultPort: 80), connectTimeout: TimeAmount(upstream: options.connectTimeout), tls: nil),
             maxConnections: options.maxConnectionsPerTarget,
-            maxIdle: options.maxIdleConnectionsPerTarget,
+            maxIdle: options.maxIdleConnectionsPerTarget, maxPooledTargets: options.maxPooledTargets,
             settings: options.connectionSettings)
     }
 
-    /// Sends `request` to its ``ParapetUpstream/UpstreamRequest/target`` (or, without one, its authority)
-    /// and returns the response once its head arrived.
+    /// Sends `request` to its ``ParapetUpstream/UpstreamRequest/target`` and returns the response once its
+    /// head arrived.
+    ///
+    /// A request without a target is refused (``ParapetUpstream/UpstreamTargetRefused``, answered `502`):
+    /// the transport never dials the client's `Host` on its own — that made a bare
+    /// `Upstream(HTTPClientTransport())` an open proxy. Wrap it in ``ParapetUpstream/SingleHost``, a
+    /// balancer, or — to opt in to targets chosen by clients — ``ParapetUpstream/TargetFromHost``.
     ///
     /// ```swift
     /// let answer = try await http.roundTrip(UpstreamRequest(head: head, target: "127.0.0.1:8080"), context: context)
     /// for try await chunk in answer.response.body { … }
     /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        guard let target = request.target ?? request.head.authority else {
-            throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
-        }
+        guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let response = try await client.execute(
             request, target: target, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)

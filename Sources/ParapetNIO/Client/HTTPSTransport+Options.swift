@@ -23,6 +23,11 @@ extension HTTPSTransport {
         public var responseHeaderTimeout: Duration?
         /// The most HTTP/1.1 connections per target; `nil` for no limit.
         public var maxConnectionsPerTarget: Int?
+        /// The most targets that keep connections (default 256), counted apart for HTTP/1.1 and HTTP/2. Past
+        /// it, the idle HTTP/1.1 connections of the least recently used target are closed, and its HTTP/2
+        /// connections once their open streams end: a bound on the pools a proxy whose clients choose
+        /// targets (``ParapetUpstream/TargetFromHost``) holds open.
+        public var maxPooledTargets: Int
         /// The certificates trusted as roots; `nil` trusts the system's.
         public var trustRoots: [NIOSSLCertificate]?
         /// The SNI name and the name the upstream's certificate must carry; `nil` uses the target's host.
@@ -44,7 +49,8 @@ extension HTTPSTransport {
             trustRoots: [NIOSSLCertificate]? = nil,
             serverName: String? = nil,
             insecureSkipVerify: Bool = false,
-            offersHTTP2: Bool = true
+            offersHTTP2: Bool = true,
+            maxPooledTargets: Int = 256
         ) {
             self.connectTimeout = connectTimeout
             self.tlsHandshakeTimeout = tlsHandshakeTimeout
@@ -56,6 +62,7 @@ extension HTTPSTransport {
             self.serverName = serverName
             self.insecureSkipVerify = insecureSkipVerify
             self.offersHTTP2 = offersHTTP2
+            self.maxPooledTargets = maxPooledTargets
         }
 
         /// Checks every field.
@@ -65,7 +72,7 @@ extension HTTPSTransport {
             try HTTPClientTransport.Options(
                 connectTimeout: connectTimeout, maxIdleConnectionsPerTarget: maxIdleConnectionsPerTarget,
                 idleTimeout: idleTimeout, responseHeaderTimeout: responseHeaderTimeout,
-                maxConnectionsPerTarget: maxConnectionsPerTarget
+                maxConnectionsPerTarget: maxConnectionsPerTarget, maxPooledTargets: maxPooledTargets
             ).validate()
             try UpstreamOptionChecks.positive(tlsHandshakeTimeout, field: "tlsHandshakeTimeout")
             if let serverName, serverName.isEmpty || IPAddress(serverName) != nil {

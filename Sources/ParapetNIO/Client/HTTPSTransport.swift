@@ -55,13 +55,13 @@ public final class HTTPSTransport: Transport {
             settings: UpstreamHTTP2Settings(
                 responseHeaderTimeout: options.responseHeaderTimeout.map { TimeAmount(upstream: $0) },
                 idleTimeout: TimeAmount(upstream: options.idleTimeout)),
-            scheme: "https")
+            scheme: "https", maxPooledTargets: options.maxPooledTargets)
         let http2Targets = UpstreamTargetSet()
         self.http2 = http2
         self.http2Targets = http2Targets
         self.http1 = UpstreamHTTP1Client(
             loops: loops, connector: connector, maxConnections: options.maxConnectionsPerTarget,
-            maxIdle: options.maxIdleConnectionsPerTarget,
+            maxIdle: options.maxIdleConnectionsPerTarget, maxPooledTargets: options.maxPooledTargets,
             settings: UpstreamHTTP1Handler.Settings(
                 responseHeaderTimeout: options.responseHeaderTimeout.map { TimeAmount(upstream: $0) },
                 idleTimeout: TimeAmount(upstream: options.idleTimeout))
@@ -79,9 +79,7 @@ public final class HTTPSTransport: Transport {
     /// let answer = try await https.roundTrip(UpstreamRequest(head: head, target: "api.internal:443"), context: context)
     /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        guard let target = request.target ?? request.head.authority else {
-            throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
-        }
+        guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let resolver = context.runtime.resolver
         let interim = context.interimResponses
         let response: Response

@@ -50,9 +50,7 @@ public final class UnixSocketTransport: Transport {
     /// let answer = try await unix.roundTrip(UpstreamRequest(head: head, target: "/run/app/http.sock"), context: context)
     /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        guard let target = request.target else {
-            throw UpstreamError.failed(target: nil, underlying: UpstreamInvalidTarget(target: ""))
-        }
+        guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let path = UpstreamConnector.socketPath(target)
         var request = request
         if request.head.authority == nil { request.head.authority = "localhost" }

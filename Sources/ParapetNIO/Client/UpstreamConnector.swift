@@ -3,6 +3,7 @@ import NIOPosix
 import NIOSSL
 import NIOTLS
 import ParapetCore
+import ParapetUpstream
 
 /// TLS for upstream connections: the client context, the SNI name and the handshake deadline.
 struct UpstreamTLSSettings: Sendable {
@@ -35,12 +36,15 @@ struct UpstreamConnector: Sendable {
     let connectTimeout: TimeAmount
     let tls: UpstreamTLSSettings?
 
-    /// Connects to `target` on `loop`.
+    /// Connects to `target` on `loop`. With a `policy` (the target came from a client), a literal address
+    /// and every address the name resolves to are checked before any is dialled, and only those are
+    /// dialled: no second lookup can rebind the name to a refused address.
     ///
-    /// - Throws: ``UpstreamInvalidTarget``, the resolver's error, or the last connection error.
-    func connect(to target: String, on loop: any EventLoop, resolver: any ParapetCore.Resolver) async throws
-        -> UpstreamConnectedChannel
-    {
+    /// - Throws: ``UpstreamInvalidTarget``, ``ParapetUpstream/UpstreamTargetRefused``, the resolver's error,
+    ///   or the last connection error.
+    func connect(
+        to target: String, on loop: any EventLoop, resolver: any ParapetCore.Resolver, policy: DynamicTargetPolicy?
+    ) async throws -> UpstreamConnectedChannel {
         switch destination {
         case .unixSocket:
             let path = Self.socketPath(target)
@@ -49,16 +53,17 @@ struct UpstreamConnector: Sendable {
             guard let parsed = UpstreamTarget(parsing: target, defaultPort: defaultPort) else {
                 throw UpstreamInvalidTarget(target: target)
             }
-            let addresses: [SocketAddress]
-            if parsed.ipAddress != nil {
-                addresses = [try SocketAddress(ipAddress: parsed.host, port: Int(parsed.port))]
+            let resolved: [IPAddress]
+            if let literal = parsed.ipAddress {
+                resolved = [literal]
             } else {
-                addresses = try await resolver.resolve(host: parsed.host, port: parsed.port).compactMap { address in
-                    guard case .ip(let ip, let port) = address else { return nil }
-                    return try? SocketAddress(ipAddress: "\(ip)", port: Int(port))
-                }
-                guard !addresses.isEmpty else { throw UpstreamInvalidTarget(target: target) }
+                resolved = try await resolver.resolve(host: parsed.host, port: parsed.port).compactMap(\.ipAddress)
+                guard !resolved.isEmpty else { throw UpstreamInvalidTarget(target: target) }
             }
+            if let policy, let refusal = resolved.lazy.compactMap(policy.refusal(for:)).first {
+                throw UpstreamTargetRefused(target: target, reason: refusal)
+            }
+            let addresses = resolved.compactMap { try? SocketAddress(ipAddress: "\($0)", port: Int(parsed.port)) }
             let serverName = tls.map { $0.serverName ?? (parsed.ipAddress == nil ? parsed.host : nil) } ?? nil
             var lastError: any Error = UpstreamInvalidTarget(target: target)
             for address in addresses {

@@ -18,13 +18,15 @@ final class UpstreamHTTP1Client: Sendable {
 
     init(
         loops: UpstreamEventLoops, connector: UpstreamConnector, maxConnections: Int?, maxIdle: Int,
+        maxPooledTargets: Int = UpstreamPoolState<UpstreamHTTP1Connection, Void>.defaultMaxPooledTargets,
         settings: UpstreamHTTP1Handler.Settings,
         adopt: @escaping @Sendable (UpstreamConnectedChannel, String) throws -> Bool = { _, _ in false }
     ) {
         self.loops = loops
         self.connector = connector
         self.settings = settings
-        self.pool = UpstreamConnectionPool(maxConnections: maxConnections, maxIdle: maxIdle)
+        self.pool = UpstreamConnectionPool(
+            maxConnections: maxConnections, maxIdle: maxIdle, maxPooledTargets: maxPooledTargets)
         self.adopt = adopt
     }
 
@@ -46,7 +48,8 @@ final class UpstreamHTTP1Client: Sendable {
         var deadConnections = 0
         while true {
             try Task.checkCancellation()
-            let connection = try await lease(target: target, fresh: fresh, resolver: resolver)
+            let connection = try await lease(
+                target: target, fresh: fresh, resolver: resolver, policy: request.dynamicTargetPolicy)
             do {
                 return try await connection.execute(head, payload: payload, knownLength: knownLength, interim: interim)
             } catch UpstreamExchangeFailure.notStarted {
@@ -70,7 +73,9 @@ final class UpstreamHTTP1Client: Sendable {
     static let idempotentMethods: Set<HTTPRequest.Method> = [.get, .head, .options, .trace, .put, .delete]
 
     /// A connection to `target`: an idle one, a new one, or one released to this caller after waiting.
-    private func lease(target: String, fresh: Bool, resolver: any ParapetCore.Resolver) async throws -> UpstreamHTTP1Connection {
+    private func lease(
+        target: String, fresh: Bool, resolver: any ParapetCore.Resolver, policy: DynamicTargetPolicy?
+    ) async throws -> UpstreamHTTP1Connection {
         let current = loops.current()
         let grant: UpstreamPoolGrant<UpstreamHTTP1Connection>
         do {
@@ -83,7 +88,8 @@ final class UpstreamHTTP1Client: Sendable {
             return connection
         case .connect:
             do {
-                return try await connect(target: target, on: loops.loop(preferring: current), resolver: resolver)
+                return try await connect(
+                    target: target, on: loops.loop(preferring: current), resolver: resolver, policy: policy)
             } catch {
                 pool.connectFailed(target: target)
                 if error is UpstreamNegotiatedHTTP2 { throw error }
@@ -93,10 +99,10 @@ final class UpstreamHTTP1Client: Sendable {
         }
     }
 
-    private func connect(target: String, on loop: any EventLoop, resolver: any ParapetCore.Resolver) async throws
-        -> UpstreamHTTP1Connection
-    {
-        let connected = try await connector.connect(to: target, on: loop, resolver: resolver)
+    private func connect(
+        target: String, on loop: any EventLoop, resolver: any ParapetCore.Resolver, policy: DynamicTargetPolicy?
+    ) async throws -> UpstreamHTTP1Connection {
+        let connected = try await connector.connect(to: target, on: loop, resolver: resolver, policy: policy)
         let pool = self.pool
         let settings = self.settings
         let executor = loops.executor(for: loop)

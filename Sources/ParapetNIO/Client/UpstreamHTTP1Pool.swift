@@ -26,8 +26,9 @@ final class UpstreamConnectionPool<Connection: UpstreamPoolableConnection>: Send
     private let state: Mutex<UpstreamPoolState<Connection, Waiter>>
     private let waiterIDs = Atomic<Int>(0)
 
-    init(maxConnections: Int?, maxIdle: Int) {
-        state = Mutex(UpstreamPoolState(maxConnections: maxConnections, maxIdle: maxIdle))
+    init(maxConnections: Int?, maxIdle: Int, maxPooledTargets: Int) {
+        state = Mutex(
+            UpstreamPoolState(maxConnections: maxConnections, maxIdle: maxIdle, maxPooledTargets: maxPooledTargets))
     }
 
     /// Waits for a connection to `target` for a caller on `loop`, first come first served when the
@@ -62,13 +63,16 @@ final class UpstreamConnectionPool<Connection: UpstreamPoolableConnection>: Send
         }
     }
 
-    /// Takes back `connection` after an exchange; closes it when it may not be reused or is not needed.
+    /// Takes back `connection` after an exchange; closes it when it may not be reused or is not needed,
+    /// and closes the idle connections of the least recently used targets when one too many keeps some.
     func release(_ connection: Connection, reusable: Bool) {
-        let decision = state.withLock {
-            $0.release(
+        let (decision, evicted) = state.withLock { state in
+            let decision = state.release(
                 connection, target: connection.poolKey, loop: ObjectIdentifier(connection.eventLoop),
                 reusable: reusable)
+            return (decision, state.evictLeastRecentlyUsed())
         }
+        for idle in evicted { idle.close() }
         switch decision {
         case .handOver(let waiter): waiter.resume(returning: .reuse(connection))
         case .parked: break
@@ -96,6 +100,11 @@ final class UpstreamConnectionPool<Connection: UpstreamPoolableConnection>: Send
     /// The event loops of the idle connections to `target`.
     func idleLoops(target: String) -> [ObjectIdentifier] {
         state.withLock { $0.idleLoops(target: target) }
+    }
+
+    /// The number of targets keeping idle connections, for tests and metrics.
+    var pooledTargetCount: Int {
+        state.withLock { $0.pooledTargetCount }
     }
 
     /// Open (or opening) and idle connection counts for `target`, for tests and metrics.

@@ -5,7 +5,9 @@ import ParapetUpstream
 import Synchronization
 
 /// The HTTP/2 engine shared by the h2c and HTTPS transports: one multiplexed connection per target
-/// per event loop (a caller on no loop of the group shares any), opened on first use.
+/// per event loop (a caller on no loop of the group shares any), opened on first use. At most
+/// `maxPooledTargets` targets keep connections: a request for one more retires the connections of the
+/// least recently used target (closed once their open streams end).
 final class UpstreamHTTP2Client: Sendable {
     private struct Entry {
         var id: Int
@@ -13,18 +15,42 @@ final class UpstreamHTTP2Client: Sendable {
         var connection: EventLoopFuture<UpstreamHTTP2Connection>
     }
 
+    private struct Table {
+        var entries: [String: [Entry]] = [:]
+        /// When each target in `entries` was last asked for, on `uses`.
+        var lastUse: [String: UInt64] = [:]
+        var uses: UInt64 = 0
+        var nextID = 0
+        var isShutDown = false
+
+        /// Takes out the least recently used targets while `entries` holds more than `limit`.
+        mutating func evict(beyond limit: Int) -> [Entry] {
+            var evicted: [Entry] = []
+            while entries.count > limit, let (target, _) = lastUse.min(by: { $0.value < $1.value }) {
+                evicted += entries.removeValue(forKey: target) ?? []
+                lastUse[target] = nil
+            }
+            return evicted
+        }
+    }
+
     let loops: UpstreamEventLoops
     let connector: UpstreamConnector
     let settings: UpstreamHTTP2Settings
     /// The `:scheme` of requests: `http` for h2c, `https` over TLS.
     let scheme: String
-    private let table = Mutex<(entries: [String: [Entry]], nextID: Int, isShutDown: Bool)>(([:], 0, false))
+    let maxPooledTargets: Int
+    private let table = Mutex(Table())
 
-    init(loops: UpstreamEventLoops, connector: UpstreamConnector, settings: UpstreamHTTP2Settings, scheme: String) {
+    init(
+        loops: UpstreamEventLoops, connector: UpstreamConnector, settings: UpstreamHTTP2Settings, scheme: String,
+        maxPooledTargets: Int
+    ) {
         self.loops = loops
         self.connector = connector
         self.settings = settings
         self.scheme = scheme
+        self.maxPooledTargets = maxPooledTargets
     }
 
     /// Sends `request` to `target` on a stream and returns the response once its head arrived.
@@ -40,7 +66,7 @@ final class UpstreamHTTP2Client: Sendable {
         var attempts = 0
         while true {
             try Task.checkCancellation()
-            let connection = try await connection(to: target, resolver: resolver)
+            let connection = try await connection(to: target, resolver: resolver, policy: request.dynamicTargetPolicy)
             do {
                 return try await connection.execute(head, payload: payload, knownLength: knownLength, interim: interim)
             } catch UpstreamExchangeFailure.notStarted {
@@ -57,22 +83,28 @@ final class UpstreamHTTP2Client: Sendable {
     }
 
     /// The connection to `target` for the caller's loop, opening it when there is none.
-    private func connection(to target: String, resolver: any ParapetCore.Resolver) async throws -> UpstreamHTTP2Connection {
+    private func connection(
+        to target: String, resolver: any ParapetCore.Resolver, policy: DynamicTargetPolicy?
+    ) async throws -> UpstreamHTTP2Connection {
         let current = loops.current()
         let loop = loops.loop(preferring: current)
         let promise = loop.makePromise(of: UpstreamHTTP2Connection.self)
-        let (existing, id): (EventLoopFuture<UpstreamHTTP2Connection>?, Int) = table.withLock { table in
+        let (existing, id, evicted): (EventLoopFuture<UpstreamHTTP2Connection>?, Int, [Entry]) = table.withLock {
+            table in
             if table.isShutDown {
-                return (loop.makeFailedFuture(UpstreamPoolClosed()), 0)
+                return (loop.makeFailedFuture(UpstreamPoolClosed()), 0, [])
             }
+            table.uses += 1
+            table.lastUse[target] = table.uses
             if let entry = table.entries[target]?.first(where: { current == nil || $0.loop == ObjectIdentifier(current!) }) {
-                return (entry.connection, entry.id)
+                return (entry.connection, entry.id, [])
             }
             table.nextID += 1
             table.entries[target, default: []].append(
                 Entry(id: table.nextID, loop: ObjectIdentifier(loop), connection: promise.futureResult))
-            return (nil, table.nextID)
+            return (nil, table.nextID, table.evict(beyond: maxPooledTargets))
         }
+        for entry in evicted { entry.connection.whenSuccess { $0.retire() } }
         if let existing {
             promise.fail(CancellationError())
             do {
@@ -82,7 +114,7 @@ final class UpstreamHTTP2Client: Sendable {
             }
         }
         do {
-            let connection = try await open(target: target, on: loop, resolver: resolver, entry: id)
+            let connection = try await open(target: target, on: loop, resolver: resolver, policy: policy, entry: id)
             promise.succeed(connection)
             return connection
         } catch {
@@ -93,10 +125,11 @@ final class UpstreamHTTP2Client: Sendable {
         }
     }
 
-    private func open(target: String, on loop: any EventLoop, resolver: any ParapetCore.Resolver, entry id: Int) async throws
-        -> UpstreamHTTP2Connection
-    {
-        let connected = try await connector.connect(to: target, on: loop, resolver: resolver)
+    private func open(
+        target: String, on loop: any EventLoop, resolver: any ParapetCore.Resolver, policy: DynamicTargetPolicy?,
+        entry id: Int
+    ) async throws -> UpstreamHTTP2Connection {
+        let connected = try await connector.connect(to: target, on: loop, resolver: resolver, policy: policy)
         if connector.tls != nil, connected.negotiatedProtocol != "h2" {
             connected.channel.close(promise: nil)
             throw UpstreamNegotiatedHTTP1()
@@ -126,14 +159,17 @@ final class UpstreamHTTP2Client: Sendable {
             return table.nextID
         }
         let connection = try configure(channel, target: target, entry: id)
-        let isKept = table.withLock { table in
-            guard !table.isShutDown else { return false }
+        let (isKept, evicted) = table.withLock { table -> (Bool, [Entry]) in
+            guard !table.isShutDown else { return (false, []) }
             table.entries[target, default: []].append(
                 Entry(
                     id: id, loop: ObjectIdentifier(channel.eventLoop),
                     connection: channel.eventLoop.makeSucceededFuture(connection)))
-            return true
+            table.uses += 1
+            table.lastUse[target] = table.uses
+            return (true, table.evict(beyond: maxPooledTargets))
         }
+        for entry in evicted { entry.connection.whenSuccess { $0.retire() } }
         if !isKept { connection.close() }
     }
 
@@ -144,7 +180,10 @@ final class UpstreamHTTP2Client: Sendable {
     private func remove(entry id: Int, target: String) {
         table.withLock { table in
             table.entries[target]?.removeAll { $0.id == id }
-            if table.entries[target]?.isEmpty == true { table.entries[target] = nil }
+            if table.entries[target]?.isEmpty == true {
+                table.entries[target] = nil
+                table.lastUse[target] = nil
+            }
         }
     }
 
@@ -159,6 +198,7 @@ final class UpstreamHTTP2Client: Sendable {
             table.isShutDown = true
             let entries = table.entries.values.flatMap { $0 }
             table.entries = [:]
+            table.lastUse = [:]
             return entries
         }
         for entry in entries {

@@ -87,7 +87,17 @@ final class UpstreamHTTP2Connection: Sendable {
     func close() {
         channel.close(promise: nil)
     }
+
+    /// Closes the connection once its open streams have ended — at once when it has none — and lets no
+    /// new stream start from the client's table (the caller has already taken it out).
+    func retire() {
+        let channel = self.channel
+        channel.eventLoop.execute { channel.pipeline.fireUserInboundEventTriggered(UpstreamHTTP2Retire()) }
+    }
 }
+
+/// Asks ``UpstreamHTTP2ConnectionMonitor`` to close its connection once no stream is open.
+struct UpstreamHTTP2Retire: Sendable {}
 
 /// Timeouts and windows of HTTP/2 upstream connections.
 struct UpstreamHTTP2Settings: Sendable {
@@ -98,12 +108,14 @@ struct UpstreamHTTP2Settings: Sendable {
 }
 
 /// Watches an HTTP/2 connection after NIO's HTTP/2 handler: reports `GOAWAY` and closes the
-/// connection once it had no open stream for the idle timeout.
+/// connection once it had no open stream for the idle timeout — or, once retired
+/// (``UpstreamHTTP2Retire``), as soon as it has none.
 final class UpstreamHTTP2ConnectionMonitor: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
 
     private let idleTimeout: TimeAmount
     private var openStreams = 0
+    private var isRetired = false
     private var idleTimer: Scheduled<Void>?
     var onGone: (() -> Void)?
 
@@ -128,7 +140,11 @@ final class UpstreamHTTP2ConnectionMonitor: ChannelInboundHandler {
             idleTimer = nil
         } else if event is StreamClosedEvent {
             openStreams -= 1
-            if openStreams == 0 { scheduleIdleTimer(context: context) }
+            if openStreams == 0 { isRetired ? context.close(promise: nil) : scheduleIdleTimer(context: context) }
+        } else if event is UpstreamHTTP2Retire {
+            isRetired = true
+            if openStreams == 0 { context.close(promise: nil) }
+            return
         }
         context.fireUserInboundEventTriggered(event)
     }

@@ -17,6 +17,8 @@ import NIOCore
 /// one when the target is below its connection limit; failing that it takes an idle connection of
 /// another loop; failing that it waits, first come first served. A released connection goes to the
 /// oldest waiter before it goes idle; a closed one frees its slot for the oldest waiter, who connects.
+/// At most ``maxPooledTargets`` targets keep idle connections: past that, ``evictLeastRecentlyUsed()``
+/// hands over the idle connections of the targets used least recently, to be closed.
 struct UpstreamPoolState<Connection: AnyObject, Waiter> {
     /// What a caller does next.
     enum Acquisition {
@@ -54,18 +56,29 @@ struct UpstreamPoolState<Connection: AnyObject, Waiter> {
         var idle: [IdleEntry] = []
         var open = 0
         var waiters = CircularBuffer<WaitingEntry>()
+        /// When it was last acquired or released, on the pool's own use counter.
+        var lastUse: UInt64 = 0
     }
 
     /// The most connections per target (open or opening); `nil` for no limit.
     let maxConnections: Int?
     /// The most idle connections kept per target.
     let maxIdle: Int
+    /// The most targets that keep idle connections.
+    let maxPooledTargets: Int
     private var targets: [String: Target] = [:]
+    /// The number of targets with idle connections.
+    private(set) var pooledTargetCount = 0
+    private var uses: UInt64 = 0
     private(set) var isShutDown = false
 
-    init(maxConnections: Int?, maxIdle: Int) {
+    /// The default ``maxPooledTargets``.
+    static var defaultMaxPooledTargets: Int { 256 }
+
+    init(maxConnections: Int?, maxIdle: Int, maxPooledTargets: Int = Self.defaultMaxPooledTargets) {
         self.maxConnections = maxConnections
         self.maxIdle = maxIdle
+        self.maxPooledTargets = maxPooledTargets
     }
 
     /// Finds a connection for a caller on `loop` (`nil`: on no loop of the group).
@@ -79,7 +92,8 @@ struct UpstreamPoolState<Connection: AnyObject, Waiter> {
     ) -> Acquisition {
         guard !isShutDown else { return .shutDown }
         var target = targets[key] ?? Target()
-        defer { targets[key] = target }
+        target.lastUse = nextUse()
+        defer { write(target, at: key) }
         if !fresh, let index = target.idle.lastIndex(where: { loop == nil || $0.loop == loop }) {
             return .reuse(target.idle.remove(at: index).connection)
         }
@@ -117,8 +131,25 @@ struct UpstreamPoolState<Connection: AnyObject, Waiter> {
         }
         guard target.idle.count < maxIdle else { return .close }
         target.idle.append(IdleEntry(loop: loop, connection: connection))
-        targets[key] = target
+        target.lastUse = nextUse()
+        write(target, at: key)
         return .parked
+    }
+
+    /// Takes the idle connections of the least recently used targets while more than
+    /// ``maxPooledTargets`` targets keep some; the caller closes them.
+    mutating func evictLeastRecentlyUsed() -> [Connection] {
+        var evicted: [Connection] = []
+        while pooledTargetCount > maxPooledTargets {
+            // Ties cannot happen: every use takes a new number.
+            let pooled = targets.filter { !$0.value.idle.isEmpty }
+            guard let (key, target) = pooled.min(by: { $0.value.lastUse < $1.value.lastUse }) else { break }
+            var emptied = target
+            evicted += emptied.idle.map(\.connection)
+            emptied.idle.removeAll()
+            write(emptied, at: key)
+        }
+        return evicted
     }
 
     /// Forgets `connection`, which closed; returns the waiter that may now open a connection.
@@ -145,7 +176,7 @@ struct UpstreamPoolState<Connection: AnyObject, Waiter> {
             waiters += target.waiters.map(\.waiter)
             target.idle.removeAll()
             target.waiters.removeAll()
-            targets[key] = target
+            write(target, at: key)
         }
         return (idle, waiters)
     }
@@ -173,10 +204,19 @@ struct UpstreamPoolState<Connection: AnyObject, Waiter> {
     /// Stores `target`, dropping it when it holds nothing, so the table does not grow with every target
     /// ever seen.
     private mutating func store(_ target: Target, at key: String) {
-        if target.open == 0, target.idle.isEmpty, target.waiters.isEmpty {
-            targets[key] = nil
-        } else {
-            targets[key] = target
-        }
+        write(target.open == 0 && target.idle.isEmpty && target.waiters.isEmpty ? nil : target, at: key)
+    }
+
+    /// Every change to the table goes through here, keeping ``pooledTargetCount`` in step.
+    private mutating func write(_ target: Target?, at key: String) {
+        let wasPooled = targets[key].map { !$0.idle.isEmpty } ?? false
+        let isPooled = target.map { !$0.idle.isEmpty } ?? false
+        pooledTargetCount += (isPooled ? 1 : 0) - (wasPooled ? 1 : 0)
+        targets[key] = target
+    }
+
+    private mutating func nextUse() -> UInt64 {
+        uses += 1
+        return uses
     }
 }
