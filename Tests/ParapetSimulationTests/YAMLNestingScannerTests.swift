@@ -48,6 +48,11 @@ struct YAMLNestingScannerTests {
         ])
     func quotesInsidePlainScalars(text: String) {
         #expect(YAMLNestingScanner.firstExcess(in: text, maximumDepth: 200) == SourcePosition(line: 2, column: 203))
+        #expect {
+            try Scenario(yaml: text, file: "quoted.yaml")
+        } throws: { error in
+            (error as? ScenarioError)?.message == "not valid YAML: nested more than 200 levels deep"
+        }
     }
 
     @Test(
