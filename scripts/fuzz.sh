@@ -36,6 +36,7 @@ fi
 # Every module, Parapet's included, is instrumented for coverage and AddressSanitizer and built for testing so
 # that harnesses can `@testable import` the internal parsers. The toolchain's lld links: with gold, the
 # libFuzzer runtime's own `main` clashes with the one SwiftPM gives every executable.
+export SWIFT_BACKTRACE=enable=no  # a trap goes straight to libFuzzer, which saves the input
 flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld)
 started=$(date +%s)
 products=()

@@ -48,3 +48,6 @@ swift test --skip-build --skip LargeBodyTests --skip ParapetSimulationTests --sk
 swift test --skip-build --filter ParapetRedisTests "$@"
 swift test --skip-build --filter ParapetSimulationTests "$@"
 swift test --skip-build --filter LargeBodyTests "$@"
+# Every libFuzzer harness in Fuzz/ for 60 s each (a sanitized release build of its own; fails on any crash,
+# leak or timeout).
+scripts/fuzz.sh 60

@@ -5,23 +5,59 @@ import NIOCore
 ///
 /// hiredis only parses; it never touches the socket. The reader is confined to one connection's
 /// event loop (it is not `Sendable`) and frees its C state when released.
+///
+/// Three bounds keep a misbehaving server from making it allocate without limit: the bytes of an unfinished
+/// reply (`maximumReplySize`), and — checked as hiredis meets each array header, before it allocates the
+/// array — the nesting depth (``maximumDepth``) and the number of elements in one reply, nested arrays
+/// included (``maximumElements``).
 final class RESPReader {
-    /// The deepest nesting of arrays accepted; deeper replies are a protocol error (nothing Parapet
-    /// sends gets replies nested more than twice).
-    static let maximumDepth = 32
+    /// The deepest nesting of arrays accepted; deeper replies are a protocol error. Nothing Parapet sends gets
+    /// replies nested more than twice; Redis's deepest (`XREAD`) nest four times. hiredis 0.14 refuses more
+    /// than seven on its own; later versions have no such limit.
+    static let maximumDepth = 7
+
+    /// The most elements one reply may hold, counted over all its arrays; more is a protocol error. Without a
+    /// bound, a header such as `*2147483647` makes hiredis allocate the array's element table at once, and
+    /// a server streaming elements makes it allocate one reply object per element, however few bytes stay
+    /// buffered.
+    static let maximumElements = 1 << 20
 
     private let reader: UnsafeMutablePointer<redisReader>
     private let maximumReplySize: Int
+    /// hiredis's reply-building functions with `createArray` wrapped to enforce the bounds.
+    private let functions: UnsafeMutablePointer<redisReplyObjectFunctions>
+    /// What the wrapper counts; hiredis hands it to the wrapper as each read task's `privdata`.
+    private let budget: UnsafeMutablePointer<ReplyBudget>
 
     /// Creates a reader that refuses to buffer more than `maximumReplySize` bytes of unfinished replies.
     init(maximumReplySize: Int) throws(RedisClientError) {
         guard let reader = redisReaderCreate() else { throw .protocolError("hiredis could not allocate a reader") }
+        let defaults = reader.pointee.fn.pointee
         self.reader = reader
         self.maximumReplySize = maximumReplySize
+        budget = .allocate(capacity: 1)
+        budget.initialize(to: ReplyBudget(defaults: defaults))
+        functions = .allocate(capacity: 1)
+        functions.initialize(to: defaults)
+        functions.pointee.createArray = { task, elements in
+            guard let task, let budget = task.pointee.privdata?.assumingMemoryBound(to: ReplyBudget.self) else {
+                return nil
+            }
+            guard budget.pointee.admitArray(of: Int(elements), depth: ReplyBudget.depth(of: task)) else {
+                // hiredis reports a failed allocation; `nextReply` reports the bound instead.
+                return nil
+            }
+            return budget.pointee.defaults.createArray?(task, elements)
+        }
+        reader.pointee.fn = functions
+        reader.pointee.privdata = UnsafeMutableRawPointer(budget)
     }
 
     deinit {
         redisReaderFree(reader)
+        functions.deallocate()
+        budget.deinitialize(count: 1)
+        budget.deallocate()
     }
 
     /// Hands `bytes` to the parser.
@@ -39,10 +75,13 @@ final class RESPReader {
     /// The next complete reply, or `nil` until more bytes arrive.
     func nextReply(allocator: ByteBufferAllocator) throws(RedisClientError) -> RedisReply? {
         var raw: UnsafeMutableRawPointer?
-        guard redisReaderGetReply(reader, &raw) == REDIS_OK else { throw .protocolError(errorText) }
+        guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
+            throw .protocolError(budget.pointee.violation ?? errorText)
+        }
         guard let raw else { return nil }
         defer { freeReplyObject(raw) }
-        return try Self.reply(from: raw.assumingMemoryBound(to: redisReply.self), depth: 0, allocator: allocator)
+        budget.pointee.remainingElements = Self.maximumElements
+        return try Self.reply(from: raw.assumingMemoryBound(to: redisReply.self), allocator: allocator)
     }
 
     /// The parser's description of its failure.
@@ -54,9 +93,9 @@ final class RESPReader {
         }
     }
 
-    /// Converts hiredis's reply tree into a ``RedisReply``.
+    /// Converts hiredis's reply tree, which the budget kept within ``maximumDepth``, into a ``RedisReply``.
     private static func reply(
-        from node: UnsafePointer<redisReply>, depth: Int, allocator: ByteBufferAllocator
+        from node: UnsafePointer<redisReply>, allocator: ByteBufferAllocator
     ) throws(RedisClientError) -> RedisReply {
         let reply = node.pointee
         switch reply.type {
@@ -75,13 +114,12 @@ final class RESPReader {
             }
             return .bulkString(buffer)
         case REDIS_REPLY_ARRAY:
-            guard depth < maximumDepth else { throw .protocolError("a reply nests arrays deeper than \(maximumDepth)") }
             guard reply.elements > 0, let elements = reply.element else { return .array([]) }
             var values: [RedisReply] = []
             values.reserveCapacity(reply.elements)
             for index in 0..<reply.elements {
                 guard let element = elements[index] else { throw .protocolError("an array element is missing") }
-                values.append(try Self.reply(from: element, depth: depth + 1, allocator: allocator))
+                values.append(try Self.reply(from: element, allocator: allocator))
             }
             return .array(values)
         default:
@@ -93,5 +131,40 @@ final class RESPReader {
     private static func text(of reply: redisReply) -> String {
         guard let bytes = reply.str else { return "" }
         return String(decoding: UnsafeRawBufferPointer(start: bytes, count: reply.len), as: UTF8.self)
+    }
+}
+
+/// The bounds one reply is held to while hiredis builds it.
+struct ReplyBudget {
+    /// hiredis's own reply-building functions, which do the allocating once a header is admitted.
+    let defaults: redisReplyObjectFunctions
+    /// Elements the reply being read may still declare.
+    var remainingElements = RESPReader.maximumElements
+    /// Why the reader stopped, once it has.
+    var violation: String?
+
+    /// Whether an array of `count` elements at `depth` (0 for a top-level array) fits; records the
+    /// violation when it does not.
+    mutating func admitArray(of count: Int, depth: Int) -> Bool {
+        if depth >= RESPReader.maximumDepth {
+            violation = "a reply nests arrays deeper than \(RESPReader.maximumDepth)"
+        } else if count > remainingElements {
+            violation = "a reply holds more than \(RESPReader.maximumElements) elements"
+        } else {
+            remainingElements -= count
+            return true
+        }
+        return false
+    }
+
+    /// How many arrays enclose the value `task` reads.
+    static func depth(of task: UnsafePointer<redisReadTask>) -> Int {
+        var depth = 0
+        var parent = task.pointee.parent
+        while let enclosing = parent {
+            depth += 1
+            parent = enclosing.pointee.parent
+        }
+        return depth
     }
 }

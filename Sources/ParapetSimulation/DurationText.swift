@@ -32,6 +32,13 @@ public enum DurationText {
     /// ```
     public static let maximum = Duration.seconds(100 * 365 * 86_400)
 
+    /// A number of seconds (as JSON encoders write durations) as a duration, to the nanosecond; `nil` when it
+    /// is not finite or longer than ``maximum`` either way, rather than trapping on the conversion.
+    static func duration(seconds: Double) -> Duration? {
+        guard seconds.isFinite, abs(seconds) <= maximum.inSeconds else { return nil }
+        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+    }
+
     /// Parses `text` (surrounding spaces ignored); a leading `-` gives a negative duration.
     ///
     /// ```swift

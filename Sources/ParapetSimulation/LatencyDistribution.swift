@@ -174,7 +174,12 @@ struct DurationValue: Codable, Hashable, Sendable {
             text = try container.decode(String.self)
         } catch let error as DecodingError {
             guard let seconds = try? container.decode(Double.self) else { throw error }
-            duration = .nanoseconds(Int64(seconds * 1e9))
+            guard let parsed = DurationText.duration(seconds: seconds) else {
+                throw ScenarioProblem(
+                    path: path, kind: .invalidValue,
+                    message: "invalid duration for \(path.fieldName): \(seconds) seconds is out of range")
+            }
+            duration = parsed
             return
         }
         switch DurationText.parse(text) {

@@ -28,8 +28,16 @@ public struct Milliseconds: Sendable, Hashable, Codable {
     /// ```swift
     /// let value = try JSONDecoder().decode(Milliseconds.self, from: Data("12.5".utf8))
     /// ```
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` for a number beyond what a `Duration` of nanoseconds holds
+    ///   (about ±292 years), rather than trapping.
     public init(from decoder: any Decoder) throws {
-        let milliseconds = try decoder.singleValueContainer().decode(Double.self)
+        let container = try decoder.singleValueContainer()
+        let milliseconds = try container.decode(Double.self)
+        guard milliseconds.isFinite, abs(milliseconds) < 9.2e12 else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\(milliseconds) milliseconds is out of range"))
+        }
         wrappedValue = .nanoseconds(Int64((milliseconds * 1_000).rounded()) * 1_000)
     }
 

@@ -9,8 +9,7 @@ extension RequestTrace {
     /// ```
     public init(csv text: String, file: String = "<csv>") throws(ScenarioError) {
         var entries: [Entry] = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        for (offset, line) in Self.lines(of: text).enumerated() {
             let number = offset + 1
             if line.trimmingCharacters(in: " \t").isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("time_ms") { continue }
@@ -47,8 +46,8 @@ extension RequestTrace {
     /// ```
     public init(jsonLines text: String, file: String = "<jsonl>") throws(ScenarioError) {
         var entries: [Entry] = []
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.trimmingCharacters(in: " \t\r").isEmpty { continue }
+        for (offset, line) in Self.lines(of: text).enumerated() {
+            if line.trimmingCharacters(in: " \t").isEmpty { continue }
             let number = offset + 1
             let node: ScenarioNode?
             do {
@@ -92,6 +91,14 @@ extension RequestTrace {
             entries.append(Entry(time: time, target: target, outcome: outcome, latency: latency))
         }
         self.init(entries: Self.sorted(entries))
+    }
+
+    /// The lines of `text`, ended by LF or CRLF. A Swift `Character` holds CRLF as one grapheme, which is not
+    /// `"\n"`, so splitting on `"\n"` alone would leave a file written on Windows as one long line. A CR
+    /// left at the very end (a file cut after it) is dropped too.
+    private static func lines(of text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
     }
 
     private static func milliseconds(_ text: String) -> Duration? {

@@ -57,11 +57,8 @@ extension Scenario {
             throw ScenarioError(
                 file: file, line: 1, column: 1, field: "", kind: .emptyFile, message: "the file is empty: expected a scenario mapping")
         }
-        let scenario = try Self.decode(Scenario.self, from: root, file: file)
-        if let problem = scenario.problems().first {
-            throw problem.normalized(for: root).located(in: file, root: root)
-        }
-        self = scenario
+        // Decoding validates the scenario too.
+        self = try Self.decode(Scenario.self, from: root, file: file)
     }
 
     /// Parses and validates a YAML scenario.
@@ -83,7 +80,7 @@ extension Scenario {
     }
 
     /// Decodes one part of a scenario (a behaviour, a latency, a stack…) from YAML, with the same errors as a
-    /// whole file; handy in tests.
+    /// whole file; handy in tests. A whole ``Scenario`` is validated as well.
     ///
     /// ```swift
     /// let behaviour = try Scenario.decodeFragment(BackendBehaviour.self, yaml: "{errors: {rate: 0.5}}")

@@ -125,6 +125,10 @@ public struct Scenario: Sendable, Hashable, Codable {
 
     /// Decodes a scenario document; `stack` (one) and `stacks` (a list) are alternatives.
     ///
+    /// The decoded scenario is validated as the loaders validate it: with any decoder, a scenario that
+    /// ``validate()`` would refuse fails to decode (`DecodingError.dataCorrupted` naming the field), and numbers
+    /// too large for their field are errors, never traps.
+    ///
     /// ```swift
     /// let scenario = try JSONDecoder().decode(Scenario.self, from: data)  // or Scenario.load(contentsOf:)
     /// ```
@@ -150,6 +154,12 @@ public struct Scenario: Sendable, Hashable, Codable {
         }
         expectations = try container.decodeValue(.expect, default: [])
         report = try container.decodeValue(.report, default: ReportOptions())
+        if let problem = problems().first {
+            // The loaders locate the problem in the file themselves; other decoders get a DecodingError.
+            if decoder is ScenarioNodeDecoder { throw problem }
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath + problem.path.codingKeys, debugDescription: problem.message))
+        }
     }
 
     /// Encodes the scenario in the file format (with `stacks` and `expect`).

@@ -16,8 +16,11 @@ extension KeyedDecodingContainer {
         do {
             text = try decode(String.self, forKey: key)
         } catch let error as DecodingError {
-            if let seconds = try? decode(Double.self, forKey: key) { return .nanoseconds(Int64(seconds * 1e9)) }
-            throw error
+            guard let seconds = try? decode(Double.self, forKey: key) else { throw error }
+            guard let duration = DurationText.duration(seconds: seconds) else {
+                throw problem(key, .invalidValue, "invalid duration for \(path(key).fieldName): \(seconds) seconds is out of range")
+            }
+            return duration
         }
         switch DurationText.parse(text) {
         case .success(let duration): return duration

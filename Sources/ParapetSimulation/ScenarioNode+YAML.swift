@@ -3,7 +3,7 @@ import Yams
 extension ScenarioNode {
     /// Parses YAML text into a node tree; `nil` for an empty document (or one holding only comments).
     static func parseYAML(_ text: String, file: String) throws(ScenarioError) -> ScenarioNode? {
-        if let position = flowNestingLimitExceeded(text) {
+        if let position = YAMLNestingScanner.firstExcess(in: text, maximumDepth: maximumDepth) {
             throw ScenarioError(
                 file: file, line: position.line, column: position.column, field: "", kind: .syntax,
                 message: "not valid YAML: nested more than \(maximumDepth) levels deep")
@@ -104,36 +104,6 @@ extension ScenarioNode {
         return SourcePosition(line: mark.line, column: mark.column)
     }
 
+    /// The deepest a YAML file may nest its collections, block and flow together.
     static let maximumDepth = 200
-
-    /// Where flow collections (`[`, `{`) nest deeper than ``maximumDepth`` — the parser recurses per level, so
-    /// such a file is refused before parsing; `nil` when they do not.
-    private static func flowNestingLimitExceeded(_ text: String) -> SourcePosition? {
-        var depth = 0
-        var (line, column) = (1, 0)
-        var quote: UInt8?
-        var isComment = false
-        for byte in text.utf8 {
-            column += 1
-            if byte == UInt8(ascii: "\n") {
-                (line, column, isComment) = (line + 1, 0, false)
-                continue
-            }
-            if isComment { continue }
-            if let open = quote {
-                if byte == open { quote = nil }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
-            case UInt8(ascii: "#"): isComment = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > maximumDepth { return SourcePosition(line: line, column: column) }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(depth - 1, 0)
-            default: break
-            }
-        }
-        return nil
-    }
 }

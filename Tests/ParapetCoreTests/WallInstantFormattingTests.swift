@@ -35,6 +35,9 @@ struct HTTPDateParsingTests {
         "", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
         "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
         "Sun, 06 Nov 1994 08:49 GMT", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT extra",
+        // Signs are not digits (found by FuzzHTTPDate: "-024" parsed as year -24, which formats as "0-24").
+        "Thu, 29 Feb -024 23:59:60 GMT", "Sun, 06 Nov +994 08:49:37 GMT", "Sun, +6 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 +8:49:37 GMT", "Sun, 06 Nov 1994 08:-9:37 GMT",
     ])
     func rejectsOtherForms(text: String) {
         #expect(WallInstant(httpDate: text) == nil)

@@ -81,6 +81,42 @@ struct RESPReaderTests {
         #expect(throws: RedisClientError.self) { try replies(to: input) }
     }
 
+    @Test func arraysNestedToTheMaximumDepthAreDecoded() throws {
+        let depth = RESPReader.maximumDepth
+        var expected = RedisReply.integer(1)
+        for _ in 0..<depth { expected = .array([expected]) }
+        let input = String(repeating: "*1\r\n", count: depth) + ":1\r\n"
+        #expect(try replies(to: input) == [expected])
+        #expect(throws: RedisClientError.protocolError("a reply nests arrays deeper than \(depth)")) {
+            try replies(to: "*1\r\n" + input)
+        }
+    }
+
+    @Test func anArrayHeaderOverTheElementBoundFailsBeforeItsElementsArrive() throws {
+        // Before the bound, hiredis allocated the 8 MB element table and waited for the elements.
+        let reader = try RESPReader(maximumReplySize: 1 << 10)
+        try reader.feed(ByteBuffer(string: "*\(RESPReader.maximumElements + 1)\r\n"))
+        #expect(throws: RedisClientError.protocolError("a reply holds more than \(RESPReader.maximumElements) elements")) {
+            try reader.nextReply(allocator: ByteBufferAllocator())
+        }
+    }
+
+    @Test func theElementBoundCountsNestedArrays() throws {
+        let maximum = RESPReader.maximumElements
+        // 2 + 3 + (maximum - 4) elements declared in one reply, in a few dozen bytes.
+        let input = "*2\r\n*3\r\n:1\r\n:1\r\n:1\r\n*\(maximum - 4)\r\n"
+        #expect(throws: RedisClientError.protocolError("a reply holds more than \(maximum) elements")) {
+            try replies(to: input, maximumReplySize: 1 << 10)
+        }
+    }
+
+    @Test func eachReplyGetsTheWholeElementBound() throws {
+        let reader = try RESPReader(maximumReplySize: 1 << 10)
+        try reader.feed(ByteBuffer(string: "*3\r\n:1\r\n:2\r\n:3\r\n*\(RESPReader.maximumElements)\r\n"))
+        #expect(try reader.nextReply(allocator: ByteBufferAllocator()) == .array([.integer(1), .integer(2), .integer(3)]))
+        #expect(try reader.nextReply(allocator: ByteBufferAllocator()) == nil, "the second reply waits for its elements")
+    }
+
     @Test func anOversizedReplyIsAProtocolError() throws {
         let input = "$1000\r\n" + String(repeating: "x", count: 100)
         #expect(throws: RedisClientError.self) { try replies(to: input, maximumReplySize: 64) }

@@ -104,6 +104,35 @@ struct ScenarioLoadingTests {
         #expect(try JSONDecoder().decode(Scenario.self, from: encoded) == scenario)
     }
 
+    @Test("the public Decodable route validates like the loaders, and refuses huge numbers instead of trapping")
+    func decodableRouteValidates() throws {
+        func json(duration: String = "60", latency: String = "{\"fixed\": \"10ms\"}") -> Data {
+            Data(
+                """
+                {"duration": \(duration), "targets": [{"name": "a", "latency": \(latency)}],
+                 "workload": {"rate": 10}, "stack": {"balancer": "round-robin"}}
+                """.utf8)
+        }
+        #expect(try JSONDecoder().decode(Scenario.self, from: json()).duration == .seconds(60))
+        // Each of these trapped converting 1e300 seconds to nanoseconds.
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(Scenario.self, from: json(duration: "1e300")) }
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(Scenario.self, from: json(duration: "-1e300")) }
+        #expect(throws: (any Error).self) {
+            try JSONDecoder().decode(Scenario.self, from: json(latency: "{\"empirical\": [0.01, 1e300]}"))
+        }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Milliseconds.self, from: Data("1e300".utf8)) }
+        #expect(try JSONDecoder().decode(Milliseconds.self, from: Data("1500.25".utf8)).wrappedValue == .microseconds(1_500_250))
+
+        // Values the loaders refuse were decoded without a word before.
+        #expect {
+            try JSONDecoder().decode(Scenario.self, from: json(duration: "-5"))
+        } throws: { error in
+            guard case .dataCorrupted(let context) = error as? DecodingError else { return false }
+            return context.codingPath.map(\.stringValue) == ["duration"] && context.debugDescription.contains("must be positive")
+        }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Scenario.self, from: json(duration: "864000")) }
+    }
+
     @Test("a single stack may be written as stack:, and defaults fill in")
     func singleStack() throws {
         let scenario = try Scenario(yaml: """

@@ -1,3 +1,4 @@
+import Foundation
 import ParapetSimulation
 import Testing
 
@@ -84,6 +85,26 @@ struct TraceReplayTests {
             (error as? ScenarioError)?.description.hasPrefix("t.jsonl:1:") == true
         }
         #expect(throws: ScenarioError.self) { try RequestTrace(csv: "1,2,3\n") }
+    }
+
+    @Test("CRLF trace files parse like LF ones, in CSV and JSON lines")
+    func crlfTraces() throws {
+        let csv = "time_ms,target,status,latency_ms\n# recorded\n12.500,a,200,20.125\n\n13.000,-,shed,0.000\n"
+        let lf = try RequestTrace(csv: csv, file: "lf.csv")
+        #expect(lf.entries.count == 2)
+        let crlf = try RequestTrace(csv: csv.replacingOccurrences(of: "\n", with: "\r\n"), file: "crlf.csv")
+        #expect(crlf == lf)
+
+        let jsonLines = lf.jsonLines
+        let crlfJSON = try RequestTrace(jsonLines: jsonLines.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(crlfJSON == lf)
+
+        // Line numbers in errors count CRLF lines.
+        #expect {
+            try RequestTrace(csv: "time_ms,target,status,latency_ms\r\n1.0,a,200,5.0\r\n2.0,a,teapot,5.0\r\n", file: "t.csv")
+        } throws: { error in
+            (error as? ScenarioError)?.description.hasPrefix("t.csv:3:7: invalid status") == true
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 // `Accept-Encoding` fields (AcceptEncoding): weights stay in 0…1000, and the choice is one of the offered
 // codings (or identity), whatever order the server offers them in.
 import FuzzSupport
+
 @testable import ParapetCompression
 
 fuzz { raw in

@@ -3,6 +3,7 @@
 // same bytes), and its HEADERS frame must be consistent with its own length field.
 import FuzzSupport
 import NIOCore
+
 @testable import ParapetNIO
 
 fuzz { raw in

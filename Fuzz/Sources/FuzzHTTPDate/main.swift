@@ -1,5 +1,6 @@
 // HTTP dates (WallInstant(httpDate:)): whatever parses formats back to a date that parses to the same instant.
 import FuzzSupport
+
 @testable import ParapetCore
 
 fuzz { raw in

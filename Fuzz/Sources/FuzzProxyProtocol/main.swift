@@ -2,6 +2,7 @@
 // them once whole and once as they would trickle in (prefixes growing by a step the first byte chooses), and
 // must reach the same decision both ways, consuming no more than it was given.
 import FuzzSupport
+
 @testable import ParapetNIO
 
 fuzz { raw in

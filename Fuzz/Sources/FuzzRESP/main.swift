@@ -3,6 +3,7 @@
 // its limit.
 import FuzzSupport
 import NIOCore
+
 @testable import ParapetRedis
 
 fuzz { raw in

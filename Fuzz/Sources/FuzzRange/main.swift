@@ -1,6 +1,7 @@
 // `Range` request fields (ByteRangeRequest) against a representation whose size the first eight bytes choose:
 // a partial answer is always a non-empty range inside the representation.
 import FuzzSupport
+
 @testable import ParapetMiddleware
 
 fuzz { raw in

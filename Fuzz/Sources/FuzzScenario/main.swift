@@ -3,6 +3,7 @@
 // thrown error.
 import Foundation
 import FuzzSupport
+
 @testable import ParapetSimulation
 
 fuzz { raw in

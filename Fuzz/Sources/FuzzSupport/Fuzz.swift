@@ -1,7 +1,7 @@
 import CLibFuzzer
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The test the running harness gave ``fuzz(_:)``; set once, before libFuzzer starts calling it.

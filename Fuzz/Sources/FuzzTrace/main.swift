@@ -1,6 +1,7 @@
 // Request traces: CSV or JSON lines (the first byte chooses). A trace that parses writes itself out as CSV
 // and as JSON lines that both parse back to as many entries.
 import FuzzSupport
+
 @testable import ParapetSimulation
 
 fuzz { raw in

@@ -9,17 +9,23 @@ extension WallInstant {
     public init?(httpDate text: String) {
         let parts = text.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0].count == 4, parts[0].hasSuffix(","), parts[5] == "GMT",
-            parts[1].count == 2, let day = Int(parts[1]),
+            parts[1].count == 2, let day = Self.digits(parts[1]),
             let monthIndex = Self.monthNames.firstIndex(of: String(parts[2])),
-            parts[3].count == 4, let year = Int(parts[3])
+            parts[3].count == 4, let year = Self.digits(parts[3])
         else { return nil }
         let clock = parts[4].split(separator: ":", omittingEmptySubsequences: false)
         guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }),
-            let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
+            let hour = Self.digits(clock[0]), let minute = Self.digits(clock[1]), let second = Self.digits(clock[2]),
             (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         let days = Self.daysFromCivil(year: Int64(year), month: Int64(monthIndex + 1), day: Int64(day))
         self.init(secondsSinceEpoch: days * 86_400 + Int64(hour * 3_600 + minute * 60 + second))
+    }
+
+    /// A run of ASCII digits as a number: `Int(_:)` would also take a sign, and `-024` is no year.
+    private static func digits(_ text: Substring) -> Int? {
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int(text)
     }
 
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
