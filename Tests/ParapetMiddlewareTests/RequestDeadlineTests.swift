@@ -135,7 +135,7 @@ struct RequestDeadlineTests {
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 // Long enough for the head to arrive on a loaded machine, far shorter than the stall.
-                try proxy.use(RequestDeadline(.seconds(2)))
+                try proxy.use(RequestDeadline(.seconds(5)))
                 try proxy.use(
                     Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in

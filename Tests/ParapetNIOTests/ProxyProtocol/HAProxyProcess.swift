@@ -35,7 +35,25 @@ struct HAProxyProcess {
     let ports: [String: Int]
 
     /// Starts haproxy relaying `routes` to `server`, runs `body`, and always stops haproxy afterwards.
+    ///
+    /// The ports are free when chosen, but a test running beside this one can take one (as the local port of
+    /// an outgoing connection) before haproxy binds it; haproxy then starts again on other ports.
     static func run<T>(
+        routes: [Route],
+        to server: NetworkAddress,
+        _ body: (HAProxyProcess) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await runOnce(routes: routes, to: server, body)
+            } catch HAProxyError.failedToStart(let log) where log.contains("Address already in use") && attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func runOnce<T>(
         routes: [Route],
         to server: NetworkAddress,
         _ body: (HAProxyProcess) async throws -> T
