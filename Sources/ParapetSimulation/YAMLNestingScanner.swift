@@ -138,6 +138,12 @@ struct YAMLNestingScanner {
                 }
                 isScalarStart = true
                 continue
+            case UInt8(ascii: "&"), UInt8(ascii: "!"):
+                // An anchor or a tag is a property of the node that follows it, which may still open a
+                // collection (`&a [[…`, `!!seq [[…`): skip the name, which ends at a blank or a flow indicator.
+                guard isScalarStart else { break }
+                while let next = line[safe: index + 1], !Self.endsPropertyName(next) { index += 1 }
+                continue
             case UInt8(ascii: "|"), UInt8(ascii: ">"):
                 if isScalarStart, flowDepth == 0, Self.startsBlockScalar(line[index...]) {
                     blockScalarParent = levels.last?.column ?? -1
@@ -149,6 +155,17 @@ struct YAMLNestingScanner {
             isScalarStart = false
         }
         return nil
+    }
+
+    /// Whether `byte` ends an anchor or tag name: a blank, or a flow indicator (which YAML 1.2 keeps out of
+    /// both names).
+    private static func endsPropertyName(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: ","), UInt8(ascii: "["),
+            UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+            true
+        default: false
+        }
     }
 
     /// Whether `byte` at `index` is an indicator: followed by a space, a tab or the line's end.

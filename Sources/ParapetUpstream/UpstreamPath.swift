@@ -51,12 +51,13 @@ struct UpstreamPath: Sendable, Equatable {
 
     /// The outgoing request target for a client's request target (`path?query`; `nil` counts as `/`): its
     /// path in the normal form of `rules` — the form the server's routing matched — joined under
-    /// ``prefix``, with the queries merged. A target that is not a path (`*`) is sent as a path under
-    /// the prefix, as the Go original did.
+    /// ``prefix``, with the queries merged. `*` is sent as a path under the prefix, as the Go original did;
+    /// any other target that is not a path is refused, since no route matched it.
     ///
     /// - Throws: the ``ParapetCore/RequestPathRejection`` when `rules` refuse the path.
     func rewrite(_ clientTarget: String?, rules: RequestPathRules) throws(RequestPathRejection) -> String {
         let (clientPath, clientQuery) = Self.split(Substring(clientTarget ?? "/"))
+        guard clientPath.utf8.first == UInt8(ascii: "/") || clientPath == "*" else { throw .notOriginForm }
         let normal = try rules.normalizedPath(
             clientPath.utf8.first == UInt8(ascii: "/") ? clientPath : "/" + clientPath)
         let path = Self.joinWithSingleSlash(prefix, String(normal))

@@ -43,14 +43,21 @@ struct RequestPathRulesTests {
         #expect(throws: rejection) { try Self.lenient.normalizedPath(path[...]) }
     }
 
-    @Test func theQueryAndNonPathTargetsAreUntouched() throws {
+    @Test func theQueryAndTheAsteriskAreUntouched() throws {
         #expect(try RequestPathRules.strict.normalizedTarget("//a/%2e%2e/b%7e?x=%2F&y=/../") == "/b~?x=%2F&y=/../")
         #expect(try RequestPathRules.strict.normalizedTarget("/a?") == "/a?")
         #expect(try RequestPathRules.strict.normalizedTarget("*") == "*")
-        #expect(try RequestPathRules.strict.normalizedTarget("example.com:443") == "example.com:443")
         #expect(throws: RequestPathRejection.encodedSlash) {
             try RequestPathRules.strict.normalizedTarget("/admin/..%2F?x")
         }
+    }
+
+    /// HTTP/2 lets a client send any `:path`; one without a leading `/` would match no `Location` yet reach
+    /// the origin as a path.
+    @Test(arguments: ["admin", "x/../admin", "admin?x=1", "example.com:443", "", "**"])
+    func aTargetThatIsNotAPathIsRefused(target: String) {
+        #expect(throws: RequestPathRejection.notOriginForm) { try RequestPathRules.strict.normalizedTarget(target) }
+        #expect(throws: RequestPathRejection.notOriginForm) { try Self.lenient.normalizedTarget(target) }
     }
 
     @Test func aNormalPathIsReturnedWithoutACopy() throws {

@@ -56,6 +56,14 @@ struct YAMLNestingScannerTests {
     }
 
     @Test(
+        "an anchor or a tag before a flow collection does not hide its nesting (found in review)",
+        arguments: ["x: &a " + flow201 + "\n", "x: !!seq " + flow201 + "\n", "x: &a !!seq " + flow201 + "\n",
+            "x: !t&a" + flow201 + "\n"])
+    func nodePropertiesDoNotHideNesting(text: String) {
+        #expect(YAMLNestingScanner.firstExcess(in: text, maximumDepth: 200) != nil)
+    }
+
+    @Test(
         "brackets that are text are not nesting",
         arguments: [
             "summary: \"" + String(repeating: "[", count: 300) + "\"\n",

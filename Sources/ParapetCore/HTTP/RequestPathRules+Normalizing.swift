@@ -1,6 +1,7 @@
 extension RequestPathRules {
     /// The normal form of an origin-form request target (`/path?query`): the path normalized, the query
-    /// untouched. Any other target (`*`, an authority) is returned as it is.
+    /// untouched. `*` (for `OPTIONS`) is returned as it is; any other target is refused, since no route
+    /// would match it yet a proxy would forward it as a path.
     ///
     /// ```swift
     /// try RequestPathRules.strict.normalizedTarget("//a/%2e%2e/b%7e?x=%2F")   // "/b~?x=%2F"
@@ -9,7 +10,10 @@ extension RequestPathRules {
     ///
     /// - Throws: the ``RequestPathRejection`` naming why the path is refused.
     public func normalizedTarget(_ target: String) throws(RequestPathRejection) -> String {
-        guard target.utf8.first == Byte.slash else { return target }
+        guard target.utf8.first == Byte.slash else {
+            guard target == "*" else { throw .notOriginForm }
+            return target
+        }
         guard let mark = target.utf8.firstIndex(of: Byte.question) else {
             return String(try normalizedPath(target[...]))
         }

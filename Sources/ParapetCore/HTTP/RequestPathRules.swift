@@ -69,6 +69,9 @@ public enum RequestPathRejection: Error, Equatable, Sendable, CustomStringConver
     case nul
     /// An overlong UTF-8 sequence.
     case overlongUTF8
+    /// A target that is neither a path starting with `/` nor `*`: an HTTP/2 `:path` of `admin` would match
+    /// no route yet be forwarded as `/admin`.
+    case notOriginForm
 
     public var description: String {
         switch self {
@@ -78,6 +81,7 @@ public enum RequestPathRejection: Error, Equatable, Sendable, CustomStringConver
         case .invalidEscape: "the path holds a % that does not start a two-digit hex escape"
         case .nul: "the path holds a NUL byte"
         case .overlongUTF8: "the path holds an overlong UTF-8 sequence"
+        case .notOriginForm: "the request target is not a path starting with / (nor * for OPTIONS)"
         }
     }
 }

@@ -134,9 +134,18 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            // Pipelined requests already read in full are answered before the connection closes.
-            let readRequests = queued.reduce(0) { count, part in
-                if case .end = part { count + 1 } else { count }
+            // Pipelined requests already read in full are answered before the connection closes. The queue
+            // can also start with the rest of the running request's body (paused), whose end is no request.
+            var readRequests = 0
+            var hasHead = false
+            for part in queued {
+                switch part {
+                case .head: hasHead = true
+                case .end where hasHead:
+                    readRequests += 1
+                    hasHead = false
+                default: break
+                }
             }
             if state.quiesce(readRequests: readRequests) {
                 context.close(promise: nil)
