@@ -26,12 +26,8 @@ missing=()
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source ../scripts/install-missing.sh
+install_missing "${missing[@]}"
 
 # Every module, Parapet's included, is instrumented for coverage and AddressSanitizer and built for testing so
 # that harnesses can `@testable import` the internal parsers. The toolchain's lld links: with gold, the

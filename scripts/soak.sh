@@ -17,12 +17,8 @@ missing=()
 [ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3 python3-websockets)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import h2' >/dev/null 2>&1 || missing+=(python3 python3-h2)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/install-missing.sh
+install_missing "${missing[@]}"
 
 swift build -c release --product parapet-example "$@"
 swift build -c release --product parapet-soak-server "$@"

@@ -26,19 +26,8 @@ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>
 # ParapetRedis links the system hiredis; its tests start their own redis-server.
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    # Keep maintainer scripts from starting packaged daemons (policy-rc.d exit 101 = forbidden).
-    policy=/usr/sbin/policy-rc.d
-    added_policy=0
-    if [ ! -e "$policy" ]; then
-        printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy" && added_policy=1
-    fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    [ "$added_policy" = 1 ] && $SUDO rm -f "$policy"
-fi
+source scripts/install-missing.sh
+install_missing "${missing[@]}"
 
 swift build --build-tests "$@"
 # Separate runs, so that tests with tight real-time margins never share the two cores with CPU-bound
