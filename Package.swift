@@ -102,6 +102,7 @@ let package = Package(
                 "ParapetCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -187,9 +188,15 @@ let package = Package(
             path: "Tests/SoakServer",
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "ParapetTestSupport",
+            path: "Tests/ParapetTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ParapetCoreTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetCore",
                 "ParapetSimulation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -201,6 +208,7 @@ let package = Package(
         .testTarget(
             name: "ParapetCompressionTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetCompression",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -214,6 +222,7 @@ let package = Package(
         .testTarget(
             name: "ParapetRedisTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetRedis",
                 "ParapetCore",
                 "ParapetNIO",
@@ -230,6 +239,7 @@ let package = Package(
         .testTarget(
             name: "ParapetMiddlewareTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetMiddleware",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -243,6 +253,7 @@ let package = Package(
         .testTarget(
             name: "ParapetRateLimitTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetRateLimit",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -256,6 +267,7 @@ let package = Package(
         .testTarget(
             name: "ParapetUpstreamTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetUpstream",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -269,6 +281,7 @@ let package = Package(
         .testTarget(
             name: "ParapetSimulationTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetSimulation",
                 "determinism-probe",
                 "parapet-sim",
@@ -281,6 +294,7 @@ let package = Package(
         .testTarget(
             name: "ParapetNIOTests",
             dependencies: [
+                "ParapetTestSupport",
                 "Parapet",
                 "parapet-example",
                 "parapet-test-server",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harnesses in Fuzz/ and runs each for a bounded time, one after another.
+# Builds the libFuzzer harnesses in Fuzz/ and runs each for a bounded time, one per core at a time.
 #
 #   scripts/fuzz.sh [seconds-per-harness] [harness…]     e.g. scripts/fuzz.sh 60 FuzzRange FuzzRESP
 #
@@ -45,18 +45,17 @@ fi
 bin=$(swift build "${flags[@]}" --show-bin-path)
 echo "fuzz build: $(( $(date +%s) - started )) s"
 
-failed=()
-for harness in "${harnesses[@]}"; do
-    work=.build/fuzz/$harness
+# Runs one harness; prints its result and returns non-zero when libFuzzer found a problem.
+run_harness() {
+    local harness=$1 work=.build/fuzz/$1 status runs coverage
     mkdir -p "$work/corpus" "$work/artifacts" "Corpus/$harness"
-    log=$work/last.log
+    local log=$work/last.log
     # -timeout: one input may take at most 10 s; -rss_limit_mb also caps single allocations (malloc_limit_mb).
     if "$bin/$harness" "$work/corpus" "Corpus/$harness" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=8192 -print_final_stats=1 -artifact_prefix="$work/artifacts/" >"$log" 2>&1; then
         status=ok
     else
         status=FAILED
-        failed+=("$harness")
     fi
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     coverage=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
@@ -64,10 +63,28 @@ for harness in "${harnesses[@]}"; do
     if [ "$status" = FAILED ]; then
         grep -E 'ERROR|SUMMARY|Fatal error|panic|Test unit written|deadly signal|timeout|out-of-memory' "$log" | head -20
         echo "full log: Fuzz/$log; keep the saved input in Fuzz/Corpus/$harness/ and add a unit test for it"
+        return 1
     fi
+}
+
+# One harness per core at a time (FUZZ_JOBS overrides): each libFuzzer process is single-threaded.
+jobs=${FUZZ_JOBS:-$(nproc)}
+failed=0
+running=0
+for harness in "${harnesses[@]}"; do
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || failed=1
+        running=$((running - 1))
+    fi
+    run_harness "$harness" &
+    running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+    wait -n || failed=1
+    running=$((running - 1))
 done
 
-if [ ${#failed[@]} -gt 0 ]; then
-    echo "fuzzing failed: ${failed[*]}"
+if [ "$failed" -ne 0 ]; then
+    echo "fuzzing failed (see above)"
     exit 1
 fi

@@ -30,13 +30,9 @@ source scripts/install-missing.sh
 install_missing "${missing[@]}"
 
 swift build --build-tests "$@"
-# Separate runs, so that tests with tight real-time margins never share the two cores with CPU-bound
-# ones: the socket and unit tests first, then the Redis tests (100 ms call timeouts against a real
-# redis-server), the simulator's long scenario runs, and the gibibyte-through-the-proxy test.
-swift test --skip-build --skip LargeBodyTests --skip ParapetSimulationTests --skip ParapetRedisTests "$@"
-swift test --skip-build --filter ParapetRedisTests "$@"
-swift test --skip-build --filter ParapetSimulationTests "$@"
-swift test --skip-build --filter LargeBodyTests "$@"
+# One plain parallel run: tests that assert on real elapsed time and tests that keep both cores busy are
+# marked (`.timingSensitive`, `.cpuHeavy`, in Tests/ParapetTestSupport) and never run side by side.
+swift test --skip-build "$@"
 # Every libFuzzer harness in Fuzz/ for 60 s each (a sanitized release build of its own; fails on any crash,
 # leak or timeout).
 scripts/fuzz.sh 60

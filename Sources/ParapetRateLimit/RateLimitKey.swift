@@ -1,3 +1,4 @@
+import Crypto
 public import ParapetCore
 
 /// The bucket a request is counted in: a client address, or any text a key function derives from the
@@ -11,6 +12,9 @@ public import ParapetCore
 /// default), because one subscriber usually holds a whole /64 and can change addresses inside it at will;
 /// a grouped key prints as the network, `2001:db8:1:2::/64`.
 ///
+/// A text longer than ``maxTextBytes`` (a client can put a megabyte into a header a key is read from) is
+/// held as its first characters and its SHA-256, so a full key table stays small whatever clients send.
+///
 /// ```swift
 /// let mapped = RateLimitKey(IPAddress("::ffff:203.0.113.7")!)
 /// assert(mapped == RateLimitKey(IPAddress("203.0.113.7")!))
@@ -21,7 +25,12 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
         /// An address with the bits past `prefixLength` cleared; the full width for one address.
         case address(IPAddress, prefixLength: UInt8)
         case text(String)
+        /// A text over ``RateLimitKey/maxTextBytes``: its start, for logs, and its SHA-256, for identity.
+        case longText(start: String, digest: SHA256Digest)
     }
+
+    /// The longest text, in UTF-8 bytes, a key holds as it is.
+    public static let maxTextBytes = 256
 
     private let storage: Storage
 
@@ -55,7 +64,13 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
     /// let key = RateLimitKey("tenant:acme")
     /// ```
     public init(_ text: String) {
-        storage = .text(text)
+        if text.utf8.count <= Self.maxTextBytes {
+            storage = .text(text)
+        } else {
+            // Scalars, not characters: one character can hold any number of combining marks.
+            let start = String(String.UnicodeScalarView(text.unicodeScalars.prefix(32)))
+            storage = .longText(start: start, digest: SHA256.hash(data: Array(text.utf8)))
+        }
     }
 
     /// This key with an IPv6 address reduced to its network of `prefixLength` bits (`0...128`); IPv4
@@ -85,7 +100,8 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// The address (`network/length` for a grouped key) or the text. Client keys are unbounded in number:
+    /// The address (`network/length` for a grouped key) or the text (a long text as its start and
+    /// `…sha256:` with the hex digest). Client keys are unbounded in number:
     /// log them, but do not use them as metric labels.
     ///
     /// ```swift
@@ -96,6 +112,12 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
         case .address(let address, let prefixLength):
             prefixLength == (address.isIPv4 ? 32 : 128) ? "\(address)" : "\(address)/\(prefixLength)"
         case .text(let text): text
+        case .longText(let start, let digest): "\(start)…sha256:\(digest.map { hex($0) }.joined())"
         }
     }
+}
+
+private func hex(_ byte: UInt8) -> String {
+    let digits = String(byte, radix: 16)
+    return byte < 16 ? "0" + digits : digits
 }

@@ -2,12 +2,13 @@ import Foundation
 import NIOCore
 import Parapet
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
 /// `FileServer` used as documented — files, then a fallback — under the traffic that used to kill the
 /// process: thousands of ordinary GETs on fresh connections whose client hangs up right after the last
 /// byte, and large downloads aborted anywhere. The server must stay up and give back every descriptor.
-@Suite("FileServer endurance on a real socket", .serialized)
+@Suite("FileServer endurance on a real socket", .serialized, .cpuHeavy)
 struct FileServerEnduranceTests {
     static let largeLength = 5 << 20
 

@@ -2,11 +2,12 @@ import HTTPTypes
 import Parapet
 import ParapetCore
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetMiddleware
 
-@Suite("Healthz")
+@Suite("Healthz", .timingSensitive)
 struct HealthzTests {
     @Test(
         arguments: [

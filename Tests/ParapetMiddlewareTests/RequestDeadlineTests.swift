@@ -3,12 +3,13 @@ import NIOCore
 import Parapet
 import ParapetCore
 import ParapetSimulation
+import ParapetTestSupport
 import Synchronization
 import Testing
 
 @testable import ParapetMiddleware
 
-@Suite("RequestDeadline")
+@Suite("RequestDeadline", .timingSensitive)
 struct RequestDeadlineTests {
     /// Runs a request through `middleware` in front of `next` in virtual time; answers the response's
     /// transcript and the virtual time it took, body included.

@@ -1,9 +1,10 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Testing
 
-@Suite("HTTP semantics at the edges: HEAD, 100-continue, lengths, parse errors, HTTP/2 drain")
+@Suite("HTTP semantics at the edges: HEAD, 100-continue, lengths, parse errors, HTTP/2 drain", .timingSensitive)
 struct HTTPSemanticsTests {
     @Test func headResponsesKeepTheLengthAProxyDeclared() async throws {
         let server = try loopbackServer(.backend)

@@ -1,5 +1,6 @@
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Testing
 
 @Suite("HTTP/1 protocol upgrades and connection-delimited bodies")
@@ -48,7 +49,7 @@ struct ProtocolUpgradeTests {
         }
     }
 
-    @Test func aLargeCloseDelimitedBodyArrivesWhole() async throws {
+    @Test(.cpuHeavy) func aLargeCloseDelimitedBodyArrivesWhole() async throws {
         let size = 8 << 20
         let server = try loopbackServer()
         try server.use(Endpoint { _, _ in

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Testing
 
 @Suite("Request bodies stream; HTTP/2 streams keep their own deadlines")
@@ -26,7 +27,7 @@ struct RequestStreamingTests {
         return url
     }
 
-    @Test(arguments: ["--http1.1", "--http2-prior-knowledge"])
+    @Test(.cpuHeavy, arguments: ["--http1.1", "--http2-prior-knowledge"])
     func largeUploadsStreamThroughTheHandler(protocolFlag: String) async throws {
         let size = 8 << 20
         let file = try uploadFile(size: size)

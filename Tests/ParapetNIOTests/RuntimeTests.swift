@@ -1,9 +1,10 @@
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Synchronization
 import Testing
 
-@Suite("Production runtime seams")
+@Suite("Production runtime seams", .timingSensitive)
 struct RuntimeTests {
     @Test func resolverFindsLoopbackAndLiterals() async throws {
         let resolver = SystemResolver()

@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetRateLimit
@@ -71,7 +72,7 @@ struct ConcurrencyLimiterTests {
         #expect(report.keysLeft == 0)
     }
 
-    @Test("a wait queue serves more of a burst than no queue, and the same seed replays request for request")
+    @Test("a wait queue serves more of a burst than no queue, and the same seed replays request for request", .cpuHeavy)
     func queueServesMoreAndReplays() async throws {
         let withoutQueue = try await Self.loadTest(queue: 0, seed: 7)
         let withQueue = try await Self.loadTest(queue: 50, seed: 7)

@@ -131,4 +131,21 @@ struct KeyCapTests {
         #expect(v6.grouped(ipv6PrefixLength: 64).address == IPAddress("2001:db8:aaaa:bbbb::"))
         #expect("\(v6.grouped(ipv6PrefixLength: 128))" == "2001:db8:aaaa:bbbb:cccc::1")
     }
+
+    @Test("a long text key is held as its start and a digest: equal texts meet, different ones do not")
+    func longTextKeys() {
+        let long = String(repeating: "k", count: 1 << 20)
+        let key = RateLimitKey(long)
+        #expect(key == RateLimitKey(long))
+        #expect(key != RateLimitKey(long + "x"))
+        #expect(key != RateLimitKey(String(long.dropLast()) + "j"))
+        // 32 one-byte scalars, "…sha256:" and 64 hex digits.
+        #expect(key.description.utf8.count == 32 + 10 + 64, "\(key.description.prefix(200))")
+        #expect(key.description.hasPrefix(String(repeating: "k", count: 32) + "…sha256:"))
+        let exactlyAtTheLimit = String(repeating: "a", count: RateLimitKey.maxTextBytes)
+        #expect(RateLimitKey(exactlyAtTheLimit).description == exactlyAtTheLimit)
+        // One character of many combining marks does not smuggle a long start past the bound.
+        let marks = "e" + String(repeating: "\u{301}", count: 10_000)
+        #expect(RateLimitKey(marks).description.utf8.count == 1 + 31 * 2 + 10 + 64)
+    }
 }

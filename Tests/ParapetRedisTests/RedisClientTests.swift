@@ -1,8 +1,9 @@
 import NIOCore
 import ParapetRedis
+import ParapetTestSupport
 import Testing
 
-@Suite("Redis client against a real redis-server", .timeLimit(.minutes(1)))
+@Suite("Redis client against a real redis-server", .timingSensitive, .timeLimit(.minutes(10)))
 struct RedisClientTests {
     @Test func roundTripsEveryReplyShape() async throws {
         try await withRedisServer { server in

@@ -1,10 +1,11 @@
 import NIOCore
 import ParapetCore
 import ParapetRedis
+import ParapetTestSupport
 import Synchronization
 import Testing
 
-@Suite("Global fixed window on a real redis-server", .timeLimit(.minutes(1)))
+@Suite("Global fixed window on a real redis-server", .timingSensitive, .timeLimit(.minutes(10)))
 struct RedisFixedWindowCounterTests {
     /// An instant at the start of a one-second (and one-minute) window.
     let windowStart = WallInstant(secondsSinceEpoch: 1_800_000_000)

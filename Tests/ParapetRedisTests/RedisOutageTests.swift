@@ -3,11 +3,12 @@ import NIOCore
 import NIOPosix
 import ParapetCore
 import ParapetRedis
+import ParapetTestSupport
 import Synchronization
 import Testing
 
 /// Redis going away, hanging and coming back. Serialized: these tests measure how long calls take.
-@Suite("Redis outages: fail open or closed within the timeout, then recover", .serialized, .timeLimit(.minutes(1)))
+@Suite("Redis outages: fail open or closed within the timeout, then recover", .serialized, .timingSensitive, .timeLimit(.minutes(10)))
 struct RedisOutageTests {
     let timeout = Duration.milliseconds(100)
     /// Room for scheduling on a busy two-core machine, on top of the timeout.

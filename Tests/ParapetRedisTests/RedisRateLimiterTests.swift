@@ -4,10 +4,11 @@ import ParapetCore
 import ParapetRateLimit
 import ParapetRedis
 import ParapetSimulation
+import ParapetTestSupport
 import Synchronization
 import Testing
 
-@Suite("RateLimit on Redis: one global limit across instances", .timeLimit(.minutes(1)))
+@Suite("RateLimit on Redis: one global limit across instances", .timingSensitive, .timeLimit(.minutes(10)))
 struct RedisRateLimiterTests {
     /// A `RateLimit` middleware on its own Redis client, keyed by a header, built on a simulated runtime
     /// (whose wall clock stands still, so the window cannot turn during the test).

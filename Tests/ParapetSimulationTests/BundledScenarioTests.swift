@@ -1,8 +1,9 @@
 import Foundation
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
-@Suite("Bundled scenarios")
+@Suite("Bundled scenarios", .cpuHeavy)
 struct BundledScenarioTests {
     @Test("there is one scenario per reliability primitive, plus the correlated outage")
     func catalogue() {

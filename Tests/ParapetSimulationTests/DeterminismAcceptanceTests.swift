@@ -1,12 +1,13 @@
 import Foundation
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
 /// The acceptance criterion for the simulation kernel: 10,000 concurrent simulated tasks, each sleeping
 /// random virtual durations, spawning children and drawing random numbers, produce a trace whose hash is
 /// identical across two runs in one process and across two separate processes with the same seed, and
 /// different for a different seed. How fast it runs is measured by `SimulatorBenchmarks`, not asserted here.
-@Suite("Determinism acceptance")
+@Suite("Determinism acceptance", .cpuHeavy)
 struct DeterminismAcceptanceTests {
     static let seed: UInt64 = 20_260_101
     static let workload = DeterminismWorkload()  // 10,000 tasks, one simulated hour
@@ -108,9 +109,8 @@ struct ProbeRun {
     private let exited: AsyncStream<Int32>
 
     init(executable: URL, seed: UInt64) throws {
-        // CPU-bound for seconds: niced, so tests with real-time margins running beside it keep them.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", "19", executable.path, "--seed", String(seed)]
+        process.executableURL = executable
+        process.arguments = ["--seed", String(seed)]
         process.standardOutput = output
         let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
         self.exited = exited

@@ -1,4 +1,5 @@
 import Foundation
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetSimulation
@@ -44,7 +45,7 @@ private let chromium: String? = {
     return nil
 }()
 
-@Suite("HTML report")
+@Suite("HTML report", .cpuHeavy)
 struct HTMLReportTests {
     @Test func aBundledScenarioHasBothChartsPerStackOutagesAndTransitions() async throws {
         let report = try await bundledReport("dead-origin.yaml")
@@ -163,7 +164,7 @@ struct HTMLReportTests {
     }
 }
 
-@Suite("parapet-sim --html")
+@Suite("parapet-sim --html", .cpuHeavy)
 struct ParapetSimHTMLCommandTests {
     @Test func runWritesThePage() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -1,5 +1,6 @@
 import Foundation
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -41,9 +42,8 @@ func runProcess(
         try? FileManager.default.removeItem(at: errorFile)
     }
     let process = Process()
-    // Niced, so tests with real-time margins running beside a long scenario keep them.
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-    process.arguments = ["-n", "19", executable] + arguments
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     process.standardOutput = try FileHandle(forWritingTo: outputFile)
     process.standardError = try standardError ?? FileHandle(forWritingTo: errorFile)
     let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
@@ -66,7 +66,7 @@ func runProcess(
         errors: try String(contentsOf: errorFile, encoding: .utf8))
 }
 
-@Suite("parapet-sim command line")
+@Suite("parapet-sim command line", .cpuHeavy)
 struct ParapetSimCommandTests {
     @Test func aBundledScenarioRunsAndPasses() async throws {
         let file = simulationsFolder.appendingPathComponent("dead-origin.yaml").path
@@ -194,7 +194,7 @@ struct ParapetSimCommandTests {
     }
 }
 
-@Suite("The README's simulation example")
+@Suite("The README's simulation example", .cpuHeavy)
 struct ReadmeSimulationExampleTests {
     @Test func theBreakerShedsTheDeadOrigin() async throws {
         let report = try await Scenario.load(contentsOf: simulationsFolder.appendingPathComponent("dead-origin.yaml")).run()

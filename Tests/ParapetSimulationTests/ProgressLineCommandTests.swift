@@ -1,9 +1,10 @@
 import Foundation
+import ParapetTestSupport
 import Testing
 
 /// The command line's progress line: drawn on standard error only when that is a terminal, erased before the
 /// report, and never a byte of difference in the report itself.
-@Suite("parapet-sim progress line")
+@Suite("parapet-sim progress line", .cpuHeavy)
 struct ProgressLineCommandTests {
     @Test func standardErrorThatIsNotATerminalGetsNoProgress() async throws {
         let file = simulationsFolder.appendingPathComponent("dead-origin.yaml").path

@@ -1,8 +1,9 @@
 import Foundation
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
-@Suite("Progress of a scenario run")
+@Suite("Progress of a scenario run", .cpuHeavy)
 struct ScenarioProgressTests {
     @Test("the observer sees each stack's virtual progress rise to 100 %, and the report does not change")
     func progressRisesToTheEndWithoutChangingTheReport() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
 /// A small scenario: three targets, `rate` requests a second for `seconds`, one stack.
@@ -13,7 +14,7 @@ func smallScenario(
         workload: .poisson(rate: rate), stacks: [stack], expectations: expectations, report: ReportOptions(buckets: 10))
 }
 
-@Suite("ScenarioRunner")
+@Suite("ScenarioRunner", .cpuHeavy)
 struct ScenarioRunnerTests {
     @Test("the same seed gives byte-identical text and JSON; another seed gives a different report")
     func determinism() async throws {

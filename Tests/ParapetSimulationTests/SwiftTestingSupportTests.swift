@@ -1,8 +1,9 @@
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
 /// How a user writes a chaos test: build the scenario in Swift, run it, and expect on the report.
-@Suite("Swift Testing support")
+@Suite("Swift Testing support", .cpuHeavy)
 struct SwiftTestingSupportTests {
     static let deadOrigin = Scenario(
         name: "dead origin",

@@ -1,5 +1,6 @@
 import Foundation
 import ParapetSimulation
+import ParapetTestSupport
 import Testing
 
 /// Per target: the share of each outcome and the latency percentiles in a trace.
@@ -31,7 +32,7 @@ func profiles(_ trace: RequestTrace) -> [String: TargetProfile] {
     return profiles
 }
 
-@Suite("Request traces and replay")
+@Suite("Request traces and replay", .cpuHeavy)
 struct TraceReplayTests {
     @Test("a trace recorded from one stack, replayed against another, reproduces each target's status mix and latency within 1%")
     func replayMatches() async throws {

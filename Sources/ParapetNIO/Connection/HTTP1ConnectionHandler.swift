@@ -134,25 +134,31 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            // Pipelined requests already read in full are answered before the connection closes. The queue
-            // can also start with the rest of the running request's body (paused), whose end is no request.
-            var readRequests = 0
-            var hasHead = false
-            for part in queued {
-                switch part {
-                case .head: hasHead = true
-                case .end where hasHead:
-                    readRequests += 1
-                    hasHead = false
-                default: break
-                }
-            }
+            // Pipelined requests already read in full are answered before the connection closes.
+            let readRequests = Self.requestsReadInFull(queued)
             if state.quiesce(readRequests: readRequests) {
                 context.close(promise: nil)
             }
             return
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// The pipelined requests in `queued` whose head and end have both been read. The queue can start with
+    /// the rest of the running request's body (queued while it was paused), whose end is no request.
+    static func requestsReadInFull(_ queued: some Sequence<HTTPServerRequestPart>) -> Int {
+        var count = 0
+        var hasHead = false
+        for part in queued {
+            switch part {
+            case .head: hasHead = true
+            case .end where hasHead:
+                count += 1
+                hasHead = false
+            case .body, .end: break
+            }
+        }
+        return count
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -2,6 +2,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Synchronization
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
 /// Transports with no fixed target on real sockets: a bare transport is no open proxy, `TargetFromHost`
 /// is the opt-in, metadata and link-local targets are refused before and after DNS, and idle pools are
 /// capped.
-@Suite("Dynamic upstream targets on real sockets")
+@Suite("Dynamic upstream targets on real sockets", .timingSensitive)
 struct DynamicTargetTests {
     /// An origin answering `origin <port>` that counts what it served.
     final class Origin: Sendable {

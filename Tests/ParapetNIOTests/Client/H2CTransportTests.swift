@@ -2,6 +2,7 @@ import HTTPTypes
 import NIOCore
 import Parapet
 @testable import ParapetNIO
+import ParapetTestSupport
 import Testing
 
 @Suite("h2c upstream transport")
@@ -27,7 +28,7 @@ struct H2CTransportTests {
         }
     }
 
-    @Test func bodiesStreamBothWays() async throws {
+    @Test(.cpuHeavy) func bodiesStreamBothWays() async throws {
         try await withTimeLimit(.seconds(30)) {
             let h2c = try H2CTransport()
             try await withRunningServer(try Origin.make(.backend)) { origin in

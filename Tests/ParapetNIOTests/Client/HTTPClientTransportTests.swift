@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import Parapet
 @testable import ParapetNIO
+import ParapetTestSupport
 import Synchronization
 import Testing
 
@@ -40,7 +41,7 @@ struct HTTPClientTransportTests {
         }
     }
 
-    @Test(arguments: [0, 16 << 10, 100 << 20])
+    @Test(.cpuHeavy, arguments: [0, 16 << 10, 100 << 20])
     func bodiesBothWaysThroughTheProxy(size: Int) async throws {
         try await withTimeLimit(.seconds(90)) {
             let upstream = try HTTPClientTransport()

@@ -3,10 +3,11 @@ import HTTPTypes
 import NIOCore
 import Parapet
 @testable import ParapetNIO
+import ParapetTestSupport
 import Synchronization
 import Testing
 
-@Suite("Large bodies through the proxy")
+@Suite("Large bodies through the proxy", .cpuHeavy)
 struct LargeBodyTests {
     /// The resident set size of process `pid` in bytes.
     func residentBytes(of pid: Int32) -> Int {
@@ -21,11 +22,8 @@ struct LargeBodyTests {
     ) async throws -> T {
         let port = try await freeLoopbackPort()
         let process = Process()
-        // A gibibyte keeps the proxy busy for seconds: niced, so tests with real-time margins running
-        // beside it keep them (the origin and client here wait on the proxy's pace).
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments =
-            ["-n", "19", builtExecutable("parapet-test-proxy"), "\(port)", "\(origin)"] + (compress ? ["--compress"] : [])
+        process.executableURL = URL(fileURLWithPath: builtExecutable("parapet-test-proxy"))
+        process.arguments = ["\(port)", "\(origin)"] + (compress ? ["--compress"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -1,9 +1,10 @@
 import NIOCore
 import NIOPosix
 import Parapet
+import ParapetTestSupport
 import Testing
 
-@Suite("Bad input and timeouts never hurt other clients")
+@Suite("Bad input and timeouts never hurt other clients", .timingSensitive)
 struct BadInputTests {
     func server(_ adjust: (inout ServerConfiguration) -> Void) throws -> Server {
         var configuration = ServerConfiguration.frontend

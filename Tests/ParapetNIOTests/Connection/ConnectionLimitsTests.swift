@@ -3,12 +3,13 @@ import Logging
 import NIOCore
 import NIOPosix
 import Parapet
+import ParapetTestSupport
 import Testing
 
 /// The limits every profile puts on idle and slow clients, on real sockets with short configured values.
 /// Serialized: the slow-loris cases hold hundreds of sockets each, and timing margins hold on a loaded
 /// machine only when the cases do not also load it for each other.
-@Suite("Connection limits: header deadline, tunnel idle timeout, connection cap", .serialized)
+@Suite("Connection limits: header deadline, tunnel idle timeout, connection cap", .serialized, .cpuHeavy)
 struct ConnectionLimitsTests {
     static let profiles: [(String, ServerConfiguration)] = [
         ("general", .general), ("frontend", .frontend), ("backend", .backend),

@@ -17,6 +17,16 @@ struct HTTP1ConnectionStateTests {
         #expect(state.headReceived() == .startExchange)
     }
 
+    @Test func onlyPipelinedRequestsReadFromHeadToEndCountAtShutdown() {
+        let head = HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/next"))
+        let body = HTTPServerRequestPart.body(ByteBuffer(string: "rest of the running upload"))
+        // The running upload's paused rest (its end is no request), one whole request, one cut short.
+        let queued: [HTTPServerRequestPart] = [body, body, .end(nil), head, .end(nil), head, body]
+        #expect(HTTP1ConnectionHandler.requestsReadInFull(queued) == 1)
+        #expect(HTTP1ConnectionHandler.requestsReadInFull([head, body, .end(nil), head, .end(nil)]) == 2)
+        #expect(HTTP1ConnectionHandler.requestsReadInFull([]) == 0)
+    }
+
     @Test func pipelinedPartsQueueUntilTheResponseEnds() {
         var state = HTTP1ConnectionState()
         _ = state.headReceived()

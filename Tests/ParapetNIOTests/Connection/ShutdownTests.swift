@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Synchronization
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Graceful shutdown")
+@Suite("Graceful shutdown", .timingSensitive)
 struct ShutdownTests {
     /// A server whose `/slow` streams five chunks 200 ms apart.
     /// A server whose `/slow` streams five chunks `chunkGap` apart.
@@ -146,7 +147,7 @@ struct ShutdownTests {
     }
 }
 
-@Suite("Graceful shutdown of pipelined requests")
+@Suite("Graceful shutdown of pipelined requests", .timingSensitive)
 struct PipelinedShutdownTests {
     /// Reports each graceful-shutdown event once every handler behind it (the HTTP handler included)
     /// has seen it.

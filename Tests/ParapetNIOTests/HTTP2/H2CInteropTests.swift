@@ -1,11 +1,12 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Testing
 
 /// One cleartext port of the backend profile serves HTTP/1.1, h2c by prior knowledge and h2c by
 /// `Upgrade`, all through the same middleware chain.
-@Suite("h2c with real clients")
+@Suite("h2c with real clients", .cpuHeavy)
 struct H2CInteropTests {
     func backendServer() throws -> Server {
         var configuration = ServerConfiguration.backend

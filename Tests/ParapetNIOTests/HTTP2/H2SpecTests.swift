@@ -1,5 +1,6 @@
 import Foundation
 import Parapet
+import ParapetTestSupport
 import Testing
 
 /// The `h2spec` on `PATH`, if any. It is not packaged for Debian, so `scripts/test.sh` cannot install it: build it
@@ -11,7 +12,7 @@ private let h2spec: String? = ProcessInfo.processInfo.environment["PATH"]?
 
 /// HTTP/2 conformance (RFC 7540/9113 and HPACK) as `h2spec` checks it: every one of its 146 default cases, on
 /// the cleartext h2c port and on the TLS port. Skipped — and reported as skipped — where h2spec is not installed.
-@Suite("h2spec conformance", .enabled(if: h2spec != nil, "h2spec is not installed (build summerwind/h2spec onto PATH)"))
+@Suite("h2spec conformance", .enabled(if: h2spec != nil, "h2spec is not installed (build summerwind/h2spec onto PATH)"), .cpuHeavy)
 struct H2SpecTests {
     private func server(_ configuration: ServerConfiguration, tls: ServerTLSConfiguration? = nil) throws -> Server {
         var configuration = configuration

@@ -1,12 +1,13 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Synchronization
 import Testing
 
 /// The HTTP/2 limits and deadlines of ``ServerConfiguration/HTTP2Limits`` and ``ServerConfiguration/idleTimeout``,
 /// driven on a real h2c socket by a raw client (Python's `h2`) that misbehaves on purpose.
-@Suite("HTTP/2 limits, deadlines and rapid reset on a real socket")
+@Suite("HTTP/2 limits, deadlines and rapid reset on a real socket", .cpuHeavy)
 struct HTTP2LimitsTests {
     /// How many requests the handler started, per path.
     final class StartedRequests: Sendable {
