@@ -91,8 +91,11 @@ extension ScenarioNode {
     /// The position of the next line after `mark` that starts, at the same column, with `key:`; `mark` itself
     /// when there is none (a flow mapping, say).
     private static func repetition(of key: String, after mark: Mark, in text: String) -> SourcePosition {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard mark.line >= 1 else { return SourcePosition(line: 1, column: 1) }
+        // Lines as libyaml counts them: a CR alone, a NEL or a line separator ends one too.
+        let lines = text.split(omittingEmptySubsequences: false) {
+            $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}"
+        }
+        guard mark.line >= 1, mark.line < lines.count else { return SourcePosition(line: max(mark.line, 1), column: mark.column) }
         for index in mark.line..<lines.count {
             let line = lines[index]
             let indentation = line.prefix { $0 == " " }.count

@@ -22,6 +22,12 @@ public import ParapetCore
 /// rule; a request with no `Host` is answered `400 Bad Request`. Keep the proxy behind authentication or a
 /// ``ParapetCore/Cond`` on the client's address, and cap how many targets keep idle connections with the
 /// transport's `maxPooledTargets`.
+///
+/// Give it a transport of its own. Connections are pooled by target name, and the address check runs when a
+/// connection is dialled: a connection another route opened to a name that resolves somewhere refused
+/// would be reused for a client naming it. Loopback and private networks are not refused by default — the
+/// usual dynamic target is a service inside the cluster — so add them to ``policy`` when clients must not
+/// reach them.
 public struct TargetFromHost: Transport {
     /// The transport that carries requests to the host each names.
     public let transport: any Transport

@@ -12,6 +12,7 @@ struct ServerConfigurationTests {
         #expect(general.readTimeout == nil && general.writeTimeout == nil)
         #expect(general.readHeaderTimeout == .seconds(60))
         #expect(general.tunnelIdleTimeout == .seconds(620))
+        #expect(general.bodyIdleTimeout == .seconds(60))
         #expect(general.maxConnections == 10_000)
         #expect(general.trustedProxies == .privateAndLoopback)
         #expect(!general.allowsH2C)
@@ -27,6 +28,7 @@ struct ServerConfigurationTests {
         #expect(frontend.idleTimeout == .seconds(75))
         #expect(frontend.tcpKeepAlive == .seconds(60))
         #expect(frontend.tunnelIdleTimeout == .seconds(300))
+        #expect(frontend.bodyIdleTimeout == .seconds(60))
         #expect(frontend.maxConnections == 10_000)
         #expect(frontend.graceTimeout == .seconds(30))
         #expect(frontend.waitBeforeShutdown == .seconds(10))
@@ -82,6 +84,11 @@ struct ServerConfigurationTests {
         #expect(throws: Never.self) { try configuration.validate() }
         configuration.tunnelIdleTimeout = .seconds(-1)
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        configuration = .general
+        configuration.bodyIdleTimeout = .seconds(-1)
+        #expect(throws: ConfigurationError.invalidValue(field: "bodyIdleTimeout", reason: "must not be negative, got -1.0 seconds")) {
+            try configuration.validate()
+        }
         #expect(throws: Never.self) { try ServerConfiguration.backend.validate() }
     }
 }

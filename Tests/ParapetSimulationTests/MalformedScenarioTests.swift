@@ -102,6 +102,10 @@ let malformedCases: [MalformedCase] = [
     MalformedCase(
         file: "duplicate-key.yaml", text: "duration: 5s\nduration: 6s\n", line: 2, column: 1, field: "duration", kind: .duplicate,
         message: #"duplicate field "duration""#),
+    // Lines broken by CR alone, as YAML allows: found by FuzzScenario, which trapped counting lines by LF only.
+    MalformedCase(
+        file: "duplicate-key-cr.yaml", text: "\r\r\rduration: 5s\rduration: 6s\r", line: 5, column: 1, field: "duration",
+        kind: .duplicate, message: #"duplicate field "duration""#),
     MalformedCase(
         file: "duplicate-target.yaml", text: scenarioText().replacingOccurrences(of: "{name: b,", with: "{name: a,"), line: 4,
         column: 12, field: "targets[1].name", kind: .duplicate, message: #"duplicate target "a" in targets"#),

@@ -9,8 +9,8 @@
 /// | ``backend`` | internal service behind Parapet | as ``general``, plus h2c |
 ///
 /// Every profile bounds what an idle or slow client can hold: a request head must arrive within
-/// ``readHeaderTimeout``, a silent upgraded tunnel closes after ``tunnelIdleTimeout``, and at most
-/// ``maxConnections`` connections are open at once.
+/// ``readHeaderTimeout``, a request body may not stall for longer than ``bodyIdleTimeout``, a silent upgraded
+/// tunnel closes after ``tunnelIdleTimeout``, and at most ``maxConnections`` connections are open at once.
 ///
 /// ```swift
 /// var configuration = ServerConfiguration.frontend
@@ -58,6 +58,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// connection, so a load balancer in front gives up first), 300 s under ``frontend``.
     /// Before this setting existed a tunnel had no deadline at all.
     public var tunnelIdleTimeout: Duration?
+    /// How long a request body the server is reading may go without a byte arriving before the connection
+    /// is closed; `nil` for no limit. Like nginx's `client_body_timeout`: it bounds each pause, not the
+    /// whole upload (``readTimeout`` does that), and it does not run while the server itself stops reading
+    /// (its handler is behind, or the client awaits `100 Continue`). 60 s in every profile; before this
+    /// setting existed a body that stalled under ``general`` or ``backend`` held its connection forever.
+    /// HTTP/1 only: an HTTP/2 stream that stalls is bounded by the connection's idle deadline.
+    public var bodyIdleTimeout: Duration?
     /// The most connections the server holds open at once; `nil` for no cap. A connection accepted at the
     /// cap is closed at once, and one warning is logged each time the cap is reached (not one per
     /// connection). 10,000 in every profile; keep it within the process's open-file limit
@@ -66,8 +73,8 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The general-purpose profile, for a server behind another proxy: trusts private and loopback peers,
     /// read-header timeout 60 s (nginx's `client_header_timeout`; before, a head had no deadline once
-    /// its first byte arrived), idle timeout 620 s, tunnel idle timeout 620 s, at most 10,000
-    /// connections, TCP keep-alive 3 min, no read or write timeouts, grace 30 s, wait 10 s.
+    /// its first byte arrived), body idle timeout 60 s, idle timeout 620 s, tunnel idle timeout 620 s, at
+    /// most 10,000 connections, TCP keep-alive 3 min, no read or write timeouts, grace 30 s, wait 10 s.
     public static let general = ServerConfiguration(
         readHeaderTimeout: .seconds(60),
         readTimeout: nil,
@@ -80,7 +87,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     )
 
     /// The edge profile, for an internet-facing server: read-header timeout 10 s, read and write
-    /// timeouts 1 min, idle timeout 75 s, tunnel idle timeout 300 s, at most 10,000 connections,
+    /// timeouts 1 min, body idle timeout 60 s, idle timeout 75 s, tunnel idle timeout 300 s, at most 10,000 connections,
     /// TCP keep-alive 60 s, grace 30 s, wait 10 s, trusts nobody.
     public static let frontend = ServerConfiguration(
         readHeaderTimeout: .seconds(10),
@@ -124,6 +131,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.allowsH2C = allowsH2C
         self.reusePort = false
         self.tunnelIdleTimeout = tunnelIdleTimeout
+        self.bodyIdleTimeout = .seconds(60)
         self.maxConnections = 10_000
         self.http2 = HTTP2Limits()
     }
@@ -173,7 +181,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             ("readHeaderTimeout", readHeaderTimeout), ("readTimeout", readTimeout),
             ("writeTimeout", writeTimeout), ("idleTimeout", idleTimeout), ("tcpKeepAlive", tcpKeepAlive),
             ("graceTimeout", graceTimeout), ("waitBeforeShutdown", waitBeforeShutdown),
-            ("tunnelIdleTimeout", tunnelIdleTimeout),
+            ("tunnelIdleTimeout", tunnelIdleTimeout), ("bodyIdleTimeout", bodyIdleTimeout),
         ]
         for case let (field, duration?) in durations where duration < .zero {
             throw .invalidValue(field: field, reason: "must not be negative, got \(duration)")

@@ -7,7 +7,9 @@ import ParapetCore
 ///   within `idle` (or `readHeader`) of the previous response.
 /// * Reading a request head: once its first byte arrives, the head must be complete within
 ///   `readHeader` (or `read`) — this closes slow-loris clients.
-/// * Reading a body: the whole request must be read within `read` of its first byte.
+/// * Reading a body: the whole request must be read within `read` of its first byte, and no more than
+///   `bodyIdle` may pass without a byte while the server is reading it (not while it has paused reading);
+///   the rest of a body nobody reads, dropped after the response, is bounded by `bodyIdle` (or `idle`) too.
 /// * Answering: the response must be written within `write` of the request head.
 /// * HTTP/2: the connection is closed after `idle` with no open stream, or with open streams but no frame
 ///   read or written.
@@ -29,6 +31,7 @@ struct ConnectionDeadlines: Equatable {
         var write: Duration?
         var idle: Duration?
         var tunnelIdle: Duration?
+        var bodyIdle: Duration?
     }
 
     private enum Phase: Equatable {
@@ -36,8 +39,13 @@ struct ConnectionDeadlines: Equatable {
         case waiting(since: Duration, isFirst: Bool)
         /// A head is being read, from its first byte.
         case readingHead(since: Duration)
-        /// Head received; body (maybe) still being read, response not finished.
-        case exchanging(firstByte: Duration, head: Duration, isRequestComplete: Bool)
+        /// Head received; body (maybe) still being read, response not finished. `bodyWaitSince` is when
+        /// the server last got a body byte or went back to reading; `nil` once the body is complete or
+        /// while the server does not read.
+        case exchanging(firstByte: Duration, head: Duration, isRequestComplete: Bool, bodyWaitSince: Duration?)
+        /// The response is complete and the rest of the request body is read and dropped; its last byte
+        /// arrived at `lastByte`.
+        case discardingBody(lastByte: Duration)
         /// HTTP/2: a count of open streams, and since when none has been open or, with streams open, since
         /// the last frame.
         case multiplexing(openStreams: Int, idleSince: Duration)
@@ -62,13 +70,15 @@ struct ConnectionDeadlines: Equatable {
             return limit.map { since + $0 }
         case .readingHead(let since):
             return (limits.readHeader ?? limits.read).map { since + $0 }
-        case .exchanging(let firstByte, let head, let isRequestComplete):
-            let readDeadline = isRequestComplete ? nil : limits.read.map { firstByte + $0 }
-            let writeDeadline = limits.write.map { head + $0 }
-            switch (readDeadline, writeDeadline) {
-            case let (read?, write?): return min(read, write)
-            case let (read, write): return read ?? write
-            }
+        case .exchanging(let firstByte, let head, let isRequestComplete, let bodyWaitSince):
+            let candidates = [
+                isRequestComplete ? nil : limits.read.map { firstByte + $0 },
+                limits.write.map { head + $0 },
+                bodyWaitSince.flatMap { since in limits.bodyIdle.map { since + $0 } },
+            ]
+            return candidates.compactMap { $0 }.min()
+        case .discardingBody(let lastByte):
+            return (limits.bodyIdle ?? limits.idle).map { lastByte + $0 }
         case .multiplexing(_, let idleSince):
             return limits.idle.map { idleSince + $0 }
         case .tunnelling(let lastActivity):
@@ -81,6 +91,9 @@ struct ConnectionDeadlines: Equatable {
         switch phase {
         case .waiting: phase = .readingHead(since: now)
         case .tunnelling: phase = .tunnelling(lastActivity: now)
+        case .exchanging(let firstByte, let head, let isRequestComplete, let bodyWaitSince) where bodyWaitSince != nil:
+            phase = .exchanging(firstByte: firstByte, head: head, isRequestComplete: isRequestComplete, bodyWaitSince: now)
+        case .discardingBody: phase = .discardingBody(lastByte: now)
         case .readingHead, .exchanging, .multiplexing: break
         }
     }
@@ -90,28 +103,44 @@ struct ConnectionDeadlines: Equatable {
         if case .tunnelling = phase { phase = .tunnelling(lastActivity: now) }
     }
 
-    /// A complete request head was parsed.
+    /// A complete request head was parsed. The body's idle deadline starts with ``bodyReading(_:at:)``,
+    /// for a request with a body the server reads.
     mutating func requestHeadReceived(at now: Duration) {
         switch phase {
         case .readingHead(let since):
-            phase = .exchanging(firstByte: since, head: now, isRequestComplete: false)
+            phase = .exchanging(firstByte: since, head: now, isRequestComplete: false, bodyWaitSince: nil)
         case .waiting:
-            phase = .exchanging(firstByte: now, head: now, isRequestComplete: false)
-        case .exchanging, .multiplexing, .tunnelling:
+            phase = .exchanging(firstByte: now, head: now, isRequestComplete: false, bodyWaitSince: nil)
+        case .exchanging, .discardingBody, .multiplexing, .tunnelling:
             break
         }
     }
 
-    /// The request body was read to its end.
-    mutating func requestEnded() {
-        if case .exchanging(let firstByte, let head, _) = phase {
-            phase = .exchanging(firstByte: firstByte, head: head, isRequestComplete: true)
+    /// The server stopped (`reading == false`) or went back to (`true`) reading the request body at `now`:
+    /// a pause of its own making is no client's stall.
+    mutating func bodyReading(_ reading: Bool, at now: Duration) {
+        if case .exchanging(let firstByte, let head, false, _) = phase {
+            phase = .exchanging(firstByte: firstByte, head: head, isRequestComplete: false, bodyWaitSince: reading ? now : nil)
         }
     }
 
-    /// The response was written to its end; the connection waits for the next request.
+    /// The request body was read to its end at `now`.
+    mutating func requestEnded(at now: Duration) {
+        switch phase {
+        case .exchanging(let firstByte, let head, _, _):
+            phase = .exchanging(firstByte: firstByte, head: head, isRequestComplete: true, bodyWaitSince: nil)
+        case .discardingBody:
+            phase = .waiting(since: now, isFirst: false)
+        case .waiting, .readingHead, .multiplexing, .tunnelling:
+            break
+        }
+    }
+
+    /// The response was written to its end; the connection waits for the next request, or first for the
+    /// rest of this one's body.
     mutating func responseEnded(at now: Duration) {
-        if case .exchanging = phase { phase = .waiting(since: now, isFirst: false) }
+        guard case .exchanging(_, _, let isRequestComplete, let bodyWaitSince) = phase else { return }
+        phase = isRequestComplete ? .waiting(since: now, isFirst: false) : .discardingBody(lastByte: bodyWaitSince ?? now)
     }
 
     /// The connection switched protocols (`101`) at `now`: it carries raw bytes until it falls silent.
@@ -154,7 +183,8 @@ extension ConnectionDeadlines.Limits {
             read: configuration.readTimeout,
             write: configuration.writeTimeout,
             idle: configuration.idleTimeout,
-            tunnelIdle: configuration.tunnelIdleTimeout
+            tunnelIdle: configuration.tunnelIdleTimeout,
+            bodyIdle: configuration.bodyIdleTimeout
         )
     }
 }

@@ -246,6 +246,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             case .forwardBody:
                 if exchange?.body?.yield(chunk) == .stopProducing {
                     isBodyPaused = true
+                    timeouts.record { deadlines, now in deadlines.bodyReading(false, at: now) }
                 }
             case .queue:
                 queued.append(part)
@@ -255,7 +256,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
         case .end(let trailers):
             switch state.endReceived() {
             case .finishRequestBody:
-                timeouts.record { deadlines, _ in deadlines.requestEnded() }
+                timeouts.record { deadlines, now in deadlines.requestEnded(at: now) }
                 exchange?.requestTrailers?.set(http1: trailers)
                 exchange?.hasRequestEnded = true
                 exchange?.body?.finish()
@@ -263,7 +264,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
                 resumeReading(context: context)
             case .finishRequestAndAwaitNext:
                 exchange = nil
-                timeouts.record { deadlines, _ in deadlines.requestEnded() }
+                timeouts.record { deadlines, now in deadlines.requestEnded(at: now) }
                 replayQueue(context: context)
             case .close:
                 exchange = nil
@@ -307,6 +308,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             hasBody && head.version.minor >= 1
             && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
         let requestTrailers = hasBody && isChunked ? HTTPTrailers() : nil
+        if hasBody, !awaitsContinue {
+            timeouts.record { deadlines, now in deadlines.bodyReading(true, at: now) }
+        }
         if hasBody {
             let (source, chunks) = RequestBodySource.make(demand: inboundDemand(.requestBody, of: id, context: context))
             if awaitsContinue {
@@ -371,10 +375,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     private func sendContinue(for id: Int) {
         guard let context, exchange?.id == id, exchange?.awaitsContinue == true, exchange?.framing == nil else { return }
         exchange?.awaitsContinue = false
+        timeouts.record { deadlines, now in deadlines.bodyReading(true, at: now) }
         context.writeAndFlush(wrapOutboundOut(HTTP1ResponseEncoder.continueHead), promise: nil)
     }
 
     private func resumeReading(context: ChannelHandlerContext) {
+        if isBodyPaused {
+            timeouts.record { deadlines, now in deadlines.bodyReading(true, at: now) }
+        }
         isBodyPaused = false
         if hasHeldRead, queued.isEmpty {
             hasHeldRead = false

@@ -25,7 +25,7 @@ struct ConnectionDeadlinesTests {
         deadlines.bytesArrived(at: .seconds(1))
         deadlines.requestHeadReceived(at: .seconds(2))
         #expect(deadlines.deadline == .seconds(32))  // write (2 + 30) before read (1 + 60)
-        deadlines.requestEnded()
+        deadlines.requestEnded(at: .seconds(3))
         #expect(deadlines.deadline == .seconds(32))
         deadlines.responseEnded(at: .seconds(5))
         #expect(deadlines.deadline == .seconds(80))  // idle (5 + 75) until the next request
@@ -39,10 +39,49 @@ struct ConnectionDeadlinesTests {
         deadlines.bytesArrived(at: .seconds(1))
         deadlines.requestHeadReceived(at: .seconds(2))
         #expect(deadlines.deadline == .seconds(21))
-        deadlines.requestEnded()
+        deadlines.requestEnded(at: .seconds(3))
         #expect(deadlines.deadline == nil)  // no write limit: a slow handler is not cut off
         deadlines.responseEnded(at: .seconds(30))
         #expect(deadlines.deadline == .seconds(40))  // no idle limit: the read-header limit stands in
+    }
+
+    @Test func aBodyThatStallsIsBoundedFromItsLastByteButNotWhileTheServerPaused() {
+        var deadlines = ConnectionDeadlines(
+            limits: .init(readHeader: .seconds(10), read: nil, write: nil, idle: .seconds(620), bodyIdle: .seconds(60)),
+            now: .zero)
+        deadlines.bytesArrived(at: .seconds(1))
+        deadlines.requestHeadReceived(at: .seconds(2))
+        #expect(deadlines.deadline == nil)  // no body read yet (none, or the client awaits 100 Continue)
+        deadlines.bodyReading(true, at: .seconds(2))
+        #expect(deadlines.deadline == .seconds(62))
+        deadlines.bytesArrived(at: .seconds(50))
+        #expect(deadlines.deadline == .seconds(110))
+        deadlines.bodyReading(false, at: .seconds(51))  // the handler is behind: the server stops reading
+        #expect(deadlines.deadline == nil)
+        deadlines.bytesArrived(at: .seconds(200))  // bytes already in flight do not restart it
+        #expect(deadlines.deadline == nil)
+        deadlines.bodyReading(true, at: .seconds(300))
+        #expect(deadlines.deadline == .seconds(360))
+        deadlines.requestEnded(at: .seconds(310))
+        #expect(deadlines.deadline == nil)
+        deadlines.bodyReading(true, at: .seconds(400))  // a late resume after the end changes nothing
+        #expect(deadlines.deadline == nil)
+        deadlines.responseEnded(at: .seconds(401))
+        #expect(deadlines.deadline == .seconds(1021))
+    }
+
+    @Test func theRestOfABodyNobodyReadsIsBoundedByTheBodyIdleTimeoutNotTheHeaderDeadline() {
+        var deadlines = ConnectionDeadlines(
+            limits: .init(readHeader: .seconds(10), read: nil, write: nil, idle: .seconds(620), bodyIdle: .seconds(60)),
+            now: .zero)
+        deadlines.requestHeadReceived(at: .seconds(1))
+        deadlines.bodyReading(true, at: .seconds(1))
+        deadlines.responseEnded(at: .seconds(2))  // answered without reading the body
+        #expect(deadlines.deadline == .seconds(61))
+        deadlines.bytesArrived(at: .seconds(100))  // more of the dropped body, not a new request head
+        #expect(deadlines.deadline == .seconds(160))
+        deadlines.requestEnded(at: .seconds(150))
+        #expect(deadlines.deadline == .seconds(770))  // idle until the next request
     }
 
     @Test func noLimitsMeansNoDeadline() {

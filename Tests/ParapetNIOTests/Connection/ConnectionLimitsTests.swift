@@ -9,7 +9,7 @@ import Testing
 /// The limits every profile puts on idle and slow clients, on real sockets with short configured values.
 /// Serialized: the slow-loris cases hold hundreds of sockets each, and timing margins hold on a loaded
 /// machine only when the cases do not also load it for each other.
-@Suite("Connection limits: header deadline, tunnel idle timeout, connection cap", .serialized, .cpuHeavy)
+@Suite("Connection limits: header deadline, body and tunnel idle timeouts, connection cap", .serialized, .cpuHeavy)
 struct ConnectionLimitsTests {
     static let profiles: [(String, ServerConfiguration)] = [
         ("general", .general), ("frontend", .frontend), ("backend", .backend),
@@ -132,6 +132,34 @@ struct ConnectionLimitsTests {
             let clock = ContinuousClock()
             let silentSince = clock.now
             _ = try await readToEnd(client, closingAfter: .seconds(10))
+            let silence = clock.now - silentSince
+            #expect(silence >= idle - .milliseconds(200) && silence < idle + .seconds(5), "closed after \(silence)")
+        }
+    }
+
+    @Test func aStalledBodyIsClosedAtTheBodyIdleTimeoutAndATricklingOneIsNot() async throws {
+        var configuration = ServerConfiguration.general
+        let idle = Duration.milliseconds(1500)
+        configuration.bodyIdleTimeout = idle
+        try await withRunningServer(try server(configuration)) { address in
+            // A byte every 250 ms, for three times the timeout: the upload goes on, and so does the connection.
+            let trickling = try await RawHTTPConnection(to: address)
+            try await trickling.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\n")
+            #expect(try await trickling.readResponse().status == 200)  // answered without reading the body
+            for _ in 0..<12 {
+                try await Task.sleep(for: .milliseconds(250))
+                try await trickling.send("x")
+            }
+            try await trickling.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await trickling.readResponse().status == 200, "the trickling upload's connection was closed")
+
+            // Ten bytes of a hundred, then nothing: closed once the timeout has passed.
+            let stalled = try await RawHTTPConnection(to: address)
+            try await stalled.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789")
+            let clock = ContinuousClock()
+            let silentSince = clock.now
+            #expect(try await stalled.readResponse().status == 200)
+            _ = try await readToEnd(stalled, closingAfter: .seconds(10))
             let silence = clock.now - silentSince
             #expect(silence >= idle - .milliseconds(200) && silence < idle + .seconds(5), "closed after \(silence)")
         }
