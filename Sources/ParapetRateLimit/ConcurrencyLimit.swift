@@ -21,16 +21,8 @@ public import ParapetCore
 /// ```
 public struct ConcurrencyLimit: Sendable, Hashable {
     /// The most requests of a key in flight at once.
-    ///
-    /// ```swift
-    /// let free = rule.capacity - state.inFlight
-    /// ```
     public let capacity: Int
     /// How many requests of a key may wait for a slot; `0` refuses at once when every slot is taken.
-    ///
-    /// ```swift
-    /// let queueIsFull = state.waiting == rule.queue
-    /// ```
     public let queue: Int
 
     /// One key's slots and waiters.
@@ -40,26 +32,14 @@ public struct ConcurrencyLimit: Sendable, Hashable {
     /// ```
     public struct State: Sendable {
         /// Requests holding a slot.
-        ///
-        /// ```swift
-        /// let busy = state.inFlight == rule.capacity
-        /// ```
         public internal(set) var inFlight = 0
         /// Waiters in arrival order; allocated only when a queue forms.
         var waiters: CircularBuffer<UInt64>?
 
         /// The state of a key with nothing in flight.
-        ///
-        /// ```swift
-        /// let acquisition = rule.acquire(&states[key, default: ConcurrencyLimit.State()], waiter: id)
-        /// ```
         public init() {}
 
         /// How many requests are waiting for a slot.
-        ///
-        /// ```swift
-        /// let queued = state.waiting
-        /// ```
         public var waiting: Int { waiters?.count ?? 0 }
     }
 
@@ -70,30 +50,14 @@ public struct ConcurrencyLimit: Sendable, Hashable {
     /// ```
     public enum Acquisition: Sendable, Hashable {
         /// A slot is the request's now, with `remaining` slots still free.
-        ///
-        /// ```swift
-        /// if case .granted = acquisition { serve() }
-        /// ```
         case granted(remaining: Int)
         /// The request waits for a slot: a later ``release(_:)`` hands it over.
-        ///
-        /// ```swift
-        /// if acquisition == .queued { park(id) }
-        /// ```
         case queued
         /// Every slot and every place in the queue is taken.
-        ///
-        /// ```swift
-        /// if acquisition == .rejected { return .error(.tooManyRequests) }
-        /// ```
         case rejected
     }
 
     /// Creates the rule.
-    ///
-    /// ```swift
-    /// let bulkhead = try ConcurrencyLimit(capacity: 8, queue: 32)
-    /// ```
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `capacity` is below 1
     ///   or `queue` is not between 0 and 1,000,000.
@@ -133,10 +97,6 @@ public struct ConcurrencyLimit: Sendable, Hashable {
 
     /// Gives back one slot; the first waiter, if any, takes it over.
     ///
-    /// ```swift
-    /// if let next = rule.release(&state) { resume(next) }
-    /// ```
-    ///
     /// - Returns: the waiter now holding the slot, or `nil` when the slot is free.
     @discardableResult
     public func release(_ state: inout State) -> UInt64? {
@@ -150,10 +110,6 @@ public struct ConcurrencyLimit: Sendable, Hashable {
 
     /// Takes `waiter` out of the queue, because its request gave up.
     ///
-    /// ```swift
-    /// if !rule.abandon(&state, waiter: id) { /* it already holds a slot: release it */ }
-    /// ```
-    ///
     /// - Returns: whether it was still waiting; `false` when a slot was already handed to it.
     public func abandon(_ state: inout State, waiter: UInt64) -> Bool {
         guard let index = state.waiters?.firstIndex(of: waiter) else { return false }
@@ -162,10 +118,6 @@ public struct ConcurrencyLimit: Sendable, Hashable {
     }
 
     /// Whether a key in `state` holds nothing: no request in flight, none waiting.
-    ///
-    /// ```swift
-    /// if rule.isIdle(state) { states[key] = nil }
-    /// ```
     public func isIdle(_ state: State) -> Bool {
         state.inFlight == 0 && state.waiting == 0
     }

@@ -59,10 +59,6 @@ public struct FixedWindow: Sendable, Hashable {
 
     /// Creates the rule.
     ///
-    /// ```swift
-    /// let perSecond = try FixedWindow(limit: 60, window: .seconds(1))
-    /// ```
-    ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `limit` is below 1 or
     ///   `window` is not between 1 ns and 366 days.
     public init(limit: Int, window: Duration) throws(ConfigurationError) {
@@ -78,10 +74,6 @@ public struct FixedWindow: Sendable, Hashable {
     }
 
     /// Counts one request under a key in `state` at civil time `now`.
-    ///
-    /// ```swift
-    /// if case .limited(let retryAfter, _) = rule.admit(&state, at: runtime.wallClock.now) { … }
-    /// ```
     ///
     /// - Returns: ``RateLimitVerdict/admitted(delay:status:)`` (never delayed) while the window has room,
     ///   otherwise ``RateLimitVerdict/limited(retryAfter:status:)`` until the window's end.
@@ -103,10 +95,6 @@ public struct FixedWindow: Sendable, Hashable {
 
     /// Whether a key in `state` counts for nothing any more at `now`: it made no request, or only in an
     /// earlier window.
-    ///
-    /// ```swift
-    /// let forgettable = rule.isIdle(state, at: runtime.wallClock.now)
-    /// ```
     public func isIdle(_ state: State, at now: WallInstant) -> Bool {
         state.count == 0 || now.sinceEpoch.nanoseconds.floorDivided(by: windowNanoseconds).quotient > state.windowIndex
     }

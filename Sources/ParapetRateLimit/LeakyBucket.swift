@@ -16,16 +16,8 @@ public import ParapetCore
 /// ```
 public struct LeakyBucket: Sendable, Hashable {
     /// The time between two requests of a key.
-    ///
-    /// ```swift
-    /// let perSecond = Duration.seconds(1) / rule.interval
-    /// ```
     public let interval: Duration
     /// How many requests of a key may wait for their turn; `0` refuses every early request.
-    ///
-    /// ```swift
-    /// let longestWait = rule.interval * rule.queue
-    /// ```
     public let queue: Int
 
     /// The turn of a key's last request.
@@ -38,18 +30,10 @@ public struct LeakyBucket: Sendable, Hashable {
         var lastTurn: MonotonicInstant?
 
         /// The state of a key that has made no request.
-        ///
-        /// ```swift
-        /// let verdict = rule.admit(&states[key, default: LeakyBucket.State()], at: now)
-        /// ```
         public init() {}
     }
 
     /// Creates the rule.
-    ///
-    /// ```swift
-    /// let paced = try LeakyBucket(interval: .milliseconds(50), queue: 20)
-    /// ```
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `interval` is not
     ///   between 1 ns and 366 days, or `queue` is not between 0 and 1,000,000.
@@ -102,10 +86,6 @@ public struct LeakyBucket: Sendable, Hashable {
     }
 
     /// Whether a key in `state` counts for nothing any more at `now`: its next request would go at once.
-    ///
-    /// ```swift
-    /// let forgettable = rule.isIdle(state, at: runtime.clock.now)
-    /// ```
     public func isIdle(_ state: State, at now: MonotonicInstant) -> Bool {
         guard let lastTurn = state.lastTurn else { return true }
         return lastTurn.advanced(by: interval) <= now

@@ -1,85 +1,49 @@
 extension RateLimit {
     /// At most `limit` requests per client each second, windows aligned to the epoch (Go:
     /// `FixedWindowPerSecond`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.fixedWindow(perSecond: 60))
-    /// ```
     public static func fixedWindow(perSecond limit: Int, options: Options = Options()) -> RateLimit {
         RateLimit(.fixedWindow(limit: limit, per: .seconds(1)), options: options)
     }
 
     /// At most `limit` requests per client each minute, windows aligned to the epoch (Go:
     /// `FixedWindowPerMinute`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.fixedWindow(perMinute: 300))
-    /// ```
     public static func fixedWindow(perMinute limit: Int, options: Options = Options()) -> RateLimit {
         RateLimit(.fixedWindow(limit: limit, per: .seconds(60)), options: options)
     }
 
     /// At most `limit` requests per client each hour, windows aligned to the epoch (Go:
     /// `FixedWindowPerHour`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.fixedWindow(perHour: 2_000))
-    /// ```
     public static func fixedWindow(perHour limit: Int, options: Options = Options()) -> RateLimit {
         RateLimit(.fixedWindow(limit: limit, per: .seconds(3_600)), options: options)
     }
 
     /// At most `limit` requests per key in each `window`, aligned to the epoch (Go: `FixedWindow`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.fixedWindow(limit: 100, per: .seconds(10)))
-    /// ```
     public static func fixedWindow(limit: Int, per window: Duration, options: Options = Options()) -> RateLimit {
         RateLimit(.fixedWindow(limit: limit, per: window), options: options)
     }
 
     /// About `limit` requests per client in any second (Go: `SlidingWindowPerSecond`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.slidingWindow(perSecond: 20))
-    /// ```
     public static func slidingWindow(perSecond limit: Int, options: Options = Options()) -> RateLimit {
         RateLimit(.slidingWindow(limit: limit, per: .seconds(1)), options: options)
     }
 
     /// About `limit` requests per client in any minute (Go: `SlidingWindowPerMinute`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.slidingWindow(perMinute: 150))
-    /// ```
     public static func slidingWindow(perMinute limit: Int, options: Options = Options()) -> RateLimit {
         RateLimit(.slidingWindow(limit: limit, per: .seconds(60)), options: options)
     }
 
     /// About `limit` requests per client in any hour (Go: `SlidingWindowPerHour`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.slidingWindow(perHour: 2_000))
-    /// ```
     public static func slidingWindow(perHour limit: Int, options: Options = Options()) -> RateLimit {
         RateLimit(.slidingWindow(limit: limit, per: .seconds(3_600)), options: options)
     }
 
     /// About `limit` requests per key in any `window` (Go: `SlidingWindow`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.slidingWindow(limit: 50, per: .seconds(10)))
-    /// ```
     public static func slidingWindow(limit: Int, per window: Duration, options: Options = Options()) -> RateLimit {
         RateLimit(.slidingWindow(limit: limit, per: window), options: options)
     }
 
     /// One request per client every `interval`, early ones waiting their turn while at most `queue` wait
     /// (Go: `LeakyBucket(perRequest, size)`).
-    ///
-    /// ```swift
-    /// try server.use(RateLimit.leakyBucket(interval: .milliseconds(200), queue: 5))
-    /// ```
     public static func leakyBucket(interval: Duration, queue: Int, options: Options = Options()) -> RateLimit {
         RateLimit(.leakyBucket(interval: interval, queue: queue), options: options)
     }

@@ -17,19 +17,11 @@ extension RateLimit {
         private let body: @Sendable (Request, RequestContext) -> RateLimitKey?
 
         /// A keying computed by `body`; returning `nil` exempts the request from the limiter.
-        ///
-        /// ```swift
-        /// let byHost = RateLimit.Keying { request, _ in request.authority.map { RateLimitKey($0) } }
-        /// ```
         public init(_ body: @escaping @Sendable (Request, RequestContext) -> RateLimitKey?) {
             self.body = body
         }
 
         /// The key of `request`, or `nil` when it has none.
-        ///
-        /// ```swift
-        /// let key = RateLimit.Keying.clientIP.key(for: request, context: context)
-        /// ```
         public func key(for request: Request, context: RequestContext) -> RateLimitKey? {
             body(request, context)
         }
@@ -46,20 +38,12 @@ extension RateLimit {
         ///
         /// Changed from earlier versions, which read `X-Real-IP` here and let a request whose value was not
         /// an address pass unlimited.
-        ///
-        /// ```swift
-        /// try server.use(RateLimit.fixedWindow(perSecond: 20, options: .init(key: .clientIP)))
-        /// ```
         public static let clientIP = Keying { _, context in
             RateLimitKey(context.clientAddress)
         }
 
         /// The value of the header field `name` (its first line), as text. A request without the field, or
         /// with an empty value, is not limited by this limiter.
-        ///
-        /// ```swift
-        /// let byAPIKey = RateLimit.Keying.header(HTTPField.Name("X-API-Key")!)
-        /// ```
         public static func header(_ name: HTTPField.Name) -> Keying {
             Keying { request, _ in
                 guard let value = request.headerFields.first(where: { $0.name == name })?.value, !value.isEmpty else {

@@ -14,10 +14,6 @@ extension RateLimit {
     public typealias ExceededHandler = @Sendable (Request, RequestContext, RateLimitRejection) async throws -> Response
 
     /// Hears every decision, synchronously on the request's task; keep it cheap.
-    ///
-    /// ```swift
-    /// let observer: RateLimit.Observer = { event in tally.record(event.outcome) }
-    /// ```
     public typealias Observer = @Sendable (RateLimitEvent) -> Void
 
     /// The default ``ExceededHandler``: `429 Too Many Requests` as plain text, with `Retry-After` in whole
@@ -50,23 +46,11 @@ extension RateLimit {
         /// The limiter's name: the policy name in the `RateLimit` fields and the name in events. `nil` takes
         /// the strategy's (such as `fixed-60-per-1s`). It must be 1 to 128 printable ASCII characters; give
         /// stacked limiters with the same strategy different names.
-        ///
-        /// ```swift
-        /// options.name = "login-attempts"
-        /// ```
         public var name: String?
         /// How a request's key is found; ``Keying/clientIP`` by default.
-        ///
-        /// ```swift
-        /// options.key = .header(HTTPField.Name("X-API-Key")!)
-        /// ```
         public var key: Keying
         /// The predicate hook deciding which requests the limiter applies to; `nil` applies it to all.
         /// Other requests pass without being counted.
-        ///
-        /// ```swift
-        /// options.appliesTo = { request, _ in request.method == .post }
-        /// ```
         public var appliesTo: RequestPredicate?
         /// Whether responses carry the `RateLimit-Policy` and `RateLimit` fields of
         /// draft-ietf-httpapi-ratelimit-headers; off by default.
@@ -76,16 +60,8 @@ extension RateLimit {
         /// ```
         public var sendsRateLimitFields: Bool
         /// Answers requests over their quota; ``RateLimit/tooManyRequests`` by default.
-        ///
-        /// ```swift
-        /// options.onExceeded = { _, _, rejection in .text("wait \(rejection.retryAfterSeconds) s\n", status: .tooManyRequests) }
-        /// ```
         public var onExceeded: ExceededHandler
         /// Hears every decision (allowed or limited); `nil` by default.
-        ///
-        /// ```swift
-        /// options.observe = { event in logger.debug("\(event.name): \(event.outcome)") }
-        /// ```
         public var observe: Observer?
         /// The network size, in bits, that IPv6 address keys are grouped by: `64` by default, so a
         /// subscriber's whole /64 — which it can hop around in at will — is one client; `128` keys every
@@ -118,10 +94,6 @@ extension RateLimit {
 
         /// Creates options; by default requests are keyed by client address (IPv6 by /64) and answered
         /// `429`, with no `RateLimit` fields and no observer, and at most 100,000 keys are remembered.
-        ///
-        /// ```swift
-        /// let options = RateLimit.Options(name: "login", appliesTo: { request, _ in request.method == .post })
-        /// ```
         public init(
             name: String? = nil,
             key: Keying = .clientIP,

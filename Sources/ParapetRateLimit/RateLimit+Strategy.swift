@@ -59,10 +59,6 @@ extension RateLimit {
 
         /// At most `limit` requests per key in each `window` of civil time, aligned to the Unix epoch (see
         /// ``FixedWindow``). Up to twice the limit can pass across a boundary.
-        ///
-        /// ```swift
-        /// let strategy = RateLimit.Strategy.fixedWindow(limit: 100, per: .seconds(10))
-        /// ```
         public static func fixedWindow(limit: Int, per window: Duration) -> Strategy {
             Strategy(
                 name: "fixed-\(limit)-per-\(window.compactText)",
@@ -74,10 +70,6 @@ extension RateLimit {
 
         /// About `limit` requests per key in any `window`, by the sliding-window-counter estimate (see
         /// ``SlidingWindow``).
-        ///
-        /// ```swift
-        /// let strategy = RateLimit.Strategy.slidingWindow(limit: 300, per: .seconds(60))
-        /// ```
         public static func slidingWindow(limit: Int, per window: Duration) -> Strategy {
             Strategy(
                 name: "sliding-\(limit)-per-\(window.compactText)",
@@ -89,10 +81,6 @@ extension RateLimit {
 
         /// One request per key every `interval`; early requests wait their turn on the injected clock while
         /// at most `queue` wait, and are refused beyond that (see ``LeakyBucket``).
-        ///
-        /// ```swift
-        /// let strategy = RateLimit.Strategy.leakyBucket(interval: .milliseconds(100), queue: 10)
-        /// ```
         public static func leakyBucket(interval: Duration, queue: Int) -> Strategy {
             Strategy(
                 name: "leaky-\(interval.compactText)-queue-\(queue)",
@@ -105,10 +93,6 @@ extension RateLimit {
         /// At most `capacity` requests per key in flight — from the decision until the response body ends,
         /// fails or is dropped; up to `queue` more wait for a slot in arrival order, and any beyond are
         /// refused at once. A `queue` of `0` (the default) means no waiting (see ``ConcurrencyLimit``).
-        ///
-        /// ```swift
-        /// let strategy = RateLimit.Strategy.concurrent(capacity: 4, queue: 16)
-        /// ```
         public static func concurrent(capacity: Int, queue: Int = 0) -> Strategy {
             let name = queue == 0 ? "concurrent-\(capacity)" : "concurrent-\(capacity)-queue-\(queue)"
             return Strategy(

@@ -31,17 +31,9 @@ public struct RateLimit: Middleware {
     /// ```
     public let strategy: Strategy
     /// Keys, scope, response and hooks.
-    ///
-    /// ```swift
-    /// let advertised = limit.options.sendsRateLimitFields
-    /// ```
     public let options: Options
 
     /// Creates a limiter applying `strategy` as `options` say.
-    ///
-    /// ```swift
-    /// let limit = RateLimit(.slidingWindow(limit: 100, per: .seconds(10)), options: .init(name: "search"))
-    /// ```
     public init(_ strategy: Strategy, options: Options = Options()) {
         self.strategy = strategy
         self.options = options
@@ -49,10 +41,6 @@ public struct RateLimit: Middleware {
 
     /// Checks the options, makes the limiter on `environment`'s runtime, and returns the limiting handler
     /// in front of `next`; a server calls it when it builds its chain.
-    ///
-    /// ```swift
-    /// let handler = try RateLimit.fixedWindow(perSecond: 60).wrap(next, in: environment)
-    /// ```
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first value that
     ///   cannot work.

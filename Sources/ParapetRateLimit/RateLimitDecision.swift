@@ -12,16 +12,8 @@
 public enum RateLimitDecision: Sendable {
     /// Serve the request. A concurrency limiter hands out a `permit`, to be released when the response is
     /// over; rate limiters hand out none.
-    ///
-    /// ```swift
-    /// return .allowed(RateLimitStatus(remaining: 9, reset: .seconds(1)), permit: nil)
-    /// ```
     case allowed(RateLimitStatus, permit: RateLimitPermit?)
     /// Refuse the request; the same key may try again after `retryAfter` (a hint: one second when the
     /// limiter cannot know, as for a concurrency limit).
-    ///
-    /// ```swift
-    /// return .limited(RateLimitStatus(remaining: 0, reset: wait), retryAfter: wait)
-    /// ```
     case limited(RateLimitStatus, retryAfter: Duration)
 }

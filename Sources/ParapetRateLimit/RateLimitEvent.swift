@@ -16,16 +16,8 @@ public struct RateLimitEvent: Sendable, Hashable {
     /// ```
     public enum Outcome: String, Sendable, Hashable {
         /// The request was served.
-        ///
-        /// ```swift
-        /// if event.outcome == .allowed { served += 1 }
-        /// ```
         case allowed
         /// The request was refused.
-        ///
-        /// ```swift
-        /// if event.outcome == .limited { refused += 1 }
-        /// ```
         case limited
     }
 
@@ -36,23 +28,11 @@ public struct RateLimitEvent: Sendable, Hashable {
     /// ```
     public var name: String
     /// The key the request was counted under.
-    ///
-    /// ```swift
-    /// logger.debug("limited \(event.key)")
-    /// ```
     public var key: RateLimitKey
     /// What the limiter decided.
-    ///
-    /// ```swift
-    /// switch event.outcome { case .allowed: allowed += 1; case .limited: limited += 1 }
-    /// ```
     public var outcome: Outcome
 
     /// Creates an event.
-    ///
-    /// ```swift
-    /// let event = RateLimitEvent(name: "api", key: RateLimitKey("tenant:acme"), outcome: .limited)
-    /// ```
     public init(name: String, key: RateLimitKey, outcome: Outcome) {
         self.name = name
         self.key = key

@@ -35,10 +35,6 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
     private let storage: Storage
 
     /// The key of the client at `address` (IPv4-mapped IPv6 folded into IPv4).
-    ///
-    /// ```swift
-    /// let key = RateLimitKey(IPAddress("2001:db8::7")!)
-    /// ```
     public init(_ address: IPAddress) {
         let unmapped = address.unmapped
         storage = .address(unmapped, prefixLength: unmapped.isIPv4 ? 32 : 128)
@@ -46,10 +42,6 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
 
     /// The key of `client`: its address, or for a peer without one the text `unix:PATH` or `unknown` —
     /// one key for every request from that peer.
-    ///
-    /// ```swift
-    /// let key = RateLimitKey(context.clientAddress)
-    /// ```
     public init(_ client: ClientAddress) {
         if let address = client.ipAddress {
             self.init(address)
@@ -59,10 +51,6 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A key made of `text`.
-    ///
-    /// ```swift
-    /// let key = RateLimitKey("tenant:acme")
-    /// ```
     public init(_ text: String) {
         if text.utf8.count <= Self.maxTextBytes {
             storage = .text(text)
@@ -91,10 +79,6 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The client address, for a key made from one (the network's address, for a grouped key).
-    ///
-    /// ```swift
-    /// if let address = event.key.address, address.isIPv4 { … }
-    /// ```
     public var address: IPAddress? {
         if case .address(let address, _) = storage { return address }
         return nil
@@ -103,10 +87,6 @@ public struct RateLimitKey: Hashable, Sendable, CustomStringConvertible {
     /// The address (`network/length` for a grouped key) or the text (a long text as its start and
     /// `…sha256:` with the hex digest). Client keys are unbounded in number:
     /// log them, but do not use them as metric labels.
-    ///
-    /// ```swift
-    /// logger.info("limited", metadata: ["key": "\(event.key)"])
-    /// ```
     public var description: String {
         switch storage {
         case .address(let address, let prefixLength):

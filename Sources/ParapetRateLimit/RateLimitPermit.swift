@@ -17,19 +17,11 @@ public final class RateLimitPermit: BodyHeldResource {
     private let onRelease: @Sendable () -> Void
 
     /// Creates a held permit that runs `onRelease` when it is given back.
-    ///
-    /// ```swift
-    /// let permit = RateLimitPermit { slots.free(key) }
-    /// ```
     public init(onRelease: @escaping @Sendable () -> Void) {
         self.onRelease = onRelease
     }
 
     /// Gives the slot back; later calls do nothing.
-    ///
-    /// ```swift
-    /// defer { permit.release() }
-    /// ```
     public func release() {
         if !isReleased.exchange(true, ordering: .acquiringAndReleasing) {
             onRelease()

@@ -15,44 +15,20 @@ public struct RateLimitQuota: Sendable, Hashable {
     /// ```
     public enum Unit: String, Sendable, Hashable {
         /// Requests made within the window (the default unit, not sent).
-        ///
-        /// ```swift
-        /// let quota = RateLimitQuota(limit: 60, window: .seconds(1), unit: .requests)
-        /// ```
         case requests
         /// Requests in flight at once.
-        ///
-        /// ```swift
-        /// let quota = RateLimitQuota(limit: 8, window: nil, unit: .concurrentRequests)
-        /// ```
         case concurrentRequests = "concurrent-requests"
     }
 
     /// The number of units allowed per key: the `q` parameter.
-    ///
-    /// ```swift
-    /// let perWindow = quota.limit
-    /// ```
     public var limit: Int
     /// The time the limit applies to; `nil` for a concurrency limit. Advertised only when it is a whole
     /// number of seconds, as the field requires (the `w` parameter).
-    ///
-    /// ```swift
-    /// let isConcurrency = quota.window == nil
-    /// ```
     public var window: Duration?
     /// What the limit counts.
-    ///
-    /// ```swift
-    /// if quota.unit == .concurrentRequests { … }
-    /// ```
     public var unit: Unit
 
     /// Creates a quota.
-    ///
-    /// ```swift
-    /// let quota = RateLimitQuota(limit: 2_000, window: .seconds(3_600))
-    /// ```
     public init(limit: Int, window: Duration?, unit: Unit = .requests) {
         self.limit = limit
         self.window = window

@@ -9,28 +9,12 @@
 /// ```
 public struct RateLimitRejection: Sendable, Hashable {
     /// The limiter's name.
-    ///
-    /// ```swift
-    /// let body = "over the \(rejection.name) quota\n"
-    /// ```
     public var name: String
     /// The key the request was counted under.
-    ///
-    /// ```swift
-    /// context.logger.info("rate limited", metadata: ["key": "\(rejection.key)"])
-    /// ```
     public var key: RateLimitKey
     /// How long until a request under the same key would be admitted (a hint for concurrency limits).
-    ///
-    /// ```swift
-    /// let milliseconds = rejection.retryAfter / .milliseconds(1)
-    /// ```
     public var retryAfter: Duration
     /// What is left of the quota: nothing, and when it is replenished.
-    ///
-    /// ```swift
-    /// let reset = rejection.status.reset
-    /// ```
     public var status: RateLimitStatus
 
     /// Creates a rejection.

@@ -6,24 +6,12 @@
 /// ```
 public struct RateLimitStatus: Sendable, Hashable {
     /// How many more requests the key may make now without being limited.
-    ///
-    /// ```swift
-    /// let nearlyExhausted = status.remaining < 3
-    /// ```
     public var remaining: Int
     /// How long until the quota is next replenished; `nil` when no time applies (a concurrency limit
     /// frees a slot whenever a response ends).
-    ///
-    /// ```swift
-    /// let resetSeconds = status.reset.map { $0 / .seconds(1) }
-    /// ```
     public var reset: Duration?
 
     /// Creates a status.
-    ///
-    /// ```swift
-    /// let exhausted = RateLimitStatus(remaining: 0, reset: .milliseconds(1_500))
-    /// ```
     public init(remaining: Int, reset: Duration?) {
         self.remaining = remaining
         self.reset = reset

@@ -9,16 +9,8 @@
 /// ```
 public enum RateLimitVerdict: Sendable, Hashable {
     /// The request may proceed after `delay` (`.zero`: at once); `status` is what is left afterwards.
-    ///
-    /// ```swift
-    /// if case .admitted(let delay, _) = verdict, delay > .zero { try await clock.sleep(for: delay) }
-    /// ```
     case admitted(delay: Duration, status: RateLimitStatus)
     /// The request is refused; a request under the same key would be admitted after `retryAfter`, which
     /// is always positive.
-    ///
-    /// ```swift
-    /// if case .limited(let retryAfter, _) = verdict { print("retry in \(retryAfter)") }
-    /// ```
     case limited(retryAfter: Duration, status: RateLimitStatus)
 }

@@ -17,10 +17,6 @@
 /// ```
 public protocol RateLimiter: Sendable {
     /// The quota enforced per key, advertised in the `RateLimit-Policy` field.
-    ///
-    /// ```swift
-    /// let perWindow = limiter.quota.limit
-    /// ```
     var quota: RateLimitQuota { get }
 
     /// Decides whether a request under `key` may proceed, first waiting as long as the algorithm queues

@@ -24,10 +24,6 @@ public import ParapetCore
 /// ```
 public struct SlidingWindow: Sendable, Hashable {
     /// The most requests a key may make in any window, by the estimate.
-    ///
-    /// ```swift
-    /// let perSecond = Double(rule.limit) / (rule.window / .seconds(1))
-    /// ```
     public let limit: Int
     /// The length of the window.
     ///
@@ -51,10 +47,6 @@ public struct SlidingWindow: Sendable, Hashable {
         var previous = 0
 
         /// The state of a key that has made no request.
-        ///
-        /// ```swift
-        /// let verdict = rule.admit(&states[key, default: SlidingWindow.State()], at: now)
-        /// ```
         public init() {}
 
         /// Moves the counters to window `index`: this window's count becomes the previous one across one
@@ -69,10 +61,6 @@ public struct SlidingWindow: Sendable, Hashable {
     }
 
     /// Creates the rule.
-    ///
-    /// ```swift
-    /// let perMinute = try SlidingWindow(limit: 300, window: .seconds(60))
-    /// ```
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `limit` is below 1 or
     ///   `window` is not between 1 ns and 366 days.
@@ -90,10 +78,6 @@ public struct SlidingWindow: Sendable, Hashable {
     }
 
     /// Counts one request under a key in `state` at `now`, if the estimate has room for it.
-    ///
-    /// ```swift
-    /// let verdict = rule.admit(&state, at: runtime.clock.now)
-    /// ```
     ///
     /// - Returns: ``RateLimitVerdict/admitted(delay:status:)`` (never delayed; `reset` is the time left in
     ///   the current window), or ``RateLimitVerdict/limited(retryAfter:status:)`` with the earliest wait
@@ -135,10 +119,6 @@ public struct SlidingWindow: Sendable, Hashable {
     }
 
     /// Whether a key in `state` counts for nothing any more at `now`: both counters are forgotten by then.
-    ///
-    /// ```swift
-    /// let forgettable = rule.isIdle(state, at: runtime.clock.now)
-    /// ```
     public func isIdle(_ state: State, at now: MonotonicInstant) -> Bool {
         var rolled = state
         rolled.roll(to: now.offset.nanoseconds.floorDivided(by: windowNanoseconds).quotient)

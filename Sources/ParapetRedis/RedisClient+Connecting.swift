@@ -5,7 +5,7 @@ import Synchronization
 extension RedisClient {
     /// Opens the connection a slot of the pool asked for, and reports how it went to the pool and to
     /// the calls waiting for it.
-    func open(_ connect: RedisPoolStateMachine<RedisConnection, EventLoopPromise<RedisConnection>>.Connect) {
+    func open(_ connect: RedisClient.StateMachine<RedisConnection, EventLoopPromise<RedisConnection>>.Connect) {
         let slot = connect.slot
         let generation = connect.generation
         let attempt = connect.attempt

@@ -24,21 +24,17 @@ public final class RedisClient: Sendable {
     /// Where the client connects and its limits.
     public let configuration: RedisConfiguration
     private let eventLoopGroup: any EventLoopGroup
-    let pool: Mutex<RedisPoolStateMachine<RedisConnection, EventLoopPromise<RedisConnection>>>
+    let pool: Mutex<RedisClient.StateMachine<RedisConnection, EventLoopPromise<RedisConnection>>>
 
     /// Creates a client for the server in `configuration`, running its connections on `eventLoopGroup`.
     /// Nothing connects until the first call.
-    ///
-    /// ```swift
-    /// let client = RedisClient(configuration: RedisConfiguration(port: 6380))
-    /// ```
     public init(
         configuration: RedisConfiguration = RedisConfiguration(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
-        self.pool = Mutex(RedisPoolStateMachine(size: configuration.poolSize, backoff: configuration.reconnectBackoff))
+        self.pool = Mutex(RedisClient.StateMachine(size: configuration.poolSize, backoff: configuration.reconnectBackoff))
     }
 
     deinit {
@@ -71,19 +67,11 @@ public final class RedisClient: Sendable {
 
     /// Sends `commands` back to back on one connection, with a single write, and returns their replies
     /// in order. The timeout covers the whole batch.
-    ///
-    /// ```swift
-    /// let replies = try await client.send([["INCR", "a"], ["INCR", "b"], ["MGET", "a", "b"]])
-    /// ```
     public func send(_ commands: [RedisCommand], timeout: Duration? = nil) async throws -> [RedisReply] {
         try await send(commands, deadline: deadline(after: timeout))
     }
 
     /// Closes every connection and fails calls made from now on with ``RedisClientError/clientClosed``.
-    ///
-    /// ```swift
-    /// await client.close()
-    /// ```
     public func close() async {
         let (connections, attempts) = pool.withLock { $0.close() }
         for attempt in attempts {

@@ -11,28 +11,16 @@ public struct RedisCommand: Sendable, Hashable, ExpressibleByArrayLiteral {
     public var arguments: [[UInt8]]
 
     /// Creates a command from text words, the first being the command name.
-    ///
-    /// ```swift
-    /// let command = RedisCommand(["INCRBY", "hits", "5"])
-    /// ```
     public init(_ words: [String]) {
         self.arguments = words.map { Array($0.utf8) }
     }
 
     /// Creates a command from raw byte strings, the first being the command name.
-    ///
-    /// ```swift
-    /// let command = RedisCommand(bytes: [Array("GET".utf8), [0x00, 0xFF]])
-    /// ```
     public init(bytes arguments: [[UInt8]]) {
         self.arguments = arguments
     }
 
     /// Creates a command from a literal list of words.
-    ///
-    /// ```swift
-    /// let command: RedisCommand = ["PING"]
-    /// ```
     public init(arrayLiteral words: String...) {
         self.init(words)
     }

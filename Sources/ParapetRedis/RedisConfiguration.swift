@@ -56,10 +56,6 @@ public struct RedisBackoff: Sendable, Hashable {
     public var maximum: Duration
 
     /// Creates a backoff starting at `initial` and capped at `maximum`.
-    ///
-    /// ```swift
-    /// let backoff = RedisBackoff(initial: .milliseconds(50), maximum: .seconds(1))
-    /// ```
     public init(initial: Duration = .milliseconds(50), maximum: Duration = .seconds(1)) {
         self.initial = initial
         self.maximum = maximum

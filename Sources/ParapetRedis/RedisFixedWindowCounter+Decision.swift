@@ -17,10 +17,6 @@ extension RedisFixedWindowCounter {
         case failedClosed(retryAfter: Duration)
 
         /// Whether the request may proceed: ``allowed(count:resetIn:)`` or ``failedOpen``.
-        ///
-        /// ```swift
-        /// guard decision.isAllowed else { return tooManyRequests(after: decision.retryAfter) }
-        /// ```
         public var isAllowed: Bool {
             switch self {
             case .allowed, .failedOpen: true
@@ -29,10 +25,6 @@ extension RedisFixedWindowCounter {
         }
 
         /// How long a refused client should wait; `nil` for an admitted request.
-        ///
-        /// ```swift
-        /// let seconds = decision.retryAfter.map { Int(($0 / .seconds(1)).rounded(.up)) }
-        /// ```
         public var retryAfter: Duration? {
             switch self {
             case .limited(_, let retryAfter), .failedClosed(let retryAfter): retryAfter

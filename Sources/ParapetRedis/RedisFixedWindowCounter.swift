@@ -64,10 +64,6 @@ public struct RedisFixedWindowCounter: Sendable {
     public var onError: (@Sendable (any Error) -> Void)?
 
     /// Creates a counter on `client`, numbering windows by `wallClock`.
-    ///
-    /// ```swift
-    /// let strict = RedisFixedWindowCounter(client: redis, wallClock: runtime.wallClock, failureMode: .closed)
-    /// ```
     public init(
         client: RedisClient,
         wallClock: any WallClock,

@@ -46,10 +46,6 @@ extension RateLimit.Strategy {
     /// so that every instance sharing the server shares the limit (see ``RedisRateLimiter``). Windows are
     /// numbered by the chain's wall clock; keep the instances' clocks in sync (NTP).
     ///
-    /// ```swift
-    /// try server.use(RateLimit(.redisFixedWindow(limit: 100, per: .seconds(1), client: redis, failureMode: .closed)))
-    /// ```
-    ///
     /// - Throws (when the chain is built): ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for a
     ///   limit below 1 or a window under one second.
     public static func redisFixedWindow(

@@ -19,63 +19,27 @@
 /// ```
 public enum BackendBehaviour: Sendable, Hashable, Codable {
     /// Answers `200` after a latency drawn from the target's distribution.
-    ///
-    /// ```swift
-    /// let fine = BackendBehaviour.healthy
-    /// ```
     case healthy
     /// Fails a fraction `rate` of requests with `answer`, answers the rest like ``healthy``.
-    ///
-    /// ```swift
-    /// let flaky = BackendBehaviour.errors(rate: 0.2, answer: .reset)
-    /// ```
     case errors(rate: Double, answer: FailureAnswer)
     /// Refuses every connection after `after` (the time a refusal takes to come back).
-    ///
-    /// ```swift
-    /// let gone = BackendBehaviour.dead(after: .milliseconds(1))
-    /// ```
     case dead(after: Duration)
     /// Accepts requests and never answers: each hangs until the caller's timeout or cancellation.
-    ///
-    /// ```swift
-    /// let hole = BackendBehaviour.blackHole
-    /// ```
     case blackHole
     /// Alternates: healthy for `up`, then failing with `downAs` for `down`, starting (up) when the behaviour
     /// takes effect.
-    ///
-    /// ```swift
-    /// let flapping = BackendBehaviour.flapping(up: .seconds(20), down: .seconds(10), downAs: .refused)
-    /// ```
     case flapping(up: Duration, down: Duration, downAs: FailureAnswer)
     /// A gray failure: answers `200`, but `slowdown` times slower than the target's latency distribution.
-    ///
-    /// ```swift
-    /// let sluggish = BackendBehaviour.gray(slowdown: 10)
-    /// ```
     case gray(slowdown: Double)
     /// Comes up cold: fails with `unready` for `warmup` after the behaviour takes effect, then is healthy.
-    ///
-    /// ```swift
-    /// let freshPod = BackendBehaviour.coldStart(warmup: .seconds(30), unready: .blackHole)
-    /// ```
     case coldStart(warmup: Duration, unready: FailureAnswer)
     /// Replays recorded answers — each an outcome with its latency — every answer once per cycle, in a
     /// stratified quasi-random order (the `i`-th draw takes the answer whose latency rank matches the `i`-th
     /// point of a golden-ratio sequence with a seeded offset), so that any number of draws reproduces the
     /// recorded latency percentiles and outcome mix closely (see ``RequestTrace``).
-    ///
-    /// ```swift
-    /// let replayed = BackendBehaviour.recorded([RecordedAnswer(outcome: .status(200), latency: .milliseconds(12))])
-    /// ```
     case recorded([RecordedAnswer])
 
     /// Refused connections come back after this long unless a scenario says otherwise.
-    ///
-    /// ```swift
-    /// let gone = BackendBehaviour.dead(after: BackendBehaviour.refusalLatency)
-    /// ```
     public static let refusalLatency = Duration.milliseconds(1)
 
     static let tags = ["healthy", "errors", "dead", "blackHole", "flapping", "gray", "coldStart", "recorded"]
@@ -101,10 +65,6 @@ public enum BackendBehaviour: Sendable, Hashable, Codable {
     private enum ColdStartKeys: String, CodingKey, CaseIterable { case warmup, unready }
 
     /// Decodes a bare name or a single-key mapping.
-    ///
-    /// ```swift
-    /// let behaviour = try Scenario.decodeFragment(BackendBehaviour.self, yaml: "{errors: {rate: 0.5}}")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let tagged = try TaggedValue.read(from: decoder, what: "behaviour", tags: Self.tags)
         let key = NameKey(tagged.tag)
@@ -224,23 +184,11 @@ public enum BackendBehaviour: Sendable, Hashable, Codable {
 /// ```
 public struct RecordedAnswer: Sendable, Hashable, Codable {
     /// What the backend did: a status, a refusal, a reset, or silence (a timeout in the recording).
-    ///
-    /// ```swift
-    /// if answer.outcome == .status(200) { successes += 1 }
-    /// ```
     public var outcome: FailureAnswer
     /// How long it took.
-    ///
-    /// ```swift
-    /// print(answer.latency)
-    /// ```
     public var latency: Duration
 
     /// Creates a recorded answer.
-    ///
-    /// ```swift
-    /// let ok = RecordedAnswer(outcome: .status(200), latency: .milliseconds(12))
-    /// ```
     public init(outcome: FailureAnswer, latency: Duration) {
         self.outcome = outcome
         self.latency = latency
@@ -249,10 +197,6 @@ public struct RecordedAnswer: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case outcome, latency }
 
     /// Decodes `{outcome, latency}`.
-    ///
-    /// ```swift
-    /// let answer = try Scenario.decodeFragment(RecordedAnswer.self, yaml: "{outcome: 200, latency: 12ms}")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         outcome = try container.decode(FailureAnswer.self, forKey: .outcome)
@@ -260,10 +204,6 @@ public struct RecordedAnswer: Sendable, Hashable, Codable {
     }
 
     /// Encodes `{outcome, latency}`.
-    ///
-    /// ```swift
-    /// let json = try JSONEncoder().encode(answer)
-    /// ```
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(outcome, forKey: .outcome)

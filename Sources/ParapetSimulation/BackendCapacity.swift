@@ -14,30 +14,14 @@
 /// ```
 public struct BackendCapacity: Sendable, Hashable, Codable {
     /// How many requests are served at once.
-    ///
-    /// ```swift
-    /// assert(small.concurrency == 4)
-    /// ```
     public var concurrency: Int
     /// How many requests may wait for a slot.
-    ///
-    /// ```swift
-    /// assert(small.queue == 16)
-    /// ```
     public var queue: Int
     /// What a request gets when every slot is busy and the queue is full (at once, without a slot):
     /// `status(503)` by default, or `refused`.
-    ///
-    /// ```swift
-    /// let refusing = BackendCapacity(concurrency: 4, queue: 0, whenFull: .refused)
-    /// ```
     public var whenFull: FailureAnswer
 
     /// Creates a capacity limit.
-    ///
-    /// ```swift
-    /// let capacity = BackendCapacity(concurrency: 16)
-    /// ```
     public init(concurrency: Int, queue: Int = 0, whenFull: FailureAnswer = .status(503)) {
         self.concurrency = concurrency
         self.queue = queue
@@ -49,10 +33,6 @@ public struct BackendCapacity: Sendable, Hashable, Codable {
     }
 
     /// Decodes `{concurrency, queue, whenFull}`.
-    ///
-    /// ```swift
-    /// let capacity = try Scenario.decodeFragment(BackendCapacity.self, yaml: "{concurrency: 4, queue: 8}")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         concurrency = try container.decode(Int.self, forKey: .concurrency)
@@ -61,10 +41,6 @@ public struct BackendCapacity: Sendable, Hashable, Codable {
     }
 
     /// Encodes every field.
-    ///
-    /// ```swift
-    /// let json = try JSONEncoder().encode(BackendCapacity(concurrency: 4))
-    /// ```
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(concurrency, forKey: .concurrency)

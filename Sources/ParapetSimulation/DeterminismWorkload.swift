@@ -22,28 +22,12 @@ public struct DeterminismWorkload: Sendable, Hashable {
     /// ```
     public struct Outcome: Sendable, Hashable {
         /// The seed the workload ran with.
-        ///
-        /// ```swift
-        /// print("replay with --seed \(outcome.seed)")
-        /// ```
         public var seed: UInt64
         /// The stable hash of the whole trace (see ``SimulationTrace/hash``).
-        ///
-        /// ```swift
-        /// #expect(first.traceHash == second.traceHash)
-        /// ```
         public var traceHash: UInt64
         /// The number of trace entries.
-        ///
-        /// ```swift
-        /// print("\(outcome.traceCount) trace entries")
-        /// ```
         public var traceCount: Int
         /// The simulation's statistics at the end of the run, drain included.
-        ///
-        /// ```swift
-        /// print(outcome.statistics.eventsProcessed)
-        /// ```
         public var statistics: SimulationStatistics
 
         /// Creates an outcome from its parts.
@@ -60,10 +44,6 @@ public struct DeterminismWorkload: Sendable, Hashable {
         }
 
         /// ``traceHash`` as 16 lowercase hexadecimal digits.
-        ///
-        /// ```swift
-        /// print("trace-hash: \(outcome.traceHashDescription)")
-        /// ```
         public var traceHashDescription: String {
             let digits = String(traceHash, radix: 16)
             return String(repeating: "0", count: 16 - digits.count) + digits
@@ -94,10 +74,6 @@ public struct DeterminismWorkload: Sendable, Hashable {
 
     /// Describes a workload; the defaults are the acceptance workload: 10,000 tasks for one simulated
     /// hour, each waking on average every 60 virtual seconds (uniformly between 0 and 120 s).
-    ///
-    /// ```swift
-    /// let quick = DeterminismWorkload(taskCount: 1_000, duration: .seconds(600))
-    /// ```
     public init(taskCount: Int = 10_000, duration: Duration = .seconds(3_600), meanSleep: Duration = .seconds(60)) {
         self.taskCount = max(taskCount, 0)
         self.duration = duration
@@ -120,10 +96,6 @@ public struct DeterminismWorkload: Sendable, Hashable {
 
     /// Runs the workload like ``run(seed:)``, driving the simulation on a thread of its own so async
     /// callers do not block Swift's cooperative thread pool.
-    ///
-    /// ```swift
-    /// let outcome = try await DeterminismWorkload().run(seed: 42)
-    /// ```
     public func run(seed: UInt64) async throws -> Outcome {
         let simulation = Simulation(seed: seed)
         let trace = SimulationTrace(clock: simulation.clock, keepsEntries: false)

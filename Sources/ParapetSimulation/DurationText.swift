@@ -13,10 +13,6 @@ public enum DurationText {
     /// ```
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A one-line explanation naming the offending text.
-        ///
-        /// ```swift
-        /// print(problem.description)
-        /// ```
         public var description: String
     }
 
@@ -26,10 +22,6 @@ public enum DurationText {
     ]
 
     /// The longest duration a scenario may name: one hundred years.
-    ///
-    /// ```swift
-    /// assert(DurationText.maximum > .seconds(3_600))
-    /// ```
     public static let maximum = Duration.seconds(100 * 365 * 86_400)
 
     /// A number of seconds (as JSON encoders write durations) as a duration, to the nanosecond; `nil` when it
@@ -40,10 +32,6 @@ public enum DurationText {
     }
 
     /// Parses `text` (surrounding spaces ignored); a leading `-` gives a negative duration.
-    ///
-    /// ```swift
-    /// assert(try DurationText.parse("-2s").get() == .seconds(-2))
-    /// ```
     public static func parse(_ text: String) -> Result<Duration, ParseError> {
         let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else { return .failure(ParseError(description: "an empty duration")) }

@@ -12,10 +12,6 @@
 /// ```
 public struct FNV1a64: Sendable, Hashable {
     /// The FNV-1a 64-bit offset basis: the hash of no bytes.
-    ///
-    /// ```swift
-    /// assert(FNV1a64().value == FNV1a64.offsetBasis)
-    /// ```
     public static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// The FNV-1a 64-bit prime.
@@ -35,10 +31,6 @@ public struct FNV1a64: Sendable, Hashable {
     public private(set) var value: UInt64
 
     /// Creates a hash of no bytes.
-    ///
-    /// ```swift
-    /// var hash = FNV1a64()
-    /// ```
     public init() {
         value = Self.offsetBasis
     }
@@ -104,10 +96,6 @@ public struct FNV1a64: Sendable, Hashable {
     }
 
     /// The FNV-1a hash of the UTF-8 bytes of `text`.
-    ///
-    /// ```swift
-    /// let streamKey = FNV1a64.hash("round-robin")
-    /// ```
     public static func hash(_ text: String) -> UInt64 {
         var hash = FNV1a64()
         hash.combine(text)

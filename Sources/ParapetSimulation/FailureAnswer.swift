@@ -9,37 +9,17 @@
 /// ```
 public enum FailureAnswer: Sendable, Hashable, Codable {
     /// Answers with this HTTP status after the usual latency (and, like a real answer, uses a capacity slot).
-    ///
-    /// ```swift
-    /// let overloaded = FailureAnswer.status(503)
-    /// ```
     case status(Int)
     /// Refuses the connection within a millisecond: the transport fails with ``SimulatedNetworkFailure/connectionRefused``.
-    ///
-    /// ```swift
-    /// let down = FailureAnswer.refused
-    /// ```
     case refused
     /// Resets the connection after the usual latency: the transport fails with ``SimulatedNetworkFailure/connectionReset``.
-    ///
-    /// ```swift
-    /// let crashy = FailureAnswer.reset
-    /// ```
     case reset
     /// Never answers: the request hangs until the caller's timeout or cancellation.
-    ///
-    /// ```swift
-    /// let hole = FailureAnswer.blackHole
-    /// ```
     case blackHole
 
     static let names = ["refused", "reset", "blackHole"]
 
     /// Decodes a status code or one of `refused`, `reset`, `blackHole`.
-    ///
-    /// ```swift
-    /// let answer = try Scenario.decodeFragment(FailureAnswer.self, yaml: "503")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let path = ScenarioPath(codingPath: decoder.codingPath)

@@ -16,36 +16,16 @@
 /// ```
 public enum LatencyDistribution: Sendable, Hashable, Codable {
     /// Always the same duration.
-    ///
-    /// ```swift
-    /// let instant = LatencyDistribution.fixed(.zero)
-    /// ```
     case fixed(Duration)
     /// Uniform between `min` and `max`.
-    ///
-    /// ```swift
-    /// let jittery = LatencyDistribution.uniform(min: .milliseconds(5), max: .milliseconds(15))
-    /// ```
     case uniform(min: Duration, max: Duration)
     /// Normal (Gaussian), clamped at zero.
-    ///
-    /// ```swift
-    /// let normal = LatencyDistribution.normal(mean: .milliseconds(20), standardDeviation: .milliseconds(4))
-    /// ```
     case normal(mean: Duration, standardDeviation: Duration)
     /// Log-normal with the given median and shape `sigma` (the standard deviation of the log); p99 is about
     /// `median × e^(2.33 σ)`.
-    ///
-    /// ```swift
-    /// let heavyTail = LatencyDistribution.logNormal(median: .milliseconds(20), sigma: 1.0)
-    /// ```
     case logNormal(median: Duration, sigma: Double)
     /// Drawn from recorded samples: every sample once per cycle, in a stratified order with a seeded random
     /// offset (see ``BackendBehaviour/recorded(_:)``), so any number of draws reproduces the distribution closely.
-    ///
-    /// ```swift
-    /// let measured = LatencyDistribution.empirical([.milliseconds(12), .milliseconds(14), .milliseconds(90)])
-    /// ```
     case empirical([Duration])
 
     static let tags = ["fixed", "uniform", "normal", "logNormal", "empirical"]
@@ -56,10 +36,6 @@ public enum LatencyDistribution: Sendable, Hashable, Codable {
     private enum EmpiricalKeys: String, CodingKey, CaseIterable { case samples }
 
     /// Decodes a bare duration or a single-key mapping.
-    ///
-    /// ```swift
-    /// let latency = try Scenario.decodeFragment(LatencyDistribution.self, yaml: "{uniform: {min: 1ms, max: 3ms}}")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let path = ScenarioPath(codingPath: decoder.codingPath)
         if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {

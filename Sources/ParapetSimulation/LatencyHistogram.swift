@@ -15,27 +15,15 @@ public struct LatencyHistogram: Sendable, Hashable {
 
     private var counts: [Int] = []
     /// How many values were recorded.
-    ///
-    /// ```swift
-    /// print(histogram.count)
-    /// ```
     public private(set) var count = 0
     private var sumMicroseconds = 0
     private var maximumMicroseconds = 0
     private var minimumMicroseconds = Int.max
 
     /// Creates an empty histogram.
-    ///
-    /// ```swift
-    /// var histogram = LatencyHistogram()
-    /// ```
     public init() {}
 
     /// Records one latency (negative values count as zero).
-    ///
-    /// ```swift
-    /// histogram.record(.microseconds(850))
-    /// ```
     public mutating func record(_ latency: Duration) {
         record(nanoseconds: latency.wholeNanoseconds)
     }
@@ -52,10 +40,6 @@ public struct LatencyHistogram: Sendable, Hashable {
     }
 
     /// Adds every value of `other`.
-    ///
-    /// ```swift
-    /// total.merge(perTarget)
-    /// ```
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.count > 0 else { return }
         if counts.isEmpty { counts = Array(repeating: 0, count: Self.bucketCount) }
@@ -71,10 +55,6 @@ public struct LatencyHistogram: Sendable, Hashable {
     /// The smallest recorded value `v` such that at least `percentile` % of values are `≤ v` (nearest rank),
     /// to the bucket's precision (the bucket's midpoint, clamped to the smallest and largest values recorded, so
     /// a constant latency reads exactly); zero when empty.
-    ///
-    /// ```swift
-    /// let median = histogram.percentile(50)
-    /// ```
     public func percentile(_ percentile: Double) -> Duration {
         guard count > 0 else { return .zero }
         let clamped = min(max(percentile, 0), 100)
@@ -90,24 +70,12 @@ public struct LatencyHistogram: Sendable, Hashable {
     }
 
     /// The largest recorded value (exact to the microsecond).
-    ///
-    /// ```swift
-    /// print(histogram.maximum)
-    /// ```
     public var maximum: Duration { .microseconds(maximumMicroseconds) }
 
     /// The smallest recorded value (exact to the microsecond); zero when empty.
-    ///
-    /// ```swift
-    /// print(histogram.minimum)
-    /// ```
     public var minimum: Duration { count == 0 ? .zero : .microseconds(minimumMicroseconds) }
 
     /// The mean (exact to the microsecond); zero when empty.
-    ///
-    /// ```swift
-    /// print(histogram.mean)
-    /// ```
     public var mean: Duration {
         count == 0 ? .zero : .microseconds(sumMicroseconds / count)
     }

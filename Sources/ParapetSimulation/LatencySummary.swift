@@ -7,53 +7,21 @@
 /// ```
 public struct LatencySummary: Sendable, Hashable, Codable {
     /// How many latencies were measured.
-    ///
-    /// ```swift
-    /// print(latency.count)
-    /// ```
     public var count: Int
     /// The median.
-    ///
-    /// ```swift
-    /// print(latency.p50)
-    /// ```
     @Milliseconds public var p50: Duration
     /// The 90th percentile.
-    ///
-    /// ```swift
-    /// print(latency.p90)
-    /// ```
     @Milliseconds public var p90: Duration
     /// The 99th percentile.
-    ///
-    /// ```swift
-    /// print(latency.p99)
-    /// ```
     @Milliseconds public var p99: Duration
     /// The 99.9th percentile.
-    ///
-    /// ```swift
-    /// print(latency.p999)
-    /// ```
     @Milliseconds public var p999: Duration
     /// The largest.
-    ///
-    /// ```swift
-    /// print(latency.max)
-    /// ```
     @Milliseconds public var max: Duration
     /// The mean.
-    ///
-    /// ```swift
-    /// print(latency.mean)
-    /// ```
     @Milliseconds public var mean: Duration
 
     /// Summarises a histogram.
-    ///
-    /// ```swift
-    /// let summary = LatencySummary(histogram)
-    /// ```
     public init(_ histogram: LatencyHistogram) {
         count = histogram.count
         p50 = histogram.percentile(50)
@@ -65,10 +33,6 @@ public struct LatencySummary: Sendable, Hashable, Codable {
     }
 
     /// A percentile by number, from the summary's four (50, 90, 99, 99.9); `nil` for another.
-    ///
-    /// ```swift
-    /// let tail = latency.percentile(99)
-    /// ```
     public func percentile(_ percentile: Double) -> Duration? {
         switch percentile {
         case 50: p50

@@ -8,26 +8,14 @@
 @propertyWrapper
 public struct Milliseconds: Sendable, Hashable, Codable {
     /// The duration.
-    ///
-    /// ```swift
-    /// let value = Milliseconds(wrappedValue: .milliseconds(3)).wrappedValue
-    /// ```
     public var wrappedValue: Duration
 
     /// Wraps a duration.
-    ///
-    /// ```swift
-    /// let wrapped = Milliseconds(wrappedValue: .seconds(1))
-    /// ```
     public init(wrappedValue: Duration) {
         self.wrappedValue = wrappedValue
     }
 
     /// Decodes a number of milliseconds.
-    ///
-    /// ```swift
-    /// let value = try JSONDecoder().decode(Milliseconds.self, from: Data("12.5".utf8))
-    /// ```
     ///
     /// - Throws: `DecodingError.dataCorrupted` for a number beyond what a `Duration` of nanoseconds holds
     ///   (about ±292 years), rather than trapping.

@@ -5,8 +5,8 @@ enum OutageWindows {
     static func allDown(targets: [Scenario.Target], timeline: [Scenario.TimelineEvent], end: Int64) -> [Range<Int64>] {
         var common: [Range<Int64>]?
         for target in targets {
-            let segments = BackendStateMachine.segments(of: target, timeline: timeline)
-            let out = merged(BackendStateMachine.outIntervals(of: segments, until: end))
+            let segments = SimulatedBackend.StateMachine.segments(of: target, timeline: timeline)
+            let out = merged(SimulatedBackend.StateMachine.outIntervals(of: segments, until: end))
             common = common.map { intersection($0, out) } ?? out
             if common?.isEmpty == true { return [] }
         }

@@ -3,10 +3,6 @@ extension RequestTrace {
     /// and lines starting with `#` are skipped. Entries are sorted by time.
     ///
     /// - Throws: ``ScenarioError`` naming the file, line and column of the first bad field.
-    ///
-    /// ```swift
-    /// let trace = try RequestTrace(csv: "0.000,a,200,20.000\n", file: "access.csv")
-    /// ```
     public init(csv text: String, file: String = "<csv>") throws(ScenarioError) {
         var entries: [Entry] = []
         for (offset, line) in Self.lines(of: text).enumerated() {
@@ -40,10 +36,6 @@ extension RequestTrace {
     /// a number) and `latency_ms`.
     ///
     /// - Throws: ``ScenarioError`` naming the file, line and column of the first bad field.
-    ///
-    /// ```swift
-    /// let trace = try RequestTrace(jsonLines: #"{"time_ms":0,"target":"a","status":200,"latency_ms":20}"#)
-    /// ```
     public init(jsonLines text: String, file: String = "<jsonl>") throws(ScenarioError) {
         var entries: [Entry] = []
         for (offset, line) in Self.lines(of: text).enumerated() {

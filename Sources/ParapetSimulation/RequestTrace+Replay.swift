@@ -1,9 +1,5 @@
 extension RequestTrace {
     /// The names of the targets that answered, in order of first appearance.
-    ///
-    /// ```swift
-    /// print(trace.targetNames)
-    /// ```
     public var targetNames: [String] {
         var names: [String] = []
         var seen: Set<String> = []
@@ -16,10 +12,6 @@ extension RequestTrace {
     /// One simulated target per traced target, whose ``BackendBehaviour/recorded(_:)`` behaviour replays that
     /// target's answers (status or failure, with its latency) — the same mix and latency distribution.
     /// Sheds and unfinished requests are not backend answers and are left out.
-    ///
-    /// ```swift
-    /// let targets = trace.replayTargets()
-    /// ```
     public func replayTargets() -> [Scenario.Target] {
         var answers: [String: [RecordedAnswer]] = [:]
         for entry in entries {
@@ -40,20 +32,12 @@ extension RequestTrace {
     }
 
     /// A workload replaying the trace's arrival times.
-    ///
-    /// ```swift
-    /// let workload = trace.replayWorkload()
-    /// ```
     public func replayWorkload(mix: [Scenario.Workload.MixEntry] = [.init()]) -> Scenario.Workload {
         Scenario.Workload(arrivals: .replay(entries.map(\.time)), mix: mix)
     }
 
     /// A scenario replaying the trace against `stacks`: ``replayTargets()``, ``replayWorkload(mix:)``, and a
     /// duration just past the last arrival.
-    ///
-    /// ```swift
-    /// let report = try ScenarioRunner.run(trace.replayScenario(name: "replay", stacks: [.init(balancer: .leastConnections)]))
-    /// ```
     public func replayScenario(name: String, seed: UInt64 = 1, stacks: [Scenario.Stack], drain: Duration = .seconds(30)) -> Scenario {
         let last = entries.last?.time ?? .zero
         return Scenario(

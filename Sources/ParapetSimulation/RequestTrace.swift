@@ -26,35 +26,15 @@ public struct RequestTrace: Sendable, Hashable {
     /// ```
     public struct Entry: Sendable, Hashable {
         /// When the request arrived, from the start of the trace.
-        ///
-        /// ```swift
-        /// print(entry.time)
-        /// ```
         public var time: Duration
         /// The target that answered (or failed), if one did.
-        ///
-        /// ```swift
-        /// print(entry.target ?? "-")
-        /// ```
         public var target: String?
         /// How it ended.
-        ///
-        /// ```swift
-        /// if entry.outcome == .status(200) { ok += 1 }
-        /// ```
         public var outcome: Outcome
         /// How long it took.
-        ///
-        /// ```swift
-        /// print(entry.latency)
-        /// ```
         public var latency: Duration
 
         /// Creates an entry.
-        ///
-        /// ```swift
-        /// let shed = RequestTrace.Entry(time: .seconds(1), target: nil, outcome: .shed, latency: .zero)
-        /// ```
         public init(time: Duration, target: String?, outcome: Outcome, latency: Duration) {
             self.time = time
             self.target = target
@@ -83,10 +63,6 @@ public struct RequestTrace: Sendable, Hashable {
         case unfinished
 
         /// Parses `200`, `refused`, `reset`, `timeout`, `shed` or `unfinished`.
-        ///
-        /// ```swift
-        /// assert(RequestTrace.Outcome(text: "503") == .status(503))
-        /// ```
         public init?(text: String) {
             switch text {
             case "refused": self = .refused
@@ -118,17 +94,9 @@ public struct RequestTrace: Sendable, Hashable {
     }
 
     /// The requests, in arrival order.
-    ///
-    /// ```swift
-    /// print(trace.entries.count)
-    /// ```
     public var entries: [Entry]
 
     /// Creates a trace.
-    ///
-    /// ```swift
-    /// let trace = RequestTrace(entries: [])
-    /// ```
     public init(entries: [Entry]) {
         self.entries = entries
     }
@@ -136,10 +104,6 @@ public struct RequestTrace: Sendable, Hashable {
     static let csvHeader = "time_ms,target,status,latency_ms"
 
     /// The trace as CSV with a header line; deterministic (fixed three decimals).
-    ///
-    /// ```swift
-    /// try trace.csv.write(toFile: "trace.csv", atomically: true, encoding: .utf8)
-    /// ```
     public var csv: String {
         var text = Self.csvHeader + "\n"
         for entry in entries {
@@ -150,10 +114,6 @@ public struct RequestTrace: Sendable, Hashable {
     }
 
     /// The trace as JSON lines; deterministic.
-    ///
-    /// ```swift
-    /// print(trace.jsonLines)
-    /// ```
     public var jsonLines: String {
         var text = ""
         for entry in entries {

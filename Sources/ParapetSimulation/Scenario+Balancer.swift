@@ -12,56 +12,24 @@ extension Scenario {
     /// ```
     public enum Balancer: Sendable, Hashable, Codable {
         /// `RoundRobinBalancer`.
-        ///
-        /// ```swift
-        /// let balancer = Scenario.Balancer.roundRobin
-        /// ```
         case roundRobin
         /// `WeightedRoundRobinBalancer`, by each target's `weight`.
-        ///
-        /// ```swift
-        /// let balancer = Scenario.Balancer.weightedRoundRobin
-        /// ```
         case weightedRoundRobin
         /// `LeastConnectionsBalancer`, honouring each target's `maxConcurrent` (the bulkhead).
-        ///
-        /// ```swift
-        /// let balancer = Scenario.Balancer.leastConnections
-        /// ```
         case leastConnections
         /// `EjectingBalancer`.
-        ///
-        /// ```swift
-        /// let balancer = Scenario.Balancer.ejecting(.init(maxFails: 3, failOn5xx: true))
-        /// ```
         case ejecting(EjectingOptions)
         /// `CircuitBreakerBalancer`.
-        ///
-        /// ```swift
-        /// let balancer = Scenario.Balancer.circuitBreaker(.init(failureThreshold: 5))
-        /// ```
         case circuitBreaker(CircuitBreakerOptions)
         /// `LatencyEjectingBalancer`.
-        ///
-        /// ```swift
-        /// let balancer = Scenario.Balancer.latencyEjecting(.init(minSamples: 20))
-        /// ```
         case latencyEjecting(LatencyEjectingOptions)
 
         /// The balancer type names a scenario file accepts.
-        ///
-        /// ```swift
-        /// print(Scenario.Balancer.typeNames.joined(separator: ", "))
-        /// ```
         public static let typeNames = [
             "round-robin", "weighted-round-robin", "least-connections", "ejecting", "circuit-breaker", "latency-ejecting",
         ]
 
         /// This balancer's type name, as a scenario file writes it.
-        ///
-        /// ```swift
-        /// assert(Scenario.Balancer.roundRobin.typeName == "round-robin")
-        /// ```
         public var typeName: String {
             switch self {
             case .roundRobin: "round-robin"
@@ -77,10 +45,6 @@ extension Scenario {
         private enum TypeKey: String, CodingKey { case type }
 
         /// Decodes a bare type name or a mapping with `type` and that balancer's options.
-        ///
-        /// ```swift
-        /// let balancer = try Scenario.decodeFragment(Scenario.Balancer.self, yaml: "{type: ejecting, maxFails: 2}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let path = ScenarioPath(codingPath: decoder.codingPath)
             let name: String

@@ -6,35 +6,15 @@ extension Scenario {
     /// ```
     public struct EjectingOptions: Sendable, Hashable, Codable {
         /// Consecutive failures before ejection.
-        ///
-        /// ```swift
-        /// print(options.maxFails ?? 3)
-        /// ```
         public var maxFails: Int?
         /// The first ejection's length.
-        ///
-        /// ```swift
-        /// print(options.ejectTimeout ?? .seconds(30))
-        /// ```
         public var ejectTimeout: Duration?
         /// The longest ejection.
-        ///
-        /// ```swift
-        /// print(options.maxEjectTimeout ?? .seconds(300))
-        /// ```
         public var maxEjectTimeout: Duration?
         /// Whether a 5xx answer counts as a failure (by default only transport failures do).
-        ///
-        /// ```swift
-        /// print(options.failOn5xx)
-        /// ```
         public var failOn5xx: Bool
 
         /// Creates options.
-        ///
-        /// ```swift
-        /// let options = Scenario.EjectingOptions(maxFails: 3)
-        /// ```
         public init(maxFails: Int? = nil, ejectTimeout: Duration? = nil, maxEjectTimeout: Duration? = nil, failOn5xx: Bool = false) {
             self.maxFails = maxFails
             self.ejectTimeout = ejectTimeout
@@ -47,10 +27,6 @@ extension Scenario {
         }
 
         /// Decodes the balancer mapping's options.
-        ///
-        /// ```swift
-        /// let options = try Scenario.decodeFragment(Scenario.EjectingOptions.self, yaml: "{maxFails: 2}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             maxFails = try container.decodeOptional(.maxFails)
@@ -60,10 +36,6 @@ extension Scenario {
         }
 
         /// Encodes `type: ejecting` and the options that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(options)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode("ejecting", forKey: .type)
@@ -81,53 +53,21 @@ extension Scenario {
     /// ```
     public struct CircuitBreakerOptions: Sendable, Hashable, Codable {
         /// Consecutive failures that trip a closed circuit.
-        ///
-        /// ```swift
-        /// print(options.failureThreshold ?? 5)
-        /// ```
         public var failureThreshold: Int?
         /// Probe successes that close a half-open circuit.
-        ///
-        /// ```swift
-        /// print(options.successThreshold ?? 2)
-        /// ```
         public var successThreshold: Int?
         /// The first open period.
-        ///
-        /// ```swift
-        /// print(options.openTimeout ?? .seconds(5))
-        /// ```
         public var openTimeout: Duration?
         /// The longest open period.
-        ///
-        /// ```swift
-        /// print(options.maxOpenTimeout ?? .seconds(60))
-        /// ```
         public var maxOpenTimeout: Duration?
         /// How long a half-open probe may take before it counts as failed.
-        ///
-        /// ```swift
-        /// print(options.probeTimeout ?? .seconds(120))
-        /// ```
         public var probeTimeout: Duration?
         /// Probes admitted at once while half-open.
-        ///
-        /// ```swift
-        /// print(options.halfOpenMaxProbes ?? 1)
-        /// ```
         public var halfOpenMaxProbes: Int?
         /// Whether a 5xx answer counts as a failure (by default only transport failures do).
-        ///
-        /// ```swift
-        /// print(options.failOn5xx)
-        /// ```
         public var failOn5xx: Bool
 
         /// Creates options.
-        ///
-        /// ```swift
-        /// let options = Scenario.CircuitBreakerOptions(failureThreshold: 5)
-        /// ```
         public init(
             failureThreshold: Int? = nil, successThreshold: Int? = nil, openTimeout: Duration? = nil,
             maxOpenTimeout: Duration? = nil, probeTimeout: Duration? = nil, halfOpenMaxProbes: Int? = nil,
@@ -148,10 +88,6 @@ extension Scenario {
         }
 
         /// Decodes the balancer mapping's options.
-        ///
-        /// ```swift
-        /// let options = try Scenario.decodeFragment(Scenario.CircuitBreakerOptions.self, yaml: "{failureThreshold: 3}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             failureThreshold = try container.decodeOptional(.failureThreshold)
@@ -164,10 +100,6 @@ extension Scenario {
         }
 
         /// Encodes `type: circuit-breaker` and the options that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(options)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode("circuit-breaker", forKey: .type)
@@ -188,71 +120,27 @@ extension Scenario {
     /// ```
     public struct LatencyEjectingOptions: Sendable, Hashable, Codable {
         /// How many times slower than the pool median a target must be to be ejected.
-        ///
-        /// ```swift
-        /// print(options.ejectionFactor ?? 3)
-        /// ```
         public var ejectionFactor: Double?
         /// Samples a target needs before it can be judged.
-        ///
-        /// ```swift
-        /// print(options.minSamples ?? 100)
-        /// ```
         public var minSamples: Int?
         /// Judged targets needed before anything is ejected.
-        ///
-        /// ```swift
-        /// print(options.minHosts ?? 3)
-        /// ```
         public var minHosts: Int?
         /// The latency average's half-life.
-        ///
-        /// ```swift
-        /// print(options.halfLife ?? .seconds(10))
-        /// ```
         public var halfLife: Duration?
         /// The smallest absolute excess over the median that ejects.
-        ///
-        /// ```swift
-        /// print(options.minEjectDelta ?? .milliseconds(50))
-        /// ```
         public var minEjectDelta: Duration?
         /// The smallest average latency that ejects.
-        ///
-        /// ```swift
-        /// print(options.minEjectLatency ?? .zero)
-        /// ```
         public var minEjectLatency: Duration?
         /// The largest share of the pool ejected at once, in percent.
-        ///
-        /// ```swift
-        /// print(options.maxEjectionPercent ?? 30)
-        /// ```
         public var maxEjectionPercent: Int?
         /// The share of the pool out, in percent, at which the balancer panics and routes to everything.
-        ///
-        /// ```swift
-        /// print(options.panicThreshold ?? 50)
-        /// ```
         public var panicThreshold: Int?
         /// The first ejection's length.
-        ///
-        /// ```swift
-        /// print(options.ejectTimeout ?? .seconds(30))
-        /// ```
         public var ejectTimeout: Duration?
         /// The longest ejection.
-        ///
-        /// ```swift
-        /// print(options.maxEjectTimeout ?? .seconds(300))
-        /// ```
         public var maxEjectTimeout: Duration?
 
         /// Creates options.
-        ///
-        /// ```swift
-        /// let options = Scenario.LatencyEjectingOptions(minSamples: 20, halfLife: .seconds(5))
-        /// ```
         public init(
             ejectionFactor: Double? = nil, minSamples: Int? = nil, minHosts: Int? = nil, halfLife: Duration? = nil,
             minEjectDelta: Duration? = nil, minEjectLatency: Duration? = nil, maxEjectionPercent: Int? = nil,
@@ -276,10 +164,6 @@ extension Scenario {
         }
 
         /// Decodes the balancer mapping's options.
-        ///
-        /// ```swift
-        /// let options = try Scenario.decodeFragment(Scenario.LatencyEjectingOptions.self, yaml: "{minSamples: 20}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             ejectionFactor = try container.decodeOptional(.ejectionFactor)
@@ -295,10 +179,6 @@ extension Scenario {
         }
 
         /// Encodes `type: latency-ejecting` and the options that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(options)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode("latency-ejecting", forKey: .type)

@@ -21,51 +21,23 @@ extension Scenario {
     /// ```
     public enum Expectation: Sendable, Hashable, Codable {
         /// The share of requests (arriving in `window`) answered 2xx/3xx is at least `atLeast`.
-        ///
-        /// ```swift
-        /// let healthy = Scenario.Expectation.successRatio(atLeast: 0.999)
-        /// ```
         case successRatio(atLeast: Double, window: TimeWindow = .whole, stack: String? = nil)
         /// The `percentile` of client latency (requests arriving in `window`) is at most `atMost`.
-        ///
-        /// ```swift
-        /// let fast = Scenario.Expectation.latency(percentile: 99, atMost: .milliseconds(100))
-        /// ```
         case latency(percentile: Double, atMost: Duration, window: TimeWindow = .whole, stack: String? = nil)
         /// `target` receives no request (probes aside) during `window`.
-        ///
-        /// ```swift
-        /// let drained = Scenario.Expectation.noTraffic(target: "b", window: TimeWindow(from: .seconds(35), to: .seconds(60)))
-        /// ```
         case noTraffic(target: String, window: TimeWindow = .whole, stack: String? = nil)
         /// `target` (every target if `nil`) receives no request while a balancer or the health check has it
         /// open: a tripped circuit (until it goes half-open), an ejection (until its cooldown — which expires
         /// silently — runs out) or a health-check down mark.
-        ///
-        /// ```swift
-        /// let respected = Scenario.Expectation.noTrafficWhileOpen(target: "c")
-        /// ```
         case noTrafficWhileOpen(target: String? = nil, stack: String? = nil)
         /// While every target is out (dead, black-holed, failing every request, flapping down or unready), the
         /// stack sheds (`503` with no target contacted) or fails open (routes anyway) — for at least `atLeast`
         /// of its attempts (default 0.9 for shedding, 1 for failing open).
-        ///
-        /// ```swift
-        /// let sheds = Scenario.Expectation.allDown(.shed, atLeast: 0.8)
-        /// ```
         case allDown(AllDownPolicy, atLeast: Double? = nil, stack: String? = nil)
         /// At most `atMost` attempts are in flight at once to `target` (to each target if `nil`).
-        ///
-        /// ```swift
-        /// let bulkhead = Scenario.Expectation.maxInFlight(atMost: 10, target: "c")
-        /// ```
         case maxInFlight(atMost: Int, target: String? = nil, stack: String? = nil)
         /// `stack` beats `than` on `metric` (in `window`) by at least `by`: an absolute margin for the success
         /// ratio, a relative one (0.2 = 20 % lower) for latency percentiles and backend attempts.
-        ///
-        /// ```swift
-        /// let hedgingHelps = Scenario.Expectation.better(stack: "hedged", than: "round-robin", metric: .p99, by: 0.3)
-        /// ```
         case better(stack: String, than: String, metric: ComparisonMetric, by: Double = 0, window: TimeWindow = .whole)
 
         static let tags = ["successRatio", "latency", "noTraffic", "allDown", "maxInFlight", "better"]
@@ -79,10 +51,6 @@ extension Scenario {
         private enum WindowKeys: String, CodingKey { case from, to }
 
         /// The stack this expectation is about, if it names one (`better` names two: `stack` and `than`).
-        ///
-        /// ```swift
-        /// print(expectation.stack ?? "the only stack")
-        /// ```
         public var stack: String? {
             switch self {
             case .successRatio(_, _, let stack), .latency(_, _, _, let stack), .noTraffic(_, _, let stack),
@@ -94,10 +62,6 @@ extension Scenario {
         }
 
         /// Decodes a single-key mapping naming the expectation.
-        ///
-        /// ```swift
-        /// let expectation = try Scenario.decodeFragment(Scenario.Expectation.self, yaml: "{successRatio: {atLeast: 0.99}}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let tagged = try TaggedValue.read(from: decoder, what: "expectation", tags: Self.tags)
             guard let outer = tagged.container else {
@@ -153,10 +117,6 @@ extension Scenario {
         }
 
         /// Encodes a single-key mapping, as decoded.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(Scenario.Expectation.successRatio(atLeast: 0.99))
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var outer = encoder.container(keyedBy: NameKey.self)
             func encodeWindow<Keys: CodingKey>(_ window: TimeWindow, into values: inout KeyedEncodingContainer<Keys>, from: Keys, to: Keys) throws {
@@ -214,23 +174,11 @@ extension Scenario {
 /// ```
 public enum AllDownPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     /// Answer `503` without contacting a target (the circuit breaker, a saturated bulkhead).
-    ///
-    /// ```swift
-    /// let policy = AllDownPolicy.shed
-    /// ```
     case shed
     /// Route best-effort anyway (round-robin, ejecting, latency ejection).
-    ///
-    /// ```swift
-    /// let policy = AllDownPolicy.failOpen
-    /// ```
     case failOpen = "fail-open"
 
     /// Decodes `shed` or `fail-open`.
-    ///
-    /// ```swift
-    /// let policy = try Scenario.decodeFragment(AllDownPolicy.self, yaml: "fail-open")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let policy = AllDownPolicy(rawValue: name) else {
@@ -250,47 +198,19 @@ public enum AllDownPolicy: String, Sendable, Hashable, Codable, CaseIterable {
 /// ```
 public enum ComparisonMetric: String, Sendable, Hashable, Codable, CaseIterable {
     /// The share of requests answered 2xx/3xx; higher is better.
-    ///
-    /// ```swift
-    /// let metric = ComparisonMetric.successRatio
-    /// ```
     case successRatio
     /// Median client latency; lower is better.
-    ///
-    /// ```swift
-    /// let metric = ComparisonMetric.p50
-    /// ```
     case p50
     /// 90th percentile client latency; lower is better.
-    ///
-    /// ```swift
-    /// let metric = ComparisonMetric.p90
-    /// ```
     case p90
     /// 99th percentile client latency; lower is better.
-    ///
-    /// ```swift
-    /// let metric = ComparisonMetric.p99
-    /// ```
     case p99
     /// 99.9th percentile client latency; lower is better.
-    ///
-    /// ```swift
-    /// let metric = ComparisonMetric.p999
-    /// ```
     case p999
     /// Attempts that reached any backend (load on the origin); lower is better.
-    ///
-    /// ```swift
-    /// let metric = ComparisonMetric.backendAttempts
-    /// ```
     case backendAttempts
 
     /// Decodes the metric's name.
-    ///
-    /// ```swift
-    /// let metric = try Scenario.decodeFragment(ComparisonMetric.self, yaml: "p99")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let metric = ComparisonMetric(rawValue: name) else {

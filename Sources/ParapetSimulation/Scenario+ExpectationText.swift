@@ -31,9 +31,5 @@ extension Scenario.Expectation: CustomStringConvertible {
     }
 
     /// Same as ``text``.
-    ///
-    /// ```swift
-    /// print(expectation)
-    /// ```
     public var description: String { text }
 }

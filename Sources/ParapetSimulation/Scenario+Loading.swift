@@ -13,10 +13,6 @@ extension Scenario {
         case json
 
         /// `.json` for a `.json` file name, YAML otherwise.
-        ///
-        /// ```swift
-        /// assert(Scenario.Format(fileName: "a.json") == .json)
-        /// ```
         public init(fileName: String) {
             self = fileName.lowercased().hasSuffix(".json") ? .json : .yaml
         }
@@ -26,10 +22,6 @@ extension Scenario {
     ///
     /// - Throws: ``ScenarioError`` naming the file, line, column and field of the first problem, or the
     ///   file-system error when the file cannot be read.
-    ///
-    /// ```swift
-    /// let scenario = try Scenario.load(contentsOf: URL(fileURLWithPath: "Simulations/dead-origin.yaml"))
-    /// ```
     public static func load(contentsOf url: URL) throws -> Scenario {
         let data = try Data(contentsOf: url)
         let file = url.lastPathComponent
@@ -43,10 +35,6 @@ extension Scenario {
     ///
     /// - Parameter file: the name used in error messages.
     /// - Throws: ``ScenarioError``.
-    ///
-    /// ```swift
-    /// let scenario = try Scenario(text: "duration: 10s\n...", format: .yaml, file: "inline.yaml")
-    /// ```
     public init(text: String, format: Format, file: String) throws(ScenarioError) {
         let root: ScenarioNode?
         switch format {
@@ -62,29 +50,17 @@ extension Scenario {
     }
 
     /// Parses and validates a YAML scenario.
-    ///
-    /// ```swift
-    /// let scenario = try Scenario(yaml: text, file: "dead-origin.yaml")
-    /// ```
     public init(yaml text: String, file: String = "<yaml>") throws(ScenarioError) {
         try self.init(text: text, format: .yaml, file: file)
     }
 
     /// Parses and validates a JSON scenario.
-    ///
-    /// ```swift
-    /// let scenario = try Scenario(json: text, file: "dead-origin.json")
-    /// ```
     public init(json text: String, file: String = "<json>") throws(ScenarioError) {
         try self.init(text: text, format: .json, file: file)
     }
 
     /// Decodes one part of a scenario (a behaviour, a latency, a stack…) from YAML, with the same errors as a
     /// whole file; handy in tests. A whole ``Scenario`` is validated as well.
-    ///
-    /// ```swift
-    /// let behaviour = try Scenario.decodeFragment(BackendBehaviour.self, yaml: "{errors: {rate: 0.5}}")
-    /// ```
     public static func decodeFragment<T: Decodable>(_ type: T.Type, yaml text: String, file: String = "<yaml>") throws(ScenarioError) -> T {
         guard let root = try ScenarioNode.parseYAML(text, file: file) else {
             throw ScenarioError(file: file, line: 1, column: 1, field: "", kind: .emptyFile, message: "the text is empty")

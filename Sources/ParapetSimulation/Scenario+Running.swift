@@ -14,10 +14,6 @@ extension Scenario {
     }
 
     /// Runs the scenario on the calling thread.
-    ///
-    /// ```swift
-    /// let report = try scenario.run()
-    /// ```
     public func run(seed: UInt64? = nil) throws -> SimulationReport {
         try ScenarioRunner.run(self, seed: seed)
     }
@@ -25,19 +21,11 @@ extension Scenario {
 
 extension TargetReport {
     /// Attempts that arrived during `range` (see ``requests(during:)-(TimeWindow)``).
-    ///
-    /// ```swift
-    /// #expect(report.target("b").requests(during: .seconds(30) ..< .seconds(60)) == 0)
-    /// ```
     public func requests(during range: Range<Duration>) -> Int {
         requests(during: TimeWindow(range))
     }
 
     /// Attempts that arrived from `range.lowerBound` to the end of the run.
-    ///
-    /// ```swift
-    /// #expect(report.target("b").requests(during: .seconds(30)...) == 0)
-    /// ```
     public func requests(during range: PartialRangeFrom<Duration>) -> Int {
         requests(during: TimeWindow(from: range.lowerBound))
     }
@@ -46,10 +34,6 @@ extension TargetReport {
 extension StackReport {
     /// Client requests that arrived during `window`, and how many succeeded, from the time series (so rounded
     /// outwards to whole buckets).
-    ///
-    /// ```swift
-    /// let (requests, successes) = report.stack("breaker").outcomes(during: TimeWindow(from: .seconds(40)))
-    /// ```
     public func outcomes(during window: TimeWindow) -> (requests: Int, successes: Int) {
         let width = timeSeries.bucketWidth
         var requests = 0

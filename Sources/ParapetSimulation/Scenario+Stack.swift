@@ -22,54 +22,22 @@ extension Scenario {
     /// ```
     public struct Stack: Sendable, Hashable, Codable {
         /// The stack's name in reports and expectations; defaults to the balancer's type name.
-        ///
-        /// ```swift
-        /// print(stack.name)
-        /// ```
         public var name: String
         /// The balancer.
-        ///
-        /// ```swift
-        /// print(stack.balancer.typeName)
-        /// ```
         public var balancer: Balancer
         /// The active health check wrapping the balancer, if any.
-        ///
-        /// ```swift
-        /// stack.healthCheck = .init(interval: .seconds(2))
-        /// ```
         public var healthCheck: HealthCheck?
         /// Hedging around the (health-checked) balancer, if any.
-        ///
-        /// ```swift
-        /// stack.hedging = .init(delay: .milliseconds(40))
-        /// ```
         public var hedging: Hedging?
         /// The `Upstream` middleware's retry options; `nil` sends requests straight to the transport stack.
-        ///
-        /// ```swift
-        /// stack.upstream = .init(retries: 2)
-        /// ```
         public var upstream: UpstreamOptions?
         /// A total per-request deadline (the request is cancelled and answered `504` when it passes).
-        ///
-        /// ```swift
-        /// stack.deadline = .seconds(2)
-        /// ```
         public var deadline: Duration?
         /// The per-attempt response-header timeout of the upstream client (an attempt fails with
         /// `UpstreamError.timedOut`).
-        ///
-        /// ```swift
-        /// stack.transportTimeout = .seconds(1)
-        /// ```
         public var transportTimeout: Duration?
 
         /// Creates a stack.
-        ///
-        /// ```swift
-        /// let plain = Scenario.Stack(balancer: .roundRobin)
-        /// ```
         public init(
             name: String? = nil,
             balancer: Balancer,
@@ -93,10 +61,6 @@ extension Scenario {
         }
 
         /// Decodes a stack mapping; only `balancer` is required.
-        ///
-        /// ```swift
-        /// let stack = try Scenario.decodeFragment(Scenario.Stack.self, yaml: "{balancer: round-robin}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             balancer = try container.decode(Balancer.self, forKey: .balancer)
@@ -109,10 +73,6 @@ extension Scenario {
         }
 
         /// Encodes the fields that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(stack)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)

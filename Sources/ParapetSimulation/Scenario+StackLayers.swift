@@ -7,47 +7,19 @@ extension Scenario {
     /// ```
     public struct HealthCheck: Sendable, Hashable, Codable {
         /// Time between probes of one target.
-        ///
-        /// ```swift
-        /// print(check.interval ?? .seconds(10))
-        /// ```
         public var interval: Duration?
         /// How long a probe may take.
-        ///
-        /// ```swift
-        /// print(check.timeout ?? .seconds(5))
-        /// ```
         public var timeout: Duration?
         /// Consecutive good probes that mark a target up.
-        ///
-        /// ```swift
-        /// print(check.healthyThreshold ?? 1)
-        /// ```
         public var healthyThreshold: Int?
         /// Consecutive bad probes that mark a target down.
-        ///
-        /// ```swift
-        /// print(check.unhealthyThreshold ?? 3)
-        /// ```
         public var unhealthyThreshold: Int?
         /// Whether targets start down until a probe passes.
-        ///
-        /// ```swift
-        /// print(check.startUnhealthy)
-        /// ```
         public var startUnhealthy: Bool
         /// The probe path.
-        ///
-        /// ```swift
-        /// print(check.path ?? "/")
-        /// ```
         public var path: String?
 
         /// Creates options.
-        ///
-        /// ```swift
-        /// let check = Scenario.HealthCheck(interval: .seconds(1))
-        /// ```
         public init(
             interval: Duration? = nil, timeout: Duration? = nil, healthyThreshold: Int? = nil,
             unhealthyThreshold: Int? = nil, startUnhealthy: Bool = false, path: String? = nil
@@ -65,10 +37,6 @@ extension Scenario {
         }
 
         /// Decodes the health-check mapping.
-        ///
-        /// ```swift
-        /// let check = try Scenario.decodeFragment(Scenario.HealthCheck.self, yaml: "{interval: 2s}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             interval = try container.decodeDurationIfPresent(.interval)
@@ -80,10 +48,6 @@ extension Scenario {
         }
 
         /// Encodes the fields that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(check)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeDurationIfPresent(interval, forKey: .interval)
@@ -102,29 +66,13 @@ extension Scenario {
     /// ```
     public struct Hedging: Sendable, Hashable, Codable {
         /// How long to wait before racing a duplicate.
-        ///
-        /// ```swift
-        /// print(hedging.delay)
-        /// ```
         public var delay: Duration
         /// Duplicates at most.
-        ///
-        /// ```swift
-        /// print(hedging.maxHedge ?? 1)
-        /// ```
         public var maxHedge: Int?
         /// Whether a failed leg launches the next at once.
-        ///
-        /// ```swift
-        /// print(hedging.hedgeOnError ?? true)
-        /// ```
         public var hedgeOnError: Bool?
 
         /// Creates options.
-        ///
-        /// ```swift
-        /// let hedging = Scenario.Hedging(delay: .milliseconds(30))
-        /// ```
         public init(delay: Duration, maxHedge: Int? = nil, hedgeOnError: Bool? = nil) {
             self.delay = delay
             self.maxHedge = maxHedge
@@ -134,10 +82,6 @@ extension Scenario {
         private enum CodingKeys: String, CodingKey, CaseIterable { case delay, maxHedge, hedgeOnError }
 
         /// Decodes `{delay, maxHedge, hedgeOnError}`.
-        ///
-        /// ```swift
-        /// let hedging = try Scenario.decodeFragment(Scenario.Hedging.self, yaml: "{delay: 50ms}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             delay = try container.decodeDuration(.delay)
@@ -146,10 +90,6 @@ extension Scenario {
         }
 
         /// Encodes the fields that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(hedging)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeDuration(delay, forKey: .delay)
@@ -166,23 +106,11 @@ extension Scenario {
     /// ```
     public struct UpstreamOptions: Sendable, Hashable, Codable {
         /// Retries after the first attempt.
-        ///
-        /// ```swift
-        /// print(upstream.retries ?? 3)
-        /// ```
         public var retries: Int?
         /// The first retry's backoff; it doubles each retry.
-        ///
-        /// ```swift
-        /// print(upstream.backoff ?? .milliseconds(50))
-        /// ```
         public var backoff: Duration?
 
         /// Creates options.
-        ///
-        /// ```swift
-        /// let upstream = Scenario.UpstreamOptions(retries: 1)
-        /// ```
         public init(retries: Int? = nil, backoff: Duration? = nil) {
             self.retries = retries
             self.backoff = backoff
@@ -191,10 +119,6 @@ extension Scenario {
         private enum CodingKeys: String, CodingKey, CaseIterable { case retries, backoff }
 
         /// Decodes `{retries, backoff}`.
-        ///
-        /// ```swift
-        /// let upstream = try Scenario.decodeFragment(Scenario.UpstreamOptions.self, yaml: "{retries: 2}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             retries = try container.decodeOptional(.retries)
@@ -202,10 +126,6 @@ extension Scenario {
         }
 
         /// Encodes the fields that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(upstream)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeIfPresent(retries, forKey: .retries)

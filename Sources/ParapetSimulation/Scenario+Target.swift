@@ -18,47 +18,19 @@ extension Scenario {
     /// ```
     public struct Target: Sendable, Hashable, Codable {
         /// The target's address, as the balancers and reports name it.
-        ///
-        /// ```swift
-        /// print(target.name)
-        /// ```
         public var name: String
         /// The weight `Target.weight` the balancers see (weighted round-robin, least-connections).
-        ///
-        /// ```swift
-        /// var big = Scenario.Target("big"); big.weight = 4
-        /// ```
         public var weight: Int
         /// The `Target.maxConcurrent` cap least-connections enforces, if any.
-        ///
-        /// ```swift
-        /// var capped = Scenario.Target("a"); capped.maxConcurrent = 10
-        /// ```
         public var maxConcurrent: Int?
         /// The service-time distribution.
-        ///
-        /// ```swift
-        /// var slow = Scenario.Target("a"); slow.latency = .fixed(.milliseconds(200))
-        /// ```
         public var latency: LatencyDistribution
         /// The behaviour at time zero.
-        ///
-        /// ```swift
-        /// var dead = Scenario.Target("a"); dead.behaviour = .dead(after: .milliseconds(1))
-        /// ```
         public var behaviour: BackendBehaviour
         /// The backend's finite capacity; `nil` for unlimited.
-        ///
-        /// ```swift
-        /// var small = Scenario.Target("a"); small.capacity = BackendCapacity(concurrency: 4, queue: 8)
-        /// ```
         public var capacity: BackendCapacity?
 
         /// Creates a target; by default healthy, 10 ms, unlimited.
-        ///
-        /// ```swift
-        /// let target = Scenario.Target("b", weight: 2, latency: .uniform(min: .milliseconds(5), max: .milliseconds(15)))
-        /// ```
         public init(
             _ name: String,
             weight: Int = 1,
@@ -80,10 +52,6 @@ extension Scenario {
         }
 
         /// Decodes a target mapping; only `name` is required.
-        ///
-        /// ```swift
-        /// let target = try Scenario.decodeFragment(Scenario.Target.self, yaml: "{name: a, latency: 5ms}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
@@ -95,10 +63,6 @@ extension Scenario {
         }
 
         /// Encodes every field.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(target)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
@@ -126,47 +90,19 @@ extension Scenario {
     /// ```
     public struct TimelineEvent: Sendable, Hashable, Codable {
         /// When the change happens, from the start of the run.
-        ///
-        /// ```swift
-        /// print(event.at)
-        /// ```
         public var at: Duration
         /// The target that changes; `nil` for a wall-clock step only.
-        ///
-        /// ```swift
-        /// print(event.target ?? "wall clock")
-        /// ```
         public var target: String?
         /// The target's new behaviour, if it changes.
-        ///
-        /// ```swift
-        /// var event = Scenario.TimelineEvent(at: .seconds(10), target: "a"); event.become = .blackHole
-        /// ```
         public var become: BackendBehaviour?
         /// The target's new latency distribution, if it changes.
-        ///
-        /// ```swift
-        /// var event = Scenario.TimelineEvent(at: .seconds(10), target: "a"); event.latency = .fixed(.seconds(1))
-        /// ```
         public var latency: LatencyDistribution?
         /// The target's new capacity, if it changes.
-        ///
-        /// ```swift
-        /// var event = Scenario.TimelineEvent(at: .seconds(10), target: "a"); event.capacity = BackendCapacity(concurrency: 1)
-        /// ```
         public var capacity: BackendCapacity?
         /// How far the simulated wall clock steps (negative: backwards), if it does.
-        ///
-        /// ```swift
-        /// let ntp = Scenario.TimelineEvent(at: .seconds(45), wallClockStep: .seconds(-2))
-        /// ```
         public var wallClockStep: Duration?
 
         /// Creates a timeline step.
-        ///
-        /// ```swift
-        /// let recovery = Scenario.TimelineEvent(at: .seconds(60), target: "b", become: .healthy)
-        /// ```
         public init(
             at: Duration,
             target: String? = nil,
@@ -188,10 +124,6 @@ extension Scenario {
         }
 
         /// Decodes a timeline mapping.
-        ///
-        /// ```swift
-        /// let event = try Scenario.decodeFragment(Scenario.TimelineEvent.self, yaml: "{at: 30s, target: b, become: dead}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             at = try container.decodeDuration(.at)
@@ -203,10 +135,6 @@ extension Scenario {
         }
 
         /// Encodes the fields that are set.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(event)
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeDuration(at, forKey: .at)

@@ -23,22 +23,10 @@ extension Scenario {
         /// ```
         public enum Arrivals: Sendable, Hashable {
             /// Open loop: Poisson arrivals at `rate` per second, multiplied during each burst.
-            ///
-            /// ```swift
-            /// let spiky = Scenario.Workload.Arrivals.poisson(rate: 100, bursts: [.init(from: .seconds(30), to: .seconds(40), multiplier: 5)])
-            /// ```
             case poisson(rate: Double, bursts: [Burst] = [])
             /// Closed loop: `clients` clients, each sending a request, waiting for the answer, then thinking.
-            ///
-            /// ```swift
-            /// let users = Scenario.Workload.Arrivals.closedLoop(clients: 20, thinkTime: .fixed(.milliseconds(100)))
-            /// ```
             case closedLoop(clients: Int, thinkTime: LatencyDistribution)
             /// Requests at exactly these offsets from the start (a replayed trace).
-            ///
-            /// ```swift
-            /// let replay = Scenario.Workload.Arrivals.replay([.zero, .milliseconds(15), .milliseconds(40)])
-            /// ```
             case replay([Duration])
         }
 
@@ -49,29 +37,13 @@ extension Scenario {
         /// ```
         public struct Burst: Sendable, Hashable, Codable {
             /// Start of the burst.
-            ///
-            /// ```swift
-            /// print(burst.from)
-            /// ```
             public var from: Duration
             /// End of the burst (exclusive).
-            ///
-            /// ```swift
-            /// print(burst.to)
-            /// ```
             public var to: Duration
             /// The rate multiplier (0 pauses traffic).
-            ///
-            /// ```swift
-            /// print(burst.multiplier)
-            /// ```
             public var multiplier: Double
 
             /// Creates a burst.
-            ///
-            /// ```swift
-            /// let pause = Scenario.Workload.Burst(from: .seconds(10), to: .seconds(20), multiplier: 0)
-            /// ```
             public init(from: Duration, to: Duration, multiplier: Double) {
                 self.from = from
                 self.to = to
@@ -81,10 +53,6 @@ extension Scenario {
             private enum CodingKeys: String, CodingKey, CaseIterable { case from, to, multiplier }
 
             /// Decodes `{from, to, multiplier}`.
-            ///
-            /// ```swift
-            /// let burst = try Scenario.decodeFragment(Scenario.Workload.Burst.self, yaml: "{from: 1m, to: 2m, multiplier: 3}")
-            /// ```
             public init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 from = try container.decodeDuration(.from)
@@ -93,10 +61,6 @@ extension Scenario {
             }
 
             /// Encodes `{from, to, multiplier}`.
-            ///
-            /// ```swift
-            /// let json = try JSONEncoder().encode(burst)
-            /// ```
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encodeDuration(from, forKey: .from)
@@ -113,29 +77,13 @@ extension Scenario {
         /// ```
         public struct MixEntry: Sendable, Hashable, Codable {
             /// The HTTP method.
-            ///
-            /// ```swift
-            /// print(entry.method)
-            /// ```
             public var method: String
             /// The request path.
-            ///
-            /// ```swift
-            /// print(entry.path)
-            /// ```
             public var path: String
             /// The relative weight.
-            ///
-            /// ```swift
-            /// print(entry.weight)
-            /// ```
             public var weight: Int
 
             /// Creates a mix entry.
-            ///
-            /// ```swift
-            /// let read = Scenario.Workload.MixEntry(method: "GET", path: "/", weight: 9)
-            /// ```
             public init(method: String = "GET", path: String = "/", weight: Int = 1) {
                 self.method = method
                 self.path = path
@@ -145,10 +93,6 @@ extension Scenario {
             private enum CodingKeys: String, CodingKey, CaseIterable { case method, path, weight }
 
             /// Decodes `{method, path, weight}`, each optional.
-            ///
-            /// ```swift
-            /// let entry = try Scenario.decodeFragment(Scenario.Workload.MixEntry.self, yaml: "{method: POST, weight: 1}")
-            /// ```
             public init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 method = try container.decodeValue(.method, default: "GET")
@@ -158,33 +102,17 @@ extension Scenario {
         }
 
         /// How requests arrive.
-        ///
-        /// ```swift
-        /// workload.arrivals = .closedLoop(clients: 10, thinkTime: .fixed(.zero))
-        /// ```
         public var arrivals: Arrivals
         /// The request mix; one `GET /` when empty.
-        ///
-        /// ```swift
-        /// workload.mix.append(.init(method: "POST", path: "/orders", weight: 1))
-        /// ```
         public var mix: [MixEntry]
 
         /// Creates a workload.
-        ///
-        /// ```swift
-        /// let workload = Scenario.Workload(arrivals: .poisson(rate: 50))
-        /// ```
         public init(arrivals: Arrivals, mix: [MixEntry] = [MixEntry()]) {
             self.arrivals = arrivals
             self.mix = mix
         }
 
         /// An open-loop Poisson workload of `GET /` at `rate` requests per second.
-        ///
-        /// ```swift
-        /// let workload = Scenario.Workload.poisson(rate: 100)
-        /// ```
         public static func poisson(rate: Double, bursts: [Burst] = [], mix: [MixEntry] = [MixEntry()]) -> Workload {
             Workload(arrivals: .poisson(rate: rate, bursts: bursts), mix: mix)
         }
@@ -194,10 +122,6 @@ extension Scenario {
         }
 
         /// Decodes the flat workload mapping: exactly one of `rate`, `clients` or `arrivals`.
-        ///
-        /// ```swift
-        /// let workload = try Scenario.decodeFragment(Scenario.Workload.self, yaml: "{clients: 8, thinkTime: 50ms}")
-        /// ```
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let kinds = [CodingKeys.rate, .clients, .arrivals].filter { container.contains($0) }
@@ -231,10 +155,6 @@ extension Scenario {
         }
 
         /// Encodes the flat workload mapping.
-        ///
-        /// ```swift
-        /// let json = try JSONEncoder().encode(Scenario.Workload.poisson(rate: 10))
-        /// ```
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             switch arrivals {

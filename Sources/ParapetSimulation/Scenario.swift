@@ -20,71 +20,27 @@
 /// ```
 public struct Scenario: Sendable, Hashable, Codable {
     /// The scenario's name, shown in reports.
-    ///
-    /// ```swift
-    /// print(scenario.name)
-    /// ```
     public var name: String
     /// What the scenario demonstrates.
-    ///
-    /// ```swift
-    /// print(scenario.summary ?? "")
-    /// ```
     public var summary: String?
     /// The seed every random stream derives from; a run can override it.
-    ///
-    /// ```swift
-    /// scenario.seed = 7
-    /// ```
     public var seed: UInt64
     /// How long traffic is sent.
-    ///
-    /// ```swift
-    /// scenario.duration = .seconds(120)
-    /// ```
     public var duration: Duration
     /// How long after `duration` requests still in flight may finish before they are cancelled (and counted as
     /// unfinished).
-    ///
-    /// ```swift
-    /// scenario.drain = .seconds(5)
-    /// ```
     public var drain: Duration
     /// The simulated backends, in report order.
-    ///
-    /// ```swift
-    /// scenario.targets.append(.init("d"))
-    /// ```
     public var targets: [Target]
     /// Changes to the backends (and the wall clock) over time.
-    ///
-    /// ```swift
-    /// scenario.timeline.append(.init(at: .seconds(30), target: "a", become: .blackHole))
-    /// ```
     public var timeline: [TimelineEvent]
     /// The traffic.
-    ///
-    /// ```swift
-    /// scenario.workload = .poisson(rate: 500)
-    /// ```
     public var workload: Workload
     /// The stacks to run, each on the same seed.
-    ///
-    /// ```swift
-    /// scenario.stacks.append(.init(balancer: .roundRobin))
-    /// ```
     public var stacks: [Stack]
     /// What the runs must show.
-    ///
-    /// ```swift
-    /// scenario.expectations.append(.successRatio(atLeast: 0.99))
-    /// ```
     public var expectations: [Expectation]
     /// How the report is bucketed.
-    ///
-    /// ```swift
-    /// scenario.report.buckets = 120
-    /// ```
     public var report: ReportOptions
 
     /// Creates a scenario.
@@ -163,10 +119,6 @@ public struct Scenario: Sendable, Hashable, Codable {
     }
 
     /// Encodes the scenario in the file format (with `stacks` and `expect`).
-    ///
-    /// ```swift
-    /// let json = try JSONEncoder().encode(scenario)
-    /// ```
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
@@ -194,23 +146,11 @@ public struct Scenario: Sendable, Hashable, Codable {
 /// ```
 public struct ReportOptions: Sendable, Hashable, Codable {
     /// How many time-series buckets the run's duration is cut into.
-    ///
-    /// ```swift
-    /// print(options.buckets)
-    /// ```
     public var buckets: Int
     /// The granularity of the traffic counts behind ``TargetReport/requests(during:)``.
-    ///
-    /// ```swift
-    /// print(options.resolution)
-    /// ```
     public var resolution: Duration
 
     /// Creates options: 60 buckets and 100 ms resolution by default.
-    ///
-    /// ```swift
-    /// let options = ReportOptions()
-    /// ```
     public init(buckets: Int = 60, resolution: Duration = .milliseconds(100)) {
         self.buckets = buckets
         self.resolution = resolution
@@ -219,10 +159,6 @@ public struct ReportOptions: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case buckets, resolution }
 
     /// Decodes `{buckets, resolution}`, both optional.
-    ///
-    /// ```swift
-    /// let options = try Scenario.decodeFragment(ReportOptions.self, yaml: "{buckets: 30}")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         buckets = try container.decodeValue(.buckets, default: 60)
@@ -230,10 +166,6 @@ public struct ReportOptions: Sendable, Hashable, Codable {
     }
 
     /// Encodes both fields.
-    ///
-    /// ```swift
-    /// let json = try JSONEncoder().encode(ReportOptions())
-    /// ```
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(buckets, forKey: .buckets)

@@ -42,28 +42,12 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
     /// ```
     public var file: String
     /// The 1-based line of the offending text, when known.
-    ///
-    /// ```swift
-    /// print(error.line ?? 0)
-    /// ```
     public var line: Int?
     /// The 1-based column of the offending text, when known.
-    ///
-    /// ```swift
-    /// print(error.column ?? 0)
-    /// ```
     public var column: Int?
     /// The dotted path of the offending field, such as `stacks[1].balancer.openTimeout`; empty for the file.
-    ///
-    /// ```swift
-    /// #expect(error.field == "timeline[2].target")
-    /// ```
     public var field: String
     /// The kind of problem.
-    ///
-    /// ```swift
-    /// #expect(error.kind == .invalidValue)
-    /// ```
     public var kind: Kind
     /// The message, without the location prefix.
     ///

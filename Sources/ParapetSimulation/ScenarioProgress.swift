@@ -8,58 +8,22 @@
 /// ```
 public struct ScenarioProgress: Sendable, Hashable, CustomStringConvertible {
     /// The scenario's name.
-    ///
-    /// ```swift
-    /// print(progress.scenario)
-    /// ```
     public var scenario: String
     /// The name of the stack running.
-    ///
-    /// ```swift
-    /// print(progress.stack)
-    /// ```
     public var stack: String
     /// The stack's place among the scenario's stacks, from 0.
-    ///
-    /// ```swift
-    /// let isLast = progress.stackIndex == progress.stackCount - 1
-    /// ```
     public var stackIndex: Int
     /// How many stacks the scenario runs, one after another.
-    ///
-    /// ```swift
-    /// print("\(progress.stackIndex + 1) of \(progress.stackCount)")
-    /// ```
     public var stackCount: Int
     /// The seed of the run.
-    ///
-    /// ```swift
-    /// print("seed \(progress.seed)")
-    /// ```
     public var seed: UInt64
     /// Virtual time since the stack's run started; past ``duration`` while in-flight requests drain.
-    ///
-    /// ```swift
-    /// print(progress.virtualTime)
-    /// ```
     public var virtualTime: Duration
     /// How long the scenario sends traffic.
-    ///
-    /// ```swift
-    /// print(progress.duration)
-    /// ```
     public var duration: Duration
     /// Requests finished so far.
-    ///
-    /// ```swift
-    /// print(progress.requests)
-    /// ```
     public var requests: Int
     /// Whether the stack's run has ended: the last progress of each stack says so.
-    ///
-    /// ```swift
-    /// if progress.isFinished { print("done: \(progress.requests) requests") }
-    /// ```
     public var isFinished: Bool
 
     /// Creates a progress value.
@@ -85,20 +49,12 @@ public struct ScenarioProgress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The share of the traffic's duration behind, from 0 to 1: 1 while draining and once finished.
-    ///
-    /// ```swift
-    /// print("\(Int(progress.fractionComplete * 100))%")
-    /// ```
     public var fractionComplete: Double {
         guard !isFinished, duration > .zero else { return 1 }
         return min(max(virtualTime / duration, 0), 1)
     }
 
     /// One line: `scenario scale, stack breaker (1 of 2): 37% (1,332 s of 3,600 s virtual), 812,000 requests`.
-    ///
-    /// ```swift
-    /// FileHandle.standardError.write(Data("\r\(progress)".utf8))
-    /// ```
     public var description: String {
         let stackText = stackCount > 1 ? "stack \(stack) (\(stackIndex + 1) of \(stackCount))" : "stack \(stack)"
         let elapsed = min(virtualTime, duration)

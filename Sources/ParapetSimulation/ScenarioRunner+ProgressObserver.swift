@@ -22,17 +22,9 @@ extension ScenarioRunner {
         /// ```
         public var interval: Duration
         /// Called with each progress.
-        ///
-        /// ```swift
-        /// observer.report(progress)
-        /// ```
         public var report: @Sendable (ScenarioProgress) -> Void
 
         /// Creates an observer called every `interval` of virtual time (one second by default).
-        ///
-        /// ```swift
-        /// let observer = ScenarioRunner.ProgressObserver { progress in print(progress) }
-        /// ```
         public init(every interval: Duration = .seconds(1), _ report: @escaping @Sendable (ScenarioProgress) -> Void) {
             self.interval = interval
             self.report = report

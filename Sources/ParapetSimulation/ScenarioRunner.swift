@@ -23,16 +23,8 @@ public enum ScenarioRunner {
     /// ```
     public struct Options: Sendable {
         /// Overrides the scenario's seed.
-        ///
-        /// ```swift
-        /// var options = ScenarioRunner.Options(); options.seed = 9
-        /// ```
         public var seed: UInt64?
         /// Whether to keep a per-request ``RequestTrace`` in each ``StackReport`` (memory grows with requests).
-        ///
-        /// ```swift
-        /// var options = ScenarioRunner.Options(); options.recordsTrace = true
-        /// ```
         public var recordsTrace: Bool
         /// Told how far the run has got, every so often of virtual time; it cannot change the report.
         ///
@@ -43,10 +35,6 @@ public enum ScenarioRunner {
         public var progress: ProgressObserver?
 
         /// Creates options.
-        ///
-        /// ```swift
-        /// let options = ScenarioRunner.Options()
-        /// ```
         public init(seed: UInt64? = nil, recordsTrace: Bool = false, progress: ProgressObserver? = nil) {
             self.seed = seed
             self.recordsTrace = recordsTrace
@@ -57,19 +45,11 @@ public enum ScenarioRunner {
     /// Runs `scenario` on the calling thread (blocking it for the whole run).
     ///
     /// - Throws: ``ScenarioError`` for an invalid scenario; `SimulationError` if the simulation itself fails.
-    ///
-    /// ```swift
-    /// let report = try ScenarioRunner.run(scenario)
-    /// ```
     public static func run(_ scenario: Scenario, seed: UInt64? = nil) throws -> SimulationReport {
         try run(scenario, options: Options(seed: seed))
     }
 
     /// Runs `scenario` on the calling thread with `options`.
-    ///
-    /// ```swift
-    /// let report = try ScenarioRunner.run(scenario, options: .init(recordsTrace: true))
-    /// ```
     public static func run(_ scenario: Scenario, options: Options) throws -> SimulationReport {
         try scenario.validate()
         let seed = options.seed ?? scenario.seed
@@ -114,10 +94,6 @@ public enum ScenarioRunner {
     }
 
     /// Runs `scenario` with `options` on a thread of its own, at the lowest scheduling priority.
-    ///
-    /// ```swift
-    /// let report = try await ScenarioRunner.run(scenario, options: .init(seed: 3))
-    /// ```
     public static func run(_ scenario: Scenario, options: Options) async throws -> SimulationReport {
         try await DriverThread.run(named: "parapet-scenario") { try run(scenario, options: options) }
     }

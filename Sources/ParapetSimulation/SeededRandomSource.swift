@@ -20,29 +20,17 @@ public final class SeededRandomSource: RandomSource {
     }
 
     /// The seed this source was created with (for a named stream: its derived seed).
-    ///
-    /// ```swift
-    /// print("replay with --seed \(SeededRandomSource(seed: 7).seed)")
-    /// ```
     public let seed: UInt64
 
     private let state: Mutex<State>
 
     /// Creates a source whose draws are fully determined by `seed`.
-    ///
-    /// ```swift
-    /// let random = SeededRandomSource(seed: 2026)
-    /// ```
     public init(seed: UInt64) {
         self.seed = seed
         self.state = Mutex(State(generator: Xoshiro256StarStar(seed: seed)))
     }
 
     /// The next 64 random bits of this stream.
-    ///
-    /// ```swift
-    /// let word = SeededRandomSource(seed: 1).next()
-    /// ```
     public func next() -> UInt64 {
         state.withLock { $0.generator.next() }
     }
@@ -77,10 +65,6 @@ public final class SeededRandomSource: RandomSource {
     }
 
     /// The seed of the stream named `component` under a source seeded with `parent`.
-    ///
-    /// ```swift
-    /// let seed = SeededRandomSource.derivedSeed(parent: 42, component: "cache")
-    /// ```
     public static func derivedSeed(parent: UInt64, component: String) -> UInt64 {
         SplitMix64.mix(SplitMix64.mix(parent) ^ FNV1a64.hash(component))
     }

@@ -22,16 +22,12 @@ import Synchronization
 /// ```
 public final class SimulatedBackend: Transport {
     private struct State: Sendable {
-        var machine: BackendStateMachine
+        var machine: SimulatedBackend.StateMachine
         var random: RandomGenerator
         var tally: TargetTally
     }
 
     /// The address the backend answers for (the target's name).
-    ///
-    /// ```swift
-    /// print(backend.address)
-    /// ```
     public let address: String
 
     private let clock: any MonotonicClock
@@ -69,7 +65,7 @@ public final class SimulatedBackend: Transport {
         clock = runtime.clock
         timeout = transportTimeout.map { max($0.wholeNanoseconds, 0) }
         state = Mutex(State(
-            machine: BackendStateMachine(target: target, timeline: timeline),
+            machine: SimulatedBackend.StateMachine(target: target, timeline: timeline),
             random: runtime.random.generator(for: "backend/\(target.name)"),
             tally: TargetTally(layout: layout)))
         responses = (100..<600).map { Response(status: HTTPResponse.Status(code: $0)) }
@@ -79,10 +75,6 @@ public final class SimulatedBackend: Transport {
     ///
     /// - Throws: `UpstreamError.failed` (refused or reset), `UpstreamError.timedOut` (transport timeout), or
     ///   `CancellationError` when the caller gave up first.
-    ///
-    /// ```swift
-    /// let answer = try await backend.roundTrip(request, context: context)
-    /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         let start = clock.now.nanoseconds
         let decision = state.withLock { state in
@@ -155,31 +147,15 @@ public final class SimulatedBackend: Transport {
     }
 
     /// Requests received so far (probes excluded).
-    ///
-    /// ```swift
-    /// #expect(backend.requestCount > 0)
-    /// ```
     public var requestCount: Int { state.withLock { $0.tally.attempts } }
 
     /// Requests in flight right now.
-    ///
-    /// ```swift
-    /// print(backend.inFlight)
-    /// ```
     public var inFlight: Int { state.withLock { $0.tally.inFlight } }
 
     /// The most requests ever in flight at once.
-    ///
-    /// ```swift
-    /// #expect(backend.peakInFlight <= 10)
-    /// ```
     public var peakInFlight: Int { state.withLock { $0.tally.peakInFlight } }
 
     /// Health-check probes received so far.
-    ///
-    /// ```swift
-    /// print(backend.probeCount)
-    /// ```
     public var probeCount: Int { state.withLock { $0.tally.probes } }
 
     /// Follows a state transition a balancer or the health check (`source`) reported for this target.

@@ -17,18 +17,10 @@ public import ParapetUpstream
 /// ```
 public final class SimulatedFleet: Transport {
     /// The backends, in target order.
-    ///
-    /// ```swift
-    /// for backend in fleet.backends { print(backend.address, backend.requestCount) }
-    /// ```
     public let backends: [SimulatedBackend]
     private let indices: [String: Int]
 
     /// Creates the backends for `targets`, following `timeline`.
-    ///
-    /// ```swift
-    /// let fleet = SimulatedFleet(targets: scenario.targets, timeline: scenario.timeline, runtime: runtime)
-    /// ```
     public convenience init(
         targets: [Scenario.Target],
         timeline: [Scenario.TimelineEvent] = [],
@@ -50,10 +42,6 @@ public final class SimulatedFleet: Transport {
     }
 
     /// The backend answering for `address`.
-    ///
-    /// ```swift
-    /// let b = fleet.backend(named: "b")
-    /// ```
     public func backend(named address: String) -> SimulatedBackend? {
         indices[address].map { backends[$0] }
     }
@@ -63,10 +51,6 @@ public final class SimulatedFleet: Transport {
     }
 
     /// A `TargetPool` of every backend with the targets' weights and concurrency caps.
-    ///
-    /// ```swift
-    /// let balancer = LeastConnectionsBalancer(fleet.pool(scenario.targets))
-    /// ```
     public func pool(_ targets: [Scenario.Target]? = nil) -> TargetPool {
         TargetPool(backends.enumerated().map { index, backend in
             let target = targets.flatMap { $0.indices.contains(index) ? $0[index] : nil }
@@ -77,10 +61,6 @@ public final class SimulatedFleet: Transport {
     /// Routes to the backend named by `request.target`.
     ///
     /// - Throws: `UpstreamError.failed` with ``SimulatedNetworkFailure/connectionRefused`` for an unknown address.
-    ///
-    /// ```swift
-    /// let answer = try await fleet.roundTrip(UpstreamRequest(head: head, target: "a"), context: context)
-    /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         guard let address = request.target, let backend = backend(named: address) else {
             throw UpstreamError.failed(target: request.target, underlying: SimulatedNetworkFailure.connectionRefused)
@@ -90,10 +70,6 @@ public final class SimulatedFleet: Transport {
 
     /// A transport for `ActiveHealthCheck.Options.probeTransport`: probes reach the same backends but are
     /// counted as probes, not traffic.
-    ///
-    /// ```swift
-    /// let check = try ActiveHealthCheck(pool, options: .init(probeTransport: fleet.probeTransport), next: balancer)
-    /// ```
     public var probeTransport: any Transport {
         ProbeTransport(fleet: self)
     }

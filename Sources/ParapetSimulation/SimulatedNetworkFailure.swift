@@ -8,23 +8,11 @@ public import ParapetUpstream
 /// ```
 public enum SimulatedNetworkFailure: Error, Sendable, Hashable, CustomStringConvertible, ProbeCauseConvertible {
     /// The connection was refused (a dead backend, a full queue that refuses).
-    ///
-    /// ```swift
-    /// let failure = SimulatedNetworkFailure.connectionRefused
-    /// ```
     case connectionRefused
     /// The connection was reset mid-request.
-    ///
-    /// ```swift
-    /// let failure = SimulatedNetworkFailure.connectionReset
-    /// ```
     case connectionReset
 
     /// `refused` or `reset`, for the health check's state-change cause.
-    ///
-    /// ```swift
-    /// assert(SimulatedNetworkFailure.connectionRefused.probeCause == .refused)
-    /// ```
     public var probeCause: ProbeCause {
         switch self {
         case .connectionRefused: .refused

@@ -23,60 +23,28 @@ import Synchronization
 /// ```
 public final class Simulation: Sendable {
     /// The seed every random stream derives from.
-    ///
-    /// ```swift
-    /// print("replay with --seed \(simulation.seed)")
-    /// ```
     public let seed: UInt64
 
     /// The executor all simulated tasks run on.
-    ///
-    /// ```swift
-    /// let pending = simulation.executor.counters.pendingTimers
-    /// ```
     public let executor: SimulationExecutor
 
     /// Virtual monotonic time.
-    ///
-    /// ```swift
-    /// let now = simulation.clock.now
-    /// ```
     public let clock: VirtualClock
 
     /// Virtual civil time, which can be stepped to model NTP.
-    ///
-    /// ```swift
-    /// simulation.wallClock.step(by: .seconds(-1))
-    /// ```
     public let wallClock: VirtualWallClock
 
     /// The seeded random source.
-    ///
-    /// ```swift
-    /// var rng = simulation.random.generator(for: "workload")
-    /// ```
     public let random: SeededRandomSource
 
     /// Background work on the simulation executor.
-    ///
-    /// ```swift
-    /// print(simulation.spawner.liveCount)
-    /// ```
     public let spawner: SimulationSpawner
 
     /// A trace recorder timestamped with virtual time, keeping every entry.
-    ///
-    /// ```swift
-    /// simulation.trace.record("request", task: "client-1")
-    /// ```
     public let trace: SimulationTrace
 
     /// Every seam, ready to inject into the code under test. Resolving and dialling fail with
     /// ``SimulationError/noSimulatedNetwork(operation:)`` until a simulated network exists.
-    ///
-    /// ```swift
-    /// let limiter = RateLimiter(runtime: simulation.runtime)
-    /// ```
     public let runtime: Runtime
 
     /// How many events the drain after a run may take before concluding that spawned work ignores
@@ -89,20 +57,12 @@ public final class Simulation: Sendable {
     public let drainEventBudget: Int
 
     /// The default ``drainEventBudget``: ten million events.
-    ///
-    /// ```swift
-    /// assert(Simulation(seed: 1).drainEventBudget == Simulation.defaultDrainEventBudget)
-    /// ```
     public static let defaultDrainEventBudget = 10_000_000
 
     private let isRunning = Atomic<Bool>(false)
     private let abandoned = Atomic<Int>(0)
 
     /// Creates a simulation at virtual time zero whose wall clock reads `wallClockStart`.
-    ///
-    /// ```swift
-    /// let simulation = Simulation(seed: 7, wallClockStart: WallInstant(secondsSinceEpoch: 1_700_000_000))
-    /// ```
     public init(
         seed: UInt64,
         wallClockStart: WallInstant = VirtualWallClock.defaultStart,
@@ -222,10 +182,6 @@ public final class Simulation: Sendable {
     }
 
     /// A snapshot of what the simulation has done so far.
-    ///
-    /// ```swift
-    /// print(simulation.statistics.eventsProcessed)
-    /// ```
     public var statistics: SimulationStatistics {
         let counters = executor.counters
         return SimulationStatistics(

@@ -15,47 +15,23 @@ public enum SimulationError: Error, Hashable, CustomStringConvertible {
     /// Nothing was runnable and no timer was pending while the root task was unfinished: some task awaits
     /// something that can never happen (a continuation nobody resumes, or work that escaped the simulation
     /// executor — an unstructured task, a detached one, Dispatch, or a sleep without the injected clock).
-    ///
-    /// ```swift
-    /// if case .deadlock(let instant) = error { print("deadlock at \(instant)") }
-    /// ```
     case deadlock(at: MonotonicInstant)
 
     /// The root task was still running when virtual time reached the run's time limit.
-    ///
-    /// ```swift
-    /// _ = try? simulation.run(timeLimit: .seconds(60)) { runtime in try await serveForever(runtime) }
-    /// ```
     case timeLimitExceeded(at: MonotonicInstant)
 
     /// After the root task finished and every spawned task was cancelled, the spawned work kept running
     /// for more than the drain budget of events: some task ignores cancellation.
-    ///
-    /// ```swift
-    /// if case .drainBudgetExceeded(let instant, let remaining) = error { print(remaining, instant) }
-    /// ```
     case drainBudgetExceeded(at: MonotonicInstant, remainingTasks: Int)
 
     /// ``Simulation/run(timeLimit:_:)`` was called while the same simulation was already running.
-    ///
-    /// ```swift
-    /// if case .alreadyRunning = error { print("run is not reentrant") }
-    /// ```
     case alreadyRunning
 
     /// The code under simulation resolved a name or dialled an address, but this simulation has no
     /// simulated network yet.
-    ///
-    /// ```swift
-    /// if case .noSimulatedNetwork(let operation) = error { print("unsupported: \(operation)") }
-    /// ```
     case noSimulatedNetwork(operation: String)
 
     /// A one-line explanation of the failure.
-    ///
-    /// ```swift
-    /// print(SimulationError.deadlock(at: .zero))
-    /// ```
     public var description: String {
         switch self {
         case .deadlock(let instant):

@@ -35,16 +35,8 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
     /// ```
     public enum StopReason: Sendable, Hashable {
         /// The condition became true.
-        ///
-        /// ```swift
-        /// assert(executor.drive(until: { true }) == .finished)
-        /// ```
         case finished
         /// Nothing was runnable and no timer was pending, yet the condition was false.
-        ///
-        /// ```swift
-        /// if executor.drive(until: { done() }) == .idle { print("deadlock") }
-        /// ```
         case idle
         /// The next timer is due after the time limit; virtual time stopped at the limit.
         ///
@@ -54,10 +46,6 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         /// ```
         case timeLimitReached
         /// The maximum number of events was processed.
-        ///
-        /// ```swift
-        /// let reason = executor.drive(until: { false }, maximumEvents: 1_000)
-        /// ```
         case eventBudgetExhausted
         /// The executor was already being driven (for example from inside one of its own jobs).
         ///
@@ -76,35 +64,15 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
     /// ```
     public struct Counters: Sendable, Hashable {
         /// Jobs (task slices) run so far.
-        ///
-        /// ```swift
-        /// print(executor.counters.jobsRun)
-        /// ```
         public var jobsRun: Int
         /// Timers fired so far (cancelled timers are not counted).
-        ///
-        /// ```swift
-        /// print(executor.counters.timersFired)
-        /// ```
         public var timersFired: Int
         /// Jobs currently waiting in the ready queue.
-        ///
-        /// ```swift
-        /// assert(executor.counters.readyJobs == 0)
-        /// ```
         public var readyJobs: Int
         /// Timers currently pending (not yet fired or cancelled), counting task starts held until their time.
-        ///
-        /// ```swift
-        /// assert(executor.counters.pendingTimers == 0)
-        /// ```
         public var pendingTimers: Int
 
         /// Jobs run plus timers fired: the number of discrete events processed.
-        ///
-        /// ```swift
-        /// print("\(executor.counters.eventsProcessed) events")
-        /// ```
         public var eventsProcessed: Int { jobsRun + timersFired }
     }
 
@@ -150,19 +118,11 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
     }
 
     /// The current virtual instant; it moves only when a timer fires.
-    ///
-    /// ```swift
-    /// let elapsed = executor.now - .zero
-    /// ```
     public var now: MonotonicInstant {
         state.withLock { $0.now }
     }
 
     /// The executor's counters: jobs run, timers fired, and what is waiting.
-    ///
-    /// ```swift
-    /// print(executor.counters.eventsProcessed)
-    /// ```
     public var counters: Counters {
         state.withLock { state in
             Counters(

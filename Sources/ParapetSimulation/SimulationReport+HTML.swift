@@ -9,10 +9,6 @@ extension SimulationReport {
     /// The SVG elements carry stable classes: `svg.traffic-share` and `svg.latency` (one each per stack, ids
     /// `stack-N-traffic-share` / `stack-N-latency`), `path.share-area`, `path.latency-p50` /
     /// `path.latency-p99`, `rect.outage`, `rect.all-down` and `line.transition`.
-    ///
-    /// ```swift
-    /// try report.html().write(toFile: "report.html", atomically: true, encoding: .utf8)
-    /// ```
     public func html() -> String {
         let outages = HTMLOutageSpan.spans(of: timeline, end: duration)
         var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

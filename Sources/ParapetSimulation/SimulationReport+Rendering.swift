@@ -3,10 +3,6 @@ public import Foundation
 extension SimulationReport {
     /// The report as stable, human-readable text: fixed decimal formatting, everything in scenario order, no
     /// dictionary-order dependence. The same scenario and seed give the same bytes.
-    ///
-    /// ```swift
-    /// print(report.text)
-    /// ```
     public var text: String {
         var lines: [String] = []
         lines.append("scenario: \(scenario) (seed \(seed), duration \(DurationText.format(duration)))")
@@ -29,10 +25,6 @@ extension SimulationReport {
 
     /// The report as JSON (`JSONEncoder`, sorted keys, pretty-printed): durations and instants in milliseconds.
     /// The same scenario and seed give the same bytes.
-    ///
-    /// ```swift
-    /// try report.json().write(to: URL(fileURLWithPath: "report.json"))
-    /// ```
     public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -40,10 +32,6 @@ extension SimulationReport {
     }
 
     /// ``json()`` as a string.
-    ///
-    /// ```swift
-    /// print(try report.jsonText())
-    /// ```
     public func jsonText() throws -> String {
         String(decoding: try json(), as: UTF8.self)
     }

@@ -10,68 +10,28 @@
 /// ```
 public struct SimulationReport: Sendable, Hashable, Codable {
     /// The scenario's name.
-    ///
-    /// ```swift
-    /// print(report.scenario)
-    /// ```
     public var scenario: String
     /// The scenario's summary.
-    ///
-    /// ```swift
-    /// print(report.summary ?? "")
-    /// ```
     public var summary: String?
     /// The seed the run used.
-    ///
-    /// ```swift
-    /// print("replay with --seed \(report.seed)")
-    /// ```
     public var seed: UInt64
     /// How long traffic was sent.
-    ///
-    /// ```swift
-    /// print(report.duration)
-    /// ```
     @Milliseconds public var duration: Duration
     /// The scenario's outage timeline, in time order (the same for every stack), for marking charts.
-    ///
-    /// ```swift
-    /// for mark in report.timeline { print(mark.at, mark.change) }
-    /// ```
     public var timeline: [TimelineMark]
     /// One report per stack, in scenario order.
-    ///
-    /// ```swift
-    /// for stack in report.stacks { print(stack.name, stack.successRatio ?? 1) }
-    /// ```
     public var stacks: [StackReport]
     /// Every expectation's verdict, in scenario order.
-    ///
-    /// ```swift
-    /// for result in report.expectations where !result.passed { print(result.message) }
-    /// ```
     public var expectations: [ExpectationResult]
     /// Whether every expectation passed.
-    ///
-    /// ```swift
-    /// #expect(report.passed)
-    /// ```
     public var passed: Bool
 
     /// The expectations that failed.
-    ///
-    /// ```swift
-    /// #expect(report.failures.isEmpty, "\(report.failures)")
-    /// ```
     public var failures: [ExpectationResult] {
         expectations.filter { !$0.passed }
     }
 
     /// The stack named `name` (the first stack for `nil`); an empty report when there is none.
-    ///
-    /// ```swift
-    /// let breaker = report.stack("breaker")
-    /// ```
     public func stack(_ name: String? = nil) -> StackReport {
         if let name, let stack = stacks.first(where: { $0.name == name }) { return stack }
         if name == nil, let first = stacks.first { return first }
@@ -83,10 +43,6 @@ public struct SimulationReport: Sendable, Hashable, Codable {
     }
 
     /// The target named `name` in the first stack — handy for single-stack scenarios.
-    ///
-    /// ```swift
-    /// #expect(report.target("b").requestsWhileOpen == 0)
-    /// ```
     public func target(_ name: String) -> TargetReport {
         stack().target(name)
     }
@@ -99,10 +55,6 @@ public struct SimulationReport: Sendable, Hashable, Codable {
 /// ```
 public struct ExpectationResult: Sendable, Hashable, Codable {
     /// The expectation's position in the scenario's `expect` list.
-    ///
-    /// ```swift
-    /// print(result.index)
-    /// ```
     public var index: Int
     /// The expectation, as text.
     ///
@@ -111,15 +63,7 @@ public struct ExpectationResult: Sendable, Hashable, Codable {
     /// ```
     public var expectation: String
     /// Whether it held.
-    ///
-    /// ```swift
-    /// #expect(result.passed)
-    /// ```
     public var passed: Bool
     /// What was measured against what was expected.
-    ///
-    /// ```swift
-    /// print(result.message)
-    /// ```
     public var message: String
 }

@@ -8,44 +8,24 @@ public import ParapetCore
 /// ```
 public struct SimulationSpawnedTask: SpawnedTask {
     /// The spawner's sequence number for this task: 1 for the first task spawned, then 2, 3, ….
-    ///
-    /// ```swift
-    /// print("task #\(probe.id)")
-    /// ```
     public let id: UInt64
 
     /// The descriptive name passed to ``SimulationSpawner/spawn(_:_:)``.
-    ///
-    /// ```swift
-    /// print("started \(probe.name)")
-    /// ```
     public let name: String
 
     let task: Task<Void, Never>
 
     /// Requests cancellation of the work; cooperative, like `Task.cancel()`.
-    ///
-    /// ```swift
-    /// probe.cancel()
-    /// ```
     public func cancel() {
         task.cancel()
     }
 
     /// Whether cancellation has been requested.
-    ///
-    /// ```swift
-    /// if !probe.isCancelled { probe.cancel() }
-    /// ```
     public var isCancelled: Bool {
         task.isCancelled
     }
 
     /// Suspends until the work has finished.
-    ///
-    /// ```swift
-    /// await probe.wait()
-    /// ```
     public func wait() async {
         await task.value
     }

@@ -27,19 +27,11 @@ public final class SimulationSpawner: Spawner {
     }
 
     /// The executor every spawned task prefers.
-    ///
-    /// ```swift
-    /// let executor = simulation.spawner.executor
-    /// ```
     public let executor: SimulationExecutor
 
     private let state = Mutex(State())
 
     /// Creates a spawner whose tasks run on `executor`.
-    ///
-    /// ```swift
-    /// let spawner = SimulationSpawner(executor: SimulationExecutor())
-    /// ```
     public init(executor: SimulationExecutor) {
         self.executor = executor
     }
@@ -87,28 +79,16 @@ public final class SimulationSpawner: Spawner {
     }
 
     /// How many tasks have been spawned so far.
-    ///
-    /// ```swift
-    /// print("\(simulation.spawner.spawnedCount) background tasks started")
-    /// ```
     public var spawnedCount: Int {
         state.withLock { Int($0.nextID - 1) }
     }
 
     /// How many spawned tasks have not finished yet.
-    ///
-    /// ```swift
-    /// assert(simulation.spawner.liveCount == 0)
-    /// ```
     public var liveCount: Int {
         state.withLock { $0.live.count }
     }
 
     /// The names of the unfinished spawned tasks, in the order they were spawned.
-    ///
-    /// ```swift
-    /// print(simulation.spawner.liveNames)
-    /// ```
     public var liveNames: [String] {
         state.withLock { state in
             state.live.sorted { $0.key < $1.key }.map(\.value.name)
@@ -117,10 +97,6 @@ public final class SimulationSpawner: Spawner {
 
     /// Cancels every unfinished task, in spawn order, and makes later spawns start cancelled until
     /// ``reopen()``.
-    ///
-    /// ```swift
-    /// simulation.spawner.cancelAll()
-    /// ```
     public func cancelAll() {
         let tasks = state.withLock { state in
             state.isShuttingDown = true
@@ -132,10 +108,6 @@ public final class SimulationSpawner: Spawner {
     }
 
     /// Lets newly spawned tasks run normally again after ``cancelAll()``.
-    ///
-    /// ```swift
-    /// simulation.spawner.reopen()
-    /// ```
     public func reopen() {
         state.withLock { $0.isShuttingDown = false }
     }

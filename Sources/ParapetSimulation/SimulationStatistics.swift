@@ -6,35 +6,15 @@
 /// ```
 public struct SimulationStatistics: Sendable, Hashable, CustomStringConvertible {
     /// Virtual time elapsed since the simulation began.
-    ///
-    /// ```swift
-    /// assert(simulation.statistics.virtualTimeElapsed == .seconds(3_600))
-    /// ```
     public var virtualTimeElapsed: Duration
     /// Jobs (task slices between suspensions) run.
-    ///
-    /// ```swift
-    /// print(simulation.statistics.jobsRun)
-    /// ```
     public var jobsRun: Int
     /// Timers fired.
-    ///
-    /// ```swift
-    /// print(simulation.statistics.timersFired)
-    /// ```
     public var timersFired: Int
     /// Tasks started through the simulation's spawner.
-    ///
-    /// ```swift
-    /// print(simulation.statistics.tasksSpawned)
-    /// ```
     public var tasksSpawned: Int
     /// Spawned tasks that never finished: after the last run's drain they were still suspended on
     /// something nobody will ever resume.
-    ///
-    /// ```swift
-    /// assert(simulation.statistics.tasksAbandoned == 0)
-    /// ```
     public var tasksAbandoned: Int
 
     /// Creates statistics from their parts.
@@ -52,17 +32,9 @@ public struct SimulationStatistics: Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Jobs run plus timers fired: the discrete events the executor processed.
-    ///
-    /// ```swift
-    /// let rate = Double(stats.eventsProcessed) / wallSeconds
-    /// ```
     public var eventsProcessed: Int { jobsRun + timersFired }
 
     /// A one-line summary.
-    ///
-    /// ```swift
-    /// print(simulation.statistics)
-    /// ```
     public var description: String {
         "\(eventsProcessed) events (\(jobsRun) jobs, \(timersFired) timers) over \(virtualTimeElapsed) virtual, "
             + "\(tasksSpawned) tasks spawned, \(tasksAbandoned) abandoned"

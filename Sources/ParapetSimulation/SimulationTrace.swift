@@ -25,29 +25,13 @@ public final class SimulationTrace: Sendable {
     /// ```
     public struct Entry: Sendable, Hashable, CustomStringConvertible {
         /// The virtual instant of the event.
-        ///
-        /// ```swift
-        /// let last = simulation.trace.entries.last?.time
-        /// ```
         public var time: MonotonicInstant
         /// Which simulated task (or component) it happened in.
-        ///
-        /// ```swift
-        /// let mine = simulation.trace.entries.filter { $0.task == "w1" }
-        /// ```
         public var task: String
         /// What happened.
-        ///
-        /// ```swift
-        /// let wakes = simulation.trace.entries.filter { $0.event.hasPrefix("wake") }
-        /// ```
         public var event: String
 
         /// Creates an entry.
-        ///
-        /// ```swift
-        /// let entry = SimulationTrace.Entry(time: .zero, task: "root", event: "start")
-        /// ```
         public init(time: MonotonicInstant, task: String, event: String) {
             self.time = time
             self.task = task
@@ -73,10 +57,6 @@ public final class SimulationTrace: Sendable {
         }
 
         /// `time task event`.
-        ///
-        /// ```swift
-        /// print(SimulationTrace.Entry(time: .zero, task: "root", event: "start"))
-        /// ```
         public var description: String {
             "\(time) \(task) \(event)"
         }
@@ -89,10 +69,6 @@ public final class SimulationTrace: Sendable {
     }
 
     /// The clock that timestamps ``record(_:task:)``.
-    ///
-    /// ```swift
-    /// let now = simulation.trace.clock.now
-    /// ```
     public let clock: any MonotonicClock
 
     /// Whether ``entries`` keeps every entry; when false only the count and the hash are kept, which
@@ -107,38 +83,22 @@ public final class SimulationTrace: Sendable {
     private let state = Mutex(State())
 
     /// Creates an empty trace timestamped by `clock`.
-    ///
-    /// ```swift
-    /// let trace = SimulationTrace(clock: simulation.clock)
-    /// ```
     public init(clock: any MonotonicClock, keepsEntries: Bool = true) {
         self.clock = clock
         self.keepsEntries = keepsEntries
     }
 
     /// Appends `event` in `task` at the clock's current instant.
-    ///
-    /// ```swift
-    /// simulation.trace.record("ejected 10.0.0.3", task: "balancer")
-    /// ```
     public func record(_ event: String, task: String) {
         record(Entry(time: clock.now, task: task, event: event))
     }
 
     /// Appends `event` in `task` at `time`.
-    ///
-    /// ```swift
-    /// simulation.trace.record("replayed", task: "client-1", at: .zero.advanced(by: .seconds(3)))
-    /// ```
     public func record(_ event: String, task: String, at time: MonotonicInstant) {
         record(Entry(time: time, task: task, event: event))
     }
 
     /// Appends `entry`.
-    ///
-    /// ```swift
-    /// trace.record(SimulationTrace.Entry(time: .zero, task: "root", event: "start"))
-    /// ```
     public func record(_ entry: Entry) {
         let keepsEntries = self.keepsEntries
         state.withLock { state in
@@ -151,38 +111,22 @@ public final class SimulationTrace: Sendable {
     }
 
     /// The number of entries recorded.
-    ///
-    /// ```swift
-    /// print("\(simulation.trace.count) events traced")
-    /// ```
     public var count: Int {
         state.withLock { $0.count }
     }
 
     /// The stable FNV-1a hash of every entry recorded so far, in order.
-    ///
-    /// ```swift
-    /// let fingerprint = simulation.trace.hash
-    /// ```
     public var hash: UInt64 {
         state.withLock { $0.hash.value }
     }
 
     /// ``hash`` as 16 lowercase hexadecimal digits.
-    ///
-    /// ```swift
-    /// print("trace \(simulation.trace.hashDescription)")
-    /// ```
     public var hashDescription: String {
         let digits = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     /// Every entry recorded, in order (empty unless ``keepsEntries``).
-    ///
-    /// ```swift
-    /// let wakeups = simulation.trace.entries.filter { $0.event == "wake" }
-    /// ```
     public var entries: [Entry] {
         state.withLock { $0.entries }
     }

@@ -7,17 +7,9 @@
 /// ```
 public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     /// The generator's entire state; it advances by a fixed odd constant on every draw.
-    ///
-    /// ```swift
-    /// let copy = SplitMix64(seed: SplitMix64(seed: 7).state)
-    /// ```
     public private(set) var state: UInt64
 
     /// Creates a generator whose first draw is the mix of `seed` plus the golden-ratio increment.
-    ///
-    /// ```swift
-    /// var seeder = SplitMix64(seed: 42)
-    /// ```
     public init(seed: UInt64) {
         state = seed
     }
@@ -34,10 +26,6 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// The SplitMix64 finaliser: a bijective avalanche of `value`.
-    ///
-    /// ```swift
-    /// let scrambled = SplitMix64.mix(FNV1a64.hash("cache"))
-    /// ```
     public static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9

@@ -6,23 +6,11 @@
 /// ```
 public struct StatusCount: Sendable, Hashable, Codable {
     /// The status code or outcome.
-    ///
-    /// ```swift
-    /// print(count.status)
-    /// ```
     public var status: String
     /// How many.
-    ///
-    /// ```swift
-    /// print(count.count)
-    /// ```
     public var count: Int
 
     /// Creates a count.
-    ///
-    /// ```swift
-    /// let count = StatusCount(status: "200", count: 990)
-    /// ```
     public init(status: String, count: Int) {
         self.status = status
         self.count = count

@@ -8,66 +8,26 @@
 /// ```
 public struct TargetReport: Sendable, Hashable, Codable {
     /// The target's name.
-    ///
-    /// ```swift
-    /// print(target.name)
-    /// ```
     public var name: String
     /// Attempts received.
-    ///
-    /// ```swift
-    /// print(target.requests)
-    /// ```
     public var requests: Int
     /// Attempts answered 2xx/3xx.
-    ///
-    /// ```swift
-    /// print(target.successes)
-    /// ```
     public var successes: Int
     /// `successes` over the attempts that ended (cancelled ones — hedging losers, deadlines — excluded); `nil`
     /// when none ended.
-    ///
-    /// ```swift
-    /// print(target.successRatio ?? 1)
-    /// ```
     public var successRatio: Double?
     /// Outcomes by status code, then `refused`, `reset`, `timeout`, `cancelled`.
-    ///
-    /// ```swift
-    /// print(target.statuses)
-    /// ```
     public var statuses: [StatusCount]
     /// Latency of the attempts that ended (answered, refused, reset or timed out).
-    ///
-    /// ```swift
-    /// print(target.latency.p99)
-    /// ```
     public var latency: LatencySummary
     /// The most attempts in flight at once.
-    ///
-    /// ```swift
-    /// #expect(target.peakInFlight <= 10)
-    /// ```
     public var peakInFlight: Int
     /// Attempts received while a balancer or the health check had the target open (a tripped circuit, an
     /// unexpired ejection, a health-check down mark).
-    ///
-    /// ```swift
-    /// #expect(target.requestsWhileOpen == 0)
-    /// ```
     public var requestsWhileOpen: Int
     /// Health-check probes received.
-    ///
-    /// ```swift
-    /// print(target.probes)
-    /// ```
     public var probes: Int
     /// Probes that failed (not 2xx/3xx).
-    ///
-    /// ```swift
-    /// print(target.failedProbes)
-    /// ```
     public var failedProbes: Int
 
     /// Attempts per tick of ``ReportOptions/resolution`` (not part of the JSON).
@@ -103,10 +63,6 @@ public struct TargetReport: Sendable, Hashable, Codable {
     /// Attempts that arrived during `window`, counted per tick of ``ReportOptions/resolution``: a tick that
     /// overlaps the window counts whole, so the count can only err upwards (safe for "no traffic" checks;
     /// use a `noTraffic` expectation for an exact count). Empty for a report decoded from JSON.
-    ///
-    /// ```swift
-    /// #expect(report.target("b").requests(during: TimeWindow(from: .seconds(30), to: .seconds(60))) == 0)
-    /// ```
     public func requests(during window: TimeWindow) -> Int {
         let width = tickWidth.wholeNanoseconds
         guard width > 0, !ticks.isEmpty else { return 0 }

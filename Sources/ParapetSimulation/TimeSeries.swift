@@ -10,23 +10,11 @@
 /// ```
 public struct TimeSeries: Sendable, Hashable, Codable {
     /// Each bucket's width.
-    ///
-    /// ```swift
-    /// print(series.bucketWidth)
-    /// ```
     @Milliseconds public var bucketWidth: Duration
     /// The buckets, in time order (the last one also holds the drain).
-    ///
-    /// ```swift
-    /// print(series.buckets.count)
-    /// ```
     public var buckets: [TimeBucket]
 
     /// Creates a series.
-    ///
-    /// ```swift
-    /// let empty = TimeSeries(bucketWidth: .seconds(1), buckets: [])
-    /// ```
     public init(bucketWidth: Duration, buckets: [TimeBucket]) {
         self.bucketWidth = bucketWidth
         self.buckets = buckets
@@ -40,52 +28,20 @@ public struct TimeSeries: Sendable, Hashable, Codable {
 /// ```
 public struct TimeBucket: Sendable, Hashable, Codable {
     /// The bucket's start, from the start of the run.
-    ///
-    /// ```swift
-    /// print(bucket.start)
-    /// ```
     @Milliseconds public var start: Duration
     /// Client requests that arrived in the bucket.
-    ///
-    /// ```swift
-    /// print(bucket.requests)
-    /// ```
     public var requests: Int
     /// Of which answered 2xx/3xx.
-    ///
-    /// ```swift
-    /// print(bucket.successes)
-    /// ```
     public var successes: Int
     /// `successes / requests`; `nil` without requests.
-    ///
-    /// ```swift
-    /// print(bucket.successRatio ?? 1)
-    /// ```
     public var successRatio: Double?
     /// Client latency median.
-    ///
-    /// ```swift
-    /// print(bucket.p50)
-    /// ```
     @Milliseconds public var p50: Duration
     /// Client latency 90th percentile.
-    ///
-    /// ```swift
-    /// print(bucket.p90)
-    /// ```
     @Milliseconds public var p90: Duration
     /// Client latency 99th percentile.
-    ///
-    /// ```swift
-    /// print(bucket.p99)
-    /// ```
     @Milliseconds public var p99: Duration
     /// Per target, in target order.
-    ///
-    /// ```swift
-    /// for target in bucket.targets { print(target.name, target.share) }
-    /// ```
     public var targets: [TargetBucket]
 }
 
@@ -96,39 +52,15 @@ public struct TimeBucket: Sendable, Hashable, Codable {
 /// ```
 public struct TargetBucket: Sendable, Hashable, Codable {
     /// The target's name.
-    ///
-    /// ```swift
-    /// print(target.name)
-    /// ```
     public var name: String
     /// Attempts that reached it.
-    ///
-    /// ```swift
-    /// print(target.requests)
-    /// ```
     public var requests: Int
     /// Its share of all attempts in the bucket (0 when there were none).
-    ///
-    /// ```swift
-    /// print(target.share)
-    /// ```
     public var share: Double
     /// Of which answered 2xx/3xx.
-    ///
-    /// ```swift
-    /// print(target.successes)
-    /// ```
     public var successes: Int
     /// Attempt latency median.
-    ///
-    /// ```swift
-    /// print(target.p50)
-    /// ```
     @Milliseconds public var p50: Duration
     /// Attempt latency 99th percentile.
-    ///
-    /// ```swift
-    /// print(target.p99)
-    /// ```
     @Milliseconds public var p99: Duration
 }

@@ -7,58 +7,30 @@
 /// ```
 public struct TimeWindow: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The start, inclusive.
-    ///
-    /// ```swift
-    /// print(window.from)
-    /// ```
     public var from: Duration
     /// The end, exclusive; `nil` for the end of the run.
-    ///
-    /// ```swift
-    /// print(window.to ?? .seconds(.max))
-    /// ```
     public var to: Duration?
 
     /// The whole run.
-    ///
-    /// ```swift
-    /// let all = TimeWindow.whole
-    /// ```
     public static let whole = TimeWindow()
 
     /// Creates a window.
-    ///
-    /// ```swift
-    /// let tail = TimeWindow(from: .seconds(90))
-    /// ```
     public init(from: Duration = .zero, to: Duration? = nil) {
         self.from = from
         self.to = to
     }
 
     /// Creates a window from a range.
-    ///
-    /// ```swift
-    /// let window = TimeWindow(.seconds(30) ..< .seconds(60))
-    /// ```
     public init(_ range: Range<Duration>) {
         self.init(from: range.lowerBound, to: range.upperBound)
     }
 
     /// Whether `offset` lies in the window.
-    ///
-    /// ```swift
-    /// assert(TimeWindow(from: .seconds(1), to: .seconds(2)).contains(.milliseconds(1_500)))
-    /// ```
     public func contains(_ offset: Duration) -> Bool {
         offset >= from && (to.map { offset < $0 } ?? true)
     }
 
     /// Whether this is the whole run.
-    ///
-    /// ```swift
-    /// assert(TimeWindow.whole.isWhole)
-    /// ```
     public var isWhole: Bool { from == .zero && to == nil }
 
     /// `[30s, 1m)`, `[30s, end)` or `whole run`.
@@ -74,10 +46,6 @@ public struct TimeWindow: Sendable, Hashable, Codable, CustomStringConvertible {
     private enum CodingKeys: String, CodingKey { case from, to }
 
     /// Decodes `{from, to}`, both optional.
-    ///
-    /// ```swift
-    /// let window = try Scenario.decodeFragment(TimeWindow.self, yaml: "{from: 30s, to: 1m}")
-    /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         from = try container.decodeDurationIfPresent(.from) ?? .zero
@@ -85,10 +53,6 @@ public struct TimeWindow: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Encodes `from` and, if set, `to`.
-    ///
-    /// ```swift
-    /// let json = try JSONEncoder().encode(window)
-    /// ```
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeDuration(from, forKey: .from)

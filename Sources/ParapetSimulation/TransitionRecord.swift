@@ -6,46 +6,18 @@
 /// ```
 public struct TransitionRecord: Sendable, Hashable, Codable {
     /// When, from the start of the run.
-    ///
-    /// ```swift
-    /// print(record.at)
-    /// ```
     @Milliseconds public var at: Duration
     /// Who reported it: `circuit-breaker`, `ejecting`, `latency-ejecting` or `health-check`.
-    ///
-    /// ```swift
-    /// print(record.source)
-    /// ```
     public var source: String
     /// The target.
-    ///
-    /// ```swift
-    /// print(record.target)
-    /// ```
     public var target: String
     /// The state before: `closed`, `open` or `half-open`.
-    ///
-    /// ```swift
-    /// print(record.from)
-    /// ```
     public var from: String
     /// The state after.
-    ///
-    /// ```swift
-    /// print(record.to)
-    /// ```
     public var to: String
     /// Why (`trip`, `reopen`, `heal`, `probe`, `expire`, `eject`, `recover`, `probe_down`, `probe_recover`).
-    ///
-    /// ```swift
-    /// print(record.reason)
-    /// ```
     public var reason: String
     /// For a failed health-check probe, what failed (`timeout`, `refused`, `status`…); `none` otherwise.
-    ///
-    /// ```swift
-    /// print(record.cause)
-    /// ```
     public var cause: String
 }
 
@@ -57,46 +29,18 @@ public struct TransitionRecord: Sendable, Hashable, Codable {
 /// ```
 public struct AllDownWindow: Sendable, Hashable, Codable {
     /// Start, from the start of the run.
-    ///
-    /// ```swift
-    /// print(window.from)
-    /// ```
     @Milliseconds public var from: Duration
     /// End (exclusive).
-    ///
-    /// ```swift
-    /// print(window.to)
-    /// ```
     @Milliseconds public var to: Duration
     /// Client requests that arrived in the window.
-    ///
-    /// ```swift
-    /// print(window.requests)
-    /// ```
     public var requests: Int
     /// Of which answered 2xx/3xx.
-    ///
-    /// ```swift
-    /// print(window.successes)
-    /// ```
     public var successes: Int
     /// Attempts the stack made in the window (each retry is one).
-    ///
-    /// ```swift
-    /// print(window.attempts)
-    /// ```
     public var attempts: Int
     /// Attempts the balancer shed (`503`, no target contacted).
-    ///
-    /// ```swift
-    /// print(window.shed)
-    /// ```
     public var shed: Int
     /// Attempts the balancer routed to a target anyway (failing open).
-    ///
-    /// ```swift
-    /// print(window.routed)
-    /// ```
     public var routed: Int
 }
 
@@ -109,28 +53,12 @@ public struct AllDownWindow: Sendable, Hashable, Codable {
 /// ```
 public struct AttemptSummary: Sendable, Hashable, Codable {
     /// All attempts.
-    ///
-    /// ```swift
-    /// print(attempts.total)
-    /// ```
     public var total: Int
     /// Routed to a target.
-    ///
-    /// ```swift
-    /// print(attempts.routed)
-    /// ```
     public var routed: Int
     /// Shed by the balancer.
-    ///
-    /// ```swift
-    /// print(attempts.shed)
-    /// ```
     public var shed: Int
     /// Sheds by reason (`empty`, `saturated`, `all_dark`, `all_open`).
-    ///
-    /// ```swift
-    /// print(attempts.shedReasons)
-    /// ```
     public var shedReasons: [StatusCount]
 }
 
@@ -141,22 +69,10 @@ public struct AttemptSummary: Sendable, Hashable, Codable {
 /// ```
 public struct TimelineMark: Sendable, Hashable, Codable {
     /// When, from the start of the run.
-    ///
-    /// ```swift
-    /// print(mark.at)
-    /// ```
     @Milliseconds public var at: Duration
     /// The target that changed, or `nil` for a wall-clock step.
-    ///
-    /// ```swift
-    /// print(mark.target ?? "wall clock")
-    /// ```
     public var target: String?
     /// What changed, e.g. `becomes dead`, `latency 200ms`, `wall clock steps -2s`.
-    ///
-    /// ```swift
-    /// print(mark.change)
-    /// ```
     public var change: String
 
     init(_ event: Scenario.TimelineEvent) {

@@ -19,35 +19,19 @@ public import ParapetCore
 /// ```
 public struct VirtualClock: MonotonicClock {
     /// The executor whose virtual time this clock reads and whose timer heap it sleeps on.
-    ///
-    /// ```swift
-    /// let executor = VirtualClock(executor: SimulationExecutor()).executor
-    /// ```
     public let executor: SimulationExecutor
 
     /// Creates a clock over `executor`'s virtual time.
-    ///
-    /// ```swift
-    /// let clock = VirtualClock(executor: SimulationExecutor())
-    /// ```
     public init(executor: SimulationExecutor) {
         self.executor = executor
     }
 
     /// The current virtual instant.
-    ///
-    /// ```swift
-    /// let deadline = clock.now.advanced(by: .milliseconds(250))
-    /// ```
     public var now: MonotonicInstant {
         executor.now
     }
 
     /// One nanosecond: virtual time is exact, this is only the granularity callers should assume.
-    ///
-    /// ```swift
-    /// assert(clock.minimumResolution == .nanoseconds(1))
-    /// ```
     public var minimumResolution: Duration {
         .nanoseconds(1)
     }
@@ -58,10 +42,6 @@ public struct VirtualClock: MonotonicClock {
     /// simulation executor (every task started by ``Simulation`` is).
     ///
     /// - Throws: `CancellationError` if the task is or becomes cancelled before the deadline.
-    ///
-    /// ```swift
-    /// try await clock.sleep(until: clock.now.advanced(by: .seconds(5)), tolerance: nil)
-    /// ```
     public func sleep(until deadline: MonotonicInstant, tolerance: Duration? = nil) async throws {
         if Task.isCancelled {
             // Yield first, so a loop that ignores cancellation still goes through the ready queue (and

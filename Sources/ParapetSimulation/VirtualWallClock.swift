@@ -14,17 +14,9 @@ import Synchronization
 /// ```
 public final class VirtualWallClock: WallClock {
     /// 2026-01-01T00:00:00Z, the default start of simulated civil time.
-    ///
-    /// ```swift
-    /// assert(VirtualWallClock.defaultStart.secondsSinceEpoch == 1_767_225_600)
-    /// ```
     public static let defaultStart = WallInstant(secondsSinceEpoch: 1_767_225_600)
 
     /// The monotonic clock whose progress this wall clock follows.
-    ///
-    /// ```swift
-    /// let monotonic = simulation.wallClock.clock
-    /// ```
     public let clock: VirtualClock
 
     /// Wall time minus monotonic time, changed only by stepping.
@@ -42,29 +34,17 @@ public final class VirtualWallClock: WallClock {
     }
 
     /// The current simulated civil time.
-    ///
-    /// ```swift
-    /// let issuedAt = simulation.wallClock.now.secondsSinceEpoch
-    /// ```
     public var now: WallInstant {
         let monotonic = clock.now.offset
         return WallInstant(sinceEpoch: monotonic + offset.withLock { $0 })
     }
 
     /// Jumps civil time by `delta`; a negative delta steps it backwards.
-    ///
-    /// ```swift
-    /// simulation.wallClock.step(by: .seconds(-30))
-    /// ```
     public func step(by delta: Duration) {
         offset.withLock { $0 += delta }
     }
 
     /// Sets civil time to `instant`, from which it keeps advancing with virtual time.
-    ///
-    /// ```swift
-    /// simulation.wallClock.set(to: WallInstant(secondsSinceEpoch: 0))
-    /// ```
     public func set(to instant: WallInstant) {
         let monotonic = clock.now.offset
         offset.withLock { $0 = instant.sinceEpoch - monotonic }

@@ -15,10 +15,6 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
 
     /// Creates a generator whose state is four draws of ``SplitMix64`` seeded with `seed`, as the
     /// authors recommend.
-    ///
-    /// ```swift
-    /// var rng = Xoshiro256StarStar(seed: 2026)
-    /// ```
     public init(seed: UInt64) {
         var seeder = SplitMix64(seed: seed)
         (s0, s1, s2, s3) = (seeder.next(), seeder.next(), seeder.next(), seeder.next())

@@ -37,7 +37,7 @@ private func registerCircuitBreakerBenchmark(_ name: String, openTargets: Int) {
     Benchmark(name) { benchmark in
         // A cooldown longer than any run keeps the tripped circuits open throughout.
         let options = CircuitBreakerBalancer.Options(failureThreshold: 1, openTimeout: .seconds(3_600))
-        var machine = try CircuitBreakerStateMachine(targetCount: 8, options: options)
+        var machine = try CircuitBreakerBalancer.StateMachine(targetCount: 8, options: options)
         var transitions: [TargetTransition] = []
         transitions.reserveCapacity(8)
         var now = MonotonicInstant.zero
@@ -66,7 +66,7 @@ private func registerCircuitBreakerBenchmark(_ name: String, openTargets: Int) {
 /// one target ten times slower than the rest (ejected during warm-up, so the pick skips it).
 private func registerLatencyEjectionBenchmark(_ name: String, targets: Int) {
     Benchmark(name) { benchmark in
-        var machine = try LatencyEjectionStateMachine(targetCount: targets, options: .init())
+        var machine = try LatencyEjectingBalancer.StateMachine(targetCount: targets, options: .init())
         var now = MonotonicInstant.zero
         func latency(of target: Int) -> Duration { target == 0 ? .milliseconds(100) : .milliseconds(10) }
         for _ in 0..<(targets * 101) {

@@ -139,10 +139,6 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Sets ``host`` and ``port`` from Go-style listen text: `:8080` (every IPv4 interface),
     /// `127.0.0.1:8080`, `[::1]:8080` or `localhost:8080`.
     ///
-    /// ```swift
-    /// try configuration.bind(to: ":8080")
-    /// ```
-    ///
     /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` for `address` when it is not of that form.
     public mutating func bind(to address: String) throws(ConfigurationError) {
         guard let colon = address.lastIndex(of: ":"),

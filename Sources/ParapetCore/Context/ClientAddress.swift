@@ -26,10 +26,6 @@ public enum ClientAddress: Hashable, Sendable, CustomStringConvertible {
     case unknown
 
     /// The client a connection from `peer` stands for when no trusted proxy names another.
-    ///
-    /// ```swift
-    /// let client = ClientAddress(peer: context.connection.peer)
-    /// ```
     public init(peer: NetworkAddress?) {
         switch peer {
         case .ip(let address, _): self = .ip(address.unmapped)
@@ -39,10 +35,6 @@ public enum ClientAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The IP address, for a client that has one.
-    ///
-    /// ```swift
-    /// if let address = context.clientAddress.ipAddress, address.isIPv4 { … }
-    /// ```
     public var ipAddress: IPAddress? {
         if case .ip(let address) = self { return address }
         return nil

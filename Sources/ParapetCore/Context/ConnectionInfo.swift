@@ -43,10 +43,6 @@ public struct ConnectionInfo: Sendable {
     ///
     /// When it relays a client, ``peer`` already holds that client's address; the header adds what the
     /// load balancer saw besides (ALPN, authority, unique ID).
-    ///
-    /// ```swift
-    /// let requestID = context.connection.proxyProtocol?.uniqueID
-    /// ```
     public var proxyProtocol: ProxyProtocolHeader?
     /// The peer's IP address as text (IPv4-mapped IPv6 addresses unmapped), as forwarding headers carry
     /// it; formatted once per connection rather than once per request.

@@ -60,10 +60,6 @@ public struct RequestContext: Sendable {
     /// The server sets it before the first middleware from its trusted-proxy rules (see
     /// ``ForwardingHeaders``). A context made without a server (the simulator, a unit test) has the
     /// connection's peer, until something sets another.
-    ///
-    /// ```swift
-    /// let key = context.clientAddress.ipAddress.map { "ip:\($0)" } ?? "\(context.clientAddress)"
-    /// ```
     public var clientAddress: ClientAddress {
         get { settledClientAddress ?? ClientAddress(peer: connection.peer) }
         set { settledClientAddress = newValue }
@@ -90,10 +86,6 @@ public struct RequestContext: Sendable {
 
     /// Sends an interim (`1xx`) response ahead of the final one, such as `103 Early Hints`; does nothing
     /// where it cannot be sent (see ``InterimResponses``).
-    ///
-    /// ```swift
-    /// context.sendInterim(HTTPResponse(status: .earlyHints, headerFields: [HTTPField.Name("Link")!: "</app.css>; rel=preload"]))
-    /// ```
     public func sendInterim(_ head: HTTPResponse) {
         interimResponses?.send(head)
     }

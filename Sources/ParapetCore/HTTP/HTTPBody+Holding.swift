@@ -22,10 +22,6 @@ extension HTTPBody {
     ///
     /// A body in memory has been produced in full, so the resource is released at once and the body is
     /// returned unchanged (still replayable). Length and trailers are kept.
-    ///
-    /// ```swift
-    /// answer.response.body = answer.response.body.holding(lease)
-    /// ```
     public func holding(_ resource: some BodyHeldResource) -> HTTPBody {
         guard !isReplayable else {
             resource.release()

@@ -56,10 +56,6 @@ extension MonotonicInstant {
 
 extension MonotonicClock {
     /// Suspends until `deadline`, with the clock's default tolerance.
-    ///
-    /// ```swift
-    /// try await runtime.clock.sleep(until: deadline)
-    /// ```
     public func sleep(until deadline: MonotonicInstant) async throws {
         try await sleep(until: deadline, tolerance: nil)
     }

@@ -75,10 +75,6 @@ public final class DynamicTransport: Transport {
     }
 
     /// Sends `request` through the transport its scheme selects.
-    ///
-    /// ```swift
-    /// let answer = try await transport.roundTrip(request, context: context)
-    /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         switch request.head.scheme?.lowercased() {
         case "h2c": try await h2c.roundTrip(request, context: context)

@@ -98,10 +98,6 @@ public final class H2CTransport: Transport {
 
     /// Sends `request` as a stream on the target's connection (or over HTTP/1.1 when it asks to upgrade)
     /// and returns the response once its head arrived.
-    ///
-    /// ```swift
-    /// let answer = try await h2c.roundTrip(UpstreamRequest(head: head, target: "127.0.0.1:8080"), context: context)
-    /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         if request.head.headerFields[.upgrade] != nil {
             return try await http1.roundTrip(request, context: context)

@@ -4,7 +4,6 @@ public import NIOPosix
 import NIOSSL
 public import ParapetCore
 public import ParapetUpstream
-import Synchronization
 
 /// HTTPS to upstreams: TLS (verified by default) with ALPN offering `h2` then `http/1.1`; HTTP/2 when
 /// the upstream picks it, otherwise pooled HTTP/1.1 as in ``HTTPClientTransport``.
@@ -74,10 +73,6 @@ public final class HTTPSTransport: Transport {
     }
 
     /// Sends `request` over TLS and returns the response once its head arrived.
-    ///
-    /// ```swift
-    /// let answer = try await https.roundTrip(UpstreamRequest(head: head, target: "api.internal:443"), context: context)
-    /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let resolver = context.runtime.resolver
@@ -110,13 +105,4 @@ public final class HTTPSTransport: Transport {
     public func usesHTTP2(target: String) -> Bool {
         http2Targets.contains(target)
     }
-}
-
-/// A set of targets shared across tasks.
-final class UpstreamTargetSet: Sendable {
-    private let targets = Mutex<Set<String>>([])
-
-    func contains(_ target: String) -> Bool { targets.withLock { $0.contains(target) } }
-    func insert(_ target: String) { _ = targets.withLock { $0.insert(target) } }
-    func remove(_ target: String) { _ = targets.withLock { $0.remove(target) } }
 }

@@ -17,10 +17,6 @@ public import ParapetUpstream
 public final class UnixSocketTransport: Transport {
     /// How a ``UnixSocketTransport`` connects and pools: the same settings as ``HTTPClientTransport``, counted
     /// per socket path, with the Go original's `UnixTransport` defaults (which match `HTTPTransport`'s).
-    ///
-    /// ```swift
-    /// let unix = try UnixSocketTransport(options: .init(maxIdleConnectionsPerTarget: 8))
-    /// ```
     public typealias Options = HTTPClientTransport.Options
 
     /// The settings the transport was created with.
@@ -45,10 +41,6 @@ public final class UnixSocketTransport: Transport {
     }
 
     /// Sends `request` to the socket its ``ParapetUpstream/UpstreamRequest/target`` names.
-    ///
-    /// ```swift
-    /// let answer = try await unix.roundTrip(UpstreamRequest(head: head, target: "/run/app/http.sock"), context: context)
-    /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let path = UpstreamConnector.socketPath(target)

@@ -2,7 +2,7 @@ import NIOCore
 
 /// The bookkeeping of keep-alive pools: per target, idle connections grouped by event loop, the count of
 /// open (or opening) connections, and the callers waiting for one. A pure state machine: no I/O, no
-/// locks; ``UpstreamHTTP1Pool`` runs it under a mutex and carries out its decisions.
+/// locks; ``UpstreamConnectionPool`` runs it under a mutex and carries out its decisions.
 ///
 /// ```swift
 /// var state = UpstreamPoolState<Connection, Waiter>(maxConnections: 4, maxIdle: 32)

@@ -39,10 +39,6 @@ public struct ProxyProtocol: ConnectionHook {
 
     /// Reads PROXY headers from peers inside `trustedProxies`.
     ///
-    /// ```swift
-    /// let hook = ProxyProtocol(trusting: .privateAndLoopback, headerTimeout: .seconds(2))
-    /// ```
-    ///
     /// - Parameters:
     ///   - trustedProxies: the load balancers allowed to name a client.
     ///   - isRequired: whether a trusted connection without a header is closed (`false`: passed through).
@@ -56,10 +52,6 @@ public struct ProxyProtocol: ConnectionHook {
     }
 
     /// Reads PROXY headers from peers inside the networks written in CIDR notation.
-    ///
-    /// ```swift
-    /// let hook = try ProxyProtocol(trusting: ["10.0.0.0/8", "fd00::/8"], isRequired: true)
-    /// ```
     ///
     /// - Throws: ``ConfigurationError/invalidCIDR(_:)`` naming the first entry that does not parse.
     public init(trusting cidrs: [String], isRequired: Bool = false, headerTimeout: Duration? = .seconds(5))

@@ -6,10 +6,6 @@ extension Runtime {
     ///
     /// Each access makes a new ``TaskSpawner``, so every server owns (and can cancel) its own
     /// background work.
-    ///
-    /// ```swift
-    /// let server = Server(configuration: .frontend, runtime: .system)
-    /// ```
     public static var system: Runtime {
         Runtime(
             clock: SystemClock(),

@@ -85,10 +85,6 @@ public final class Server: Service, Sendable {
 
     /// Registers `hook` to run once when graceful shutdown begins (readiness probes start failing,
     /// background work stops). A hook registered after shutdown began runs at once.
-    ///
-    /// ```swift
-    /// server.onShutdown { readiness.markDraining() }
-    /// ```
     public func onShutdown(_ hook: @escaping @Sendable () async -> Void) {
         if !lifecycle.register(hook) {
             Task { await hook() }

@@ -73,10 +73,6 @@ public struct TLSCertificate: Sendable {
     ///
     /// Go's parapet generates RSA-2048; P-256 is as widely accepted and far faster to generate and use.
     ///
-    /// ```swift
-    /// let certificate = try TLSCertificate.selfSigned(commonName: "dev", hosts: ["localhost", "::1"])
-    /// ```
-    ///
     /// - Parameters:
     ///   - commonName: the subject's common name.
     ///   - hosts: names and IP literals the certificate is valid for.

@@ -1,0 +1,100 @@
+public import ParapetCore
+import Synchronization
+
+/// Round-robin with passive health checking: a target that fails repeatedly is ejected from rotation for
+/// a while (outlier ejection). The decisions are ``EjectionTracker``'s.
+///
+/// A failure is whatever ``Options/isFailure`` says (by default transport failures, not `5xx` answers).
+/// ``Options/maxFails`` consecutive failures eject a target for ``Options/ejectTimeout``, doubling with
+/// each repeat ejection up to ``Options/maxEjectTimeout``; a concurrent burst of failures is one
+/// ejection; one success clears both the failure count and the backoff. After its cooldown a target is
+/// simply picked again — no probing. When every target is ejected or has its health gate down, it fails
+/// open to the target whose turn it is, so a transient total outage cannot black-hole the pool. Use a
+/// circuit breaker to shed instead.
+///
+/// A cancelled round trip (the client left, or ``HedgingBalancer`` cancelled a losing leg) is judged
+/// ``RoundTripVerdict/neutral``, whatever the transport threw: it counts neither as a failure — so
+/// hedging never ejects the healthy target whose slow leg it cancelled — nor as a success that would
+/// clear an ejection.
+///
+/// ```swift
+/// let balancer = try EjectingBalancer(pool, options: .init(
+///     maxFails: 3,
+///     ejectTimeout: .seconds(30),
+///     isFailure: FailureClassifiers.transportFailuresAndServerErrors,
+///     onStateChange: { change in logger.warning("\(change.target): \(change.reason)") }
+/// ))
+/// ```
+public final class EjectingBalancer: Transport {
+    /// The state machine and the counter numbering its changes, behind one lock.
+    private struct Guarded: Sendable {
+        var tracker: EjectionTracker
+        var changes = StateChangeCounter()
+    }
+
+    /// The targets balanced over.
+    public let pool: TargetPool
+    /// The options in force, after clamping (``Options/maxEjectTimeout`` at least the eject timeout).
+    public let options: Options
+    private let guarded: Mutex<Guarded>
+
+    /// Creates a balancer over `pool`.
+    ///
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `maxFails` is below 1,
+    ///   `ejectTimeout` is not positive, or `maxEjectTimeout` is negative.
+    public init(_ pool: TargetPool, options: Options = Options()) throws {
+        let options = try options.validated()
+        self.pool = pool
+        self.options = options
+        self.guarded = Mutex(
+            Guarded(
+                tracker: EjectionTracker(
+                    count: pool.count,
+                    maxFails: options.maxFails,
+                    ejectTimeout: options.ejectTimeout,
+                    maxEjectTimeout: options.maxEjectTimeout
+                )))
+    }
+
+    /// Sends `request` to the next target in rotation that is not ejected, then records the outcome.
+    ///
+    /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever the target's
+    ///   transport throws.
+    public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        let pool = self.pool
+        let clock = context.runtime.clock
+        let pickedAt = clock.now
+        guard let index = guarded.withLock({ $0.tracker.pick(at: pickedAt, isAdmissible: pool.isUp) }) else {
+            throw UpstreamError.unavailable(.empty)
+        }
+        let target = pool.targets[index]
+        var request = request
+        request.target = target.address
+        let outcome: Result<UpstreamResponse, any Error>
+        do {
+            outcome = .success(try await target.transport.roundTrip(request, context: context))
+        } catch {
+            outcome = .failure(error)
+        }
+        let verdict = RoundTripVerdict(outcome, callerCancelled: Task.isCancelled, isFailure: options.isFailure)
+        let answeredAt = clock.now
+        let change = guarded.withLock { guarded in
+            guarded.tracker.record(index, verdict: verdict, at: answeredAt).map {
+                guarded.changes.change($0, address: target.address)
+            }
+        }
+        if let change, let onStateChange = options.onStateChange {
+            onStateChange(change)
+        }
+        return try outcome.get()
+    }
+
+    /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:
+    /// ``TargetState/open`` from an ejection until the success that recovers it — also once its cooldown
+    /// has passed and it is picked again —, ``TargetState/closed`` otherwise and for an address outside
+    /// the pool.
+    public func state(of address: String) -> TargetState {
+        guard let index = pool.index(of: address) else { return .closed }
+        return guarded.withLock { $0.tracker.state(of: index) }
+    }
+}

@@ -1,0 +1,86 @@
+public import ParapetCore
+import Synchronization
+
+/// A round-robin balancer that ejects gray failures: a target still answering, but far slower than its
+/// peers.
+///
+/// It times every successful round trip to the response head on the injected clock and keeps a
+/// time-decayed mean per target; a target whose mean reaches ``Options/ejectionFactor`` × the pool
+/// median (and the absolute floors) is ejected for a backed-off cooldown, then re-earns its place with
+/// fresh samples. The test is relative to the pool, so a uniform slowdown ejects nobody, and the
+/// ejection cap and panic threshold keep a systemic slowdown from draining the pool. It is latency-only:
+/// a round trip that throws is neither timed nor counted — pair it with a circuit breaker or an
+/// ejecting balancer for errors. The decisions are those of ``LatencyEjectingBalancer/StateMachine``.
+///
+/// All-down: an empty pool sheds with ``ShedReason/empty``; otherwise it never sheds. When more than
+/// ``Options/panicThreshold`` percent of the gate-up targets is ejected it routes to every gate-up
+/// target (panic), and when every target is gated down or ejected it fails open to the rotation slot —
+/// a slow answer beats a `503`. A pool needs at least four targets for any ejection with the default
+/// 30 % cap (one of three is 33 %).
+///
+/// ```swift
+/// let pool = TargetPool((1...4).map { Target("10.0.0.\($0):8080", transport: http) })
+/// let balancer = try LatencyEjectingBalancer(pool, options: .init(ejectionFactor: 3, onStateChange: { change in
+///     logger.notice("\(change.target) \(change.reason)")
+/// }))
+/// ```
+public final class LatencyEjectingBalancer: Transport {
+    /// The state machine and the counter numbering its changes, behind one lock.
+    private struct Guarded: Sendable {
+        var machine: LatencyEjectingBalancer.StateMachine
+        var changes = StateChangeCounter()
+    }
+
+    /// The targets and their health gates.
+    public let pool: TargetPool
+    /// The effective options, after clamping.
+    public let options: Options
+    private let guarded: Mutex<Guarded>
+
+    /// Creates a balancer over `pool` with no samples and nothing ejected.
+    ///
+    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no
+    ///   sense (see ``Options``).
+    public init(_ pool: TargetPool, options: Options = Options()) throws {
+        self.pool = pool
+        self.options = try options.validated()
+        self.guarded = Mutex(
+            Guarded(machine: try LatencyEjectingBalancer.StateMachine(targetCount: pool.count, options: options)))
+    }
+
+    /// Sends `request` to the next target and, if it answers, records its time to response head.
+    ///
+    /// - Throws: ``UpstreamError/unavailable(_:)`` with ``ShedReason/empty`` for an empty pool; otherwise
+    ///   whatever the target's transport threw.
+    public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        let clock = context.runtime.clock
+        let pool = self.pool
+        let started = clock.now
+        guard let pick = guarded.withLock({ $0.machine.pick(at: started, isUp: { pool.isUp($0) }) }) else {
+            throw UpstreamError.unavailable(.empty)
+        }
+        let target = pool.targets[pick.target]
+        var outgoing = request
+        outgoing.target = target.address
+        let answer = try await target.transport.roundTrip(outgoing, context: context)
+        let answered = clock.now
+        let change = guarded.withLock { guarded in
+            guarded.machine.record(latency: answered - started, target: pick.target, at: answered).map {
+                guarded.changes.change($0, address: target.address)
+            }
+        }
+        if let change, let onStateChange = options.onStateChange {
+            onStateChange(change)
+        }
+        return answer
+    }
+
+    /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:
+    /// ``TargetState/open`` from an ejection until it heals — also once its ejection has ended and it
+    /// serves again while it re-earns its samples —, ``TargetState/closed`` otherwise and for an address
+    /// outside the pool.
+    public func state(of address: String) -> TargetState {
+        guard let index = pool.index(of: address) else { return .closed }
+        return guarded.withLock { $0.machine.state(of: index) }
+    }
+}
