@@ -55,6 +55,16 @@ struct ConnectionLimitsTests {
         return try await client.readToEnd()
     }
 
+    /// Reads `client` to its end and expects the server to have closed it `timeout` from now (give or take
+    /// the margins a loaded machine needs).
+    func expectClosed(_ client: RawHTTPConnection, after timeout: Duration) async throws {
+        let clock = ContinuousClock()
+        let silentSince = clock.now
+        _ = try await readToEnd(client, closingAfter: .seconds(10))
+        let silence = clock.now - silentSince
+        #expect(silence >= timeout - .milliseconds(200) && silence < timeout + .seconds(5), "closed after \(silence)")
+    }
+
     /// `times` requests on fresh connections, `gap` apart: whether each was served.
     func servedRepeatedly(at address: NetworkAddress, times: Int, every gap: Duration) async -> [Bool] {
         var results: [Bool] = []
@@ -129,11 +139,7 @@ struct ConnectionLimitsTests {
                 #expect(echoed, "the tunnel closed while in use")
             }
             // Then silence both ways, from the last echo: closed once the idle timeout has passed.
-            let clock = ContinuousClock()
-            let silentSince = clock.now
-            _ = try await readToEnd(client, closingAfter: .seconds(10))
-            let silence = clock.now - silentSince
-            #expect(silence >= idle - .milliseconds(200) && silence < idle + .seconds(5), "closed after \(silence)")
+            try await expectClosed(client, after: idle)
         }
     }
 
@@ -156,12 +162,8 @@ struct ConnectionLimitsTests {
             // Ten bytes of a hundred, then nothing: closed once the timeout has passed.
             let stalled = try await RawHTTPConnection(to: address)
             try await stalled.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789")
-            let clock = ContinuousClock()
-            let silentSince = clock.now
             #expect(try await stalled.readResponse().status == 200)
-            _ = try await readToEnd(stalled, closingAfter: .seconds(10))
-            let silence = clock.now - silentSince
-            #expect(silence >= idle - .milliseconds(200) && silence < idle + .seconds(5), "closed after \(silence)")
+            try await expectClosed(stalled, after: idle)
         }
     }
 
