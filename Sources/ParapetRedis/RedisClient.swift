@@ -24,7 +24,7 @@ public final class RedisClient: Sendable {
     /// Where the client connects and its limits.
     public let configuration: RedisConfiguration
     private let eventLoopGroup: any EventLoopGroup
-    let pool: Mutex<RedisClient.StateMachine<RedisConnection, EventLoopPromise<RedisConnection>>>
+    let pool: Mutex<StateMachine<RedisConnection, EventLoopPromise<RedisConnection>>>
 
     /// Creates a client for the server in `configuration`, running its connections on `eventLoopGroup`.
     /// Nothing connects until the first call.
@@ -34,7 +34,7 @@ public final class RedisClient: Sendable {
     ) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
-        self.pool = Mutex(RedisClient.StateMachine(size: configuration.poolSize, backoff: configuration.reconnectBackoff))
+        self.pool = Mutex(StateMachine(size: configuration.poolSize, backoff: configuration.reconnectBackoff))
     }
 
     deinit {

@@ -22,7 +22,7 @@ import Synchronization
 /// ```
 public final class SimulatedBackend: Transport {
     private struct State: Sendable {
-        var machine: SimulatedBackend.StateMachine
+        var machine: StateMachine
         var random: RandomGenerator
         var tally: TargetTally
     }
@@ -65,7 +65,7 @@ public final class SimulatedBackend: Transport {
         clock = runtime.clock
         timeout = transportTimeout.map { max($0.wholeNanoseconds, 0) }
         state = Mutex(State(
-            machine: SimulatedBackend.StateMachine(target: target, timeline: timeline),
+            machine: StateMachine(target: target, timeline: timeline),
             random: runtime.random.generator(for: "backend/\(target.name)"),
             tally: TargetTally(layout: layout)))
         responses = (100..<600).map { Response(status: HTTPResponse.Status(code: $0)) }

@@ -27,7 +27,7 @@ struct ConnectionPipeline: Sendable {
                 local: channel.localAddress.flatMap(NetworkAddress.init),
                 tls: tlsContext == nil ? nil : ConnectionInfo.TLS()
             )
-            let timeouts = ConnectionTimeouts(limits: ConnectionTimeouts.StateMachine.Limits(configuration), channel: channel)
+            let timeouts = ConnectionTimeouts(limits: .init(configuration), channel: channel)
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(InboundActivityHandler(timeouts: timeouts))
             for hook in hooks {

@@ -7,7 +7,7 @@ import Synchronization
 final class ConnectionRegistry: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
-        var admission: ConnectionRegistry.StateMachine
+        var admission: StateMachine
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -17,7 +17,7 @@ final class ConnectionRegistry: Sendable {
 
     /// A registry admitting at most `maxConnections` at once (`nil`: no cap), logging to `logger`.
     init(maxConnections: Int?, logger: Logger) {
-        self.state = Mutex(State(admission: ConnectionRegistry.StateMachine(limit: maxConnections)))
+        self.state = Mutex(State(admission: StateMachine(limit: maxConnections)))
         self.maxConnections = maxConnections
         self.logger = logger
     }

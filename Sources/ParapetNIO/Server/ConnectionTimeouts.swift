@@ -6,14 +6,14 @@ import NIOCore
 /// Every method runs on the channel's event loop (it is only called from that channel's handlers),
 /// which is what makes the unchecked `Sendable` safe.
 final class ConnectionTimeouts: @unchecked Sendable {
-    private var deadlines: ConnectionTimeouts.StateMachine
+    private var deadlines: StateMachine
     private var armedFor: Duration?
     private var timer: Scheduled<Void>?
     private let channel: any Channel
 
-    init(limits: ConnectionTimeouts.StateMachine.Limits, channel: any Channel) {
+    init(limits: StateMachine.Limits, channel: any Channel) {
         self.channel = channel
-        self.deadlines = ConnectionTimeouts.StateMachine(limits: limits, now: Self.now)
+        self.deadlines = StateMachine(limits: limits, now: Self.now)
         rearm()
     }
 
@@ -22,7 +22,7 @@ final class ConnectionTimeouts: @unchecked Sendable {
     }
 
     /// Applies `event` to the deadlines and re-arms the timer if the deadline moved.
-    func record(_ event: (inout ConnectionTimeouts.StateMachine, Duration) -> Void) {
+    func record(_ event: (inout StateMachine, Duration) -> Void) {
         event(&deadlines, Self.now)
         rearm()
     }

@@ -26,7 +26,7 @@ import Synchronization
 public final class CircuitBreakerBalancer: Transport {
     /// The state machine and the counter numbering its changes, behind one lock.
     private struct Guarded: Sendable {
-        var machine: CircuitBreakerBalancer.StateMachine
+        var machine: StateMachine
         var changes = StateChangeCounter()
     }
 
@@ -44,7 +44,7 @@ public final class CircuitBreakerBalancer: Transport {
         self.pool = pool
         self.options = try options.validated()
         self.guarded = Mutex(
-            Guarded(machine: try CircuitBreakerBalancer.StateMachine(targetCount: pool.count, options: options)))
+            Guarded(machine: try StateMachine(targetCount: pool.count, options: options)))
     }
 
     /// Sends `request` to the next target whose circuit admits it, and counts the outcome.
@@ -61,7 +61,7 @@ public final class CircuitBreakerBalancer: Transport {
             return (pick, transitions.map { guarded.changes.change($0, address: pool.targets[$0.target].address) })
         }
         report(changes)
-        let admission: CircuitBreakerBalancer.StateMachine.Admission
+        let admission: StateMachine.Admission
         switch pick {
         case .target(let admitted): admission = admitted
         case .shed(let reason): throw UpstreamError.unavailable(reason)

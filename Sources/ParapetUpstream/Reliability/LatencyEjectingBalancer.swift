@@ -27,7 +27,7 @@ import Synchronization
 public final class LatencyEjectingBalancer: Transport {
     /// The state machine and the counter numbering its changes, behind one lock.
     private struct Guarded: Sendable {
-        var machine: LatencyEjectingBalancer.StateMachine
+        var machine: StateMachine
         var changes = StateChangeCounter()
     }
 
@@ -45,7 +45,7 @@ public final class LatencyEjectingBalancer: Transport {
         self.pool = pool
         self.options = try options.validated()
         self.guarded = Mutex(
-            Guarded(machine: try LatencyEjectingBalancer.StateMachine(targetCount: pool.count, options: options)))
+            Guarded(machine: try StateMachine(targetCount: pool.count, options: options)))
     }
 
     /// Sends `request` to the next target and, if it answers, records its time to response head.

@@ -9,9 +9,9 @@ import ParapetCore
 /// Each request head starts a task running the server's handler (see ``RequestResponder``); its body
 /// streams to the handler with backpressure; the response is encoded straight into `ByteBuffer`s and
 /// flushed once per read burst. Pipelined requests wait in a queue and are answered in order. The
-/// exchange rules live in ``HTTP1ConnectionHandler/StateMachine``; this class carries them out, feeds the connection's
-/// deadlines, answers unparseable requests (`431` for an oversized head, `400` otherwise) and finishes
-/// the connection gracefully when the server quiesces.
+/// exchange rules live in ``HTTP1ConnectionHandler/StateMachine``; this class carries them out, feeds the
+/// connection's deadlines, answers unparseable requests (`431` for an oversized head, `400` otherwise) and
+/// finishes the connection gracefully when the server quiesces.
 ///
 /// A protocol upgrade (`Connection: upgrade`, `Upgrade: …`, no body) answered with `101 Switching Protocols`
 /// and a streamed body becomes a tunnel: the response body's chunks are written as they are, and
@@ -26,7 +26,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
     private let accepted: AcceptedConnection
     private let timeouts: ConnectionTimeouts
 
-    private var state = HTTP1ConnectionHandler.StateMachine()
+    private var state = StateMachine()
     private var context: ChannelHandlerContext?
     /// Parts of pipelined requests, waiting for the current exchange to end.
     private var queued = CircularBuffer<HTTPServerRequestPart>()
