@@ -61,7 +61,7 @@ run_harness() {
     coverage=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
     echo "$harness: $status, ${runs:-?} executions in ${seconds} s, ${coverage:-no coverage line}"
     if [ "$status" = FAILED ]; then
-        grep -E 'ERROR|SUMMARY|Fatal error|panic|Test unit written|deadly signal|timeout|out-of-memory' "$log" | head -20
+        grep -E 'ERROR|SUMMARY|Fatal error|panic|Test unit written|deadly signal|timeout|out-of-memory' "$log" | head -20 || true
         echo "full log: Fuzz/$log; keep the saved input in Fuzz/Corpus/$harness/ and add a unit test for it"
         return 1
     fi
