@@ -114,11 +114,13 @@ final class WatchedProcess: Sendable {
         let (exit, continuation) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .bufferingNewest(1))
         let exitFlag = self.exitFlag
         process.terminationHandler = { process in
+            ChildProcesses.exited(process.processIdentifier)
             exitFlag.set()
             continuation.yield(process.terminationStatus)
             continuation.finish()
         }
         try process.run()
+        ChildProcesses.started(process.processIdentifier)
         self.pid = process.processIdentifier
         self.process = process
         self.exit = exit
@@ -132,6 +134,28 @@ final class WatchedProcess: Sendable {
         kill(pid, SIGKILL)
         let exit = self.exit
         _ = try? await withTimeLimit(.seconds(5)) { await exit.first { _ in true } }
+    }
+}
+
+/// The servers tests started and have not seen exit, killed when the test process exits: a test abandoned at
+/// its time limit never stops its own, and a `redis-server` outlives its parent.
+enum ChildProcesses {
+    private static let live = Mutex<Set<Int32>>([])
+    private static let killedAtExit: Void = {
+        atexit { ChildProcesses.killAll() }
+    }()
+
+    static func started(_ pid: Int32) {
+        _ = killedAtExit
+        live.withLock { _ = $0.insert(pid) }
+    }
+
+    static func exited(_ pid: Int32) {
+        live.withLock { _ = $0.remove(pid) }
+    }
+
+    private static func killAll() {
+        for pid in live.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 }
 
