@@ -112,3 +112,22 @@ extension CircuitBreakerBalancer {
         }
     }
 }
+
+extension CircuitBreakerBalancer.StateMachine: BalancerStateMachine {
+    mutating func admit(
+        at now: MonotonicInstant,
+        isUp: (Int) -> Bool,
+        transitions: inout [TargetTransition]
+    ) -> BalancerAdmission<Admission> {
+        switch pick(at: now, isUp: isUp, transitions: &transitions) {
+        case .target(let admission): .admitted(admission)
+        case .shed(let reason): .shed(reason)
+        }
+    }
+
+    static func target(of admission: Admission) -> Int { admission.target }
+
+    mutating func record(_ roundTrip: FinishedRoundTrip, of admission: Admission) -> TargetTransition? {
+        record(roundTrip.verdict, for: admission, at: roundTrip.finishedAt)
+    }
+}

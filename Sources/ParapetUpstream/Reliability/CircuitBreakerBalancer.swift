@@ -1,5 +1,4 @@
 public import ParapetCore
-import Synchronization
 
 /// A round-robin balancer with a circuit breaker per target: it fails fast and sheds.
 ///
@@ -24,27 +23,25 @@ import Synchronization
 /// let answer = try await breaker.roundTrip(request, context: context)
 /// ```
 public final class CircuitBreakerBalancer: Transport {
-    /// The state machine and the counter numbering its changes, behind one lock.
-    private struct Guarded: Sendable {
-        var machine: StateMachine
-        var changes = StateChangeCounter()
-    }
-
     /// The targets and their health gates.
     public let pool: TargetPool
     /// The effective options, after clamping.
     public let options: Options
-    private let guarded: Mutex<Guarded>
+    private let balancer: StatefulBalancer<StateMachine>
 
     /// Creates a balancer over `pool` with every circuit closed.
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no
     ///   sense (see ``Options``).
     public init(_ pool: TargetPool, options: Options = Options()) throws {
+        let options = try options.validated()
         self.pool = pool
-        self.options = try options.validated()
-        self.guarded = Mutex(
-            Guarded(machine: try StateMachine(targetCount: pool.count, options: options)))
+        self.options = options
+        self.balancer = StatefulBalancer(
+            pool: pool,
+            machine: try StateMachine(targetCount: pool.count, options: options),
+            isFailure: options.isFailure,
+            onStateChange: options.onStateChange)
     }
 
     /// Sends `request` to the next target whose circuit admits it, and counts the outcome.
@@ -52,40 +49,7 @@ public final class CircuitBreakerBalancer: Transport {
     /// - Throws: ``UpstreamError/unavailable(_:)`` when no target may be tried; otherwise whatever the
     ///   target's transport threw.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        let clock = context.runtime.clock
-        let pool = self.pool
-        let now = clock.now
-        let (pick, changes) = guarded.withLock { guarded in
-            var transitions: [TargetTransition] = []
-            let pick = guarded.machine.pick(at: now, isUp: { pool.isUp($0) }, transitions: &transitions)
-            return (pick, transitions.map { guarded.changes.change($0, address: pool.targets[$0.target].address) })
-        }
-        report(changes)
-        let admission: StateMachine.Admission
-        switch pick {
-        case .target(let admitted): admission = admitted
-        case .shed(let reason): throw UpstreamError.unavailable(reason)
-        }
-
-        let target = pool.targets[admission.target]
-        var outgoing = request
-        outgoing.target = target.address
-        let outcome: Result<UpstreamResponse, any Error>
-        do {
-            outcome = .success(try await target.transport.roundTrip(outgoing, context: context))
-        } catch {
-            outcome = .failure(error)
-        }
-
-        let verdict = RoundTripVerdict(outcome, callerCancelled: Task.isCancelled, isFailure: options.isFailure)
-        let finished = clock.now
-        let change = guarded.withLock { guarded in
-            guarded.machine.record(verdict, for: admission, at: finished).map {
-                guarded.changes.change($0, address: target.address)
-            }
-        }
-        if let change { report([change]) }
-        return try outcome.get()
+        try await balancer.roundTrip(request, context: context)
     }
 
     /// The state of the circuit of the target at `address`, for gauges and tests: the state of its last
@@ -93,14 +57,6 @@ public final class CircuitBreakerBalancer: Transport {
     /// ``TargetState/open`` until the next pick moves it half-open. An address outside the pool reads
     /// ``TargetState/closed``.
     public func state(of address: String) -> TargetState {
-        guard let index = pool.index(of: address) else { return .closed }
-        return guarded.withLock { $0.machine.state(of: index) }
-    }
-
-    private func report(_ changes: [StateChange]) {
-        guard let onStateChange = options.onStateChange else { return }
-        for change in changes {
-            onStateChange(change)
-        }
+        balancer.state(of: address)
     }
 }

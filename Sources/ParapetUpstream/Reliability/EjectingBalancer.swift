@@ -1,5 +1,4 @@
 public import ParapetCore
-import Synchronization
 
 /// Round-robin with passive health checking: a target that fails repeatedly is ejected from rotation for
 /// a while (outlier ejection). The decisions are ``EjectionTracker``'s.
@@ -26,17 +25,11 @@ import Synchronization
 /// ))
 /// ```
 public final class EjectingBalancer: Transport {
-    /// The state machine and the counter numbering its changes, behind one lock.
-    private struct Guarded: Sendable {
-        var tracker: EjectionTracker
-        var changes = StateChangeCounter()
-    }
-
     /// The targets balanced over.
     public let pool: TargetPool
     /// The options in force, after clamping (``Options/maxEjectTimeout`` at least the eject timeout).
     public let options: Options
-    private let guarded: Mutex<Guarded>
+    private let balancer: StatefulBalancer<EjectionTracker>
 
     /// Creates a balancer over `pool`.
     ///
@@ -46,14 +39,11 @@ public final class EjectingBalancer: Transport {
         let options = try options.validated()
         self.pool = pool
         self.options = options
-        self.guarded = Mutex(
-            Guarded(
-                tracker: EjectionTracker(
-                    count: pool.count,
-                    maxFails: options.maxFails,
-                    ejectTimeout: options.ejectTimeout,
-                    maxEjectTimeout: options.maxEjectTimeout
-                )))
+        let tracker = EjectionTracker(
+            count: pool.count, maxFails: options.maxFails, ejectTimeout: options.ejectTimeout,
+            maxEjectTimeout: options.maxEjectTimeout)
+        self.balancer = StatefulBalancer(
+            pool: pool, machine: tracker, isFailure: options.isFailure, onStateChange: options.onStateChange)
     }
 
     /// Sends `request` to the next target in rotation that is not ejected, then records the outcome.
@@ -61,32 +51,7 @@ public final class EjectingBalancer: Transport {
     /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever the target's
     ///   transport throws.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        let pool = self.pool
-        let clock = context.runtime.clock
-        let pickedAt = clock.now
-        guard let index = guarded.withLock({ $0.tracker.pick(at: pickedAt, isAdmissible: pool.isUp) }) else {
-            throw UpstreamError.unavailable(.empty)
-        }
-        let target = pool.targets[index]
-        var request = request
-        request.target = target.address
-        let outcome: Result<UpstreamResponse, any Error>
-        do {
-            outcome = .success(try await target.transport.roundTrip(request, context: context))
-        } catch {
-            outcome = .failure(error)
-        }
-        let verdict = RoundTripVerdict(outcome, callerCancelled: Task.isCancelled, isFailure: options.isFailure)
-        let answeredAt = clock.now
-        let change = guarded.withLock { guarded in
-            guarded.tracker.record(index, verdict: verdict, at: answeredAt).map {
-                guarded.changes.change($0, address: target.address)
-            }
-        }
-        if let change, let onStateChange = options.onStateChange {
-            onStateChange(change)
-        }
-        return try outcome.get()
+        try await balancer.roundTrip(request, context: context)
     }
 
     /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:
@@ -94,7 +59,6 @@ public final class EjectingBalancer: Transport {
     /// has passed and it is picked again —, ``TargetState/closed`` otherwise and for an address outside
     /// the pool.
     public func state(of address: String) -> TargetState {
-        guard let index = pool.index(of: address) else { return .closed }
-        return guarded.withLock { $0.tracker.state(of: index) }
+        balancer.state(of: address)
     }
 }

@@ -110,3 +110,19 @@ public struct EjectionTracker: Sendable, Hashable {
         cooldown.duration(forEpisode: n)
     }
 }
+
+extension EjectionTracker: BalancerStateMachine {
+    mutating func admit(
+        at now: MonotonicInstant,
+        isUp: (Int) -> Bool,
+        transitions: inout [TargetTransition]
+    ) -> BalancerAdmission<Int> {
+        pick(at: now, isAdmissible: isUp).map { .admitted($0) } ?? .shed(.empty)
+    }
+
+    static func target(of index: Int) -> Int { index }
+
+    mutating func record(_ roundTrip: FinishedRoundTrip, of index: Int) -> TargetTransition? {
+        record(index, verdict: roundTrip.verdict, at: roundTrip.finishedAt)
+    }
+}

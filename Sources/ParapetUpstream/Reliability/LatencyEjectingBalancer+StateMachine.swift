@@ -178,3 +178,21 @@ extension LatencyEjectingBalancer {
         }
     }
 }
+
+extension LatencyEjectingBalancer.StateMachine: BalancerStateMachine {
+    mutating func admit(
+        at now: MonotonicInstant,
+        isUp: (Int) -> Bool,
+        transitions: inout [TargetTransition]
+    ) -> BalancerAdmission<Pick> {
+        pick(at: now, isUp: isUp).map { .admitted($0) } ?? .shed(.empty)
+    }
+
+    static func target(of pick: Pick) -> Int { pick.target }
+
+    /// Only an answer is a sample: a transport error says nothing about how fast the target answers.
+    mutating func record(_ roundTrip: FinishedRoundTrip, of pick: Pick) -> TargetTransition? {
+        guard let latency = roundTrip.latency else { return nil }
+        return record(latency: latency, target: pick.target, at: roundTrip.finishedAt)
+    }
+}

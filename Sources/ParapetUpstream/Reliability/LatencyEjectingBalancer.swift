@@ -1,5 +1,4 @@
 public import ParapetCore
-import Synchronization
 
 /// A round-robin balancer that ejects gray failures: a target still answering, but far slower than its
 /// peers.
@@ -25,27 +24,26 @@ import Synchronization
 /// }))
 /// ```
 public final class LatencyEjectingBalancer: Transport {
-    /// The state machine and the counter numbering its changes, behind one lock.
-    private struct Guarded: Sendable {
-        var machine: StateMachine
-        var changes = StateChangeCounter()
-    }
-
     /// The targets and their health gates.
     public let pool: TargetPool
     /// The effective options, after clamping.
     public let options: Options
-    private let guarded: Mutex<Guarded>
+    private let balancer: StatefulBalancer<StateMachine>
 
     /// Creates a balancer over `pool` with no samples and nothing ejected.
     ///
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no
     ///   sense (see ``Options``).
     public init(_ pool: TargetPool, options: Options = Options()) throws {
+        let options = try options.validated()
         self.pool = pool
-        self.options = try options.validated()
-        self.guarded = Mutex(
-            Guarded(machine: try StateMachine(targetCount: pool.count, options: options)))
+        self.options = options
+        // Latency is sampled from answers alone, so no failure classifier is consulted.
+        self.balancer = StatefulBalancer(
+            pool: pool,
+            machine: try StateMachine(targetCount: pool.count, options: options),
+            isFailure: FailureClassifiers.transportFailuresOnly,
+            onStateChange: options.onStateChange)
     }
 
     /// Sends `request` to the next target and, if it answers, records its time to response head.
@@ -53,26 +51,7 @@ public final class LatencyEjectingBalancer: Transport {
     /// - Throws: ``UpstreamError/unavailable(_:)`` with ``ShedReason/empty`` for an empty pool; otherwise
     ///   whatever the target's transport threw.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        let clock = context.runtime.clock
-        let pool = self.pool
-        let started = clock.now
-        guard let pick = guarded.withLock({ $0.machine.pick(at: started, isUp: { pool.isUp($0) }) }) else {
-            throw UpstreamError.unavailable(.empty)
-        }
-        let target = pool.targets[pick.target]
-        var outgoing = request
-        outgoing.target = target.address
-        let answer = try await target.transport.roundTrip(outgoing, context: context)
-        let answered = clock.now
-        let change = guarded.withLock { guarded in
-            guarded.machine.record(latency: answered - started, target: pick.target, at: answered).map {
-                guarded.changes.change($0, address: target.address)
-            }
-        }
-        if let change, let onStateChange = options.onStateChange {
-            onStateChange(change)
-        }
-        return answer
+        try await balancer.roundTrip(request, context: context)
     }
 
     /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:
@@ -80,7 +59,6 @@ public final class LatencyEjectingBalancer: Transport {
     /// serves again while it re-earns its samples —, ``TargetState/closed`` otherwise and for an address
     /// outside the pool.
     public func state(of address: String) -> TargetState {
-        guard let index = pool.index(of: address) else { return .closed }
-        return guarded.withLock { $0.machine.state(of: index) }
+        balancer.state(of: address)
     }
 }
