@@ -62,13 +62,10 @@ public struct ConcurrencyLimit: Sendable, Hashable {
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `capacity` is below 1
     ///   or `queue` is not between 0 and 1,000,000.
     public init(capacity: Int, queue: Int = 0) throws(ConfigurationError) {
-        guard capacity >= 1 else {
-            throw .invalidValue(field: "ConcurrencyLimit.capacity", reason: "must be at least 1, got \(capacity)")
-        }
-        guard (0...longestRuleQueue).contains(queue) else {
-            throw .invalidValue(
-                field: "ConcurrencyLimit.queue", reason: "must be between 0 and \(longestRuleQueue), got \(queue)")
-        }
+        var check = ConfigurationCheck()
+        check.atLeast(1, capacity, "ConcurrencyLimit.capacity")
+        check.within(0...longestRuleQueue, queue, "ConcurrencyLimit.queue")
+        try check.result()
         self.capacity = capacity
         self.queue = queue
     }

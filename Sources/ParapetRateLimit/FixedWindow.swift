@@ -62,12 +62,10 @@ public struct FixedWindow: Sendable, Hashable {
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `limit` is below 1 or
     ///   `window` is not between 1 ns and 366 days.
     public init(limit: Int, window: Duration) throws(ConfigurationError) {
-        guard limit >= 1 else {
-            throw .invalidValue(field: "FixedWindow.limit", reason: "must be at least 1, got \(limit)")
-        }
-        guard window.nanoseconds >= 1, window <= longestRuleDuration else {
-            throw .invalidValue(field: "FixedWindow.window", reason: "must be between 1 ns and 366 days, got \(window)")
-        }
+        var check = ConfigurationCheck()
+        check.atLeast(1, limit, "FixedWindow.limit")
+        check.ruleDuration(window, "FixedWindow.window")
+        try check.result()
         self.limit = limit
         self.window = window
         self.windowNanoseconds = window.nanoseconds

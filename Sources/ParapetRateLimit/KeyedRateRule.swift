@@ -29,3 +29,10 @@ let longestRuleDuration = Duration.seconds(366 * 86_400)
 
 /// The longest queue a rule accepts.
 let longestRuleQueue = 1_000_000
+
+extension ConfigurationCheck {
+    /// A rule's window or interval must be between 1 ns and ``longestRuleDuration``.
+    mutating func ruleDuration(_ value: Duration, _ field: String) {
+        require(value.nanoseconds >= 1 && value <= longestRuleDuration, field, "must be between 1 ns and 366 days, got \(value)")
+    }
+}

@@ -38,14 +38,10 @@ public struct LeakyBucket: Sendable, Hashable {
     /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `interval` is not
     ///   between 1 ns and 366 days, or `queue` is not between 0 and 1,000,000.
     public init(interval: Duration, queue: Int) throws(ConfigurationError) {
-        guard interval.nanoseconds >= 1, interval <= longestRuleDuration else {
-            throw .invalidValue(
-                field: "LeakyBucket.interval", reason: "must be between 1 ns and 366 days, got \(interval)")
-        }
-        guard (0...longestRuleQueue).contains(queue) else {
-            throw .invalidValue(
-                field: "LeakyBucket.queue", reason: "must be between 0 and \(longestRuleQueue), got \(queue)")
-        }
+        var check = ConfigurationCheck()
+        check.ruleDuration(interval, "LeakyBucket.interval")
+        check.within(0...longestRuleQueue, queue, "LeakyBucket.queue")
+        try check.result()
         self.interval = interval
         self.queue = queue
     }

@@ -42,26 +42,16 @@ public struct RateLimit: Middleware {
     /// Checks the options, makes the limiter on `environment`'s runtime, and returns the limiting handler
     /// in front of `next`; a server calls it when it builds its chain.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first value that
-    ///   cannot work.
+    /// - Throws: ``ParapetCore/ConfigurationError`` naming every value that cannot work.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         let name = options.name ?? strategy.name
-        guard RateLimitFields.isValidName(name) else {
-            throw ConfigurationError.invalidValue(
-                field: "RateLimit.Options.name",
-                reason:
-                    "must be 1 to 128 printable ASCII characters (it names the policy in RateLimit fields), got \"\(name)\""
-            )
-        }
-        guard (1...128).contains(options.ipv6PrefixLength) else {
-            throw ConfigurationError.invalidValue(
-                field: "RateLimit.Options.ipv6PrefixLength",
-                reason: "must be between 1 and 128, got \(options.ipv6PrefixLength)")
-        }
-        guard options.maxKeys >= 1 else {
-            throw ConfigurationError.invalidValue(
-                field: "RateLimit.Options.maxKeys", reason: "must be at least 1, got \(options.maxKeys)")
-        }
+        var check = ConfigurationCheck()
+        check.require(
+            RateLimitFields.isValidName(name), "RateLimit.Options.name",
+            "must be 1 to 128 printable ASCII characters (it names the policy in RateLimit fields), got \"\(name)\"")
+        check.within(1...128, options.ipv6PrefixLength, "RateLimit.Options.ipv6PrefixLength")
+        check.atLeast(1, options.maxKeys, "RateLimit.Options.maxKeys")
+        try check.result()
         let limiter = try strategy.makeLimiter(
             environment.runtime, LimiterSettings(name: name, maxKeys: options.maxKeys))
         return LimitingHandler(

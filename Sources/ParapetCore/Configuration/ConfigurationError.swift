@@ -9,6 +9,8 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
     case invalidCIDR(String)
     /// `field` holds a value that makes no sense, for `reason`.
     case invalidValue(field: String, reason: String)
+    /// Several values are wrong at once (see ``ConfigurationCheck``); each is named.
+    case several([ConfigurationError])
 
     public var description: String {
         switch self {
@@ -16,6 +18,8 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
             return "invalid CIDR \"\(text)\": expected an IPv4 or IPv6 network such as 10.0.0.0/8 or fd00::/8"
         case .invalidValue(let field, let reason):
             return "invalid \(field): \(reason)"
+        case .several(let problems):
+            return "\(problems.count) configuration problems: " + problems.map(\.description).joined(separator: "; ")
         }
     }
 }

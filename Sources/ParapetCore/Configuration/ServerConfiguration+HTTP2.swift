@@ -48,20 +48,13 @@ extension ServerConfiguration {
         }
 
         /// Checks that every limit can work.
-        ///
-        /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` naming the first limit that cannot.
-        func validate() throws(ConfigurationError) {
+        func check(_ check: inout ConfigurationCheck) {
             let counts = [
                 ("http2.maxConcurrentStreams", maxConcurrentStreams), ("http2.maxHeaderListSize", maxHeaderListSize),
                 ("http2.maxResetStreams", maxResetStreams),
             ]
-            for (field, value) in counts where !(1...Int(Int32.max)).contains(value) {
-                throw .invalidValue(field: field, reason: "must be within 1...\(Int32.max), got \(value)")
-            }
-            guard resetStreamWindow > .zero else {
-                throw .invalidValue(
-                    field: "http2.resetStreamWindow", reason: "must be positive, got \(resetStreamWindow)")
-            }
+            for (field, value) in counts { check.within(1...Int(Int32.max), value, field) }
+            check.positive(resetStreamWindow, "http2.resetStreamWindow")
         }
     }
 }

@@ -159,29 +159,21 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Checks that every value can work.
     ///
-    /// - Throws: ``ConfigurationError/invalidValue(field:reason:)`` naming the first field that cannot.
+    /// - Throws: ``ConfigurationError`` naming every field that cannot.
     public func validate() throws(ConfigurationError) {
-        guard (0...65_535).contains(port) else {
-            throw .invalidValue(field: "port", reason: "\(port) is outside 0...65535")
-        }
-        guard !host.isEmpty else {
-            throw .invalidValue(field: "host", reason: "must name an address to bind")
-        }
-        guard maxHeaderBytes > 0 else {
-            throw .invalidValue(field: "maxHeaderBytes", reason: "must be positive, got \(maxHeaderBytes)")
-        }
-        if let maxConnections, maxConnections <= 0 {
-            throw .invalidValue(field: "maxConnections", reason: "must be positive, got \(maxConnections)")
-        }
+        var check = ConfigurationCheck()
+        check.require((0...65_535).contains(port), "port", "\(port) is outside 0...65535")
+        check.require(!host.isEmpty, "host", "must name an address to bind")
+        check.positive(maxHeaderBytes, "maxHeaderBytes")
+        if let maxConnections { check.positive(maxConnections, "maxConnections") }
         let durations: [(String, Duration?)] = [
             ("readHeaderTimeout", readHeaderTimeout), ("readTimeout", readTimeout),
             ("writeTimeout", writeTimeout), ("idleTimeout", idleTimeout), ("tcpKeepAlive", tcpKeepAlive),
             ("graceTimeout", graceTimeout), ("waitBeforeShutdown", waitBeforeShutdown),
             ("tunnelIdleTimeout", tunnelIdleTimeout), ("bodyIdleTimeout", bodyIdleTimeout),
         ]
-        for case let (field, duration?) in durations where duration < .zero {
-            throw .invalidValue(field: field, reason: "must not be negative, got \(duration)")
-        }
-        try http2.validate()
+        for (field, duration) in durations { check.nonNegative(duration, field) }
+        http2.check(&check)
+        try check.result()
     }
 }

@@ -45,18 +45,15 @@ public struct HSTS: Middleware {
     public init(maxAge: Duration, includesSubdomains: Bool = false, requestsPreload: Bool = false)
         throws(ConfigurationError)
     {
-        guard maxAge >= .zero else {
-            throw .invalidValue(field: "maxAge", reason: "must not be negative, got \(maxAge)")
+        var check = ConfigurationCheck()
+        check.nonNegative(maxAge, "maxAge")
+        if requestsPreload, maxAge >= .zero {
+            check.require(maxAge >= Self.minimumPreloadAge, "maxAge", "must be at least a year to request preload, got \(maxAge)")
         }
         if requestsPreload {
-            guard maxAge >= Self.minimumPreloadAge else {
-                throw .invalidValue(
-                    field: "maxAge", reason: "must be at least a year to request preload, got \(maxAge)")
-            }
-            guard includesSubdomains else {
-                throw .invalidValue(field: "includesSubdomains", reason: "must be set to request preload")
-            }
+            check.require(includesSubdomains, "includesSubdomains", "must be set to request preload")
         }
+        try check.result()
         self.init(unchecked: maxAge, includesSubdomains: includesSubdomains, requestsPreload: requestsPreload)
     }
 

@@ -59,15 +59,15 @@ public final class H2CTransport: Transport {
 
         /// Checks every field.
         ///
-        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad field.
+        /// - Throws: ``ParapetCore/ConfigurationError`` naming every bad field.
         public func validate() throws(ConfigurationError) {
-            try UpstreamOptionChecks.positive(connectTimeout, field: "connectTimeout")
-            try UpstreamOptionChecks.positive(idleTimeout, field: "idleTimeout")
-            if let responseHeaderTimeout {
-                try UpstreamOptionChecks.positive(responseHeaderTimeout, field: "responseHeaderTimeout")
-            }
-            try UpstreamOptionChecks.positive(maxPooledTargets, field: "maxPooledTargets")
-            try http1.validate()
+            var check = ConfigurationCheck()
+            check.positive(connectTimeout, "connectTimeout")
+            check.positive(idleTimeout, "idleTimeout")
+            if let responseHeaderTimeout { check.positive(responseHeaderTimeout, "responseHeaderTimeout") }
+            check.positive(maxPooledTargets, "maxPooledTargets")
+            http1.check(&check)
+            try check.result()
         }
     }
 

@@ -48,18 +48,22 @@ extension HTTPClientTransport {
 
         /// Checks every field.
         ///
-        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad field.
+        /// - Throws: ``ParapetCore/ConfigurationError`` naming every bad field.
         public func validate() throws(ConfigurationError) {
-            try UpstreamOptionChecks.positive(connectTimeout, field: "connectTimeout")
-            try UpstreamOptionChecks.notNegative(maxIdleConnectionsPerTarget, field: "maxIdleConnectionsPerTarget")
-            try UpstreamOptionChecks.positive(idleTimeout, field: "idleTimeout")
-            if let responseHeaderTimeout {
-                try UpstreamOptionChecks.positive(responseHeaderTimeout, field: "responseHeaderTimeout")
+            var check = ConfigurationCheck()
+            self.check(&check)
+            try check.result()
+        }
+
+        func check(_ check: inout ConfigurationCheck) {
+            check.positive(connectTimeout, "connectTimeout")
+            check.nonNegative(maxIdleConnectionsPerTarget, "maxIdleConnectionsPerTarget")
+            check.positive(idleTimeout, "idleTimeout")
+            if let responseHeaderTimeout { check.positive(responseHeaderTimeout, "responseHeaderTimeout") }
+            if let maxConnectionsPerTarget {
+                check.require(maxConnectionsPerTarget >= 1, "maxConnectionsPerTarget", "must be at least 1, or nil for no limit")
             }
-            if let maxConnectionsPerTarget, maxConnectionsPerTarget < 1 {
-                throw .invalidValue(field: "maxConnectionsPerTarget", reason: "must be at least 1, or nil for no limit")
-            }
-            try UpstreamOptionChecks.positive(maxPooledTargets, field: "maxPooledTargets")
+            check.positive(maxPooledTargets, "maxPooledTargets")
         }
 
         var connectionSettings: UpstreamHTTP1Handler.Settings {
@@ -67,20 +71,5 @@ extension HTTPClientTransport {
                 responseHeaderTimeout: responseHeaderTimeout.map { TimeAmount(upstream: $0) },
                 idleTimeout: TimeAmount(upstream: idleTimeout))
         }
-    }
-}
-
-/// Checks shared by the transports' options.
-enum UpstreamOptionChecks {
-    static func positive(_ value: Duration, field: String) throws(ConfigurationError) {
-        guard value > .zero else { throw .invalidValue(field: field, reason: "must be positive, not \(value)") }
-    }
-
-    static func positive(_ value: Int, field: String) throws(ConfigurationError) {
-        guard value > 0 else { throw .invalidValue(field: field, reason: "must be at least 1, not \(value)") }
-    }
-
-    static func notNegative(_ value: Int, field: String) throws(ConfigurationError) {
-        guard value >= 0 else { throw .invalidValue(field: field, reason: "must not be negative, not \(value)") }
     }
 }

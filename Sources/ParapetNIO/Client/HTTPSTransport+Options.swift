@@ -67,20 +67,24 @@ extension HTTPSTransport {
 
         /// Checks every field.
         ///
-        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad field.
+        /// - Throws: ``ParapetCore/ConfigurationError`` naming every bad field.
         public func validate() throws(ConfigurationError) {
-            try HTTPClientTransport.Options(
+            var check = ConfigurationCheck()
+            HTTPClientTransport.Options(
                 connectTimeout: connectTimeout, maxIdleConnectionsPerTarget: maxIdleConnectionsPerTarget,
                 idleTimeout: idleTimeout, responseHeaderTimeout: responseHeaderTimeout,
                 maxConnectionsPerTarget: maxConnectionsPerTarget, maxPooledTargets: maxPooledTargets
-            ).validate()
-            try UpstreamOptionChecks.positive(tlsHandshakeTimeout, field: "tlsHandshakeTimeout")
-            if let serverName, serverName.isEmpty || IPAddress(serverName) != nil {
-                throw .invalidValue(field: "serverName", reason: "must be a DNS name, not \"\(serverName)\"")
+            ).check(&check)
+            check.positive(tlsHandshakeTimeout, "tlsHandshakeTimeout")
+            if let serverName {
+                check.require(
+                    !serverName.isEmpty && IPAddress(serverName) == nil, "serverName",
+                    "must be a DNS name, not \"\(serverName)\"")
             }
-            if let trustRoots, trustRoots.isEmpty {
-                throw .invalidValue(field: "trustRoots", reason: "must hold a certificate, or be nil for the system's")
+            if let trustRoots {
+                check.require(!trustRoots.isEmpty, "trustRoots", "must hold a certificate, or be nil for the system's")
             }
+            try check.result()
         }
 
         /// The NIOSSL client configuration these options describe.

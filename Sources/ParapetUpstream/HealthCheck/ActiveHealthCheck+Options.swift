@@ -69,27 +69,15 @@ extension ActiveHealthCheck {
             self.onStateChange = onStateChange
         }
 
-        /// These options with the path normalised and the durations capped at `Int64.max` seconds, or the
-        /// first nonsensical value named.
-        func validated() throws -> Options {
-            guard interval > .zero else {
-                throw ConfigurationError.invalidValue(field: "interval", reason: "must be positive, got \(interval)")
-            }
-            guard timeout > .zero else {
-                throw ConfigurationError.invalidValue(field: "timeout", reason: "must be positive, got \(timeout)")
-            }
-            guard healthyThreshold >= 1 else {
-                throw ConfigurationError.invalidValue(
-                    field: "healthyThreshold",
-                    reason: "must be at least 1, got \(healthyThreshold)"
-                )
-            }
-            guard unhealthyThreshold >= 1 else {
-                throw ConfigurationError.invalidValue(
-                    field: "unhealthyThreshold",
-                    reason: "must be at least 1, got \(unhealthyThreshold)"
-                )
-            }
+        /// These options with the path normalised and the durations capped at `Int64.max` seconds, or every
+        /// nonsensical value named.
+        func validated() throws(ConfigurationError) -> Options {
+            var check = ConfigurationCheck()
+            check.positive(interval, "interval")
+            check.positive(timeout, "timeout")
+            check.atLeast(1, healthyThreshold, "healthyThreshold")
+            check.atLeast(1, unhealthyThreshold, "unhealthyThreshold")
+            try check.result()
             var options = self
             options.interval = min(interval, .longestDelay)
             options.timeout = min(timeout, .longestDelay)

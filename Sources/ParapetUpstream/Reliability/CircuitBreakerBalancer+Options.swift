@@ -61,33 +61,16 @@ extension CircuitBreakerBalancer {
         /// ``openTimeout``, and every duration capped at `Int64.max` seconds, so that no cooldown can
         /// overflow when it doubles or is added to an instant.
         ///
-        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first field
-        ///   that makes no sense, and its value.
-        func validated() throws -> Options {
-            guard failureThreshold >= 1 else {
-                throw ConfigurationError.invalidValue(
-                    field: "failureThreshold", reason: "must be at least 1, got \(failureThreshold)")
-            }
-            guard successThreshold >= 1 else {
-                throw ConfigurationError.invalidValue(
-                    field: "successThreshold", reason: "must be at least 1, got \(successThreshold)")
-            }
-            guard halfOpenMaxProbes >= 1 else {
-                throw ConfigurationError.invalidValue(
-                    field: "halfOpenMaxProbes", reason: "must be at least 1, got \(halfOpenMaxProbes)")
-            }
-            guard openTimeout > .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "openTimeout", reason: "must be positive, got \(openTimeout)")
-            }
-            guard maxOpenTimeout > .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "maxOpenTimeout", reason: "must be positive, got \(maxOpenTimeout)")
-            }
-            guard probeTimeout > .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "probeTimeout", reason: "must be positive, got \(probeTimeout)")
-            }
+        /// - Throws: ``ParapetCore/ConfigurationError`` naming every field that makes no sense, and its value.
+        func validated() throws(ConfigurationError) -> Options {
+            var check = ConfigurationCheck()
+            check.atLeast(1, failureThreshold, "failureThreshold")
+            check.atLeast(1, successThreshold, "successThreshold")
+            check.atLeast(1, halfOpenMaxProbes, "halfOpenMaxProbes")
+            check.positive(openTimeout, "openTimeout")
+            check.positive(maxOpenTimeout, "maxOpenTimeout")
+            check.positive(probeTimeout, "probeTimeout")
+            try check.result()
             var options = self
             options.openTimeout = min(openTimeout, .longestDelay)
             options.maxOpenTimeout = min(max(maxOpenTimeout, openTimeout), .longestDelay)

@@ -46,20 +46,13 @@ extension EjectingBalancer {
         /// These options with the documented clamping applied: ``maxEjectTimeout`` raised to at least
         /// ``ejectTimeout``, and both capped at `Int64.max` seconds.
         ///
-        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first field
-        ///   that makes no sense, and its value.
-        func validated() throws -> Options {
-            guard maxFails >= 1 else {
-                throw ConfigurationError.invalidValue(field: "maxFails", reason: "must be at least 1, got \(maxFails)")
-            }
-            guard ejectTimeout > .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "ejectTimeout", reason: "must be positive, got \(ejectTimeout)")
-            }
-            guard maxEjectTimeout >= .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "maxEjectTimeout", reason: "must not be negative, got \(maxEjectTimeout)")
-            }
+        /// - Throws: ``ParapetCore/ConfigurationError`` naming every field that makes no sense, and its value.
+        func validated() throws(ConfigurationError) -> Options {
+            var check = ConfigurationCheck()
+            check.atLeast(1, maxFails, "maxFails")
+            check.positive(ejectTimeout, "ejectTimeout")
+            check.nonNegative(maxEjectTimeout, "maxEjectTimeout")
+            try check.result()
             var options = self
             options.ejectTimeout = min(ejectTimeout, .longestDelay)
             options.maxEjectTimeout = min(max(maxEjectTimeout, ejectTimeout), .longestDelay)

@@ -49,11 +49,10 @@ extension HedgingBalancer {
         ///
         /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for a negative
         ///   ``hedgeDelay``, naming its value.
-        func validated() throws -> Options {
-            guard hedgeDelay >= .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "hedgeDelay", reason: "must not be negative, got \(hedgeDelay)")
-            }
+        func validated() throws(ConfigurationError) -> Options {
+            var check = ConfigurationCheck()
+            check.nonNegative(hedgeDelay, "hedgeDelay")
+            try check.result()
             var options = self
             options.hedgeDelay = min(hedgeDelay, .longestDelay)
             options.maxHedge = max(maxHedge, 1)

@@ -74,32 +74,16 @@ extension LatencyEjectingBalancer {
         /// These options with the documented clamping applied, and every duration capped at `Int64.max`
         /// seconds, so that no cooldown can overflow when it doubles or is added to an instant.
         ///
-        /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first field
-        ///   that makes no sense, and its value.
-        func validated() throws -> Options {
-            guard minSamples >= 1 else {
-                throw ConfigurationError.invalidValue(
-                    field: "minSamples", reason: "must be at least 1, got \(minSamples)")
-            }
-            guard halfLife > .zero else {
-                throw ConfigurationError.invalidValue(field: "halfLife", reason: "must be positive, got \(halfLife)")
-            }
-            guard minEjectDelta >= .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "minEjectDelta", reason: "must not be negative, got \(minEjectDelta)")
-            }
-            guard minEjectLatency >= .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "minEjectLatency", reason: "must not be negative, got \(minEjectLatency)")
-            }
-            guard ejectTimeout > .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "ejectTimeout", reason: "must be positive, got \(ejectTimeout)")
-            }
-            guard maxEjectTimeout > .zero else {
-                throw ConfigurationError.invalidValue(
-                    field: "maxEjectTimeout", reason: "must be positive, got \(maxEjectTimeout)")
-            }
+        /// - Throws: ``ParapetCore/ConfigurationError`` naming every field that makes no sense, and its value.
+        func validated() throws(ConfigurationError) -> Options {
+            var check = ConfigurationCheck()
+            check.atLeast(1, minSamples, "minSamples")
+            check.positive(halfLife, "halfLife")
+            check.nonNegative(minEjectDelta, "minEjectDelta")
+            check.nonNegative(minEjectLatency, "minEjectLatency")
+            check.positive(ejectTimeout, "ejectTimeout")
+            check.positive(maxEjectTimeout, "maxEjectTimeout")
+            try check.result()
             var options = self
             if !(ejectionFactor > 1) { options.ejectionFactor = 3 }
             if minHosts < 2 { options.minHosts = 3 }

@@ -241,7 +241,7 @@ struct HTTP2LimitsTests {
         configuration.http2.maxConcurrentStreams = 0
         #expect(
             throws: ConfigurationError.invalidValue(
-                field: "http2.maxConcurrentStreams", reason: "must be within 1...2147483647, got 0")
+                field: "http2.maxConcurrentStreams", reason: "must be between 1 and 2147483647, got 0")
         ) {
             try configuration.validate()
         }
