@@ -15,8 +15,8 @@ public import ParapetCore
 /// and flushed as they arrive, never buffered whole.
 ///
 /// ```swift
-/// try server.use(Compression())                                   // br, gzip, deflate
-/// try server.use(Compression(Compression.Options(codings: [.gzip], level: 9)))
+/// server.use(Compression())                                   // br, gzip, deflate
+/// server.use(Compression(Compression.Options(codings: [.gzip], level: 9)))
 /// ```
 public struct Compression: Middleware {
     /// What is compressed, and how.

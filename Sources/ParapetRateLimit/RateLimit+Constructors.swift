@@ -53,8 +53,8 @@ extension RateLimit {
     /// waiting instead of refusing everything).
     ///
     /// ```swift
-    /// try server.use(RateLimit.concurrent(capacity: 4))
-    /// try server.use(RateLimit.concurrent(capacity: 4, queue: 16))
+    /// server.use(RateLimit.concurrent(capacity: 4))
+    /// server.use(RateLimit.concurrent(capacity: 4, queue: 16))
     /// ```
     public static func concurrent(capacity: Int, queue: Int = 0, options: Options = Options()) -> RateLimit {
         RateLimit(.concurrent(capacity: capacity, queue: queue), options: options)

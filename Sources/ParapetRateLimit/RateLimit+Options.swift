@@ -40,7 +40,7 @@ extension RateLimit {
     ///     sendsRateLimitFields: true,
     ///     observe: { event in metrics.record(event) }
     /// )
-    /// try server.use(RateLimit.slidingWindow(perMinute: 600, options: options))
+    /// server.use(RateLimit.slidingWindow(perMinute: 600, options: options))
     /// ```
     public struct Options: Sendable {
         /// The limiter's name: the policy name in the `RateLimit` fields and the name in events. `nil` takes

@@ -12,7 +12,7 @@ extension RateLimit {
     /// | ``concurrent(capacity:queue:)`` | requests in flight | waits for a slot, refused when `queue` already wait | `Concurrent`, `ConcurrentQueue` |
     ///
     /// ```swift
-    /// try server.use(RateLimit(.leakyBucket(interval: .milliseconds(100), queue: 10)))
+    /// server.use(RateLimit(.leakyBucket(interval: .milliseconds(100), queue: 10)))
     /// ```
     public struct Strategy: Sendable {
         /// The name a limiter takes unless ``Options/name`` gives one, such as `fixed-60-per-1s`.
@@ -31,7 +31,7 @@ extension RateLimit {
         /// let shared = RateLimit.Strategy(name: "global-100-per-1s") { runtime in
         ///     try SharedStoreLimiter(limit: 100, per: .seconds(1), runtime: runtime)
         /// }
-        /// try server.use(RateLimit(shared))
+        /// server.use(RateLimit(shared))
         /// ```
         public init(name: String, makeLimiter: @escaping @Sendable (Runtime) throws -> any RateLimiter) {
             self.name = name

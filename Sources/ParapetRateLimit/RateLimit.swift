@@ -5,9 +5,9 @@ public import ParapetCore
 /// Many Requests` with `Retry-After` when a key is over its quota.
 ///
 /// ```swift
-/// try server.use(RateLimit.fixedWindow(perSecond: 60))
-/// try server.use(RateLimit.fixedWindow(perMinute: 300))
-/// try server.use(RateLimit.concurrent(capacity: 8, queue: 32, options: .init(
+/// server.use(RateLimit.fixedWindow(perSecond: 60))
+/// server.use(RateLimit.fixedWindow(perMinute: 300))
+/// server.use(RateLimit.concurrent(capacity: 8, queue: 32, options: .init(
 ///     key: .header(HTTPField.Name("X-API-Key")!),
 ///     sendsRateLimitFields: true
 /// )))

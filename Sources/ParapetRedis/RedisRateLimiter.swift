@@ -10,7 +10,7 @@ public import ParapetRateLimit
 ///
 /// ```swift
 /// let redis = RedisClient(configuration: RedisConfiguration(host: "10.0.0.9"))
-/// try server.use(RateLimit(.redisFixedWindow(limit: 600, per: .seconds(60), client: redis)))
+/// server.use(RateLimit(.redisFixedWindow(limit: 600, per: .seconds(60), client: redis)))
 /// ```
 public struct RedisRateLimiter: RateLimiter {
     /// The counter each decision goes to.

@@ -28,25 +28,25 @@ do {
     let backends = try ExampleBackends()
     let server = Server(configuration: configuration)
 
-    try server.use(AccessLog())
-    try server.use(RequestID())
-    try server.use(RateLimit.fixedWindow(perSecond: 60))  // per client IP
-    try server.use(RateLimit.fixedWindow(perMinute: 300))
-    try server.use(RateLimit.fixedWindow(perHour: 2000))
-    try server.use(RequestBodyLimit(15 << 20))  // 15 MiB
-    try server.use(RequestBodyBuffer(upTo: 15 << 20))
-    try server.use(Compression(.init(codings: [.brotli, .gzip])))
+    server.use(AccessLog())
+    server.use(RequestID())
+    server.use(RateLimit.fixedWindow(perSecond: 60))  // per client IP
+    server.use(RateLimit.fixedWindow(perMinute: 300))
+    server.use(RateLimit.fixedWindow(perHour: 2000))
+    server.use(RequestBodyLimit(15 << 20))  // 15 MiB
+    server.use(RequestBodyBuffer(upTo: 15 << 20))
+    server.use(Compression(.init(codings: [.brotli, .gzip])))
 
     // sites
-    try server.use(try example(backends))
-    try server.use(try mysite(backends))
-    try server.use(try wordpress(backends))
+    server.use(try example(backends))
+    server.use(try mysite(backends))
+    server.use(try wordpress(backends))
 
     // health check
     let health = try Location(exact: "/healthz")
-    try health.use(SkipAccessLog())
-    try health.use(Healthz())
-    try server.use(health)
+    health.use(SkipAccessLog())
+    health.use(Healthz())
+    server.use(health)
 
     try await server.listenAndServe()
 } catch {
@@ -56,10 +56,10 @@ do {
 
 func example(_ backends: ExampleBackends) throws -> any Middleware {
     let host = try Host("example.com", "www.example.com")
-    try host.use(RateLimit.fixedWindow(perSecond: 20))
-    try host.use(Redirect.https)
-    try host.use(HSTS.preload)
-    try host.use(Redirect.nonWWW)
+    host.use(RateLimit.fixedWindow(perSecond: 20))
+    host.use(Redirect.https)
+    host.use(HSTS.preload)
+    host.use(Redirect.nonWWW)
     try host.use(Upstream(RoundRobinBalancer(TargetPool([
         backends.target("EXAMPLE", default: "http://example.default.svc.cluster.local:8080"),
         backends.target("EXAMPLE1", default: "h2c://example1.default.svc.cluster.local:8080"),
@@ -71,11 +71,11 @@ func example(_ backends: ExampleBackends) throws -> any Middleware {
 func mysite(_ backends: ExampleBackends) throws -> any Middleware {
     let sites = Middlewares()
     let site = try Host("mysiteaaa.io", "www.mysiteaaa.io")
-    try site.use(RateLimit.fixedWindow(perSecond: 15))
-    try site.use(Redirect.https)
-    try site.use(HSTS.preload)
-    try site.use(Redirect.www)
-    try site.use(ResponseHeaders(
+    site.use(RateLimit.fixedWindow(perSecond: 15))
+    site.use(Redirect.https)
+    site.use(HSTS.preload)
+    site.use(Redirect.www)
+    site.use(ResponseHeaders(
         .delete("Server"),
         .delete("x-goog-generation"),
         .delete("x-goog-hash"),
@@ -87,27 +87,27 @@ func mysite(_ backends: ExampleBackends) throws -> any Middleware {
         .delete("x-guploader-uploadid")
     ))
     try site.use(backends.upstream("MYSITE", default: "https://storage.googleapis.com"))
-    try sites.use(site)
+    sites.use(site)
 
     let mail = try Host("mail.mysiteaaa.io")
-    try mail.use(Redirect.https)
-    try mail.use(HSTS.preload)
-    try mail.use(try Redirect(to: "https://mail.google.com/a/mysiteaaa.io", status: .found))
-    try sites.use(mail)
+    mail.use(Redirect.https)
+    mail.use(HSTS.preload)
+    mail.use(try Redirect(to: "https://mail.google.com/a/mysiteaaa.io", status: .found))
+    sites.use(mail)
     return sites
 }
 
 func wordpress(_ backends: ExampleBackends) throws -> any Middleware {
     let host = try Host("myblogaaa.com", "www.myblogaaa.com")
-    try host.use(RateLimit.fixedWindow(perMinute: 150))
-    try host.use(Redirect.https)
-    try host.use(HSTS.preload)
-    try host.use(Redirect.nonWWW)
+    host.use(RateLimit.fixedWindow(perMinute: 150))
+    host.use(Redirect.https)
+    host.use(HSTS.preload)
+    host.use(Redirect.nonWWW)
     let backend = try backends.upstream("WORDPRESS", default: "http://wordpress.default.svc.cluster.local")
     let assets = try Location(matching: #"\.(js|css|svg|png|jp(e)?g|gif)$"#)
-    try assets.use(ResponseHeaders(.set("Cache-Control", "public, max-age=31536000")))
-    try assets.use(backend)
-    try host.use(assets)
-    try host.use(backend)
+    assets.use(ResponseHeaders(.set("Cache-Control", "public, max-age=31536000")))
+    assets.use(backend)
+    host.use(assets)
+    host.use(backend)
     return host
 }

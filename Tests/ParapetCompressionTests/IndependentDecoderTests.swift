@@ -19,9 +19,9 @@ struct IndependentDecoderTests {
         try configuration.bind(to: "127.0.0.1:0")
         configuration.waitBeforeShutdown = .zero
         let server = Server(configuration: configuration)
-        try server.use(Compression())
+        server.use(Compression())
         let text = numberedLines(Self.lines)
-        try server.use(Endpoint { request, _ in
+        server.use(Endpoint { request, _ in
             let fields: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
             guard request.path == "/stream" else {
                 return Response(status: .ok, headerFields: fields, body: HTTPBody(string: text))

@@ -34,10 +34,10 @@ struct ChainTests {
 
     @Test func firstUseIsOutermost() async throws {
         let chain = Middlewares()
-        try chain.use(Tag("a"))
-        try chain.use(Tag("b"))
-        try chain.use(Tag("c"))
-        try chain.use(Endpoint { _, _ in .text("X") })
+        chain.use(Tag("a"))
+        chain.use(Tag("b"))
+        chain.use(Tag("c"))
+        chain.use(Endpoint { _, _ in .text("X") })
         let handler = try chain.wrap(Endpoint.notFound, in: environment)
         #expect(try await body(of: handler) == "<a><b><c>X</c></b></a>")
     }
@@ -74,25 +74,29 @@ struct ChainTests {
 
     @Test func blocksNestInsideChains() async throws {
         let block = Middlewares()
-        try block.use(Tag("b1"))
-        try block.use(Tag("b2"))
+        block.use(Tag("b1"))
+        block.use(Tag("b2"))
         let chain = Middlewares()
-        try chain.use(Tag("a"))
-        try chain.use(block)
-        try chain.use(Tag("c"))
+        chain.use(Tag("a"))
+        chain.use(block)
+        chain.use(Tag("c"))
         let handler = try chain.wrap(Endpoint { _, _ in .text("X") }, in: environment)
         #expect(try await body(of: handler) == "<a><b1><b2><c>X</c></b2></b1></a>")
     }
 
-    @Test func useAfterBuildIsAThrownError() throws {
+    @Test func useAfterBuildIsReportedByTheNextBuild() throws {
         let block = Middlewares()
         let chain = Middlewares([block])
         #expect(!chain.isBuilt)
         _ = try chain.wrap(Endpoint.notFound, in: environment)
         #expect(chain.isBuilt && block.isBuilt)
-        #expect(throws: ChainError.usedAfterBuild) { try chain.use(Tag("late")) }
-        #expect(throws: ChainError.usedAfterBuild) { try block.use(Tag("late")) }
+        block.use(Tag("late"))
         #expect(chain.count == 1 && block.count == 0)
+        #expect(throws: ChainError.usedAfterBuild) { try chain.wrap(Endpoint.notFound, in: environment) }
+        let other = Middlewares()
+        _ = try other.wrap(Endpoint.notFound, in: environment)
+        other.use(Tag("late"))
+        #expect(throws: ChainError.usedAfterBuild) { try other.wrap(Endpoint.notFound, in: environment) }
         #expect(ChainError.usedAfterBuild.description.contains("before serving"))
     }
 

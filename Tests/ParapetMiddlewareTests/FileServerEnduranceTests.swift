@@ -21,8 +21,8 @@ struct FileServerEnduranceTests {
 
     func withFileServer(_ site: TemporarySite, _ body: (NetworkAddress) async throws -> Void) async throws {
         try await withLoopbackServer({ server in
-            try server.use(try FileServer(root: site.root.path))
-            try server.use(Endpoint { _, _ in .error(.notFound) })
+            server.use(try FileServer(root: site.root.path))
+            server.use(Endpoint { _, _ in .error(.notFound) })
         }) { address in try await body(address) }
     }
 

@@ -8,8 +8,8 @@ struct FileServerSocketTests {
         let site = try TemporarySite()
         defer { site.remove() }
         try await withLoopbackServer({ server in
-            try server.use(try FileServer(root: site.root.path))
-            try server.use(Endpoint { _, _ in .error(.notFound) })
+            server.use(try FileServer(root: site.root.path))
+            server.use(Endpoint { _, _ in .error(.notFound) })
         }) { address in
             let base = "http://\(address)"
             #expect(try await curl(["\(base)/hello.txt"]) == "hello, world\n")

@@ -102,7 +102,7 @@ struct HeadersTests {
     @Test func aFieldSetOnTheResponseIsNotDuplicatedByTheUpstreamsCopyOnARealSocket() async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try loopbackServer()
-            try origin.use(
+            origin.use(
                 Endpoint { _, _ in
                     Response(
                         status: .ok,
@@ -112,8 +112,8 @@ struct HeadersTests {
             let transport = try HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
-                try proxy.use(ResponseHeaders(.set("X-Frame-Options", "DENY"), .delete("Server")))
-                try proxy.use(
+                proxy.use(ResponseHeaders(.set("X-Frame-Options", "DENY"), .delete("Server")))
+                proxy.use(
                     Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     let client = try await WireClient(to: address)

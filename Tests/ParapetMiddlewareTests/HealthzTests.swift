@@ -82,7 +82,7 @@ struct HealthzTests {
             var configuration = ServerConfiguration.general
             configuration.waitBeforeShutdown = .seconds(5)
             let server = try loopbackServer(configuration)
-            try server.use(Healthz())
+            server.use(Healthz())
             try await withRunningServer(server) { address in
                 let probe = "GET /healthz?ready=1 HTTP/1.1\r\nHost: \(address)\r\n\r\n"
                 if servedBefore {

@@ -123,7 +123,7 @@ struct HostTests {
 
     @Test func aMatchedHostEndsInNotFoundAndNeverFallsThrough() async throws {
         let site = try Host("example.com")
-        try site.use(Around { request, context, next in try await next.handle(request, context: context) })
+        site.use(Around { request, context, next in try await next.handle(request, context: context) })
         let matched = try await harness.send(MiddlewareHarness.request(host: "example.com"), through: site)
         #expect(matched.status == .notFound)
         #expect(try await harness.body(of: site, host: "other.com", path: "/x") == "next /x")
@@ -142,9 +142,10 @@ struct HostTests {
         #expect(try await harness.body(of: direct, host: "example.com") == "next /")
     }
 
-    @Test func usingAHostAfterItWasBuiltThrows() throws {
+    @Test func usingAHostAfterItWasBuiltIsReportedByTheNextBuild() throws {
         let site = try Host("example.com")
         _ = try site.wrap(Endpoint.notFound, in: harness.environment)
-        #expect(throws: ChainError.usedAfterBuild) { try site.use(answering("late")) }
+        site.use(answering("late"))
+        #expect(throws: ChainError.usedAfterBuild) { try site.wrap(Endpoint.notFound, in: harness.environment) }
     }
 }

@@ -88,8 +88,8 @@ struct RequestBodyBufferTests {
 
     @Test func aBufferedBodyCanBeRetriedByTheUpstream() async throws {
         let chain = Middlewares()
-        try chain.use(RequestBodyBuffer(upTo: 1 << 10))
-        try chain.use(Upstream(FailingOnce(), Upstream.Options(retries: 1, backoff: .zero, retryPolicy: { _ in true })))
+        chain.use(RequestBodyBuffer(upTo: 1 << 10))
+        chain.use(Upstream(FailingOnce(), Upstream.Options(retries: 1, backoff: .zero, retryPolicy: { _ in true })))
         let harness = MiddlewareHarness()
         let response = try await harness.simulation.run { _ in
             try await harness.send(MiddlewareHarness.request(.post, body: .chunks([3, 4])), through: chain)

@@ -105,8 +105,8 @@ struct RequestBodyLimitTests {
     func theBoundaryHoldsOnARealSocketSizedAndChunked(sizes: [Int], status: Int) async throws {
         try await withTimeLimit(.seconds(20)) {
             let server = try loopbackServer()
-            try server.use(RequestBodyLimit(Self.limit))
-            try server.use(bodyCounting)
+            server.use(RequestBodyLimit(Self.limit))
+            server.use(bodyCounting)
             try await withRunningServer(server) { address in
                 for chunked in [false, true] {
                     let client = try await WireClient(to: address)
@@ -123,12 +123,12 @@ struct RequestBodyLimitTests {
     @Test func aChunkedUploadOverTheLimitIsAnswered413NotTheProxysFailure() async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try loopbackServer()
-            try origin.use(bodyCounting)
+            origin.use(bodyCounting)
             let transport = try HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
-                try proxy.use(RequestBodyLimit(Self.limit))
-                try proxy.use(
+                proxy.use(RequestBodyLimit(Self.limit))
+                proxy.use(
                     Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     for (sizes, expected) in [([4, 6], "200 read 10"), ([4, 7], "413 Content Too Large\n")] {

@@ -126,7 +126,7 @@ struct RequestDeadlineTests {
     @Test func aProxiedBodyThatStallsIsCutOffAtTheDeadlineOnARealSocket() async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try loopbackServer()
-            try origin.use(
+            origin.use(
                 Endpoint { _, context in
                     let chunks = TimedChunks(
                         clock: context.runtime.clock, chunks: [(.zero, "first;"), (.seconds(10), "second;")])
@@ -136,8 +136,8 @@ struct RequestDeadlineTests {
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 // Long enough for the head to arrive on a loaded machine, far shorter than the stall.
-                try proxy.use(RequestDeadline(.seconds(5)))
-                try proxy.use(
+                proxy.use(RequestDeadline(.seconds(5)))
+                proxy.use(
                     Upstream(SingleHost("\(originAddress)", transport: transport), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     let client = try await WireClient(to: address)

@@ -8,7 +8,7 @@ func answering(_ name: String) -> Endpoint {
 
 /// A block with `middleware` used into it.
 func block<B: Block>(_ block: B, using middleware: any Middleware) throws -> B {
-    try block.use(middleware)
+    block.use(middleware)
     return block
 }
 

@@ -86,8 +86,8 @@ struct TimeoutTests {
         try await withTimeLimit(.seconds(20)) {
             let slow = SlowHandler(.seconds(30))
             let server = try loopbackServer()
-            try server.use(Timeout(.milliseconds(200)))
-            try server.use(Endpoint { request, context in try await slow.handle(request, context: context) })
+            server.use(Timeout(.milliseconds(200)))
+            server.use(Endpoint { request, context in try await slow.handle(request, context: context) })
             try await withRunningServer(server) { address in
                 let client = try await WireClient(to: address)
                 try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")

@@ -11,7 +11,7 @@ struct ExampleAcceptanceTests {
     /// Every backend of the example: echoes what it was asked, and sends the fields the example strips.
     static func backend() throws -> Server {
         let server = try loopbackServer(.backend)  // HTTP/1.1 and h2c
-        try server.use(Endpoint { request, _ in
+        server.use(Endpoint { request, _ in
             var response = Response.text("backend \(request.authority ?? "-") \(request.path ?? "-")")
             response.headerFields[.server] = "origin/1.0"
             response.headerFields[HTTPField.Name("x-goog-hash")!] = "crc32c=abc"

@@ -9,7 +9,7 @@ struct HTTPSemanticsTests {
     @Test func headResponsesKeepTheLengthAProxyDeclared() async throws {
         let server = try loopbackServer(.backend)
         // A proxy relaying HEAD has no body, only the upstream's Content-Length.
-        try server.use(Endpoint { _, _ in Response(status: .ok, headerFields: [.contentLength: "1234"]) })
+        server.use(Endpoint { _, _ in Response(status: .ok, headerFields: [.contentLength: "1234"]) })
         try await withRunningServer(server) { address in
             let client = try await RawHTTPConnection(to: address)
             try await client.send("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -23,7 +23,7 @@ struct HTTPSemanticsTests {
 
     @Test func headOverHTTP2SendsNoBody() async throws {
         let server = try loopbackServer(.backend)
-        try server.use(Endpoint { _, _ in .text("a body HEAD must not carry\n") })
+        server.use(Endpoint { _, _ in .text("a body HEAD must not carry\n") })
         try await withRunningServer(server) { address in
             let head = try await runCurl(["-sS", "-I", "--http2-prior-knowledge", "http://\(address)/"])
             #expect(head.hasPrefix("HTTP/2 200"))
@@ -33,7 +33,7 @@ struct HTTPSemanticsTests {
 
     @Test func continueIsSentOnlyWhenTheHandlerReadsTheBody() async throws {
         let server = try loopbackServer()
-        try server.use(Endpoint { request, _ in
+        server.use(Endpoint { request, _ in
             guard request.path == "/read" else { return .error(.unauthorized) }
             let body = try await request.body.collect(upTo: 1 << 10)
             return .text("got \(body.readableBytes)\n")
@@ -56,7 +56,7 @@ struct HTTPSemanticsTests {
 
     @Test func aBodyShorterThanItsLengthBreaksTheResponse() async throws {
         let server = try loopbackServer()
-        try server.use(Endpoint { _, _ in
+        server.use(Endpoint { _, _ in
             let chunks = AsyncStream<ByteBuffer> { continuation in
                 continuation.yield(ByteBuffer(string: "only this"))
                 continuation.finish()
@@ -72,7 +72,7 @@ struct HTTPSemanticsTests {
 
     @Test func aParseErrorAfterAPipelinedRequestWaitsForItsResponse() async throws {
         let server = try loopbackServer()
-        try server.use(Endpoint { _, context in
+        server.use(Endpoint { _, context in
             try await context.runtime.clock.sleep(for: .milliseconds(50))
             return .text("first\n")
         })
@@ -92,7 +92,7 @@ struct HTTPSemanticsTests {
         configuration.waitBeforeShutdown = .zero
         configuration.graceTimeout = .seconds(20)
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { _, _ in .text("ok\n") })
+        server.use(Endpoint { _, _ in .text("ok\n") })
         let listener = try await server.listen()
         let serving = Task { try await listener.serve() }
         let client = try await RawHTTPConnection(to: listener.localAddress)

@@ -8,7 +8,7 @@ struct ProtocolUpgradeTests {
     /// Answers `Upgrade: echo` with `101` and echoes whatever the client sends afterwards.
     func echoUpgradeServer() throws -> Server {
         let server = try loopbackServer()
-        try server.use(Endpoint { request, context in
+        server.use(Endpoint { request, context in
             // Reading the (empty) request body first must not hold up the switch.
             _ = try await request.body.collect(upTo: 1024)
             guard request.headerFields[.upgrade] == "echo", let inbound = context.upgradedInbound else {
@@ -52,7 +52,7 @@ struct ProtocolUpgradeTests {
     @Test(.cpuHeavy) func aLargeCloseDelimitedBodyArrivesWhole() async throws {
         let size = 8 << 20
         let server = try loopbackServer()
-        try server.use(Endpoint { _, _ in
+        server.use(Endpoint { _, _ in
             let chunk = ByteBuffer(repeating: UInt8(ascii: "z"), count: 64 << 10)
             let chunks = AsyncStream<ByteBuffer> { continuation in
                 for _ in 0..<(size / chunk.readableBytes) { continuation.yield(chunk) }

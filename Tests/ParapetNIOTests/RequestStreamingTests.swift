@@ -12,7 +12,7 @@ struct RequestStreamingTests {
         try configuration.bind(to: "127.0.0.1:0")
         adjust(&configuration)
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { request, _ in
+        server.use(Endpoint { request, _ in
             var count = 0
             for try await chunk in request.body { count += chunk.readableBytes }
             return .text("n=\(count)\n")
@@ -45,7 +45,7 @@ struct RequestStreamingTests {
         var configuration = ServerConfiguration.backend
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { request, _ in .text("ignored \(request.path ?? "")\n") })
+        server.use(Endpoint { request, _ in .text("ignored \(request.path ?? "")\n") })
         try await withRunningServer(server) { address in
             let client = try await RawHTTPConnection(to: address)
             let body = String(repeating: "b", count: 1 << 20)
@@ -79,7 +79,7 @@ struct RequestStreamingTests {
         var configuration = ServerConfiguration.backend
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { _, _ in .text("answered without reading\n") })
+        server.use(Endpoint { _, _ in .text("answered without reading\n") })
         try await withRunningServer(server) { address in
             let client = try await RawHTTPConnection(to: address)
             try await client.send(bytes: H2CTestBytes.clientPrefaceFrames + Self.headersFrame(stream: 1, method: "POST", endStream: false))

@@ -37,13 +37,13 @@ struct RateLimitResponseTests {
     func rateLimitFields() async throws {
         let fields = try await simulate(wallClockStart: .minute(plus: .seconds(20))) { runtime in
             let chain = Middlewares()
-            try chain.use(RateLimit.fixedWindow(perMinute: 2, options: .init(sendsRateLimitFields: true)))
-            try chain.use(
+            chain.use(RateLimit.fixedWindow(perMinute: 2, options: .init(sendsRateLimitFields: true)))
+            chain.use(
                 RateLimit.concurrent(capacity: 8, options: .init(name: "say \"hi\"", sendsRateLimitFields: true)))
-            try chain.use(
+            chain.use(
                 RateLimit.leakyBucket(
                     interval: .milliseconds(500), queue: 3, options: .init(sendsRateLimitFields: true)))
-            try chain.use(
+            chain.use(
                 RateLimit.slidingWindow(limit: 5, per: .milliseconds(1_500), options: .init(sendsRateLimitFields: true))
             )
             let limited = try chain.wrap(

@@ -6,8 +6,8 @@ import Testing
 struct RateLimitSocketTests {
     @Test func limitedByClientAddressAsTheServerSeesIt() async throws {
         try await withLoopbackServer({ server in
-            try server.use(RateLimit.slidingWindow(perHour: 1, options: .init(sendsRateLimitFields: true)))
-            try server.use(Endpoint { _, _ in .text("hello\n") })
+            server.use(RateLimit.slidingWindow(perHour: 1, options: .init(sendsRateLimitFields: true)))
+            server.use(Endpoint { _, _ in .text("hello\n") })
         }) { address in
             let url = "http://\(address)/"
             let first = try await curl(["-i", url])

@@ -20,8 +20,8 @@ do {
     var configuration = ServerConfiguration.backend
     try configuration.bind(to: "127.0.0.1:\(port)")
     let server = Server(configuration: configuration)
-    try server.use(try FileServer(root: arguments[1]))
-    try server.use(Endpoint { request, _ in .text("backend \(request.authority ?? "-") \(request.path ?? "-")\n") })
+    server.use(try FileServer(root: arguments[1]))
+    server.use(Endpoint { request, _ in .text("backend \(request.authority ?? "-") \(request.path ?? "-")\n") })
     try await server.listenAndServe()
 } catch {
     print("parapet-soak-server: \(error)")

@@ -20,7 +20,7 @@ try configuration.bind(to: "127.0.0.1:\(port)")
 configuration.waitBeforeShutdown = .zero
 let server = Server(configuration: configuration)
 if arguments.count == 3 {
-    try server.use(Compression())
+    server.use(Compression())
 }
-try server.use(Upstream(SingleHost(arguments[1], transport: try HTTPClientTransport()), Upstream.Options(retries: 0)))
+server.use(Upstream(SingleHost(arguments[1], transport: try HTTPClientTransport()), Upstream.Options(retries: 0)))
 try await server.listenAndServe()

@@ -21,7 +21,7 @@ configuration.graceTimeout = .milliseconds(arguments[2])
 
 let server = Server(configuration: configuration)
 server.onShutdown { print("shutdown hook ran") }
-try server.use(Endpoint { request, context in
+server.use(Endpoint { request, context in
     guard request.path == "/slow" else { return .text("ok\n") }
     let clock = context.runtime.clock
     let chunks = AsyncThrowingStream<ByteBuffer, any Error> { continuation in

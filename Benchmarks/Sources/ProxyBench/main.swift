@@ -37,6 +37,6 @@ logger.logLevel = .warning
 let group = MultiThreadedEventLoopGroup.singleton
 let server = Server(configuration: configuration, logger: logger, eventLoopGroup: group)
 let transport = try HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: 256), eventLoopGroup: group)
-try server.use(Upstream(SingleHost(upstream, transport: transport)))
+server.use(Upstream(SingleHost(upstream, transport: transport)))
 try await server.listenAndServe()
 await transport.shutdown()

@@ -17,7 +17,7 @@ let bodies: [String: ByteBuffer] = [
     "/1m": ByteBuffer(repeating: UInt8(ascii: "x"), count: 1024 * 1024),
 ]
 let server = Server(configuration: configuration)
-try server.use(Endpoint { request, _ in
+server.use(Endpoint { request, _ in
     guard let body = bodies[request.path ?? ""] else { return .error(.notFound) }
     return Response(status: .ok, headerFields: [.contentType: "text/plain"], body: HTTPBody(body))
 })

@@ -1,7 +1,7 @@
 /// A middleware made from a closure that runs around the next handler.
 ///
 /// ```swift
-/// try server.use(Around { request, context, next in
+/// server.use(Around { request, context, next in
 ///     var response = try await next.handle(request, context: context)
 ///     response.headerFields[.server] = "parapet"
 ///     return response

@@ -7,7 +7,7 @@ public typealias RequestPredicate = @Sendable (Request, RequestContext) -> Bool
 /// Both branches end in the handler that follows the `Cond` in the chain.
 ///
 /// ```swift
-/// try server.use(Cond(
+/// server.use(Cond(
 ///     if: { request, _ in request.headerFields[.upgrade] != nil },
 ///     then: websocketLimits,
 ///     else: httpLimits

@@ -4,7 +4,7 @@ import HTTPTypes
 /// handler, so it is usually the last thing `use`d in a chain or block.
 ///
 /// ```swift
-/// try server.use(Endpoint { request, context in
+/// server.use(Endpoint { request, context in
 ///     .text("hello from \(request.path ?? "/")\n")
 /// })
 /// ```

@@ -24,19 +24,20 @@ public protocol Middleware: Sendable {
 ///
 /// ```swift
 /// let api = Middlewares()
-/// try api.use(Around { request, context, next in try await next.handle(request, context: context) })
-/// try server.use(api)
+/// api.use(Around { request, context, next in try await next.handle(request, context: context) })
+/// server.use(api)
 /// ```
 public protocol Block: Middleware {
     /// Appends `middleware` inside everything used before it.
     ///
-    /// - Throws: ``ChainError/usedAfterBuild`` once the block has been built into a running chain.
-    func use(_ middleware: any Middleware) throws
+    /// A `use` after the block was built into a running chain cannot take effect: the next build of the
+    /// block throws ``ChainError/usedAfterBuild``.
+    func use(_ middleware: any Middleware)
 }
 
 /// Misuse of a middleware chain.
 public enum ChainError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// `use` was called on a chain that a server has already built; the middleware would never run.
+    /// `use` was called on a chain that a server had already built; the middleware never ran.
     case usedAfterBuild
 
     public var description: String {

@@ -4,19 +4,21 @@ import Synchronization
 ///
 /// ```swift
 /// let chain = Middlewares()
-/// try chain.use(a)          // runs first on the way in, last on the way out
-/// try chain.use(b)
-/// try chain.use(Endpoint { _, _ in .text("X") })
+/// chain.use(a)          // runs first on the way in, last on the way out
+/// chain.use(b)
+/// chain.use(Endpoint { _, _ in .text("X") })
 /// // a(b(X))
 /// ```
 ///
-/// A chain has reference semantics: `use` after the chain was built into a server throws
-/// ``ChainError/usedAfterBuild`` rather than silently doing nothing. A chain may be wrapped more than
-/// once (the same backend mounted under two locations).
+/// A chain has reference semantics. A `use` after the chain was built into a server cannot take effect;
+/// rather than doing nothing silently, the next build throws ``ChainError/usedAfterBuild``. A chain may
+/// be wrapped more than once (the same backend mounted under two locations).
 public final class Middlewares: Block {
     private struct State {
         var middlewares: [any Middleware] = []
         var isBuilt = false
+        /// A middleware was used after a build: reported by every later build.
+        var wasUsedLate = false
     }
 
     private let state = Mutex(State())
@@ -29,13 +31,15 @@ public final class Middlewares: Block {
         state.withLock { $0.middlewares = middlewares }
     }
 
-    /// Appends `middleware` inside everything used before it.
-    ///
-    /// - Throws: ``ChainError/usedAfterBuild`` once the chain has been built.
-    public func use(_ middleware: any Middleware) throws {
-        try state.withLock { state throws(ChainError) in
-            guard !state.isBuilt else { throw .usedAfterBuild }
-            state.middlewares.append(middleware)
+    /// Appends `middleware` inside everything used before it; after the chain was built, makes the next
+    /// build throw ``ChainError/usedAfterBuild`` instead.
+    public func use(_ middleware: any Middleware) {
+        state.withLock { state in
+            if state.isBuilt {
+                state.wasUsedLate = true
+            } else {
+                state.middlewares.append(middleware)
+            }
         }
     }
 
@@ -44,17 +48,21 @@ public final class Middlewares: Block {
         state.withLock { $0.middlewares.count }
     }
 
-    /// Whether the chain has been built; once it has, ``use(_:)`` throws.
+    /// Whether the chain has been built; once it has, ``use(_:)`` no longer adds to it.
     public var isBuilt: Bool {
         state.withLock { $0.isBuilt }
     }
 
     /// Builds the chain around `next`, innermost last, and freezes it.
+    ///
+    /// - Throws: ``ChainError/usedAfterBuild`` when a middleware was used after an earlier build; otherwise
+    ///   whatever a middleware's `wrap` throws.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        let middlewares = state.withLock { state in
+        let (middlewares, wasUsedLate) = state.withLock { state in
             state.isBuilt = true
-            return state.middlewares
+            return (state.middlewares, state.wasUsedLate)
         }
+        if wasUsedLate { throw ChainError.usedAfterBuild }
         var handler = next
         for middleware in middlewares.reversed() {
             handler = try middleware.wrap(handler, in: environment)

@@ -9,9 +9,9 @@ public import ParapetCore
 /// client sent it chunked. Bodies already in memory pass through as they are.
 ///
 /// ```swift
-/// try server.use(RequestBodyLimit(15 << 20))
-/// try server.use(RequestBodyBuffer(upTo: 15 << 20))
-/// try server.use(Upstream(balancer, Upstream.Options(retries: 2)))   // now retries POSTs' bodies too
+/// server.use(RequestBodyLimit(15 << 20))
+/// server.use(RequestBodyBuffer(upTo: 15 << 20))
+/// server.use(Upstream(balancer, Upstream.Options(retries: 2)))   // now retries POSTs' bodies too
 /// ```
 public struct RequestBodyBuffer: Middleware {
     /// The most bytes held in memory for one request.

@@ -10,8 +10,8 @@ public import ParapetCore
 /// Exactly `limit` bytes pass; `limit + 1` bytes are refused, whichever way the body is framed.
 ///
 /// ```swift
-/// try server.use(RequestBodyLimit(15 << 20))   // 15 MiB
-/// try uploads.use(RequestBodyLimit(1 << 30, whenExceeded: Endpoint { _, _ in .text("too big\n", status: .contentTooLarge) }))
+/// server.use(RequestBodyLimit(15 << 20))   // 15 MiB
+/// uploads.use(RequestBodyLimit(1 << 30, whenExceeded: Endpoint { _, _ in .text("too big\n", status: .contentTooLarge) }))
 /// ```
 public struct RequestBodyLimit: Middleware {
     /// The most body bytes a request may carry; `0` allows only empty bodies.

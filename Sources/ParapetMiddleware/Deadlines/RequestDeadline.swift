@@ -15,9 +15,9 @@ public import ParapetCore
 ///
 /// ```swift
 /// let api = Middlewares()
-/// try api.use(RequestDeadline(.seconds(10)))
-/// try api.use(Upstream(balancer))
-/// try server.use(Cond(if: { request, _ in request.path?.hasPrefix("/api/") == true }, then: api))
+/// api.use(RequestDeadline(.seconds(10)))
+/// api.use(Upstream(balancer))
+/// server.use(Cond(if: { request, _ in request.path?.hasPrefix("/api/") == true }, then: api))
 /// ```
 public struct RequestDeadline: Middleware {
     /// How long the whole exchange may take; zero or less disables the deadline.

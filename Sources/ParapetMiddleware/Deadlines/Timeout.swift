@@ -14,8 +14,8 @@ public import ParapetCore
 /// goes out once the cancelled handler has returned, which every Parapet handler does promptly.
 ///
 /// ```swift
-/// try server.use(Timeout(.seconds(30)))
-/// try api.use(Timeout(.seconds(5), whenTimedOut: Endpoint { _, _ in .text("try again later\n", status: .gatewayTimeout) }))
+/// server.use(Timeout(.seconds(30)))
+/// api.use(Timeout(.seconds(5), whenTimedOut: Endpoint { _, _ in .text("try again later\n", status: .gatewayTimeout) }))
 /// ```
 public struct Timeout: Middleware {
     /// How long the next handler has to return its response; zero or less disables the timeout.

@@ -18,8 +18,8 @@ public import ParapetCore
 /// symbolic links resolved, must lie inside the root's real path.
 ///
 /// ```swift
-/// try server.use(try FileServer(root: "/srv/www"))
-/// try server.use(Endpoint { _, _ in .error(.notFound) })
+/// server.use(try FileServer(root: "/srv/www"))
+/// server.use(Endpoint { _, _ in .error(.notFound) })
 /// ```
 public struct FileServer: Middleware {
     /// How the file server behaves.

@@ -19,7 +19,7 @@ public import ParapetCore
 /// With ``AllowedOrigins/all`` the origin is answered `*`; otherwise the request's own origin is echoed.
 ///
 /// ```swift
-/// try api.use(CORS(
+/// api.use(CORS(
 ///     allowedOrigins: .list(["https://app.example.com", "https://admin.example.com"]),
 ///     allowedHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
 ///     exposedHeaders: ["X-Request-Id"],

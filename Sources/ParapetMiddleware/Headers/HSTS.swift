@@ -6,9 +6,9 @@ public import ParapetCore
 ///
 /// ```swift
 /// let site = try Host("example.com")
-/// try site.use(Redirect.https)
-/// try site.use(HSTS.preload)   // Strict-Transport-Security: max-age=63072000; includeSubDomains; preload
-/// try site.use(backend)
+/// site.use(Redirect.https)
+/// site.use(HSTS.preload)   // Strict-Transport-Security: max-age=63072000; includeSubDomains; preload
+/// site.use(backend)
 /// ```
 ///
 /// The header goes only on responses to requests the client made over HTTPS (by `X-Forwarded-Proto`,

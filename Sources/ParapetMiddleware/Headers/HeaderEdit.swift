@@ -8,7 +8,7 @@ import ParapetCore
 /// when the chain is built: a name that is not an HTTP token fails there, naming the field.
 ///
 /// ```swift
-/// try server.use(ResponseHeaders(
+/// server.use(ResponseHeaders(
 ///     .delete("Server"),
 ///     .set("X-Frame-Options", "DENY"),
 ///     .add("Cache-Control", "no-transform"),

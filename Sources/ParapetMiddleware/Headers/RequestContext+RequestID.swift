@@ -9,8 +9,8 @@ extension RequestContext {
     /// The request's id, as chosen by a ``RequestID`` middleware further out; `nil` when there is none.
     ///
     /// ```swift
-    /// try server.use(RequestID())
-    /// try server.use(Endpoint { _, context in .text("request \(context.requestID ?? "-")\n") })
+    /// server.use(RequestID())
+    /// server.use(Endpoint { _, context in .text("request \(context.requestID ?? "-")\n") })
     /// ```
     public var requestID: String? {
         values[RequestIDKey.self]

@@ -5,8 +5,8 @@ public import ParapetCore
 /// a closure given the fields to change in place.
 ///
 /// ```swift
-/// try server.use(RequestHeaders(.delete("X-Debug"), .set("X-Env", "production")))
-/// try server.use(RequestHeaders { fields in
+/// server.use(RequestHeaders(.delete("X-Debug"), .set("X-Env", "production")))
+/// server.use(RequestHeaders { fields in
 ///     fields[.authorization] = nil
 /// })
 /// ```

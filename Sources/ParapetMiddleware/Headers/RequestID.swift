@@ -13,9 +13,9 @@ public import ParapetCore
 /// source replaces it. The response's field is set, replacing whatever an upstream sent under that name.
 ///
 /// ```swift
-/// try server.use(RequestID())                                          // X-Request-Id, trusting the client
-/// try server.use(RequestID(header: "X-Trace", trustsIncoming: false))  // always a fresh id
-/// try server.use(Endpoint { _, context in .text("your id: \(context.requestID ?? "-")\n") })
+/// server.use(RequestID())                                          // X-Request-Id, trusting the client
+/// server.use(RequestID(header: "X-Trace", trustsIncoming: false))  // always a fresh id
+/// server.use(Endpoint { _, context in .text("your id: \(context.requestID ?? "-")\n") })
 /// ```
 public struct RequestID: Middleware {
     /// The request and response field carrying the id.

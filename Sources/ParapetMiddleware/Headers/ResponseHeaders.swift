@@ -9,8 +9,8 @@ public import ParapetCore
 /// middleware sets replaces the upstream's lines rather than adding to them: it appears once.
 ///
 /// ```swift
-/// try server.use(ResponseHeaders(.delete("Server"), .delete("X-Powered-By"), .set("X-Frame-Options", "DENY")))
-/// try server.use(ResponseHeaders { head in
+/// server.use(ResponseHeaders(.delete("Server"), .delete("X-Powered-By"), .set("X-Frame-Options", "DENY")))
+/// server.use(ResponseHeaders { head in
 ///     if head.status == .notFound { head.status = .gone }
 ///     head.headerFields[.cacheControl] = "no-store"
 /// })

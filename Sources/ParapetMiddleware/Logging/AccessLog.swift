@@ -15,8 +15,8 @@ public import ParapetCore
 /// when the client went away first. Mount ``SkipAccessLog`` inside it where no line is wanted.
 ///
 /// ```swift
-/// try server.use(AccessLog())                       // JSON lines on stdout
-/// try server.use(RequestID())                       // adds requestId to each line
+/// server.use(AccessLog())                       // JSON lines on stdout
+/// server.use(RequestID())                       // adds requestId to each line
 /// ```
 ///
 /// A line looks like:
@@ -73,8 +73,8 @@ public struct AccessLog: Middleware {
 ///
 /// ```swift
 /// let health = try Location(exact: "/healthz")
-/// try health.use(SkipAccessLog())
-/// try health.use(Healthz())
+/// health.use(SkipAccessLog())
+/// health.use(Healthz())
 /// ```
 public struct SkipAccessLog: Middleware {
     /// Creates the middleware.

@@ -18,7 +18,7 @@ import Synchronization
 ///
 /// ```swift
 /// let health = Healthz()
-/// try server.use(health)
+/// server.use(health)
 /// // later, while warming a cache:
 /// health.isReady = false
 /// ```

@@ -8,11 +8,11 @@ public import ParapetCore
 ///
 /// ```swift
 /// let site = try Host("example.com", "www.example.com")
-/// try site.use(Redirect.https)
-/// try site.use(HSTS.preload)
-/// try site.use(Redirect.nonWWW)
-/// try site.use(Upstream(SingleHost("example.internal:8080", transport: http)))
-/// try server.use(site)
+/// site.use(Redirect.https)
+/// site.use(HSTS.preload)
+/// site.use(Redirect.nonWWW)
+/// site.use(Upstream(SingleHost("example.internal:8080", transport: http)))
+/// server.use(site)
 /// ```
 ///
 /// ## Names
@@ -41,11 +41,11 @@ public import ParapetCore
 ///
 /// ```swift
 /// let everyone = try Host("*.example.com")
-/// try everyone.use(Upstream(SingleHost("tenants.internal:8080", transport: http)))
+/// everyone.use(Upstream(SingleHost("tenants.internal:8080", transport: http)))
 /// let api = try Host("api.example.com")
-/// try api.use(Upstream(SingleHost("api.internal:8080", transport: http)))
-/// try server.use(everyone)
-/// try server.use(api)   // api.example.com still goes here: an exact name beats a wildcard
+/// api.use(Upstream(SingleHost("api.internal:8080", transport: http)))
+/// server.use(everyone)
+/// server.use(api)   // api.example.com still goes here: an exact name beats a wildcard
 /// ```
 ///
 /// Any other middleware `use`d between two hosts separates them into two sets: the hosts after it see
@@ -74,10 +74,10 @@ public final class Host: Block {
 
     /// Appends `middleware` to the chain serving this host's requests.
     ///
-    /// - Throws: ``ParapetCore/ChainError/usedAfterBuild`` once the host has been built into a running
-    ///   chain.
-    public func use(_ middleware: any Middleware) throws {
-        try chain.use(middleware)
+    /// A `use` after the host was built makes its next build throw
+    /// ``ParapetCore/ChainError/usedAfterBuild``.
+    public func use(_ middleware: any Middleware) {
+        chain.use(middleware)
     }
 
     /// Builds the host's chain, ending in `404 Not Found`, and joins it with the hosts that directly

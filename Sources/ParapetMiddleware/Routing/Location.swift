@@ -9,17 +9,17 @@ public import ParapetCore
 ///
 /// ```swift
 /// let health = try Location(exact: "/healthz")
-/// try health.use(Endpoint { _, _ in .text("OK") })
-/// try server.use(health)
+/// health.use(Endpoint { _, _ in .text("OK") })
+/// server.use(health)
 ///
 /// let assets = try Location(matching: #"\.(js|css|svg|png|jpe?g|gif)$"#)
-/// try assets.use(Around { request, context, next in
+/// assets.use(Around { request, context, next in
 ///     var response = try await next.handle(request, context: context)
 ///     response.headerFields[.cacheControl] = "public, max-age=31536000"
 ///     return response
 /// })
-/// try assets.use(backend)
-/// try site.use(assets)
+/// assets.use(backend)
+/// site.use(assets)
 /// ```
 ///
 /// The path is compared without its query in the normal form of ``ParapetCore/RequestPathRules`` —
@@ -72,10 +72,10 @@ public final class Location: Block {
 
     /// Appends `middleware` to the chain serving this location's requests.
     ///
-    /// - Throws: ``ParapetCore/ChainError/usedAfterBuild`` once the location has been built into a
-    ///   running chain.
-    public func use(_ middleware: any Middleware) throws {
-        try chain.use(middleware)
+    /// A `use` after the location was built makes its next build throw
+    /// ``ParapetCore/ChainError/usedAfterBuild``.
+    public func use(_ middleware: any Middleware) {
+        chain.use(middleware)
     }
 
     /// Builds the location's chain, ending in `404 Not Found`, in front of `next`.

@@ -14,8 +14,8 @@ public import ParapetCore
 ///
 /// ```swift
 /// let api = MatchBlock { request, _ in request.headerFields[.accept] == "application/json" }
-/// try api.use(Upstream(SingleHost("api.internal:8080", transport: http)))
-/// try server.use(api)
+/// api.use(Upstream(SingleHost("api.internal:8080", transport: http)))
+/// server.use(api)
 /// ```
 public final class MatchBlock: Block {
     let predicate: RequestPredicate
@@ -28,10 +28,10 @@ public final class MatchBlock: Block {
 
     /// Appends `middleware` to the chain serving the matching requests.
     ///
-    /// - Throws: ``ParapetCore/ChainError/usedAfterBuild`` once the block has been built into a running
-    ///   chain.
-    public func use(_ middleware: any Middleware) throws {
-        try chain.use(middleware)
+    /// A `use` after the block was built makes its next build throw
+    /// ``ParapetCore/ChainError/usedAfterBuild``.
+    public func use(_ middleware: any Middleware) {
+        chain.use(middleware)
     }
 
     /// Builds the block's chain, ending in `404 Not Found`, in front of `next`.

@@ -6,10 +6,10 @@ public import ParapetCore
 ///
 /// ```swift
 /// let site = try Host("example.com", "www.example.com")
-/// try site.use(Redirect.https)       // http://www.example.com:8080/a?b → https://www.example.com:8080/a?b
-/// try site.use(HSTS.preload)
-/// try site.use(Redirect.nonWWW)      // https://www.example.com/a?b → https://example.com/a?b
-/// try site.use(backend)
+/// site.use(Redirect.https)       // http://www.example.com:8080/a?b → https://www.example.com:8080/a?b
+/// site.use(HSTS.preload)
+/// site.use(Redirect.nonWWW)      // https://www.example.com/a?b → https://example.com/a?b
+/// site.use(backend)
 ///
 /// let mail = try Host("mail.example.com")
 /// try mail.use(Redirect(to: "https://mail.google.com/a/example.com", status: .found))

@@ -24,8 +24,8 @@ import Synchronization
 /// let router = Router()
 /// try router.route("/api", to: Upstream(SingleHost("api.internal:8080", transport: http)))
 /// try router.route("/static/", to: StripPrefix("/static"))
-/// try server.use(router)
-/// try server.use(Upstream(SingleHost("web.internal:8080", transport: http)))   // everything else
+/// server.use(router)
+/// server.use(Upstream(SingleHost("web.internal:8080", transport: http)))   // everything else
 /// ```
 public final class Router: Middleware {
     private struct State {

@@ -13,8 +13,8 @@ public import ParapetCore
 ///
 /// ```swift
 /// let api = Middlewares()
-/// try api.use(StripPrefix("/api"))          // "/api/users?page=2" → "/users?page=2"
-/// try api.use(Upstream(SingleHost("users.internal:8080", transport: http)))
+/// api.use(StripPrefix("/api"))          // "/api/users?page=2" → "/users?page=2"
+/// api.use(Upstream(SingleHost("users.internal:8080", transport: http)))
 /// ```
 public struct StripPrefix: Middleware {
     /// The prefix removed from every request path.

@@ -13,8 +13,8 @@ public import ParapetUpstream
 ///
 /// ```swift
 /// let transport = try DynamicTransport()
-/// try server.use(Upstream(SingleHost("/run/app.sock", transport: transport), .init(scheme: "unix")))
-/// try server.use(Upstream(SingleHost("grpc:8080", transport: transport), .init(scheme: "h2c")))
+/// server.use(Upstream(SingleHost("/run/app.sock", transport: transport), .init(scheme: "unix")))
+/// server.use(Upstream(SingleHost("grpc:8080", transport: transport), .init(scheme: "h2c")))
 /// ```
 ///
 /// Unlike the Go original, HTTPS verifies certificates unless ``Options/https`` says otherwise, and no

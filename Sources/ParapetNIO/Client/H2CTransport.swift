@@ -13,7 +13,7 @@ public import ParapetUpstream
 ///
 /// ```swift
 /// let h2c = try H2CTransport()
-/// try server.use(Upstream(SingleHost("grpc-backend:8080", transport: h2c)))
+/// server.use(Upstream(SingleHost("grpc-backend:8080", transport: h2c)))
 /// ```
 ///
 /// Cancelling the caller resets its stream (`RST_STREAM`) and leaves the connection to the other

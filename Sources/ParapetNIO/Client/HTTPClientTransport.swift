@@ -14,7 +14,7 @@ public import ParapetUpstream
 ///
 /// ```swift
 /// let http = try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 64))
-/// try server.use(Upstream(SingleHost("10.0.0.7:8080", transport: http)))
+/// server.use(Upstream(SingleHost("10.0.0.7:8080", transport: http)))
 /// // on shutdown:
 /// await http.shutdown()
 /// ```

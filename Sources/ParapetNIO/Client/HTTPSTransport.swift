@@ -15,7 +15,7 @@ public import ParapetUpstream
 /// ```swift
 /// let ca = try NIOSSLCertificate.fromPEMFile("/etc/parapet/internal-ca.pem")
 /// let https = try HTTPSTransport(options: .init(trustRoots: ca))
-/// try server.use(Upstream(SingleHost("api.internal:443", transport: https), .init(scheme: "https")))
+/// server.use(Upstream(SingleHost("api.internal:443", transport: https), .init(scheme: "https")))
 /// ```
 ///
 /// The SNI name (and the name the certificate must carry) is ``Options/serverName``, by default the

@@ -12,7 +12,7 @@ public import ParapetUpstream
 ///
 /// ```swift
 /// let unix = try UnixSocketTransport()
-/// try server.use(Upstream(SingleHost("/run/app/http.sock", transport: unix)))
+/// server.use(Upstream(SingleHost("/run/app/http.sock", transport: unix)))
 /// ```
 public final class UnixSocketTransport: Transport {
     /// How a ``UnixSocketTransport`` connects and pools: the same settings as ``HTTPClientTransport``, counted

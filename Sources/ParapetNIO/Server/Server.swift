@@ -23,7 +23,7 @@ import Darwin
 /// try configuration.bind(to: ":8443")
 /// let tls = try ServerTLSConfiguration(certificates: [.pem(certificateFile: "site.crt", keyFile: "site.key")])
 /// let server = Server(configuration: configuration, tls: tls)
-/// try server.use(Endpoint { request, _ in .text("hello\n") })
+/// server.use(Endpoint { request, _ in .text("hello\n") })
 /// try await server.listenAndServe()   // until SIGTERM, then a graceful drain
 /// ```
 ///
@@ -66,11 +66,10 @@ public final class Server: Service, Sendable {
         self.eventLoopGroup = eventLoopGroup
     }
 
-    /// Appends `middleware` inside everything used before it.
-    ///
-    /// - Throws: ``ChainError/usedAfterBuild`` once the server has started listening.
-    public func use(_ middleware: any Middleware) throws {
-        try chain.use(middleware)
+    /// Appends `middleware` inside everything used before it. A `use` after the server started listening
+    /// cannot take effect: the next ``listen()`` or ``makeHandler()`` throws ``ChainError/usedAfterBuild``.
+    public func use(_ middleware: any Middleware) {
+        chain.use(middleware)
     }
 
     /// Adds a hook that wraps every accepted connection before TLS and HTTP, such as ``ProxyProtocol``.

@@ -4,7 +4,7 @@ public import ParapetCore
 /// transport that reaches it. The `Host` the upstream sees stays the client's (or ``Upstream/Options/host``).
 ///
 /// ```swift
-/// try server.use(Upstream(SingleHost("wordpress.default.svc.cluster.local:80", transport: http)))
+/// server.use(Upstream(SingleHost("wordpress.default.svc.cluster.local:80", transport: http)))
 /// ```
 public struct SingleHost: Transport {
     /// The dial address: `host:port`, or a socket path for a unix transport.

@@ -12,7 +12,7 @@ public import ParapetCore
 /// ```swift
 /// var policy = DynamicTargetPolicy()                                   // the default refusals
 /// policy.refusedNetworks.removeAll { $0.description == "169.254.0.0/16" }   // allow link-local explicitly
-/// try server.use(Upstream(TargetFromHost(transport: http, policy: policy)))
+/// server.use(Upstream(TargetFromHost(transport: http, policy: policy)))
 /// ```
 public struct DynamicTargetPolicy: Sendable, Hashable {
     /// Addresses never dialled: by default IPv4 and IPv6 link-local (`169.254.0.0/16`, `fe80::/10`,

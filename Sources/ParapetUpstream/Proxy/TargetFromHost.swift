@@ -12,7 +12,7 @@ public import ParapetCore
 ///
 /// ```swift
 /// let http = try HTTPClientTransport()
-/// try server.use(Upstream(TargetFromHost(transport: http)))
+/// server.use(Upstream(TargetFromHost(transport: http)))
 /// ```
 ///
 /// Even so, a client may not choose anything: ``policy`` refuses cloud metadata services and link-local

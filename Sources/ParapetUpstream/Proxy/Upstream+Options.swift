@@ -30,7 +30,7 @@ extension Upstream {
     ///
     /// ```swift
     /// let options = Upstream.Options(path: "/api?key=1", host: "backend.internal", retries: 2)
-    /// try server.use(Upstream(balancer, options))
+    /// server.use(Upstream(balancer, options))
     /// ```
     public struct Options: Sendable {
         /// The path every proxied path is joined under, optionally with a query placed before the

@@ -6,7 +6,7 @@ public import ParapetCore
 ///
 /// ```swift
 /// let pool = TargetPool([Target("10.0.0.1:8080", transport: http), Target("10.0.0.2:8080", transport: http)])
-/// try server.use(Upstream(RoundRobinBalancer(pool), Upstream.Options(path: "/api", retries: 2)))
+/// server.use(Upstream(RoundRobinBalancer(pool), Upstream.Options(path: "/api", retries: 2)))
 /// ```
 ///
 /// ## The outgoing request

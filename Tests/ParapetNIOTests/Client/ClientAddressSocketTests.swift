@@ -23,8 +23,8 @@ struct ClientAddressSocketTests {
             let origin = try await Self.origin()
             let upstream = try HTTPClientTransport()
             let proxy = try loopbackServer(.general)
-            try proxy.use(RateLimit.slidingWindow(perHour: Self.limit))
-            try proxy.use(
+            proxy.use(RateLimit.slidingWindow(perHour: Self.limit))
+            proxy.use(
                 Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in
                 let connection = try await RawHTTPConnection(to: address)
@@ -56,8 +56,8 @@ struct ClientAddressSocketTests {
         try await withTimeLimit(.seconds(30)) {
             let server = try loopbackServer(.general)
             try server.addConnectionHook(ProxyProtocol(trusting: ["127.0.0.0/8"], isRequired: true))
-            try server.use(RateLimit.slidingWindow(perHour: 1))
-            try server.use(
+            server.use(RateLimit.slidingWindow(perHour: 1))
+            server.use(
                 Endpoint { request, _ in
                     let fields = request.headerFields
                     return .text("\(fields[.xRealIP] ?? "-") \(fields[.xForwardedFor] ?? "-")")

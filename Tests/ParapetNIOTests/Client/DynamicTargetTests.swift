@@ -21,7 +21,7 @@ struct DynamicTargetTests {
 
         init() throws {
             server = try loopbackServer()
-            try server.use(
+            server.use(
                 Endpoint { [self] request, _ in
                     hits.withLock { $0 += 1 }
                     return .text("origin \(request.authority ?? "-")")
@@ -31,7 +31,7 @@ struct DynamicTargetTests {
 
     func proxy(_ transport: any Transport) throws -> Server {
         let proxy = try loopbackServer()
-        try proxy.use(Upstream(transport, Upstream.Options(retries: 0)))
+        proxy.use(Upstream(transport, Upstream.Options(retries: 0)))
         return proxy
     }
 
@@ -113,7 +113,7 @@ struct DynamicTargetTests {
     @Test(arguments: ["http/1.1", "h2c"])
     func aNameResolvedOrReboundToARefusedAddressIsRefusedBeforeItIsDialled(protocol name: String) async throws {
         let server = try loopbackServer(.backend)
-        try server.use(Endpoint { _, _ in .text("origin") })
+        server.use(Endpoint { _, _ in .text("origin") })
         try await withRunningServer(server) { address in
             let port = try #require(address.port)
             // Without keep-alive every HTTP/1.1 request resolves and dials anew; an h2c connection stays
@@ -172,7 +172,7 @@ extension DynamicTargetTests {
     @Test func anH2CTransportRetiresTheLeastRecentlyUsedTargetsConnection() async throws {
         let servers = try (0..<3).map { _ in
             let server = try loopbackServer(.backend)
-            try server.use(Endpoint { request, _ in .text("origin \(request.authority ?? "-")") })
+            server.use(Endpoint { request, _ in .text("origin \(request.authority ?? "-")") })
             return server
         }
         try await withRunningServer(servers[0]) { a in

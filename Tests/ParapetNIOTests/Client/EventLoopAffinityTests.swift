@@ -14,13 +14,13 @@ struct EventLoopAffinityTests {
             let upstream = try HTTPClientTransport()
             try await withRunningServer(try Origin.make()) { origin in
                 let proxy = try loopbackServer()
-                try proxy.use(Around { request, context, next in
+                proxy.use(Around { request, context, next in
                     if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
                         downstreamLoops.withLock { _ = $0.insert(ObjectIdentifier(loop)) }
                     }
                     return try await next.handle(request, context: context)
                 })
-                try proxy.use(Upstream(SingleHost("\(origin)", transport: upstream), Upstream.Options(retries: 0)))
+                proxy.use(Upstream(SingleHost("\(origin)", transport: upstream), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     // Several client connections, which the server spreads over its loops.
                     let clients = try (0..<4).map { _ in try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 1)) }

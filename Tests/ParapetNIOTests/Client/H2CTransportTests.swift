@@ -77,7 +77,7 @@ struct H2CTransportTests {
             let h2c = try H2CTransport()
             try await withRunningServer(try Origin.make(.backend)) { origin in
                 let proxy = try loopbackServer()
-                try proxy.use(Upstream(SingleHost("\(origin)", transport: h2c), Upstream.Options(retries: 0)))
+                proxy.use(Upstream(SingleHost("\(origin)", transport: h2c), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     let client = try HTTPClientTransport()
                     let response = try await send(client, to: address, .post, "/echo", body: HTTPBody(stream: GeneratedBytes(total: 1 << 20), length: 1 << 20))

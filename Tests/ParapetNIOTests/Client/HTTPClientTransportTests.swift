@@ -14,7 +14,7 @@ func withProxyChain<T>(
 ) async throws -> T {
     try await withRunningServer(origin) { originAddress in
         let proxy = try loopbackServer()
-        try proxy.use(Upstream(SingleHost("\(originAddress)", transport: upstream), options))
+        proxy.use(Upstream(SingleHost("\(originAddress)", transport: upstream), options))
         return try await withRunningServer(proxy) { proxyAddress in
             try await body(proxyAddress, originAddress)
         }
@@ -146,7 +146,7 @@ struct HTTPClientTransportTests {
             let proxy = try loopbackServer()
             let options = Upstream.Options(
                 retries: 2, backoff: .milliseconds(1), onRoundTrip: { _ in attempts.withLock { $0 += 1 } })
-            try proxy.use(Upstream(SingleHost("127.0.0.1:\(port)", transport: try HTTPClientTransport()), options))
+            proxy.use(Upstream(SingleHost("127.0.0.1:\(port)", transport: try HTTPClientTransport()), options))
             try await withRunningServer(proxy) { address in
                 let response = try await send(try HTTPClientTransport(), to: address)
                 #expect(response.status == .badGateway)

@@ -14,7 +14,7 @@ enum Origin {
     ) throws -> Server {
         let server = try loopbackServer(configuration, tls: tls)
         if let counter { try server.addConnectionHook(counter) }
-        try server.use(Endpoint { request, context in try await respond(to: request, context: context, arrived: arrived) })
+        server.use(Endpoint { request, context in try await respond(to: request, context: context, arrived: arrived) })
         return server
     }
 

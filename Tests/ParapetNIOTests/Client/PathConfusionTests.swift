@@ -93,18 +93,18 @@ struct PathConfusionTests {
     static func useGuards(on server: Server, then last: any Middleware) throws {
         let forbidden = Endpoint { _, _ in .text("guarded", status: .forbidden) }
         let admin = try Location(prefix: "/admin")
-        try admin.use(forbidden)
+        admin.use(forbidden)
         let secret = MatchBlock { request, _ in
             let path = request.path?.split(separator: "?", omittingEmptySubsequences: false).first ?? ""
             return path == "/private" || path.hasPrefix("/private/")
         }
-        try secret.use(forbidden)
+        secret.use(forbidden)
         let router = Router()
         try router.route("/internal", to: forbidden)
-        try server.use(admin)
-        try server.use(secret)
-        try server.use(router)
-        try server.use(last)
+        server.use(admin)
+        server.use(secret)
+        server.use(router)
+        server.use(last)
     }
 
     static func configuration(lenient: Bool) -> ServerConfiguration {

@@ -34,7 +34,7 @@ struct ProxiedHeadersTests {
             let origin = try await Self.origin()
             let upstream = try HTTPClientTransport()
             let proxy = try loopbackServer(trustsClient ? .general : .frontend)
-            try proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
+            proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in
                 let client = try await RawHTTPConnection(to: address)
                 try await client.send(Self.request)

@@ -27,7 +27,7 @@ struct ProxiedStreamingTests {
     /// server-sent events that wait for `eventSeen` between the first and the second.
     func origin(eventSeen: Signal) throws -> Server {
         let server = try loopbackServer(.backend)  // HTTP/1.1 and h2c
-        try server.use(Endpoint { request, context in
+        server.use(Endpoint { request, context in
             switch request.path ?? "/" {
             case "/trailers":
                 let trailers = HTTPTrailers()
@@ -70,7 +70,7 @@ struct ProxiedStreamingTests {
             let client = try hop.makeTransport()
             try await withRunningServer(try origin(eventSeen: eventSeen)) { origin in
                 let proxy = try loopbackServer(.backend)
-                try proxy.use(Upstream(SingleHost("\(origin)", transport: upstream), Upstream.Options(retries: 0)))
+                proxy.use(Upstream(SingleHost("\(origin)", transport: upstream), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in try await body(client, address) }
             }
         }

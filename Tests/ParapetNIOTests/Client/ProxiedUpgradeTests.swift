@@ -40,7 +40,7 @@ struct ProxiedUpgradeTests {
             let origin = try await Self.greetingOrigin()
             let upstream = try HTTPClientTransport()
             let proxy = try loopbackServer()
-            try proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
+            proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in
                 let client = try await RawHTTPConnection(to: address)
                 try await client.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n")
@@ -61,7 +61,7 @@ struct ProxiedUpgradeTests {
             let origin = try await Self.greetingOrigin()
             let upstream = try HTTPClientTransport()
             let proxy = try loopbackServer()
-            try proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
+            proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in
                 let client = try await RawHTTPConnection(to: address)
                 try await client.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: other\r\n\r\n")
@@ -81,7 +81,7 @@ struct ProxiedUpgradeTests {
             let port = try await origin.firstLine()
             let upstream = try HTTPClientTransport()
             let proxy = try loopbackServer()
-            try proxy.use(Upstream(SingleHost("127.0.0.1:\(port)", transport: upstream), Upstream.Options(retries: 0)))
+            proxy.use(Upstream(SingleHost("127.0.0.1:\(port)", transport: upstream), Upstream.Options(retries: 0)))
             let output = try await withRunningServer(proxy) { address in
                 try await PythonProcess.run(script: Self.echoClient, arguments: ["ws://\(address)/chat"])
             }

@@ -11,7 +11,7 @@ struct BadInputTests {
         try configuration.bind(to: "127.0.0.1:0")
         adjust(&configuration)
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { request, _ in
+        server.use(Endpoint { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             return .text("ok \(body.readableBytes)\n")
         })

@@ -10,7 +10,7 @@ import Testing
 struct CloseOnExecTests {
     @Test func aChildProcessInheritsNeitherTheListeningNorAnAcceptedSocket() async throws {
         let server = try loopbackServer()
-        try server.use(Endpoint { _, _ in .text("ok\n") })
+        server.use(Endpoint { _, _ in .text("ok\n") })
         try await withRunningServer(server) { address in
             guard case .ip(_, let port) = address else {
                 Issue.record("not an IP address: \(address)")

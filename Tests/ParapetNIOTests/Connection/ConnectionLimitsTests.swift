@@ -19,7 +19,7 @@ struct ConnectionLimitsTests {
         var configuration = configuration
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration, logger: logger)
-        try server.use(
+        server.use(
             Endpoint { request, context in
                 if request.headerFields[.upgrade] == "echo", let inbound = context.upgradedInbound {
                     return Response(

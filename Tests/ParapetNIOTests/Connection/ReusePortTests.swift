@@ -9,7 +9,7 @@ struct ReusePortTests {
         try configuration.bind(to: "127.0.0.1:\(port)")
         configuration.reusePort = true
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { _, _ in .text(name) })
+        server.use(Endpoint { _, _ in .text(name) })
         return server
     }
 

@@ -19,7 +19,7 @@ struct ShutdownTests {
         configuration.waitBeforeShutdown = wait
         configuration.graceTimeout = grace
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { request, context in
+        server.use(Endpoint { request, context in
             guard request.path == "/slow" else { return .text("ok\n") }
             let clock = context.runtime.clock
             let chunks = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
@@ -183,7 +183,7 @@ struct PipelinedShutdownTests {
         try server.addConnectionHook(QuiesceSignal(delivered: quiesced.continuation))
         let firstStarted = AsyncStream.makeStream(of: Void.self)
         let gate = AsyncStream.makeStream(of: Void.self)
-        try server.use(Endpoint { request, _ in
+        server.use(Endpoint { request, _ in
             if request.path == "/first" {
                 firstStarted.continuation.yield()
                 for await _ in gate.stream { break }

@@ -12,12 +12,12 @@ struct H2CInteropTests {
         var configuration = ServerConfiguration.backend
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration)
-        try server.use(Around { request, context, next in
+        server.use(Around { request, context, next in
             var response = try await next.handle(request, context: context)
             response.headerFields[HTTPField.Name("X-Chain")!] = "ran"
             return response
         })
-        try server.use(Endpoint { request, context in
+        server.use(Endpoint { request, context in
             let body = try await request.body.collect(upTo: 1 << 20)
             return .text("\(context.connection.httpProtocol.rawValue) \(request.method) \(request.path ?? "") \(body.readableBytes)\n")
         })
@@ -65,7 +65,7 @@ struct H2CInteropTests {
         var configuration = ServerConfiguration.general
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration)
-        try server.use(Endpoint { _, context in .text(context.connection.httpProtocol.rawValue) })
+        server.use(Endpoint { _, context in .text(context.connection.httpProtocol.rawValue) })
         try await withRunningServer(server) { address in
             // curl asks to upgrade; the server answers over HTTP/1.1 instead.
             let answer = try await runCurl(["-sS", "--http2", "-w", "|%{http_version}", "http://\(address)/"])

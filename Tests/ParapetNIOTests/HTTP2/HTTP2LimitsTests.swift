@@ -27,7 +27,7 @@ struct HTTP2LimitsTests {
         adjust(&configuration)
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration)
-        try server.use(
+        server.use(
             Endpoint { request, context in
                 let path = request.path ?? ""
                 started.record(path)

@@ -17,7 +17,7 @@ struct ProxyProtocolHAProxyInteropTests {
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration, tls: tls)
         try server.addConnectionHook(hook)
-        try server.use(
+        server.use(
             Endpoint { request, context in
                 var fields = Self.describe(context.connection)
                 // What the trusted-proxy rules made of the rewritten peer.

@@ -9,7 +9,7 @@ struct TLSServerTests {
         var configuration = ServerConfiguration.frontend
         try configuration.bind(to: "127.0.0.1:0")
         let server = Server(configuration: configuration, tls: try ServerTLSConfiguration(certificates: certificates))
-        try server.use(Endpoint { request, context in
+        server.use(Endpoint { request, context in
             let proto = context.connection.httpProtocol.rawValue
             let secure = context.connection.isSecure
             let forwardedProto = request.headerFields[.xForwardedProto] ?? "-"
@@ -110,7 +110,7 @@ struct TLSServerNameTests {
         try configuration.bind(to: "127.0.0.1:0")
         let certificate = try TLSCertificate.selfSigned(commonName: "site", hosts: ["site.test", "127.0.0.1"])
         let server = Server(configuration: configuration, tls: try ServerTLSConfiguration(certificates: [certificate]))
-        try server.use(Endpoint { _, context in
+        server.use(Endpoint { _, context in
             .text("sni=\(context.connection.tls?.serverName ?? "-") alpn=\(context.connection.tls?.negotiatedProtocol ?? "-")\n")
         })
         try await withRunningServer(server) { address in
