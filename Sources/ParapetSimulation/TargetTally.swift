@@ -92,7 +92,7 @@ struct TargetTally: Sendable {
 }
 
 /// An ejector's cooldown: `base`, doubled for each further ejection in a row, never above `cap` — the formula of
-/// `EjectionTracker.cooldown(forEjection:)` and the latency ejector, replicated to know when a silent ejection
+/// `EjectingBalancer.StateMachine.cooldown(forEjection:)` and the latency ejector, replicated to know when a silent ejection
 /// ends.
 struct EjectionCooldown: Sendable, Hashable {
     var base: Duration

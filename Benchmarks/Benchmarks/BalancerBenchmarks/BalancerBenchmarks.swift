@@ -7,12 +7,12 @@
 //   Balancer/round-robin pick (3 targets)                   RoundRobinRotation.pick
 //   Balancer/smooth weighted pick (3 targets, 5:1:1)        SmoothWeightedRoundRobin.pick
 //   Balancer/smooth weighted pick (32 targets)              the same, scanning 32 peers
-//   Balancer/least-connections pick + release (3 targets)   LeastConnectionsTable.pick, then release
+//   Balancer/least-connections pick + release (3 targets)   LeastConnectionsBalancer.StateMachine.pick, then release
 //   Balancer/least-connections pick + release (32 targets)  the same, scanning 32 peers
 //   Balancer/least-connections pick, one target down        the gate-skipping path
-//   Balancer/ejecting pick + record success (3 targets)     EjectionTracker.pick, then record
+//   Balancer/ejecting pick + record success (3 targets)     EjectingBalancer.StateMachine.pick, then record
 //   Balancer/ejecting pick + record failure (3 targets)     failures that eject and re-eject targets
-//   Balancer/health-check record (alternating)              HealthCheckStreak.record
+//   Balancer/health-check record (alternating)              ActiveHealthCheck.StateMachine.record
 //
 // Each sample runs `scalingFactor` (1000) decisions; the text output divides by it, so the numbers
 // printed are per decision (`--scale` prints them per 1000 decisions instead).
@@ -64,7 +64,7 @@ let benchmarks: @Sendable () -> Void = {
     for count in [3, 32] {
         registerDecisionBenchmark(
             "Balancer/least-connections pick + release (\(count) targets)",
-            LeastConnectionsTable(peers: (0..<count).map { .init(weight: $0 % 3 + 1, cap: 100) })
+            LeastConnectionsBalancer.StateMachine(peers: (0..<count).map { .init(weight: $0 % 3 + 1, cap: 100) })
         ) { table in
             if case .admit(let index) = table.pick(isAdmissible: { _ in true }) {
                 table.release(index)
@@ -74,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
 
     registerDecisionBenchmark(
         "Balancer/least-connections pick, one target down",
-        LeastConnectionsTable(peers: Array(repeating: .init(cap: 100), count: 3))
+        LeastConnectionsBalancer.StateMachine(peers: Array(repeating: .init(cap: 100), count: 3))
     ) { table in
         if case .admit(let index) = table.pick(isAdmissible: { $0 != 1 }) {
             table.release(index)
@@ -82,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let now = MonotonicInstant(offset: .seconds(1))
-    let tracker = EjectionTracker(count: 3, maxFails: 3, ejectTimeout: .seconds(30), maxEjectTimeout: .seconds(300))
+    let tracker = EjectingBalancer.StateMachine(count: 3, maxFails: 3, ejectTimeout: .seconds(30), maxEjectTimeout: .seconds(300))
     registerDecisionBenchmark("Balancer/ejecting pick + record success (3 targets)", tracker) { tracker in
         if let index = tracker.pick(at: now, isAdmissible: { _ in true }) {
             blackHole(tracker.record(index, isFailure: false, at: now))
@@ -99,7 +99,7 @@ let benchmarks: @Sendable () -> Void = {
 
     registerDecisionBenchmark(
         "Balancer/health-check record (alternating)",
-        (HealthCheckStreak(isUp: true, healthyThreshold: 1, unhealthyThreshold: 1), false)
+        (ActiveHealthCheck.StateMachine(isUp: true, healthyThreshold: 1, unhealthyThreshold: 1), false)
     ) { state in
         state.1.toggle()
         blackHole(state.0.record(healthy: state.1))

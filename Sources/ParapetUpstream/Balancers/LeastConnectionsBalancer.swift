@@ -9,7 +9,7 @@ import Synchronization
 /// even under a concurrent burst: full targets are skipped, and when every target whose health gate is
 /// up is full the balancer sheds (``ShedReason/saturated``, answered `503`) rather than overload them.
 /// When every gate is down it fails open over the whole pool, still within the caps, and sheds
-/// ``ShedReason/allDark`` if those are full too. The decisions are ``LeastConnectionsTable``'s.
+/// ``ShedReason/allDark`` if those are full too. The decisions are ``LeastConnectionsBalancer/StateMachine``'s.
 ///
 /// Bound total request time (a deadline the transport honours) so that a backend stalling mid-body cannot
 /// hold its slots for ever.
@@ -45,7 +45,7 @@ public final class LeastConnectionsBalancer: Transport {
     public let pool: TargetPool
     /// The options the balancer was created with.
     public let options: Options
-    private let table: Mutex<LeastConnectionsTable>
+    private let table: Mutex<StateMachine>
 
     /// Creates a balancer over `pool`, reading each target's weight and cap once; a cap below 1 means
     /// unbounded. It cannot fail: ``Options`` holds nothing that could be out of range.
@@ -53,9 +53,9 @@ public final class LeastConnectionsBalancer: Transport {
         self.pool = pool
         self.options = options
         self.table = Mutex(
-            LeastConnectionsTable(
+            StateMachine(
                 peers: pool.targets.map {
-                    LeastConnectionsTable.Peer(weight: $0.weight, cap: $0.maxConcurrent)
+                    StateMachine.Peer(weight: $0.weight, cap: $0.maxConcurrent)
                 }))
     }
 

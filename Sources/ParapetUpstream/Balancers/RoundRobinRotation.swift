@@ -1,5 +1,5 @@
 /// The round-robin cursor every rotating decision of this module shares: ``RoundRobinBalancer``,
-/// ``EjectionTracker``, ``CircuitBreakerBalancer/StateMachine`` and ``LatencyEjectingBalancer/StateMachine``.
+/// ``EjectingBalancer/StateMachine``, ``CircuitBreakerBalancer/StateMachine`` and ``LatencyEjectingBalancer/StateMachine``.
 ///
 /// A pick scans the targets once, starting at the cursor, for the first one that is admissible, and the
 /// next pick resumes *after the target picked* — not one slot after the last start. So a target that is

@@ -10,7 +10,7 @@ import Synchronization
 /// target's address, through the target's own transport (or ``Options/probeTransport``), bounded by
 /// ``Options/timeout``, its body drained up to 4 KiB. ``Options/unhealthyThreshold`` failed probes in a row
 /// close the target's gate, ``Options/healthyThreshold`` healthy ones open it again (see
-/// ``HealthCheckStreak``).
+/// ``ActiveHealthCheck/StateMachine``).
 ///
 /// The gate only removes candidates: the wrapped balancer keeps its own strategy over the survivors, and
 /// when every gate is down it applies its own all-down policy — this type never adds one. Round-robin,
@@ -37,7 +37,7 @@ public final class ActiveHealthCheck: Transport {
 
     private struct State {
         var phase = Phase.idle
-        var streaks: [HealthCheckStreak]
+        var streaks: [StateMachine]
         var changes = StateChangeCounter()
 
         /// Whether probe verdicts count: from ``start(runtime:logger:)`` until ``stop()``.
@@ -72,7 +72,7 @@ public final class ActiveHealthCheck: Transport {
         self.pool = pool
         self.options = options
         self.next = next
-        let streak = HealthCheckStreak(
+        let streak = StateMachine(
             isUp: !options.startUnhealthy,
             healthyThreshold: options.healthyThreshold,
             unhealthyThreshold: options.unhealthyThreshold

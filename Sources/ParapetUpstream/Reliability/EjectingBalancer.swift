@@ -1,7 +1,7 @@
 public import ParapetCore
 
 /// Round-robin with passive health checking: a target that fails repeatedly is ejected from rotation for
-/// a while (outlier ejection). The decisions are ``EjectionTracker``'s.
+/// a while (outlier ejection). The decisions are ``EjectingBalancer/StateMachine``'s.
 ///
 /// A failure is whatever ``Options/isFailure`` says (by default transport failures, not `5xx` answers).
 /// ``Options/maxFails`` consecutive failures eject a target for ``Options/ejectTimeout``, doubling with
@@ -29,7 +29,7 @@ public final class EjectingBalancer: Transport {
     public let pool: TargetPool
     /// The options in force, after clamping (``Options/maxEjectTimeout`` at least the eject timeout).
     public let options: Options
-    private let balancer: StatefulBalancer<EjectionTracker>
+    private let balancer: StatefulBalancer<StateMachine>
 
     /// Creates a balancer over `pool`.
     ///
@@ -39,11 +39,11 @@ public final class EjectingBalancer: Transport {
         let options = try options.validated()
         self.pool = pool
         self.options = options
-        let tracker = EjectionTracker(
+        let machine = StateMachine(
             count: pool.count, maxFails: options.maxFails, ejectTimeout: options.ejectTimeout,
             maxEjectTimeout: options.maxEjectTimeout)
         self.balancer = StatefulBalancer(
-            pool: pool, machine: tracker, isFailure: options.isFailure, onStateChange: options.onStateChange)
+            pool: pool, machine: machine, isFailure: options.isFailure, onStateChange: options.onStateChange)
     }
 
     /// Sends `request` to the next target in rotation that is not ejected, then records the outcome.

@@ -1,6 +1,6 @@
 import ParapetCore
 
-/// One target's ejection bookkeeping, shared by ``EjectionTracker`` and ``LatencyEjectingBalancer/StateMachine``:
+/// One target's ejection bookkeeping, shared by ``EjectingBalancer/StateMachine`` and ``LatencyEjectingBalancer/StateMachine``:
 /// how many times in a row it was ejected, until when, and its recovery.
 ///
 /// An ejection lasts the ``ExponentialCooldown`` of its episode: the `n`-th ejection since the target last

@@ -11,7 +11,7 @@ public import ParapetCore
 /// race returns once they have wound down. When no leg wins, the first error is thrown — or, when
 /// every leg answered but ``Options/isWinner`` rejected each answer, the first answer is returned, as
 /// an unhedged request would have returned it. If the caller is cancelled, every leg is cancelled and
-/// `CancellationError` is thrown. The race's decisions are those of ``HedgeRace``.
+/// `CancellationError` is thrown. The race's decisions are those of ``HedgingBalancer/StateMachine``.
 ///
 /// The winning leg's task has ended by the time its response body is read, so a transport under a
 /// hedge must not tie a response body's stream to the task that called it.
@@ -99,7 +99,7 @@ public struct HedgingBalancer: Transport {
         let (maxHedge, hedgeOnError) = (options.maxHedge, options.hedgeOnError)
 
         return try await withThrowingTaskGroup(of: Event.self, returning: UpstreamResponse.self) { group in
-            var race = HedgeRace(maxHedge: maxHedge, hedgeOnError: hedgeOnError)
+            var race = StateMachine(maxHedge: maxHedge, hedgeOnError: hedgeOnError)
             var firstError: (any Error)?
             var firstAnswer: UpstreamResponse?
             var action = race.start()

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Ejection tracker")
 struct EjectionTrackerTests {
-    static func tracker(count: Int = 2, maxFails: Int = 1) -> EjectionTracker {
-        EjectionTracker(count: count, maxFails: maxFails, ejectTimeout: .seconds(1), maxEjectTimeout: .seconds(5))
+    static func tracker(count: Int = 2, maxFails: Int = 1) -> EjectingBalancer.StateMachine {
+        EjectingBalancer.StateMachine(count: count, maxFails: maxFails, ejectTimeout: .seconds(1), maxEjectTimeout: .seconds(5))
     }
 
     static func eject(_ target: Int, from: TargetState) -> TargetTransition {
@@ -118,13 +118,13 @@ struct EjectionTrackerTests {
 
     @Test("out-of-range settings are clamped and unknown indices ignored")
     func clamping() {
-        var tracker = EjectionTracker(count: 1, maxFails: 0, ejectTimeout: .seconds(-1), maxEjectTimeout: .zero)
+        var tracker = EjectingBalancer.StateMachine(count: 1, maxFails: 0, ejectTimeout: .seconds(-1), maxEjectTimeout: .zero)
         #expect(tracker.maxFails == 1)
         #expect(tracker.ejectTimeout == .nanoseconds(1))
         #expect(tracker.maxEjectTimeout == .nanoseconds(1))
         #expect(tracker.record(5, verdict: .failure, at: .zero) == nil)
         #expect(tracker.cooldown(forEjection: .max) == .nanoseconds(1))
-        var extreme = EjectionTracker(
+        var extreme = EjectingBalancer.StateMachine(
             count: 1,
             maxFails: 1,
             ejectTimeout: .seconds(Int64.max) * 4,

@@ -1,10 +1,10 @@
 import ParapetUpstream
 import Testing
 
-@Suite("HedgeRace")
+@Suite("HedgingBalancer.StateMachine")
 struct HedgeRaceTests {
     @Test func hedgesLaunchOnTheTimerUntilTheBudgetIsSpent() {
-        var race = HedgeRace(maxHedge: 2, hedgeOnError: true)
+        var race = HedgingBalancer.StateMachine(maxHedge: 2, hedgeOnError: true)
         #expect(race.start() == .launch(leg: 0, timer: 1))
         #expect(race.timerFired(1) == .launch(leg: 1, timer: 2))
         #expect(race.timerFired(2) == .launch(leg: 2, timer: nil))
@@ -14,7 +14,7 @@ struct HedgeRaceTests {
     }
 
     @Test func aLosingLegLaunchesTheNextAtOnceAndSupersedesTheTimer() {
-        var race = HedgeRace(maxHedge: 2, hedgeOnError: true)
+        var race = HedgingBalancer.StateMachine(maxHedge: 2, hedgeOnError: true)
         _ = race.start()
         #expect(race.legFinished(0, won: false) == .launch(leg: 1, timer: 2))
         #expect(race.timerFired(1) == .wait)  // the timer armed with the primary is stale
@@ -22,7 +22,7 @@ struct HedgeRaceTests {
     }
 
     @Test func withoutHedgeOnErrorALoserWaitsForTheTimer() {
-        var race = HedgeRace(maxHedge: 1, hedgeOnError: false)
+        var race = HedgingBalancer.StateMachine(maxHedge: 1, hedgeOnError: false)
         _ = race.start()
         #expect(race.legFinished(0, won: false) == .wait)
         #expect(race.timerFired(1) == .launch(leg: 1, timer: nil))
@@ -30,7 +30,7 @@ struct HedgeRaceTests {
     }
 
     @Test func theRaceIsExhaustedOnlyWhenEveryLegLost() {
-        var race = HedgeRace(maxHedge: 1, hedgeOnError: true)
+        var race = HedgingBalancer.StateMachine(maxHedge: 1, hedgeOnError: true)
         _ = race.start()
         _ = race.timerFired(1)
         #expect(race.legFinished(1, won: false) == .wait)
@@ -39,6 +39,6 @@ struct HedgeRaceTests {
     }
 
     @Test func aHedgeBudgetBelowOneCountsAsOne() {
-        #expect(HedgeRace(maxHedge: 0, hedgeOnError: true).maxLegs == 2)
+        #expect(HedgingBalancer.StateMachine(maxHedge: 0, hedgeOnError: true).maxLegs == 2)
     }
 }
