@@ -36,7 +36,8 @@ struct UpstreamPathTests {
     @Test("a target that is not a path is refused, as no route matched it; `*` goes under the prefix")
     func targetsThatAreNotPaths() throws {
         let path = try UpstreamPath(validating: "/api")
-        for target in ["", "a/b", "admin?x=1"] {
+        // `*?` and `*?x` were forwarded as `/api/*` while the server's normaliser refused them (FuzzPathNormalizer).
+        for target in ["", "a/b", "admin?x=1", "*?", "*?x=1"] {
             #expect(throws: RequestPathRejection.notOriginForm) { try path.rewrite(target, rules: .strict) }
         }
         #expect(try path.rewrite("*", rules: .strict) == "/api/*")

@@ -39,18 +39,19 @@ public struct HSTS: Middleware {
     /// let trial = try HSTS(maxAge: .seconds(300))   // try HSTS for five minutes before committing
     /// ```
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for `maxAge` when it is
-    ///   negative, or when `requestsPreload` is set with a `maxAge` under a year or without
-    ///   `includesSubdomains` (the preload lists refuse such a policy).
+    /// - Throws: ``ParapetCore/ConfigurationError`` naming `maxAge` when it is negative, and — when
+    ///   `requestsPreload` is set — `maxAge` under a year and `includesSubdomains` unset (the preload lists
+    ///   refuse such a policy).
     public init(maxAge: Duration, includesSubdomains: Bool = false, requestsPreload: Bool = false)
         throws(ConfigurationError)
     {
         var check = ConfigurationCheck()
         check.nonNegative(maxAge, "maxAge")
-        if requestsPreload, maxAge >= .zero {
-            check.require(maxAge >= Self.minimumPreloadAge, "maxAge", "must be at least a year to request preload, got \(maxAge)")
-        }
         if requestsPreload {
+            if maxAge >= .zero {
+                check.require(
+                    maxAge >= Self.minimumPreloadAge, "maxAge", "must be at least a year to request preload, got \(maxAge)")
+            }
             check.require(includesSubdomains, "includesSubdomains", "must be set to request preload")
         }
         try check.result()

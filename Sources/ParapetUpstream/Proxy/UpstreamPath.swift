@@ -57,7 +57,10 @@ struct UpstreamPath: Sendable, Equatable {
     /// - Throws: the ``ParapetCore/RequestPathRejection`` when `rules` refuse the path.
     func rewrite(_ clientTarget: String?, rules: RequestPathRules) throws(RequestPathRejection) -> String {
         let (clientPath, clientQuery) = Self.split(Substring(clientTarget ?? "/"))
-        guard clientPath.utf8.first == UInt8(ascii: "/") || clientPath == "*" else { throw .notOriginForm }
+        // `*` only on its own: `*?` is no request target, and the server's normaliser refuses it too.
+        guard clientPath.utf8.first == UInt8(ascii: "/") || (clientPath == "*" && clientQuery == nil) else {
+            throw .notOriginForm
+        }
         let normal = try rules.normalizedPath(
             clientPath.utf8.first == UInt8(ascii: "/") ? clientPath : "/" + clientPath)
         let path = Self.joinWithSingleSlash(prefix, String(normal))
