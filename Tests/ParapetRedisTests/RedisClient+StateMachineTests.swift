@@ -4,7 +4,7 @@ import Testing
 @testable import ParapetRedis
 
 @Suite("Redis connection pool state machine")
-struct RedisPoolStateMachineTests {
+struct RedisClientStateMachineTests {
     typealias Pool = RedisClient.StateMachine<String, String>
 
     let start = NIODeadline.uptimeNanoseconds(1_000_000_000)

@@ -15,7 +15,7 @@ struct TestGenerator: RandomNumberGenerator {
 }
 
 @Suite("SimulatedBackend.StateMachine")
-struct BackendStateMachineTests {
+struct SimulatedBackendStateMachineTests {
     let ms: Int64 = 1_000_000
     var random = TestGenerator(state: 1)
 

@@ -2,7 +2,7 @@ import ParapetUpstream
 import Testing
 
 @Suite("Health-check streak")
-struct HealthCheckStreakTests {
+struct ActiveHealthCheckStateMachineTests {
     @Test("three failures in a row take a target down; one success brings it back")
     func defaults() {
         var streak = ActiveHealthCheck.StateMachine(isUp: true, healthyThreshold: 1, unhealthyThreshold: 3)

@@ -36,7 +36,7 @@ private struct Driver {
 }
 
 @Suite("CircuitBreakerBalancer.StateMachine")
-struct CircuitBreakerStateMachineTests {
+struct CircuitBreakerBalancerStateMachineTests {
     @Test func opensAfterTheFailureThresholdOfConsecutiveFailures() throws {
         var driver = try Driver()
         driver.fail(4, at: .zero)

@@ -3,7 +3,7 @@ import ParapetUpstream
 import Testing
 
 @Suite("Ejection tracker")
-struct EjectionTrackerTests {
+struct EjectingBalancerStateMachineTests {
     static func tracker(count: Int = 2, maxFails: Int = 1) -> EjectingBalancer.StateMachine {
         EjectingBalancer.StateMachine(count: count, maxFails: maxFails, ejectTimeout: .seconds(1), maxEjectTimeout: .seconds(5))
     }

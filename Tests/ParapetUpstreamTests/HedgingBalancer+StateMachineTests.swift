@@ -2,7 +2,7 @@ import ParapetUpstream
 import Testing
 
 @Suite("HedgingBalancer.StateMachine")
-struct HedgeRaceTests {
+struct HedgingBalancerStateMachineTests {
     @Test func hedgesLaunchOnTheTimerUntilTheBudgetIsSpent() {
         var race = HedgingBalancer.StateMachine(maxHedge: 2, hedgeOnError: true)
         #expect(race.start() == .launch(leg: 0, timer: 1))

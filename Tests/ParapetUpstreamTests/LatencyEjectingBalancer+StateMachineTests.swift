@@ -29,7 +29,7 @@ private struct Driver {
 }
 
 @Suite("LatencyEjectingBalancer.StateMachine")
-struct LatencyEjectionStateMachineTests {
+struct LatencyEjectingBalancerStateMachineTests {
     @Test func theMeanSeedsExactlyAndDecaysWithTheHalfLife() throws {
         var driver = try Driver(targets: 1, options: .init(halfLife: .seconds(10)))
         #expect(driver.machine.meanLatency(of: 0) == nil)

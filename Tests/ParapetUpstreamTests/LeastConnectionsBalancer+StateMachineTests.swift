@@ -2,7 +2,7 @@ import ParapetUpstream
 import Testing
 
 @Suite("Least-connections table")
-struct LeastConnectionsTableTests {
+struct LeastConnectionsBalancerStateMachineTests {
     @Test("equally loaded peers take turns: the scan starts one peer later on every pick")
     func tiesRotate() {
         var table = LeastConnectionsBalancer.StateMachine(peers: Array(repeating: .init(), count: 3))

@@ -100,7 +100,7 @@ struct TargetFromHostTests {
     }
 
     @Test func refusalsAreNeverRetried() {
-        var state = RetryState(retries: 3, backoff: .milliseconds(50), isRetryable: true)
+        var state = ProxyHandler.StateMachine(retries: 3, backoff: .milliseconds(50), isRetryable: true)
         #expect(state.next(after: .refused(.forbidden)) == .answer(.forbidden))
         #expect(state.attempt == 0)
     }

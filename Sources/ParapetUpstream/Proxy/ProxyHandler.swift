@@ -2,7 +2,7 @@ import HTTPTypes
 import Logging
 import ParapetCore
 
-/// The handler an ``Upstream`` builds: the retry loop around the transport, driven by ``RetryState``.
+/// The handler an ``Upstream`` builds: the retry loop around the transport, driven by ``ProxyHandler/StateMachine``.
 struct ProxyHandler: Handler {
     let transport: any Transport
     let path: UpstreamPath
@@ -23,7 +23,7 @@ struct ProxyHandler: Handler {
         if upgrade != nil {
             outgoing.upgradedInbound = context.upgradedInbound
         }
-        var state = RetryState(
+        var state = StateMachine(
             retries: options.retries, backoff: options.backoff,
             isRetryable: outgoing.body.isReplayable && options.retryPolicy(request))
         let clock = context.runtime.clock

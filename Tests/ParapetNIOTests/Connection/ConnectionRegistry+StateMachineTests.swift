@@ -3,7 +3,7 @@ import Testing
 @testable import ParapetNIO
 
 @Suite("Connection cap state machine")
-struct ConnectionAdmissionTests {
+struct ConnectionRegistryStateMachineTests {
     @Test func connectionsBeyondTheCapAreRefusedAndTheEpisodeIsReportedOnce() {
         var admission = ConnectionRegistry.StateMachine(limit: 2)
         #expect(admission.accept() == .admit)

@@ -3,7 +3,7 @@ import Parapet
 import Testing
 
 @Suite("Connection deadlines state machine")
-struct ConnectionDeadlinesTests {
+struct ConnectionTimeoutsStateMachineTests {
     let limits = ConnectionTimeouts.StateMachine.Limits(
         readHeader: .seconds(10), read: .seconds(60), write: .seconds(30), idle: .seconds(75))
 

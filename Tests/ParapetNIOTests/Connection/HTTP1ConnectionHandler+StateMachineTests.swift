@@ -5,7 +5,7 @@ import NIOHTTP1
 import Testing
 
 @Suite("HTTP/1 connection state machine")
-struct HTTP1ConnectionStateTests {
+struct HTTP1ConnectionHandlerStateMachineTests {
     @Test func anExchangeEndsWhenBothRequestAndResponseHaveEnded() {
         var state = HTTP1ConnectionHandler.StateMachine()
         #expect(state.headReceived() == .startExchange)
