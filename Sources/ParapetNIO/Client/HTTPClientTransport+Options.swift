@@ -55,6 +55,7 @@ extension HTTPClientTransport {
             try check.result()
         }
 
+        /// Adds what is wrong with these options to `check`; the HTTPS and h2c options build on it.
         func check(_ check: inout ConfigurationCheck) {
             check.positive(connectTimeout, "connectTimeout")
             check.nonNegative(maxIdleConnectionsPerTarget, "maxIdleConnectionsPerTarget")
