@@ -72,18 +72,24 @@ extension ConnectionTimeouts {
             case .readingHead(let since):
                 return (limits.readHeader ?? limits.read).map { since + $0 }
             case .exchanging(let firstByte, let head, let isRequestComplete, let bodyWaitSince):
-                let candidates = [
-                    isRequestComplete ? nil : limits.read.map { firstByte + $0 },
-                    limits.write.map { head + $0 },
-                    bodyWaitSince.flatMap { since in limits.bodyIdle.map { since + $0 } },
-                ]
-                return candidates.compactMap { $0 }.min()
+                // Computed on every read the connection makes: no array, so no allocation.
+                let read = isRequestComplete ? nil : limits.read.map { firstByte + $0 }
+                let write = limits.write.map { head + $0 }
+                let bodyIdle = bodyWaitSince.flatMap { since in limits.bodyIdle.map { since + $0 } }
+                return Self.earliest(Self.earliest(read, write), bodyIdle)
             case .discardingBody(let lastByte):
                 return (limits.bodyIdle ?? limits.idle).map { lastByte + $0 }
             case .multiplexing(_, let idleSince):
                 return limits.idle.map { idleSince + $0 }
             case .tunnelling(let lastActivity):
                 return limits.tunnelIdle.map { lastActivity + $0 }
+            }
+        }
+
+        private static func earliest(_ first: Duration?, _ second: Duration?) -> Duration? {
+            switch (first, second) {
+            case let (first?, second?): min(first, second)
+            case let (first, second): first ?? second
             }
         }
 
