@@ -24,29 +24,52 @@ struct ExampleAcceptanceTests {
 
     /// Runs the example with every backend pointed at `backend` until `body` returns; `body` gets the
     /// example's address and the file its standard output (the access log) goes to.
+    ///
+    /// The example binds port 0 and the address is read from its "listening" log line: a port picked
+    /// free beforehand can be taken by another test's socket before the example binds it.
     func withExample(backend: NetworkAddress, _ body: (NetworkAddress, URL) async throws -> Void) async throws {
-        let port = try await freeLoopbackPort()
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-example-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        defer { try? FileManager.default.removeItem(at: log) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-example-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("access.log")
+        let diagnostics = directory.appendingPathComponent("diagnostics.log")
+        for file in [log, diagnostics] {
+            guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: builtExecutable("parapet-example"))
         var environment = ProcessInfo.processInfo.environment
-        environment["PARAPET_EXAMPLE_ADDR"] = "127.0.0.1:\(port)"
+        environment["PARAPET_EXAMPLE_ADDR"] = "127.0.0.1:0"
         for name in ["EXAMPLE", "EXAMPLE_BACKUP", "MYSITE", "WORDPRESS"] {
             environment["PARAPET_EXAMPLE_UPSTREAM_\(name)"] = "http://\(backend)"
         }
         environment["PARAPET_EXAMPLE_UPSTREAM_EXAMPLE1"] = "h2c://\(backend)"
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: diagnostics)
         try process.run()
         defer { kill(process.processIdentifier, SIGKILL) }
-        let address = NetworkAddress.ip(.v4(0x7F00_0001), port: UInt16(clamping: port))
-        try await withTimeLimit(.seconds(30)) {
-            while await isRefused(address) { try await Task.sleep(for: .milliseconds(20)) }
+        let address = try await withTimeLimit(.seconds(30)) {
+            while true {
+                if let address = Self.listeningAddress(in: try String(contentsOf: diagnostics, encoding: .utf8)) {
+                    return address
+                }
+                try #require(process.isRunning, "parapet-example exited before listening")
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
         try await body(address, log)
+    }
+
+    /// The address in the server's "listening" log line, such as
+    /// `… info parapet: address=127.0.0.1:34733 tls=false [ParapetNIO] listening`.
+    static func listeningAddress(in diagnostics: String) -> NetworkAddress? {
+        for line in diagnostics.split(separator: "\n") where line.hasSuffix(" listening") {
+            for field in line.split(separator: " ") where field.hasPrefix("address=") {
+                return NetworkAddress(parsing: String(field.dropFirst("address=".count)))
+            }
+        }
+        return nil
     }
 
     /// `curl -i` with a `Host` and an `X-Forwarded-Proto`, parsed.
