@@ -9,7 +9,11 @@ extension RequestTrace {
             let number = offset + 1
             if line.trimmingCharacters(in: " \t").isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("time_ms") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            // Split on the comma scalar: a combining mark after a comma joins it into one Character, which
+            // a split on Characters would not see as a separator.
+            let fields = line.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map {
+                String(Substring($0))
+            }
             guard fields.count == 4 else {
                 throw ScenarioError(
                     file: file, line: number, column: 1, field: "", kind: .syntax,

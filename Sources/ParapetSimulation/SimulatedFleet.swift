@@ -10,7 +10,7 @@ public import ParapetUpstream
 /// ```swift
 /// try Simulation(seed: 1).run { runtime in
 ///     let fleet = SimulatedFleet(targets: [.init("a"), .init("b", behaviour: .dead(after: .milliseconds(1)))], runtime: runtime)
-///     let balancer = try CircuitBreakerBalancer(fleet.pool())
+///     let balancer = CircuitBreakerBalancer(fleet.pool())
 ///     _ = try? await balancer.roundTrip(request, context: context)
 ///     print(fleet.backend(named: "b")?.requestCount ?? 0)
 /// }

@@ -59,7 +59,7 @@ enum StackBuilder {
             let defaults = EjectingBalancer.Options()
             let base = spec.ejectTimeout ?? defaults.ejectTimeout
             let cooldown = EjectionCooldown(base: base, cap: max(spec.maxEjectTimeout ?? defaults.maxEjectTimeout, base))
-            transport = try EjectingBalancer(pool, options: EjectingBalancer.Options(
+            transport = EjectingBalancer(pool, options: EjectingBalancer.Options(
                 maxFails: spec.maxFails ?? defaults.maxFails,
                 ejectTimeout: spec.ejectTimeout ?? defaults.ejectTimeout,
                 maxEjectTimeout: spec.maxEjectTimeout ?? defaults.maxEjectTimeout,
@@ -67,7 +67,7 @@ enum StackBuilder {
                 onStateChange: hook(.ejecting, cooldown: cooldown)))
         case .circuitBreaker(let spec):
             let defaults = CircuitBreakerBalancer.Options()
-            transport = try CircuitBreakerBalancer(pool, options: CircuitBreakerBalancer.Options(
+            transport = CircuitBreakerBalancer(pool, options: CircuitBreakerBalancer.Options(
                 failureThreshold: spec.failureThreshold ?? defaults.failureThreshold,
                 successThreshold: spec.successThreshold ?? defaults.successThreshold,
                 openTimeout: spec.openTimeout ?? defaults.openTimeout,
@@ -80,7 +80,7 @@ enum StackBuilder {
             let defaults = LatencyEjectingBalancer.Options()
             let base = spec.ejectTimeout ?? defaults.ejectTimeout
             let cooldown = EjectionCooldown(base: base, cap: max(spec.maxEjectTimeout ?? defaults.maxEjectTimeout, base))
-            transport = try LatencyEjectingBalancer(pool, options: LatencyEjectingBalancer.Options(
+            transport = LatencyEjectingBalancer(pool, options: LatencyEjectingBalancer.Options(
                 ejectionFactor: spec.ejectionFactor ?? defaults.ejectionFactor,
                 minSamples: spec.minSamples ?? defaults.minSamples,
                 minHosts: spec.minHosts ?? defaults.minHosts,
@@ -96,7 +96,7 @@ enum StackBuilder {
         var healthCheck: ActiveHealthCheck?
         if let spec = stack.healthCheck {
             let defaults = ActiveHealthCheck.Options()
-            let check = try ActiveHealthCheck(
+            let check = ActiveHealthCheck(
                 wrapping: transport,
                 pool: pool,
                 options: ActiveHealthCheck.Options(
@@ -113,10 +113,11 @@ enum StackBuilder {
         }
         if let spec = stack.hedging {
             let defaults = HedgingBalancer.Options()
-            transport = try HedgingBalancer(wrapping: transport, options: HedgingBalancer.Options(
+            transport = HedgingBalancer(wrapping: transport, options: HedgingBalancer.Options(
                 hedgeDelay: spec.delay, maxHedge: spec.maxHedge ?? defaults.maxHedge,
                 hedgeOnError: spec.hedgeOnError ?? defaults.hedgeOnError))
         }
+        try transport.checkConfiguration()
         var handler: (any Handler)?
         if let spec = stack.upstream {
             let defaults = Upstream.Options()

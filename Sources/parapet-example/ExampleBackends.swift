@@ -5,38 +5,53 @@ import Darwin
 #endif
 import Parapet
 
-/// The example's backends, by name: `PARAPET_EXAMPLE_UPSTREAM_<NAME>` when set, the README's host
-/// otherwise. Each is a URL whose scheme picks the transport — `http://` (pooled HTTP/1.1), `h2c://`
-/// (cleartext HTTP/2) or `https://` (TLS, certificates verified) — and whose authority is the target.
+/// The example's backends: `PARAPET_EXAMPLE_UPSTREAM_<NAME>` when set, the README's host otherwise. Each
+/// is a URL whose scheme picks the transport — `http://` (pooled HTTP/1.1), `h2c://` (cleartext HTTP/2)
+/// or `https://` (TLS, certificates verified) — and whose authority is the target.
 struct ExampleBackends {
-    let http: HTTPClientTransport
-    let h2c: H2CTransport
-    let https: HTTPSTransport
+    let example: Backend
+    let example1: Backend
+    let exampleBackup: Backend
+    let mysite: Backend
+    let wordpress: Backend
 
+    /// Reads every backend's URL, so that a bad one stops the example before it serves.
     init() throws {
-        http = try HTTPClientTransport()
-        h2c = try H2CTransport()
-        https = try HTTPSTransport()
+        let transports = Transports()
+        example = try Backend("EXAMPLE", default: "http://example.default.svc.cluster.local:8080", transports)
+        example1 = try Backend("EXAMPLE1", default: "h2c://example1.default.svc.cluster.local:8080", transports)
+        exampleBackup = try Backend("EXAMPLE_BACKUP", default: "https://myexamplebackuphost.com", transports)
+        mysite = try Backend("MYSITE", default: "https://storage.googleapis.com", transports)
+        wordpress = try Backend("WORDPRESS", default: "http://wordpress.default.svc.cluster.local", transports)
     }
 
-    /// A balancer target for the backend `name`.
-    func target(_ name: String, default fallback: String) throws -> Target {
-        let url = try BackendURL(environment("PARAPET_EXAMPLE_UPSTREAM_\(name)") ?? fallback, name: name)
-        return Target(url.address, transport: transport(for: url.scheme))
+    /// One transport per scheme, shared by every backend using it.
+    struct Transports {
+        let http = HTTPClientTransport()
+        let h2c = H2CTransport()
+        let https = HTTPSTransport()
     }
 
-    /// A proxy to the single backend `name`.
-    func upstream(_ name: String, default fallback: String) throws -> Upstream {
-        let url = try BackendURL(environment("PARAPET_EXAMPLE_UPSTREAM_\(name)") ?? fallback, name: name)
-        return Upstream(SingleHost(url.address, transport: transport(for: url.scheme)))
-    }
+    /// A backend's address and the transport its scheme picks.
+    struct Backend {
+        let address: String
+        let transport: any Transport
 
-    private func transport(for scheme: BackendURL.Scheme) -> any Transport {
-        switch scheme {
-        case .http: http
-        case .h2c: h2c
-        case .https: https
+        init(_ name: String, default fallback: String, _ transports: Transports) throws {
+            let url = try BackendURL(environment("PARAPET_EXAMPLE_UPSTREAM_\(name)") ?? fallback, name: name)
+            address = url.address
+            transport = switch url.scheme {
+            case .http: transports.http
+            case .h2c: transports.h2c
+            case .https: transports.https
+            }
         }
+
+        /// The backend as a balancer's target.
+        var target: Target { Target(address, transport: transport) }
+
+        /// A proxy to this backend alone.
+        var upstream: Upstream { Upstream(SingleHost(address, transport: transport)) }
     }
 }
 

@@ -38,12 +38,12 @@ do {
     server.use(Compression(.init(codings: [.brotli, .gzip])))
 
     // sites
-    server.use(try example(backends))
-    server.use(try mysite(backends))
-    server.use(try wordpress(backends))
+    server.use(example(backends))
+    server.use(mysite(backends))
+    server.use(wordpress(backends))
 
     // health check
-    let health = try Location(exact: "/healthz")
+    let health = Location(exact: "/healthz")
     health.use(SkipAccessLog())
     health.use(Healthz())
     server.use(health)
@@ -54,23 +54,21 @@ do {
     exit(2)
 }
 
-func example(_ backends: ExampleBackends) throws -> any Middleware {
-    let host = try Host("example.com", "www.example.com")
+func example(_ backends: ExampleBackends) -> any Middleware {
+    let host = Host("example.com", "www.example.com")
     host.use(RateLimit.fixedWindow(perSecond: 20))
     host.use(Redirect.https)
     host.use(HSTS.preload)
     host.use(Redirect.nonWWW)
-    try host.use(Upstream(RoundRobinBalancer(TargetPool([
-        backends.target("EXAMPLE", default: "http://example.default.svc.cluster.local:8080"),
-        backends.target("EXAMPLE1", default: "h2c://example1.default.svc.cluster.local:8080"),
-        backends.target("EXAMPLE_BACKUP", default: "https://myexamplebackuphost.com"),
+    host.use(Upstream(RoundRobinBalancer(TargetPool([
+        backends.example.target, backends.example1.target, backends.exampleBackup.target,
     ]))))
     return host
 }
 
-func mysite(_ backends: ExampleBackends) throws -> any Middleware {
+func mysite(_ backends: ExampleBackends) -> any Middleware {
     let sites = Middlewares()
-    let site = try Host("mysiteaaa.io", "www.mysiteaaa.io")
+    let site = Host("mysiteaaa.io", "www.mysiteaaa.io")
     site.use(RateLimit.fixedWindow(perSecond: 15))
     site.use(Redirect.https)
     site.use(HSTS.preload)
@@ -86,25 +84,25 @@ func mysite(_ backends: ExampleBackends) throws -> any Middleware {
         .delete("x-goog-stored-content-length"),
         .delete("x-guploader-uploadid")
     ))
-    try site.use(backends.upstream("MYSITE", default: "https://storage.googleapis.com"))
+    site.use(backends.mysite.upstream)
     sites.use(site)
 
-    let mail = try Host("mail.mysiteaaa.io")
+    let mail = Host("mail.mysiteaaa.io")
     mail.use(Redirect.https)
     mail.use(HSTS.preload)
-    mail.use(try Redirect(to: "https://mail.google.com/a/mysiteaaa.io", status: .found))
+    mail.use(Redirect(to: "https://mail.google.com/a/mysiteaaa.io", status: .found))
     sites.use(mail)
     return sites
 }
 
-func wordpress(_ backends: ExampleBackends) throws -> any Middleware {
-    let host = try Host("myblogaaa.com", "www.myblogaaa.com")
+func wordpress(_ backends: ExampleBackends) -> any Middleware {
+    let host = Host("myblogaaa.com", "www.myblogaaa.com")
     host.use(RateLimit.fixedWindow(perMinute: 150))
     host.use(Redirect.https)
     host.use(HSTS.preload)
     host.use(Redirect.nonWWW)
-    let backend = try backends.upstream("WORDPRESS", default: "http://wordpress.default.svc.cluster.local")
-    let assets = try Location(matching: #"\.(js|css|svg|png|jp(e)?g|gif)$"#)
+    let backend = backends.wordpress.upstream
+    let assets = Location(matching: #"\.(js|css|svg|png|jp(e)?g|gif)$"#)
     assets.use(ResponseHeaders(.set("Cache-Control", "public, max-age=31536000")))
     assets.use(backend)
     host.use(assets)

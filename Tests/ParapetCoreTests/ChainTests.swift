@@ -108,15 +108,40 @@ struct ChainTests {
         #expect(try await body(of: handler, path: "/") == "<backend>X</backend>")
     }
 
-    @Test func buildErrorsPropagate() {
-        struct Invalid: Middleware {
-            func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-                throw ConfigurationError.invalidValue(field: "maxFails", reason: "must be positive")
-            }
+    /// A middleware whose configuration is wrong in `fields`, each reported by its build.
+    struct Misconfigured: Middleware {
+        let fields: [String]
+
+        init(_ fields: String...) { self.fields = fields }
+
+        func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
+            var check = ConfigurationCheck()
+            for field in fields { check.fail(field, "is wrong") }
+            try check.result()
+            return next
         }
-        #expect(throws: ConfigurationError.invalidValue(field: "maxFails", reason: "must be positive")) {
-            try Middlewares([Tag("a"), Invalid()]).wrap(Endpoint.notFound, in: environment)
+    }
+
+    @Test func aBuildErrorNamesTheMiddleware() throws {
+        let error = #expect(throws: ChainBuildError.self) {
+            try Middlewares([Tag("a"), Misconfigured("maxFails")]).wrap(Endpoint.notFound, in: environment)
         }
+        #expect(error?.problems.map(\.path) == [["Misconfigured"]])
+        #expect(error?.problems.first?.error as? ConfigurationError == .invalidValue(field: "maxFails", reason: "is wrong"))
+        #expect(error?.description == "invalid middleware chain: Misconfigured: invalid maxFails: is wrong")
+    }
+
+    @Test func oneBuildReportsEveryProblemInUseOrderWithItsPath() throws {
+        let inner = Middlewares([Misconfigured("b"), Cond(if: { _, _ in true }, then: Misconfigured("c"), else: Misconfigured("d"))])
+        let chain = Middlewares([Misconfigured("a"), Tag("fine"), inner, Misconfigured("e", "f")])
+        let error = #expect(throws: ChainBuildError.self) { try chain.wrap(Endpoint.notFound, in: environment) }
+        let problems = try #require(error?.problems)
+        #expect(problems.map { ($0.error as? ConfigurationError)?.field } == ["a", "b", "c", "d", "e", "f"])
+        #expect(problems.map(\.path) == [
+            ["Misconfigured"], ["Misconfigured"], ["Cond", "then", "Misconfigured"], ["Cond", "else", "Misconfigured"],
+            ["Misconfigured"], ["Misconfigured"],
+        ])
+        #expect(error?.description.hasPrefix("6 problems in the middleware chain:\n  - Misconfigured: invalid a: is wrong\n") == true)
     }
 
     @Test func requestValuesFlowInward() async throws {

@@ -21,7 +21,7 @@ struct FileServerEnduranceTests {
 
     func withFileServer(_ site: TemporarySite, _ body: (NetworkAddress) async throws -> Void) async throws {
         try await withLoopbackServer({ server in
-            server.use(try FileServer(root: site.root.path))
+            server.use(FileServer(root: site.root.path))
             server.use(Endpoint { _, _ in .error(.notFound) })
         }) { address in try await body(address) }
     }
@@ -32,7 +32,7 @@ struct FileServerEnduranceTests {
     func settledDescriptors(_ site: TemporarySite, port: UInt16, expected: ServerDescriptors) async throws
         -> ServerDescriptors
     {
-        let root = try FileServer(root: site.root.path).root
+        let root = FileServer(root: site.root.path).root
         var current = try ServerDescriptors(filesUnder: root, port: port)
         for _ in 0..<200 where current != expected {
             try await Task.sleep(for: .milliseconds(50))
@@ -86,8 +86,8 @@ struct FileServerEnduranceTests {
     @Test func aBodyEndingInACancelledTaskClosesItsFile() async throws {
         let site = try Self.site()
         defer { site.remove() }
-        let root = try FileServer(root: site.root.path).root
-        let server = try FileServer(root: site.root.path)
+        let root = FileServer(root: site.root.path).root
+        let server = FileServer(root: site.root.path)
         let response = try await MiddlewareHarness().send(MiddlewareHarness.request(.get, "/big.bin"), through: server)
         let body = response.body
         let task = Task {

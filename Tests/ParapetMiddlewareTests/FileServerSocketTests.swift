@@ -8,7 +8,7 @@ struct FileServerSocketTests {
         let site = try TemporarySite()
         defer { site.remove() }
         try await withLoopbackServer({ server in
-            server.use(try FileServer(root: site.root.path))
+            server.use(FileServer(root: site.root.path))
             server.use(Endpoint { _, _ in .error(.notFound) })
         }) { address in
             let base = "http://\(address)"

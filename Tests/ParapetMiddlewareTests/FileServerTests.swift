@@ -43,7 +43,7 @@ struct FileServerTests {
         _ path: String, _ method: HTTPRequest.Method = .get, fields: HTTPFields = [:], site: TemporarySite,
         options: FileServer.Options = .init()
     ) async throws -> Response {
-        let server = try FileServer(root: site.root.path, options: options)
+        let server = FileServer(root: site.root.path, options: options)
         return try await harness.send(MiddlewareHarness.request(method, path, fields: fields), through: server)
     }
 
@@ -124,7 +124,13 @@ struct FileServerTests {
         #expect(try await get("/alias.txt", site: site).text() == "hello, world\n")
     }
 
-    @Test func aMissingRootIsAConfigurationError() {
-        #expect(throws: FileServerError.rootNotADirectory("/no/such/dir")) { try FileServer(root: "/no/such/dir") }
+    @Test func aMissingRootIsAConfigurationError() throws {
+        let error = #expect(throws: ChainBuildError.self) {
+            try Middlewares([FileServer(root: "/no/such/dir")]).wrap(Endpoint.notFound, in: harness.environment)
+        }
+        #expect(error?.problems.count == 1)
+        let problem = try #require(error?.problems.first)
+        #expect(problem.path == ["FileServer"])
+        #expect(problem.error as? FileServerError == .rootNotADirectory("/no/such/dir"))
     }
 }

@@ -109,7 +109,7 @@ struct HeadersTests {
                         headerFields: [Self.frame: "SAMEORIGIN", Self.frame: "ALLOW-FROM x", .server: "origin"],
                         body: HTTPBody(string: "from origin"))
                 })
-            let transport = try HTTPClientTransport()
+            let transport = HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 proxy.use(ResponseHeaders(.set("X-Frame-Options", "DENY"), .delete("Server")))

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import ParapetCore
 import ParapetSimulation
+import Testing
 
 /// Runs one middleware in front of a terminal handler on a simulated runtime (virtual clock, seeded
 /// randomness), so middleware tests need no sockets and no real time.
@@ -38,6 +39,17 @@ struct MiddlewareHarness {
         next: any Handler = Endpoint { request, _ in .text("next \(request.path ?? "")") }
     ) async throws -> Response {
         try await middleware.wrap(next, in: environment).handle(request, context: context)
+    }
+
+    /// The configuration errors a server's build of a chain holding only `middleware` reports, in order,
+    /// each as the ``ConfigurationError`` it is; none when it builds.
+    func configurationErrors(building middleware: any Middleware) throws -> [ConfigurationError] {
+        do {
+            _ = try Middlewares([middleware]).wrap(Endpoint.notFound, in: environment)
+            return []
+        } catch let error as ChainBuildError {
+            return try error.problems.map { try #require($0.error as? ConfigurationError, "\($0)") }
+        }
     }
 }
 

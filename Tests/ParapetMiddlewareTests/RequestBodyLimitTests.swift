@@ -124,7 +124,7 @@ struct RequestBodyLimitTests {
         try await withTimeLimit(.seconds(20)) {
             let origin = try loopbackServer()
             origin.use(bodyCounting)
-            let transport = try HTTPClientTransport()
+            let transport = HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 proxy.use(RequestBodyLimit(Self.limit))

@@ -132,7 +132,7 @@ struct RequestDeadlineTests {
                         clock: context.runtime.clock, chunks: [(.zero, "first;"), (.seconds(10), "second;")])
                     return Response(status: .ok, body: HTTPBody(stream: chunks))
                 })
-            let transport = try HTTPClientTransport()
+            let transport = HTTPClientTransport()
             try await withRunningServer(origin) { originAddress in
                 let proxy = try loopbackServer()
                 // Long enough for the head to arrive on a loaded machine, far shorter than the stall.

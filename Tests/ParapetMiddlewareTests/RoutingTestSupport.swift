@@ -28,11 +28,3 @@ extension MiddlewareHarness {
             head: HTTPRequest(method: .get, scheme: "http", authority: host, path: path, headerFields: fields))
     }
 }
-
-extension ConfigurationError {
-    /// The field an ``invalidValue(field:reason:)`` names.
-    var field: String? {
-        if case .invalidValue(let field, _) = self { return field }
-        return nil
-    }
-}

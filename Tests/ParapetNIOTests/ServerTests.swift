@@ -203,6 +203,29 @@ struct ServerTests {
         }
     }
 
+    @Test func oneErrorNamesEveryMistakeInTheChainBeforeBinding() async throws {
+        let server = try loopbackServer()
+        let site = Host("example.com:8080")  // a port in a host name
+        site.use(Redirect(to: "https://example.net/", status: .ok))  // not a redirect status
+        let http = HTTPClientTransport(options: .init(connectTimeout: .zero))  // no time to connect
+        site.use(Upstream(CircuitBreakerBalancer(TargetPool([Target("127.0.0.1:9", transport: http)]))))
+        server.use(AccessLog())
+        server.use(site)
+
+        let error = await #expect(throws: ChainBuildError.self) { try await server.listen() }
+        let problems = try #require(error?.problems)
+        #expect(problems.map(\.path) == [
+            [#"Host("example.com:8080")"#],
+            [#"Host("example.com:8080")"#, "Redirect"],
+            [#"Host("example.com:8080")"#, "Upstream", "CircuitBreakerBalancer", "HTTPClientTransport"],
+        ])
+        #expect(problems.map { ($0.error as? ConfigurationError)?.field } == ["host name", "status", "connectTimeout"])
+        let message = "\(try #require(error))"
+        for named in ["3 problems", #""example.com:8080""#, "200", "got 0.0 seconds"] {
+            #expect(message.contains(named), "\(message) does not name \(named)")
+        }
+    }
+
     @Test func invalidConfigurationIsRejectedBeforeBinding() async throws {
         var configuration = ServerConfiguration.general
         configuration.port = -1

@@ -67,7 +67,7 @@ struct SimulatedBackendTests {
         let (winner, elapsed, inFlight) = try await Simulation(seed: 1).run { runtime in
             let fleet = SimulatedFleet(
                 targets: [.init("slow", latency: .fixed(.seconds(10))), .init("fast", latency: .fixed(.milliseconds(5)))], runtime: runtime)
-            let hedged = try HedgingBalancer(wrapping: RoundRobinBalancer(fleet.pool()), options: .init(hedgeDelay: .milliseconds(50)))
+            let hedged = HedgingBalancer(wrapping: RoundRobinBalancer(fleet.pool()), options: .init(hedgeDelay: .milliseconds(50)))
             let start = runtime.clock.now
             let answer = try await hedged.roundTrip(getRequest(), context: quietContext(runtime))
             return (answer.target ?? "?", runtime.clock.now - start, fleet.backends.map(\.inFlight))

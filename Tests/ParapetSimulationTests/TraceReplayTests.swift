@@ -107,6 +107,17 @@ struct TraceReplayTests {
             (error as? ScenarioError)?.description.hasPrefix("t.csv:3:7: invalid status") == true
         }
     }
+
+    /// Found by FuzzTrace: a target starting with a tab and a combining mark parsed, but its JSON lines
+    /// did not parse back.
+    @Test("a parsed trace writes CSV and JSON lines that parse back to the same entries", arguments: [
+        "0,\t\u{740},503,1", "0,\u{740},200,1", "0,a\u{1},200,1", "0,\"a\\\",200,1",
+    ])
+    func writtenTracesParseBack(csv: String) throws {
+        let trace = try RequestTrace(csv: csv)
+        #expect(try RequestTrace(csv: trace.csv) == trace)
+        #expect(try RequestTrace(jsonLines: trace.jsonLines) == trace)
+    }
 }
 
 extension Duration {

@@ -60,7 +60,7 @@ struct ActiveHealthCheckTests {
         options: ActiveHealthCheck.Options = .init(path: "/healthz")
     ) throws -> (TargetPool, ActiveHealthCheck) {
         let pool = TargetPool(backends.indices.map { Target("t\($0)", transport: backends[$0].transport) })
-        return (pool, try ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: options))
+        return (pool, ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: options))
     }
 
     @Test("probes at once and every 10 s; three failures close the gate, one success opens it")
@@ -357,7 +357,7 @@ struct ActiveHealthCheckTests {
         let pool = TargetPool([])
         for (options, field) in rejected {
             #expect {
-                _ = try ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: options)
+                try ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: options).checkConfiguration()
             } throws: { error in
                 guard case ConfigurationError.invalidValue(let named, let reason) = error else { return false }
                 return named == field && reason.contains(", got ")  // the reason names the bad value

@@ -151,7 +151,7 @@ struct AllDownTests {
         let ejections = Recorder<StateChange>()
         let balancer = try makeBalancer(row.balancer, pool: pool, ejections: ejections)
         let check =
-            try row.healthCheck
+            row.healthCheck
             ? ActiveHealthCheck(
                 wrapping: balancer, pool: pool,
                 options: .init(path: "/healthz", interval: .seconds(1), unhealthyThreshold: 1))
@@ -219,13 +219,13 @@ struct AllDownTests {
         case .roundRobin: RoundRobinBalancer(pool)
         case .weighted: WeightedRoundRobinBalancer(pool)
         case .leastConnections: LeastConnectionsBalancer(pool)
-        case .ejecting: try EjectingBalancer(pool, options: .init(maxFails: 1))
-        case .circuitBreaker: try CircuitBreakerBalancer(pool, options: breaker)
-        case .latencyEjecting: try LatencyEjectingBalancer(pool, options: latency)
+        case .ejecting: EjectingBalancer(pool, options: .init(maxFails: 1))
+        case .circuitBreaker: CircuitBreakerBalancer(pool, options: breaker)
+        case .latencyEjecting: LatencyEjectingBalancer(pool, options: latency)
         case .hedgedCircuitBreaker:
-            try HedgingBalancer(wrapping: CircuitBreakerBalancer(pool, options: breaker), options: hedge)
+            HedgingBalancer(wrapping: CircuitBreakerBalancer(pool, options: breaker), options: hedge)
         case .hedgedLatencyEjecting:
-            try HedgingBalancer(wrapping: LatencyEjectingBalancer(pool, options: latency), options: hedge)
+            HedgingBalancer(wrapping: LatencyEjectingBalancer(pool, options: latency), options: hedge)
         }
     }
 

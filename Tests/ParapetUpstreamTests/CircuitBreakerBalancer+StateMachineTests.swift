@@ -194,7 +194,7 @@ struct CircuitBreakerBalancerStateMachineTests {
     @Test func absurdDurationsAreCappedSoNoCooldownOverflows() throws {
         let huge = Duration.seconds(Int64.max) * 8  // doubled, still within Duration's range
         let options = CircuitBreakerBalancer.Options(openTimeout: huge, maxOpenTimeout: huge * 2, probeTimeout: huge)
-        let effective = try CircuitBreakerBalancer(TargetPool([]), options: options).options
+        let effective = CircuitBreakerBalancer(TargetPool([]), options: options).options
         #expect(effective.openTimeout == .seconds(Int64.max))
         #expect(effective.maxOpenTimeout == .seconds(Int64.max))
         #expect(effective.probeTimeout == .seconds(Int64.max))

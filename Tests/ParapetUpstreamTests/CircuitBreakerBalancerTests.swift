@@ -8,7 +8,7 @@ import Testing
 struct CircuitBreakerBalancerTests {
     @Test func anOpenTargetGetsNoRoundTripUntilItsCooldownEnds() async throws {
         let backends = ScriptedBackends(["a": .fail(after: .milliseconds(5))])
-        let breaker = try CircuitBreakerBalancer(TargetPool(addresses: ["a", "b"], transport: backends))
+        let breaker = CircuitBreakerBalancer(TargetPool(addresses: ["a", "b"], transport: backends))
         let targets = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             var answered: [String?] = []
@@ -27,7 +27,7 @@ struct CircuitBreakerBalancerTests {
     @Test func stateChangesAreReportedExactlyOncePerTransition() async throws {
         let changes = Recorder<StateChange>()
         let backends = ScriptedBackends(["a": .fail(after: .milliseconds(5))])
-        let breaker = try CircuitBreakerBalancer(
+        let breaker = CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends),
             options: .init(onStateChange: { changes.record($0) })
         )
@@ -53,7 +53,7 @@ struct CircuitBreakerBalancerTests {
 
     @Test func concurrentRequestsAfterTheCooldownGetOneProbeAndTheRestAreShed() async throws {
         let backends = ScriptedBackends(["a": .fail(after: .milliseconds(1))])
-        let breaker = try CircuitBreakerBalancer(
+        let breaker = CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends), options: .init(failureThreshold: 1))
         let outcomes = try await simulate { runtime in
             let context = RequestContext.test(runtime)
@@ -75,9 +75,9 @@ struct CircuitBreakerBalancerTests {
 
     @Test func aFiveHundredCountsOnlyWithAClassifierThatSaysSo() async throws {
         let backends = ScriptedBackends(otherwise: .respond(.serviceUnavailable, after: .milliseconds(1)))
-        let lenient = try CircuitBreakerBalancer(
+        let lenient = CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends), options: .init(failureThreshold: 2))
-        let strict = try CircuitBreakerBalancer(
+        let strict = CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends),
             options: .init(
                 failureThreshold: 2,
@@ -97,7 +97,7 @@ struct CircuitBreakerBalancerTests {
 
     @Test func aCancelledClientDoesNotTripTheCircuit() async throws {
         let backends = ScriptedBackends(["a": .hang()])
-        let breaker = try CircuitBreakerBalancer(
+        let breaker = CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends), options: .init(failureThreshold: 1))
         try await simulate { runtime in
             let context = RequestContext.test(runtime)
@@ -112,7 +112,7 @@ struct CircuitBreakerBalancerTests {
     }
 
     @Test func anEmptyPoolShedsAsEmpty() async throws {
-        let breaker = try CircuitBreakerBalancer(TargetPool([]))
+        let breaker = CircuitBreakerBalancer(TargetPool([]))
         let outcome = try await simulate { runtime in
             await breaker.outcome(context: .test(runtime))
         }

@@ -21,7 +21,7 @@ struct EjectingBalancerTests {
         let pool = TargetPool([
             Target("a", transport: StubTransport.ok(recording: routes)), Target("b", transport: flaky),
         ])
-        let balancer = try EjectingBalancer(pool, options: .init(onStateChange: { changes.record($0) }))
+        let balancer = EjectingBalancer(pool, options: .init(onStateChange: { changes.record($0) }))
         try await simulate { runtime in
             let context = RequestContext.test(runtime)
             for _ in 0..<6 {
@@ -52,7 +52,7 @@ struct EjectingBalancerTests {
         }
         let pool = TargetPool([Target("a", transport: StubTransport.ok()), Target("b", transport: failing)])
         let options = EjectingBalancer.Options(maxFails: 1, ejectTimeout: .seconds(1), maxEjectTimeout: .seconds(5))
-        let balancer = try EjectingBalancer(pool, options: options)
+        let balancer = EjectingBalancer(pool, options: options)
         try await simulate { runtime in
             let context = RequestContext.test(runtime)
             for _ in 0..<200 {
@@ -77,7 +77,7 @@ struct EjectingBalancerTests {
             throw UpstreamError.failed(target: request.target, underlying: BackendFailure())
         }
         let pool = TargetPool([Target("a", transport: StubTransport.ok()), Target("b", transport: slowFailure)])
-        let balancer = try EjectingBalancer(pool, options: .init(onStateChange: { changes.record($0) }))
+        let balancer = EjectingBalancer(pool, options: .init(onStateChange: { changes.record($0) }))
         let failures = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             return await withTaskGroup(of: Bool.self) { group in
@@ -95,7 +95,7 @@ struct EjectingBalancerTests {
     func cancellationIsNeutral() async throws {
         let backends = ScriptedBackends(["a": .hang(throwing: resetByPeer)])
         let changes = Recorder<StateChange>()
-        let balancer = try EjectingBalancer(
+        let balancer = EjectingBalancer(
             TargetPool(addresses: ["a", "b"], transport: backends),
             options: .init(maxFails: 1, onStateChange: { changes.record($0) })
         )
@@ -121,9 +121,9 @@ struct EjectingBalancerTests {
         let erroring = StubTransport { request, _ in
             UpstreamResponse(response: .error(.serviceUnavailable), target: request.target)
         }
-        let lenient = try EjectingBalancer(TargetPool([Target("a", transport: cancelled)]), options: .init(maxFails: 1))
+        let lenient = EjectingBalancer(TargetPool([Target("a", transport: cancelled)]), options: .init(maxFails: 1))
         let strictChanges = Recorder<StateChange>()
-        let strict = try EjectingBalancer(
+        let strict = EjectingBalancer(
             TargetPool([Target("a", transport: erroring)]),
             options: .init(
                 maxFails: 1,
@@ -132,7 +132,7 @@ struct EjectingBalancerTests {
             )
         )
         let lenientChanges = Recorder<StateChange>()
-        let observed = try EjectingBalancer(
+        let observed = EjectingBalancer(
             TargetPool([Target("a", transport: cancelled)]),
             options: .init(maxFails: 1, onStateChange: { lenientChanges.record($0) })
         )
@@ -161,16 +161,16 @@ struct EjectingBalancerTests {
         ]
         for (options, field) in rejected {
             #expect {
-                _ = try EjectingBalancer(pool, options: options)
+                try EjectingBalancer(pool, options: options).checkConfiguration()
             } throws: { error in
                 guard case ConfigurationError.invalidValue(let named, let reason) = error else { return false }
                 return named == field && reason.contains(", got ")  // the reason names the bad value
             }
         }
-        let raised = try EjectingBalancer(
+        let raised = EjectingBalancer(
             pool, options: .init(ejectTimeout: .seconds(60), maxEjectTimeout: .seconds(10)))
         #expect(raised.options.maxEjectTimeout == .seconds(60))
-        let defaults = try EjectingBalancer(pool)
+        let defaults = EjectingBalancer(pool)
         #expect(defaults.options.maxFails == 3)
         #expect(defaults.options.ejectTimeout == .seconds(30))
         #expect(defaults.options.maxEjectTimeout == .seconds(300))

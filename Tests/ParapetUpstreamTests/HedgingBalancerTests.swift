@@ -33,7 +33,7 @@ private func hedge(
     targets: [String] = ["a", "b", "c"],
     options: HedgingBalancer.Options
 ) async throws -> (Result<UpstreamResponse, any Error>, MonotonicInstant) {
-    let hedging = try HedgingBalancer(wrapping: Rotation(targets, backends), options: options)
+    let hedging = HedgingBalancer(wrapping: Rotation(targets, backends), options: options)
     return try await simulate { runtime in
         let outcome = await hedging.outcome(request, context: .test(runtime))
         return (outcome, runtime.clock.now)
@@ -132,7 +132,7 @@ struct HedgingBalancerTests {
 
     @Test func aCancelledClientCancelsEveryLegAndGetsCancellationError() async throws {
         let backends = ScriptedBackends(otherwise: .hang())
-        let hedging = try HedgingBalancer(
+        let hedging = HedgingBalancer(
             wrapping: Rotation(["a", "b"], backends), options: .init(hedgeDelay: .milliseconds(20)))
         let (outcome, finished) = try await simulate { runtime in
             let client = Recorder<Result<UpstreamResponse, any Error>>()
@@ -151,11 +151,11 @@ struct HedgingBalancerTests {
     @Test func aCancelledLosingProbeDoesNotHealABrokenCircuit() async throws {
         let backends = ScriptedBackends(["a": .fail(after: .milliseconds(1)), "b": .respond(after: .milliseconds(50))])
         let changes = Recorder<StateChange>()
-        let breaker = try CircuitBreakerBalancer(
+        let breaker = CircuitBreakerBalancer(
             TargetPool(addresses: ["a", "b"], transport: backends),
             options: .init(failureThreshold: 1, successThreshold: 1, onStateChange: { changes.record($0) })
         )
-        let hedging = try HedgingBalancer(wrapping: breaker, options: .init(hedgeDelay: .milliseconds(20)))
+        let hedging = HedgingBalancer(wrapping: breaker, options: .init(hedgeDelay: .milliseconds(20)))
         let outcome = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             _ = await breaker.outcome(context: context)  // a trips
@@ -174,11 +174,11 @@ struct HedgingBalancerTests {
         let backends = ScriptedBackends(
             ["a": .hang(throwing: resetByPeer)], otherwise: .respond(after: .milliseconds(10)))
         let changes = Recorder<StateChange>()
-        let ejecting = try EjectingBalancer(
+        let ejecting = EjectingBalancer(
             TargetPool(addresses: ["a", "b"], transport: backends),
             options: .init(maxFails: 1, onStateChange: { changes.record($0) })
         )
-        let hedging = try HedgingBalancer(wrapping: ejecting, options: .init(hedgeDelay: .milliseconds(20)))
+        let hedging = HedgingBalancer(wrapping: ejecting, options: .init(hedgeDelay: .milliseconds(20)))
         let winners = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             var winners: [String?] = []
@@ -213,7 +213,7 @@ struct HedgingBalancerTests {
     }
 
     @Test func anAbsurdHedgeDelayIsCappedAndTheRequestStillAnswered() async throws {
-        let hedging = try HedgingBalancer(
+        let hedging = HedgingBalancer(
             wrapping: ScriptedBackends(), options: .init(hedgeDelay: .seconds(Int64.max) * 16))
         #expect(hedging.options.hedgeDelay == .seconds(Int64.max))
         let backends = ScriptedBackends(otherwise: .respond(after: .milliseconds(10)))
@@ -227,9 +227,9 @@ struct HedgingBalancerTests {
             throws: ConfigurationError.invalidValue(
                 field: "hedgeDelay", reason: "must not be negative, got -0.001 seconds")
         ) {
-            _ = try HedgingBalancer(wrapping: backends, options: .init(hedgeDelay: .milliseconds(-1)))
+            try HedgingBalancer(wrapping: backends, options: .init(hedgeDelay: .milliseconds(-1))).checkConfiguration()
         }
-        #expect(try HedgingBalancer(wrapping: backends, options: .init(maxHedge: 0)).options.maxHedge == 1)
+        #expect(HedgingBalancer(wrapping: backends, options: .init(maxHedge: 0)).options.maxHedge == 1)
     }
 }
 

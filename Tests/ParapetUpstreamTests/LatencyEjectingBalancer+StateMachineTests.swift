@@ -148,7 +148,7 @@ struct LatencyEjectingBalancerStateMachineTests {
         let options = LatencyEjectingBalancer.Options(
             minSamples: 1, halfLife: huge, minEjectDelta: huge, minEjectLatency: huge, ejectTimeout: huge,
             maxEjectTimeout: huge * 2)
-        let effective = try LatencyEjectingBalancer(TargetPool([]), options: options).options
+        let effective = LatencyEjectingBalancer(TargetPool([]), options: options).options
         #expect(effective.halfLife == .seconds(Int64.max))
         #expect(effective.minEjectDelta == .seconds(Int64.max))
         #expect(effective.minEjectLatency == .seconds(Int64.max))

@@ -9,7 +9,7 @@ struct LatencyEjectingBalancerTests {
         let backends = ScriptedBackends(["d": .respond(after: .milliseconds(100))])
         let ejectedAfterCalls = Recorder<Int>()
         let changes = Recorder<StateChange>()
-        let balancer = try LatencyEjectingBalancer(
+        let balancer = LatencyEjectingBalancer(
             TargetPool(addresses: ["a", "b", "c", "d"], transport: backends),
             options: .init(onStateChange: { change in
                 changes.record(change)
@@ -43,7 +43,7 @@ struct LatencyEjectingBalancerTests {
     @Test func roundTripsThatThrowAreNeitherTimedNorEjected() async throws {
         let backends = ScriptedBackends(["d": .fail(after: .seconds(1))])
         let changes = Recorder<StateChange>()
-        let balancer = try LatencyEjectingBalancer(
+        let balancer = LatencyEjectingBalancer(
             TargetPool(addresses: ["a", "b", "c", "d"], transport: backends),
             options: .init(minSamples: 5, onStateChange: { changes.record($0) })
         )
@@ -71,7 +71,7 @@ struct LatencyEjectingBalancerTests {
     func outOfRangeOptionsAreClampedAsDocumented(
         field: String, options: LatencyEjectingBalancer.Options, expected: Double
     ) throws {
-        let effective = try LatencyEjectingBalancer(TargetPool([]), options: options).options
+        let effective = LatencyEjectingBalancer(TargetPool([]), options: options).options
         let value: Double =
             switch field {
             case "ejectionFactor": effective.ejectionFactor
@@ -93,7 +93,7 @@ struct LatencyEjectingBalancerTests {
     ])
     func nonsensicalOptionsAreRejectedByName(field: String, options: LatencyEjectingBalancer.Options) {
         #expect {
-            _ = try LatencyEjectingBalancer(TargetPool([]), options: options)
+            try LatencyEjectingBalancer(TargetPool([]), options: options).checkConfiguration()
         } throws: { error in
             guard case ConfigurationError.invalidValue(let named, let reason) = error else { return false }
             return named == field && reason.contains(", got ")  // the reason names the bad value

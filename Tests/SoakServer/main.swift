@@ -20,7 +20,7 @@ do {
     var configuration = ServerConfiguration.backend
     try configuration.bind(to: "127.0.0.1:\(port)")
     let server = Server(configuration: configuration)
-    server.use(try FileServer(root: arguments[1]))
+    server.use(FileServer(root: arguments[1]))
     server.use(Endpoint { request, _ in .text("backend \(request.authority ?? "-") \(request.path ?? "-")\n") })
     try await server.listenAndServe()
 } catch {

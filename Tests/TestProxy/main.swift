@@ -22,5 +22,5 @@ let server = Server(configuration: configuration)
 if arguments.count == 3 {
     server.use(Compression())
 }
-server.use(Upstream(SingleHost(arguments[1], transport: try HTTPClientTransport()), Upstream.Options(retries: 0)))
+server.use(Upstream(SingleHost(arguments[1], transport: HTTPClientTransport()), Upstream.Options(retries: 0)))
 try await server.listenAndServe()

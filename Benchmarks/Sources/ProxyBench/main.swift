@@ -36,7 +36,7 @@ logger.logLevel = .warning
 // connection run on the same thread.
 let group = MultiThreadedEventLoopGroup.singleton
 let server = Server(configuration: configuration, logger: logger, eventLoopGroup: group)
-let transport = try HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: 256), eventLoopGroup: group)
+let transport = HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: 256), eventLoopGroup: group)
 server.use(Upstream(SingleHost(upstream, transport: transport)))
 try await server.listenAndServe()
 await transport.shutdown()

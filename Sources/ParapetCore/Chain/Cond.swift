@@ -25,12 +25,16 @@ public struct Cond: Middleware {
         self.elseMiddleware = `else`
     }
 
+    /// Builds both branches, reporting the problems of both.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        BranchHandler(
-            predicate: predicate,
-            whenTrue: try thenMiddleware.wrap(next, in: environment),
-            whenFalse: try elseMiddleware?.wrap(next, in: environment) ?? next
-        )
+        var problems = ChainBuildProblems()
+        // Through a chain of one, so that a problem's path names the branch's middleware.
+        let whenTrue = problems.attempt(inside: "then") { try Middlewares([thenMiddleware]).wrap(next, in: environment) }
+        let whenFalse = problems.attempt(inside: "else") {
+            try elseMiddleware.map { try Middlewares([$0]).wrap(next, in: environment) } ?? next
+        }
+        try problems.result()
+        return BranchHandler(predicate: predicate, whenTrue: whenTrue ?? next, whenFalse: whenFalse ?? next)
     }
 
     struct BranchHandler: Handler {

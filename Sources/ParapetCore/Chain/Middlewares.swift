@@ -55,8 +55,10 @@ public final class Middlewares: Block {
 
     /// Builds the chain around `next`, innermost last, and freezes it.
     ///
-    /// - Throws: ``ChainError/usedAfterBuild`` when a middleware was used after an earlier build; otherwise
-    ///   whatever a middleware's `wrap` throws.
+    /// Every middleware is built even after one failed, so that the error lists every problem.
+    ///
+    /// - Throws: ``ChainError/usedAfterBuild`` when a middleware was used after an earlier build;
+    ///   otherwise a ``ChainBuildError`` with what every middleware's `wrap` threw, in `use` order.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         let (middlewares, wasUsedLate) = state.withLock { state in
             state.isBuilt = true
@@ -64,9 +66,19 @@ public final class Middlewares: Block {
         }
         if wasUsedLate { throw ChainError.usedAfterBuild }
         var handler = next
+        var problemsInnermostFirst: [ChainBuildProblems] = []
         for middleware in middlewares.reversed() {
-            handler = try middleware.wrap(handler, in: environment)
+            var problems = ChainBuildProblems()
+            if let wrapped = problems.attempt(inside: middleware.nameInChain, { try middleware.wrap(handler, in: environment) }) {
+                handler = wrapped
+            }
+            problemsInnermostFirst.append(problems)
         }
+        var problems = ChainBuildProblems()
+        for found in problemsInnermostFirst.reversed() {
+            problems.append(contentsOf: found)
+        }
+        try problems.result()
         return handler
     }
 }

@@ -23,3 +23,22 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
         }
     }
 }
+
+extension ConfigurationError {
+    /// The field an ``invalidValue(field:reason:)`` names; `nil` for the other cases.
+    public var field: String? {
+        if case .invalidValue(let field, _) = self { return field }
+        return nil
+    }
+
+    /// What `check` throws, or `nil` when it passes: for a component that keeps the problems of its
+    /// options to report when the chain holding it is built.
+    public static func found(by check: () throws(ConfigurationError) -> Void) -> ConfigurationError? {
+        do {
+            try check()
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

@@ -18,7 +18,7 @@ public import ParapetCore
 /// symbolic links resolved, must lie inside the root's real path.
 ///
 /// ```swift
-/// server.use(try FileServer(root: "/srv/www"))
+/// server.use(FileServer(root: "/srv/www"))
 /// server.use(Endpoint { _, _ in .error(.notFound) })
 /// ```
 public struct FileServer: Middleware {
@@ -37,23 +37,25 @@ public struct FileServer: Middleware {
         }
     }
 
-    /// The directory served, resolved to its real path.
+    /// The directory served, as configured; it is resolved to its real path when the chain is built.
     public let root: String
     public let options: Options
 
-    /// Creates a file server for the directory `root`.
-    ///
-    /// - Throws: ``FileServerError/rootNotADirectory(_:)`` when `root` does not name a directory.
-    public init(root: String, options: Options = Options()) throws {
-        guard let real = FileServer.realPath(root), FileServer.isDirectory(real) else {
-            throw FileServerError.rootNotADirectory(root)
-        }
-        self.root = real
+    /// Creates a file server for the directory `root`; the build reports
+    /// ``FileServerError/rootNotADirectory(_:)`` when `root` does not name a directory.
+    public init(root: String, options: Options = Options()) {
+        self.root = root
         self.options = options
     }
 
+    /// Resolves the root to its real path, which every served file must lie inside.
+    ///
+    /// - Throws: ``FileServerError/rootNotADirectory(_:)`` when the root does not name a directory.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        FileServingHandler(root: root, options: options, next: next)
+        guard let real = FileServer.realPath(root), FileServer.isDirectory(real) else {
+            throw FileServerError.rootNotADirectory(root)
+        }
+        return FileServingHandler(root: real, options: options, next: next)
     }
 
     /// The real path of `path` — absolute, symbolic links resolved — or `nil` when nothing is there.

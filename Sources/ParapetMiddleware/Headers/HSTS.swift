@@ -5,7 +5,7 @@ public import ParapetCore
 /// HTTPS for this host from now on.
 ///
 /// ```swift
-/// let site = try Host("example.com")
+/// let site = Host("example.com")
 /// site.use(Redirect.https)
 /// site.use(HSTS.preload)   // Strict-Transport-Security: max-age=63072000; includeSubDomains; preload
 /// site.use(backend)
@@ -23,12 +23,11 @@ public struct HSTS: Middleware {
     public let requestsPreload: Bool
 
     /// One year, without subdomains or preload: `max-age=31536000`.
-    public static let `default` = HSTS(
-        unchecked: .seconds(31_536_000), includesSubdomains: false, requestsPreload: false)
+    public static let `default` = HSTS(maxAge: .seconds(31_536_000))
 
     /// Two years, with subdomains and preload, as the browsers' preload lists ask:
     /// `max-age=63072000; includeSubDomains; preload`.
-    public static let preload = HSTS(unchecked: .seconds(63_072_000), includesSubdomains: true, requestsPreload: true)
+    public static let preload = HSTS(maxAge: .seconds(63_072_000), includesSubdomains: true, requestsPreload: true)
 
     /// The shortest `max-age` the browsers' preload lists accept: one year.
     static let minimumPreloadAge = Duration.seconds(31_536_000)
@@ -36,29 +35,13 @@ public struct HSTS: Middleware {
     /// Creates a policy.
     ///
     /// ```swift
-    /// let trial = try HSTS(maxAge: .seconds(300))   // try HSTS for five minutes before committing
+    /// let trial = HSTS(maxAge: .seconds(300))   // try HSTS for five minutes before committing
     /// ```
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError`` naming `maxAge` when it is negative, and — when
-    ///   `requestsPreload` is set — `maxAge` under a year and `includesSubdomains` unset (the preload lists
-    ///   refuse such a policy).
-    public init(maxAge: Duration, includesSubdomains: Bool = false, requestsPreload: Bool = false)
-        throws(ConfigurationError)
-    {
-        var check = ConfigurationCheck()
-        check.nonNegative(maxAge, "maxAge")
-        if requestsPreload {
-            if maxAge >= .zero {
-                check.require(
-                    maxAge >= Self.minimumPreloadAge, "maxAge", "must be at least a year to request preload, got \(maxAge)")
-            }
-            check.require(includesSubdomains, "includesSubdomains", "must be set to request preload")
-        }
-        try check.result()
-        self.init(unchecked: maxAge, includesSubdomains: includesSubdomains, requestsPreload: requestsPreload)
-    }
-
-    private init(unchecked maxAge: Duration, includesSubdomains: Bool, requestsPreload: Bool) {
+    /// The build reports a ``ParapetCore/ConfigurationError`` naming `maxAge` when it is negative, and —
+    /// when `requestsPreload` is set — `maxAge` under a year and `includesSubdomains` unset (the preload
+    /// lists refuse such a policy).
+    public init(maxAge: Duration, includesSubdomains: Bool = false, requestsPreload: Bool = false) {
         self.maxAge = maxAge
         self.includesSubdomains = includesSubdomains
         self.requestsPreload = requestsPreload
@@ -72,9 +55,22 @@ public struct HSTS: Middleware {
         return value
     }
 
-    /// Returns the handler setting this policy on the HTTPS responses of `next`.
+    /// Checks the policy, then returns the handler setting it on the HTTPS responses of `next`.
+    ///
+    /// - Throws: ``ParapetCore/ConfigurationError`` naming each field that breaks the rules of
+    ///   ``init(maxAge:includesSubdomains:requestsPreload:)``.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        PolicyHandler(value: headerValue, next: next)
+        var check = ConfigurationCheck()
+        check.nonNegative(maxAge, "maxAge")
+        if requestsPreload {
+            if maxAge >= .zero {
+                check.require(
+                    maxAge >= Self.minimumPreloadAge, "maxAge", "must be at least a year to request preload, got \(maxAge)")
+            }
+            check.require(includesSubdomains, "includesSubdomains", "must be set to request preload")
+        }
+        try check.result()
+        return PolicyHandler(value: headerValue, next: next)
     }
 
     struct PolicyHandler: Handler {

@@ -72,7 +72,7 @@ public struct AccessLog: Middleware {
 /// should not be logged (health checks, metrics scrapes).
 ///
 /// ```swift
-/// let health = try Location(exact: "/healthz")
+/// let health = Location(exact: "/healthz")
 /// health.use(SkipAccessLog())
 /// health.use(Healthz())
 /// ```

@@ -7,7 +7,7 @@ public import ParapetCore
 /// request skips the block.
 ///
 /// ```swift
-/// let site = try Host("example.com", "www.example.com")
+/// let site = Host("example.com", "www.example.com")
 /// site.use(Redirect.https)
 /// site.use(HSTS.preload)
 /// site.use(Redirect.nonWWW)
@@ -40,9 +40,9 @@ public import ParapetCore
 /// Between equally specific names, the host `use`d first wins.
 ///
 /// ```swift
-/// let everyone = try Host("*.example.com")
+/// let everyone = Host("*.example.com")
 /// everyone.use(Upstream(SingleHost("tenants.internal:8080", transport: http)))
-/// let api = try Host("api.example.com")
+/// let api = Host("api.example.com")
 /// api.use(Upstream(SingleHost("api.internal:8080", transport: http)))
 /// server.use(everyone)
 /// server.use(api)   // api.example.com still goes here: an exact name beats a wildcard
@@ -50,26 +50,32 @@ public import ParapetCore
 ///
 /// Any other middleware `use`d between two hosts separates them into two sets: the hosts after it see
 /// only the requests that none before it matched.
-public final class Host: Block {
-    let patterns: [HostPattern]
+public final class Host: Block, CustomStringConvertible {
+    private let names: [String]
+    private let networks: [IPNetwork]
     private let chain = Middlewares()
 
     /// Creates a virtual host answering for `names`: host names, `*.`-wildcards, IP addresses, or `*`.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first name
-    ///   that is none of these, such as one with a port (`example.com:8080`) or a `*` inside it.
-    public init(_ names: String...) throws(ConfigurationError) {
-        var patterns: [HostPattern] = []
-        for name in names {
-            patterns.append(try HostPattern(name))
-        }
-        self.patterns = patterns
+    /// A name that is none of these, such as one with a port (`example.com:8080`) or a `*` inside it,
+    /// is reported when the chain is built, as a ``ParapetCore/ConfigurationError/invalidValue(field:reason:)``
+    /// naming it.
+    public init(_ names: String...) {
+        self.names = names
+        self.networks = []
     }
 
     /// Creates a virtual host answering for every request whose host is an IP address inside one of
     /// `networks`, such as requests made to a load balancer's address rather than a name.
     public init(networks: IPNetwork...) {
-        patterns = networks.map(HostPattern.network)
+        self.names = []
+        self.networks = networks
+    }
+
+    /// `Host("example.com", "www.example.com")`, as a build names the host in a problem.
+    public var description: String {
+        let names = names.map { "\"\($0)\"" } + networks.map { "\($0)" }
+        return "Host(\(names.joined(separator: ", ")))"
     }
 
     /// Appends `middleware` to the chain serving this host's requests.
@@ -82,9 +88,17 @@ public final class Host: Block {
 
     /// Builds the host's chain, ending in `404 Not Found`, and joins it with the hosts that directly
     /// follow it in the outer chain (see Precedence).
+    ///
+    /// - Throws: a ``ParapetCore/ChainBuildError`` naming every name that is not one and every problem of
+    ///   the inner chain.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        let site = VirtualHostHandler.Site(
-            patterns: patterns, handler: try chain.wrap(Endpoint.notFound, in: environment))
+        var problems = ChainBuildProblems()
+        let patterns = networks.map(HostPattern.network) + names.compactMap { name in
+            problems.attempt { () throws(ConfigurationError) in try HostPattern(name) }
+        }
+        let inner = problems.attempt { try chain.wrap(Endpoint.notFound, in: environment) }
+        try problems.result()
+        let site = VirtualHostHandler.Site(patterns: patterns, handler: inner ?? Endpoint.notFound)
         if let following = next as? VirtualHostHandler {
             return following.mounting(site)
         }

@@ -8,11 +8,11 @@ public import ParapetCore
 /// (``Router`` picks the longest match whatever the order).
 ///
 /// ```swift
-/// let health = try Location(exact: "/healthz")
+/// let health = Location(exact: "/healthz")
 /// health.use(Endpoint { _, _ in .text("OK") })
 /// server.use(health)
 ///
-/// let assets = try Location(matching: #"\.(js|css|svg|png|jpe?g|gif)$"#)
+/// let assets = Location(matching: #"\.(js|css|svg|png|jpe?g|gif)$"#)
 /// assets.use(Around { request, context, next in
 ///     var response = try await next.handle(request, context: context)
 ///     response.headerFields[.cacheControl] = "public, max-age=31536000"
@@ -30,43 +30,51 @@ public import ParapetCore
 /// allows it: `/admin%2Fx` is then the one segment `admin%2Fx`, not under `/admin`. A regular expression
 /// sees the same form, so it matches a non-ASCII or reserved character by its escape (`%C3%A9`).
 /// (Before this version, paths were compared fully decoded, `%2F` included, but forwarded as sent.)
-public final class Location: Block {
-    let rule: PathRule
+public final class Location: Block, CustomStringConvertible {
+    /// How the location was asked to match, checked and compiled when it is built.
+    private enum Spec {
+        case exact(String)
+        case prefix(String)
+        case matching(String)
+    }
+
+    private let spec: Spec
     private let chain = Middlewares()
 
     /// Creates a location for the requests whose path is exactly `path`.
     ///
     /// ```swift
-    /// let health = try Location(exact: "/healthz")   // not /healthz/ or /healthz/x
+    /// let health = Location(exact: "/healthz")   // not /healthz/ or /healthz/x
     /// ```
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `path` does not start
-    ///   with `/` or is not in the form requests are compared in (no query, `//`, `.` or `..` segment, or
-    ///   escape of an unreserved character such as `%7E`).
-    public init(exact path: String) throws(ConfigurationError) {
-        rule = .exact(try PathRule.validated(path))
+    /// The build reports a ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `path` does
+    /// not start with `/` or is not in the form requests are compared in (no query, `//`, `.` or `..`
+    /// segment, or escape of an unreserved character such as `%7E`).
+    public init(exact path: String) {
+        spec = .exact(path)
     }
 
     /// Creates a location for the requests whose path starts with `prefix` at a segment boundary:
     /// `/blog` matches `/blog` and `/blog/post` but not `/blogger`; `/blog/` matches `/blog/` and
-    /// `/blog/post` but not `/blog`. The prefix `/` matches every path.
-    ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` as ``init(exact:)``.
-    public init(prefix: String) throws(ConfigurationError) {
-        rule = .prefix(try PathRule.validated(prefix))
+    /// `/blog/post` but not `/blog`. The prefix `/` matches every path. Checked as ``init(exact:)``.
+    public init(prefix: String) {
+        spec = .prefix(prefix)
     }
 
     /// Creates a location for the requests whose path contains a match of the regular expression
-    /// `pattern` (unanchored: use `^` and `$` to anchor it), compiled now.
-    ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` quoting `pattern` when it
-    ///   is not a valid regular expression.
-    public init(matching pattern: String) throws(ConfigurationError) {
-        do {
-            rule = .expression(try TextRegex(pattern))
-        } catch {
-            throw .invalidValue(
-                field: "location pattern", reason: "\"\(pattern)\" is not a regular expression: \(error)")
+    /// `pattern` (unanchored: use `^` and `$` to anchor it), compiled when the chain is built, which
+    /// reports a ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` quoting `pattern` when it
+    /// is not a valid regular expression.
+    public init(matching pattern: String) {
+        spec = .matching(pattern)
+    }
+
+    /// `Location(prefix: "/api")`, as a build names the location in a problem.
+    public var description: String {
+        switch spec {
+        case .exact(let path): "Location(exact: \"\(path)\")"
+        case .prefix(let prefix): "Location(prefix: \"\(prefix)\")"
+        case .matching(let pattern): "Location(matching: \"\(pattern)\")"
         }
     }
 
@@ -79,15 +87,37 @@ public final class Location: Block {
     }
 
     /// Builds the location's chain, ending in `404 Not Found`, in front of `next`.
+    ///
+    /// - Throws: a ``ParapetCore/ChainBuildError`` naming a path or pattern that cannot match and every
+    ///   problem of the inner chain.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        let rule = rule
+        var problems = ChainBuildProblems()
+        let rule = problems.attempt { () throws(ConfigurationError) in try makeRule() }
+        let inner = problems.attempt { try chain.wrap(Endpoint.notFound, in: environment) }
+        guard let rule, let inner else { throw problems.error }
         let rules = environment.pathRules
         return MatchedBlockHandler(
             matches: { (request: Request, _: RequestContext) throws(RequestPathRejection) -> Bool in
                 try RequestPath.normalized(request.path, rules: rules).map(rule.matches) ?? false
             },
-            inner: try chain.wrap(Endpoint.notFound, in: environment),
+            inner: inner,
             next: next
         )
+    }
+
+    private func makeRule() throws(ConfigurationError) -> PathRule {
+        switch spec {
+        case .exact(let path):
+            return .exact(try PathRule.validated(path))
+        case .prefix(let prefix):
+            return .prefix(try PathRule.validated(prefix))
+        case .matching(let pattern):
+            do {
+                return .expression(try TextRegex(pattern))
+            } catch {
+                throw .invalidValue(
+                    field: "location pattern", reason: "\"\(pattern)\" is not a regular expression: \(error)")
+            }
+        }
     }
 }

@@ -5,14 +5,14 @@ public import ParapetCore
 /// target. Requests that need no redirect go on to the next handler.
 ///
 /// ```swift
-/// let site = try Host("example.com", "www.example.com")
+/// let site = Host("example.com", "www.example.com")
 /// site.use(Redirect.https)       // http://www.example.com:8080/a?b → https://www.example.com:8080/a?b
 /// site.use(HSTS.preload)
 /// site.use(Redirect.nonWWW)      // https://www.example.com/a?b → https://example.com/a?b
 /// site.use(backend)
 ///
-/// let mail = try Host("mail.example.com")
-/// try mail.use(Redirect(to: "https://mail.google.com/a/example.com", status: .found))
+/// let mail = Host("mail.example.com")
+/// mail.use(Redirect(to: "https://mail.google.com/a/example.com", status: .found))
 /// ```
 ///
 /// Host-based redirects keep the request's path and query byte for byte and the host as it was sent;
@@ -42,74 +42,71 @@ public struct Redirect: Middleware {
     let destination: Destination
     let status: HTTPResponse.Status
 
-    private init(unchecked destination: Destination, status: HTTPResponse.Status) {
+    private init(_ destination: Destination, status: HTTPResponse.Status) {
         self.destination = destination
         self.status = status
-    }
-
-    private init(_ destination: Destination, status: HTTPResponse.Status) throws(ConfigurationError) {
-        guard Self.redirectStatuses.contains(status.code) else {
-            throw .invalidValue(
-                field: "status", reason: "\(status.code) is not a redirect status; use 301, 302, 303, 307 or 308")
-        }
-        self.init(unchecked: destination, status: status)
     }
 
     /// Redirects requests that came over plain HTTP to the same URL over HTTPS, with
     /// `301 Moved Permanently`. A plain-HTTP request whose URL cannot be rebuilt (no valid `Host`, or a
     /// target that is not a path) is answered `400 Bad Request` rather than served insecurely.
-    public static let https = Redirect(unchecked: .https, status: .movedPermanently)
+    public static let https = Redirect(.https, status: .movedPermanently)
 
     /// Redirects requests for a host without `www.` to `www.` + host, with `301 Moved Permanently`. IP
     /// addresses are left alone.
-    public static let www = Redirect(unchecked: .www, status: .movedPermanently)
+    public static let www = Redirect(.www, status: .movedPermanently)
 
     /// Redirects requests for a `www.` host (any case) to the host without it, with
     /// `301 Moved Permanently`.
-    public static let nonWWW = Redirect(unchecked: .nonWWW, status: .movedPermanently)
+    public static let nonWWW = Redirect(.nonWWW, status: .movedPermanently)
 
-    /// ``https`` with another status.
-    ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for `status` when it is
-    ///   not 301, 302, 303, 307 or 308.
-    public static func https(status: HTTPResponse.Status) throws(ConfigurationError) -> Redirect {
-        try Redirect(.https, status: status)
+    /// ``https`` with another status: 301, 302, 303, 307 or 308; any other is reported when the chain is
+    /// built.
+    public static func https(status: HTTPResponse.Status) -> Redirect {
+        Redirect(.https, status: status)
     }
 
-    /// ``www`` with another status.
-    ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` as ``https(status:)``.
-    public static func www(status: HTTPResponse.Status) throws(ConfigurationError) -> Redirect {
-        try Redirect(.www, status: status)
+    /// ``www`` with another status, checked as ``https(status:)``.
+    public static func www(status: HTTPResponse.Status) -> Redirect {
+        Redirect(.www, status: status)
     }
 
-    /// ``nonWWW`` with another status.
-    ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` as ``https(status:)``.
-    public static func nonWWW(status: HTTPResponse.Status) throws(ConfigurationError) -> Redirect {
-        try Redirect(.nonWWW, status: status)
+    /// ``nonWWW`` with another status, checked as ``https(status:)``.
+    public static func nonWWW(status: HTTPResponse.Status) -> Redirect {
+        Redirect(.nonWWW, status: status)
     }
 
     /// Redirects every request to `target` (an absolute URL, or a reference the client resolves against
     /// the request URL), never calling the next handler.
     ///
     /// ```swift
-    /// try mail.use(Redirect(to: "https://mail.google.com/a/example.com", status: .found))
+    /// mail.use(Redirect(to: "https://mail.google.com/a/example.com", status: .found))
     /// ```
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for `target` when it is
-    ///   empty or not a valid header value (control characters, line breaks), and for `status` as
-    ///   ``https(status:)``.
-    public init(to target: String, status: HTTPResponse.Status = .movedPermanently) throws(ConfigurationError) {
-        guard !target.isEmpty, HTTPField.isValidValue(target) else {
-            throw .invalidValue(field: "target", reason: "\"\(target)\" cannot be sent as a Location header")
-        }
-        try self.init(.fixed(target), status: status)
+    /// The build reports a ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for `target`
+    /// when it is empty or not a valid header value (control characters, line breaks), and for `status`
+    /// as ``https(status:)``.
+    public init(to target: String, status: HTTPResponse.Status = .movedPermanently) {
+        self.init(.fixed(target), status: status)
     }
 
-    /// Returns the handler answering with this redirect, or passing requests that need none to `next`.
+    /// Checks the target and status, then returns the handler answering with this redirect or passing
+    /// requests that need none to `next`.
+    ///
+    /// - Throws: ``ParapetCore/ConfigurationError`` naming the target or status that cannot work (each,
+    ///   when both are wrong).
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        RedirectingHandler(redirect: self, next: next)
+        var check = ConfigurationCheck()
+        if case .fixed(let target) = destination {
+            check.require(
+                !target.isEmpty && HTTPField.isValidValue(target), "target",
+                "\"\(target)\" cannot be sent as a Location header")
+        }
+        check.require(
+            Self.redirectStatuses.contains(status.code), "status",
+            "\(status.code) is not a redirect status; use 301, 302, 303, 307 or 308")
+        try check.result()
+        return RedirectingHandler(redirect: self, next: next)
     }
 
     /// 301, 302, 303, 307 and 308: the statuses that send a client on to `Location`.

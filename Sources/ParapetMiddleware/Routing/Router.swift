@@ -22,8 +22,8 @@ import Synchronization
 ///
 /// ```swift
 /// let router = Router()
-/// try router.route("/api", to: Upstream(SingleHost("api.internal:8080", transport: http)))
-/// try router.route("/static/", to: StripPrefix("/static"))
+/// router.route("/api", to: Upstream(SingleHost("api.internal:8080", transport: http)))
+/// router.route("/static/", to: StripPrefix("/static"))
 /// server.use(router)
 /// server.use(Upstream(SingleHost("web.internal:8080", transport: http)))   // everything else
 /// ```
@@ -31,6 +31,8 @@ public final class Router: Middleware {
     private struct State {
         var routes: [(pattern: String, middleware: any Middleware)] = []
         var isBuilt = false
+        /// A route was added after a build: reported by every later build.
+        var wasRoutedLate = false
     }
 
     private let state = Mutex(State())
@@ -40,36 +42,55 @@ public final class Router: Middleware {
 
     /// Routes the requests `pattern` takes (see ``Router``) to `middleware`.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `pattern` does not
-    ///   start with `/`, is not in normal form (no query, `//`, `.` or `..`, or escaped unreserved character)
-    ///   or is already routed; ``ParapetCore/ChainError/usedAfterBuild`` once the router has been built into
-    ///   a running chain.
-    public func route(_ pattern: String, to middleware: any Middleware) throws {
-        guard let configured = RequestPath.configured(pattern) else {
-            throw ConfigurationError.invalidValue(
-                field: "route pattern", reason: "\"\(pattern)\" is not a path such as /api or /static/")
-        }
-        let pattern = String(configured)
-        try state.withLock { state in
-            guard !state.isBuilt else { throw ChainError.usedAfterBuild }
-            guard !state.routes.contains(where: { $0.pattern == pattern }) else {
-                throw ConfigurationError.invalidValue(field: "route pattern", reason: "\"\(pattern)\" is routed twice")
+    /// The build reports a ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for a pattern
+    /// that does not start with `/`, is not in normal form (no query, `//`, `.` or `..`, or escaped
+    /// unreserved character) or is routed twice; a route added after the router was built makes its next
+    /// build throw ``ParapetCore/ChainError/usedAfterBuild``.
+    public func route(_ pattern: String, to middleware: any Middleware) {
+        state.withLock { state in
+            if state.isBuilt {
+                state.wasRoutedLate = true
+            } else {
+                state.routes.append((pattern, middleware))
             }
-            state.routes.append((pattern, middleware))
         }
     }
 
     /// Builds every route's middleware around `next` and freezes the router.
+    ///
+    /// - Throws: ``ParapetCore/ChainError/usedAfterBuild`` when a route was added after an earlier build;
+    ///   otherwise a ``ParapetCore/ChainBuildError`` naming every bad or repeated pattern and every problem
+    ///   of the routes' middlewares.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        let routes = state.withLock { state in
+        let (routes, wasRoutedLate) = state.withLock { state in
             state.isBuilt = true
-            return state.routes
+            return (state.routes, state.wasRoutedLate)
         }
-        return RoutingHandler(
-            table: RouteTable(patterns: routes.map(\.pattern)), rules: environment.pathRules,
-            routes: try routes.map { try $0.middleware.wrap(next, in: environment) },
-            next: next
-        )
+        if wasRoutedLate { throw ChainError.usedAfterBuild }
+        var problems = ChainBuildProblems()
+        var patterns: [String] = []
+        var handlers: [any Handler] = []
+        for route in routes {
+            let pattern = problems.attempt(inside: "route \"\(route.pattern)\"") { () throws(ConfigurationError) in
+                guard let configured = RequestPath.configured(route.pattern) else {
+                    throw .invalidValue(
+                        field: "route pattern", reason: "\"\(route.pattern)\" is not a path such as /api or /static/")
+                }
+                guard !patterns.contains(String(configured)) else {
+                    throw .invalidValue(field: "route pattern", reason: "\"\(configured)\" is routed twice")
+                }
+                return String(configured)
+            }
+            let handler = problems.attempt(inside: "route \"\(route.pattern)\"") {
+                try route.middleware.wrap(next, in: environment)
+            }
+            if let pattern, let handler {
+                patterns.append(pattern)
+                handlers.append(handler)
+            }
+        }
+        try problems.result()
+        return RoutingHandler(table: RouteTable(patterns: patterns), rules: environment.pathRules, routes: handlers, next: next)
     }
 
     struct RoutingHandler: Handler {

@@ -12,7 +12,7 @@ public import ParapetUpstream
 /// kind:
 ///
 /// ```swift
-/// let transport = try DynamicTransport()
+/// let transport = DynamicTransport()
 /// server.use(Upstream(SingleHost("/run/app.sock", transport: transport), .init(scheme: "unix")))
 /// server.use(Upstream(SingleHost("grpc:8080", transport: transport), .init(scheme: "h2c")))
 /// ```
@@ -27,7 +27,7 @@ public final class DynamicTransport: Transport {
     /// ```swift
     /// var options = DynamicTransport.Options()
     /// options.https.trustRoots = [internalCA]
-    /// let transport = try DynamicTransport(options: options)
+    /// let transport = DynamicTransport(options: options)
     /// ```
     public struct Options: Sendable {
         /// For `http` (and any unknown scheme).
@@ -64,14 +64,19 @@ public final class DynamicTransport: Transport {
 
     /// Creates the four transports on `eventLoopGroup` (pass the server's).
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
-    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
-        throws
-    {
-        http = try HTTPClientTransport(options: options.http, eventLoopGroup: eventLoopGroup)
-        https = try HTTPSTransport(options: options.https, eventLoopGroup: eventLoopGroup)
-        h2c = try H2CTransport(options: options.h2c, eventLoopGroup: eventLoopGroup)
-        unix = try UnixSocketTransport(options: options.unix, eventLoopGroup: eventLoopGroup)
+    /// Bad options of any of them are reported when the chain holding the transport is built.
+    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        http = HTTPClientTransport(options: options.http, eventLoopGroup: eventLoopGroup)
+        https = HTTPSTransport(options: options.https, eventLoopGroup: eventLoopGroup)
+        h2c = H2CTransport(options: options.h2c, eventLoopGroup: eventLoopGroup)
+        unix = UnixSocketTransport(options: options.unix, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// Throws the problems of all four transports, each named.
+    public func checkConfiguration() throws {
+        var problems = ChainBuildProblems()
+        problems.check([http, https, h2c, unix])
+        try problems.result()
     }
 
     /// Sends `request` through the transport its scheme selects.

@@ -12,7 +12,7 @@ public import ParapetUpstream
 /// used), as in the Go original.
 ///
 /// ```swift
-/// let h2c = try H2CTransport()
+/// let h2c = H2CTransport()
 /// server.use(Upstream(SingleHost("grpc-backend:8080", transport: h2c)))
 /// ```
 ///
@@ -23,7 +23,7 @@ public final class H2CTransport: Transport {
     /// How an ``H2CTransport`` connects; the defaults are the Go original's.
     ///
     /// ```swift
-    /// let h2c = try H2CTransport(options: .init(responseHeaderTimeout: .seconds(30)))
+    /// let h2c = H2CTransport(options: .init(responseHeaderTimeout: .seconds(30)))
     /// ```
     public struct Options: Sendable, Equatable {
         /// The longest wait for a TCP connection to be established.
@@ -73,19 +73,21 @@ public final class H2CTransport: Transport {
 
     /// The settings the transport was created with.
     public let options: Options
+    /// Why the options cannot work: reported when the chain holding the transport is built, and thrown
+    /// by every round trip.
+    private let configurationError: ConfigurationError?
     let http2: UpstreamHTTP2Client
     /// The transport for requests with an `Upgrade` field.
     public let http1: HTTPClientTransport
 
     /// Creates a transport whose connections run on `eventLoopGroup` (pass the server's).
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
-    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
-        throws
-    {
-        try options.validate()
+    /// Bad options are reported when the chain holding the transport is built, as a
+    /// ``ParapetCore/ConfigurationError`` naming each.
+    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
-        self.http1 = try HTTPClientTransport(options: options.http1, eventLoopGroup: eventLoopGroup)
+        self.configurationError = .found { () throws(ConfigurationError) in try options.validate() }
+        self.http1 = HTTPClientTransport(options: options.http1, eventLoopGroup: eventLoopGroup)
         self.http2 = UpstreamHTTP2Client(
             loops: UpstreamEventLoops(group: eventLoopGroup),
             connector: UpstreamConnector(
@@ -99,6 +101,7 @@ public final class H2CTransport: Transport {
     /// Sends `request` as a stream on the target's connection (or over HTTP/1.1 when it asks to upgrade)
     /// and returns the response once its head arrived.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        if let configurationError { throw configurationError }
         if request.head.headerFields[.upgrade] != nil {
             return try await http1.roundTrip(request, context: context)
         }
@@ -106,6 +109,11 @@ public final class H2CTransport: Transport {
         let response = try await http2.execute(
             request, target: target, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)
+    }
+
+    /// Throws what is wrong with the options.
+    public func checkConfiguration() throws {
+        if let configurationError { throw configurationError }
     }
 
     /// Closes every connection; later requests fail.

@@ -9,7 +9,7 @@ extension HTTPClientTransport {
     /// var options = HTTPClientTransport.Options()
     /// options.responseHeaderTimeout = .seconds(10)
     /// options.maxConnectionsPerTarget = 128
-    /// let http = try HTTPClientTransport(options: options)
+    /// let http = HTTPClientTransport(options: options)
     /// ```
     public struct Options: Sendable, Equatable {
         /// The longest wait for a TCP connection to be established (per address tried).

@@ -13,7 +13,7 @@ public import ParapetUpstream
 /// on the next loop.
 ///
 /// ```swift
-/// let http = try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 64))
+/// let http = HTTPClientTransport(options: .init(maxConnectionsPerTarget: 64))
 /// server.use(Upstream(SingleHost("10.0.0.7:8080", transport: http)))
 /// // on shutdown:
 /// await http.shutdown()
@@ -52,17 +52,19 @@ public import ParapetUpstream
 public final class HTTPClientTransport: Transport {
     /// The settings the transport was created with.
     public let options: Options
+    /// Why the options cannot work: reported when the chain holding the transport is built, and thrown
+    /// by every round trip.
+    private let configurationError: ConfigurationError?
     let client: UpstreamHTTP1Client
 
     /// Creates a transport whose connections run on `eventLoopGroup` — pass the server's group (the
     /// default, `.singleton`, is the server's default) so connections share the request's loop.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
-    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
-        throws
-    {
-        try options.validate()
+    /// Bad options are reported when the chain holding the transport is built, as a
+    /// ``ParapetCore/ConfigurationError`` naming each.
+    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
+        self.configurationError = .found { () throws(ConfigurationError) in try options.validate() }
         self.client = UpstreamHTTP1Client(
             loops: UpstreamEventLoops(group: eventLoopGroup),
             connector: UpstreamConnector(
@@ -85,10 +87,16 @@ public final class HTTPClientTransport: Transport {
     /// for try await chunk in answer.response.body { … }
     /// ```
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        if let configurationError { throw configurationError }
         guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let response = try await client.execute(
             request, target: target, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)
+    }
+
+    /// Throws what is wrong with the options.
+    public func checkConfiguration() throws {
+        if let configurationError { throw configurationError }
     }
 
     /// Closes every idle connection; connections in use close when their exchange ends, and later

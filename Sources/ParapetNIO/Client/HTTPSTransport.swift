@@ -14,7 +14,7 @@ public import ParapetUpstream
 ///
 /// ```swift
 /// let ca = try NIOSSLCertificate.fromPEMFile("/etc/parapet/internal-ca.pem")
-/// let https = try HTTPSTransport(options: .init(trustRoots: ca))
+/// let https = HTTPSTransport(options: .init(trustRoots: ca))
 /// server.use(Upstream(SingleHost("api.internal:443", transport: https), .init(scheme: "https")))
 /// ```
 ///
@@ -22,22 +22,33 @@ public import ParapetUpstream
 /// target's host; a target that is an IP literal sends no SNI and its certificate must name the address.
 /// Once a target negotiated HTTP/2 its requests share one multiplexed connection per event loop.
 public final class HTTPSTransport: Transport {
+    /// The clients a valid configuration makes.
+    private struct Clients: Sendable {
+        let http1: UpstreamHTTP1Client
+        let http2: UpstreamHTTP2Client
+        /// The targets that negotiated HTTP/2.
+        let http2Targets: UpstreamTargetSet
+    }
+
     /// The settings the transport was created with.
     public let options: Options
-    let http1: UpstreamHTTP1Client
-    let http2: UpstreamHTTP2Client
-    private let http2Targets: UpstreamTargetSet
+    /// The clients, or why the options cannot make them (a bad option, or a TLS setting NIOSSL rejects):
+    /// reported when the chain holding the transport is built, and thrown by every round trip.
+    private let clients: Result<Clients, ConfigurationError>
 
     /// Creates a transport whose connections run on `eventLoopGroup` (pass the server's).
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad
-    ///   option (a TLS setting NIOSSL rejects is reported as `tls`).
-    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
-        throws
-    {
-        try options.validate()
+    /// Bad options are reported when the chain holding the transport is built, as a
+    /// ``ParapetCore/ConfigurationError`` naming each (a TLS setting NIOSSL rejects is reported as `tls`).
+    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
-        let loops = UpstreamEventLoops(group: eventLoopGroup)
+        self.clients = Result { () throws(ConfigurationError) in
+            try Self.makeClients(options: options, loops: UpstreamEventLoops(group: eventLoopGroup))
+        }
+    }
+
+    private static func makeClients(options: Options, loops: UpstreamEventLoops) throws(ConfigurationError) -> Clients {
+        try options.validate()
         let context: NIOSSLContext
         do {
             context = try NIOSSLContext(configuration: options.tlsConfiguration)
@@ -56,9 +67,7 @@ public final class HTTPSTransport: Transport {
                 idleTimeout: TimeAmount(upstream: options.idleTimeout)),
             scheme: "https", maxPooledTargets: options.maxPooledTargets)
         let http2Targets = UpstreamTargetSet()
-        self.http2 = http2
-        self.http2Targets = http2Targets
-        self.http1 = UpstreamHTTP1Client(
+        let http1 = UpstreamHTTP1Client(
             loops: loops, connector: connector, maxConnections: options.maxConnectionsPerTarget,
             maxIdle: options.maxIdleConnectionsPerTarget, maxPooledTargets: options.maxPooledTargets,
             settings: UpstreamHTTP1Handler.Settings(
@@ -70,10 +79,13 @@ public final class HTTPSTransport: Transport {
             http2Targets.insert(target)
             return true
         }
+        return Clients(http1: http1, http2: http2, http2Targets: http2Targets)
     }
 
     /// Sends `request` over TLS and returns the response once its head arrived.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        let clients = try self.clients.get()
+        let (http1, http2, http2Targets) = (clients.http1, clients.http2, clients.http2Targets)
         guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let resolver = context.runtime.resolver
         let interim = context.interimResponses
@@ -95,14 +107,21 @@ public final class HTTPSTransport: Transport {
         return UpstreamResponse(response: response, target: target)
     }
 
+    /// Throws what is wrong with the options.
+    public func checkConfiguration() throws {
+        _ = try clients.get()
+    }
+
     /// Closes every connection; later requests fail.
     public func shutdown() async {
-        http2.shutDown()
-        http1.shutDown()
+        guard case .success(let clients) = clients else { return }
+        clients.http2.shutDown()
+        clients.http1.shutDown()
     }
 
     /// Whether `target` negotiated HTTP/2 (its requests are multiplexed).
     public func usesHTTP2(target: String) -> Bool {
-        http2Targets.contains(target)
+        guard case .success(let clients) = clients else { return false }
+        return clients.http2Targets.contains(target)
     }
 }

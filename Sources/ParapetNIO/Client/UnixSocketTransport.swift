@@ -11,7 +11,7 @@ public import ParapetUpstream
 /// is trimmed. A request without authority is sent with `Host: localhost`.
 ///
 /// ```swift
-/// let unix = try UnixSocketTransport()
+/// let unix = UnixSocketTransport()
 /// server.use(Upstream(SingleHost("/run/app/http.sock", transport: unix)))
 /// ```
 public final class UnixSocketTransport: Transport {
@@ -21,16 +21,18 @@ public final class UnixSocketTransport: Transport {
 
     /// The settings the transport was created with.
     public let options: Options
+    /// Why the options cannot work: reported when the chain holding the transport is built, and thrown
+    /// by every round trip.
+    private let configurationError: ConfigurationError?
     let client: UpstreamHTTP1Client
 
     /// Creates a transport whose connections run on `eventLoopGroup` (pass the server's).
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
-    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
-        throws
-    {
-        try options.validate()
+    /// Bad options are reported when the chain holding the transport is built, as a
+    /// ``ParapetCore/ConfigurationError`` naming each.
+    public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
+        self.configurationError = .found { () throws(ConfigurationError) in try options.validate() }
         self.client = UpstreamHTTP1Client(
             loops: UpstreamEventLoops(group: eventLoopGroup),
             connector: UpstreamConnector(
@@ -42,6 +44,7 @@ public final class UnixSocketTransport: Transport {
 
     /// Sends `request` to the socket its ``ParapetUpstream/UpstreamRequest/target`` names.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        if let configurationError { throw configurationError }
         guard let target = request.target else { throw UpstreamTargetRefused(target: nil, reason: .noTarget) }
         let path = UpstreamConnector.socketPath(target)
         var request = request
@@ -49,6 +52,11 @@ public final class UnixSocketTransport: Transport {
         let response = try await client.execute(
             request, target: path, resolver: context.runtime.resolver, interim: context.interimResponses)
         return UpstreamResponse(response: response, target: target)
+    }
+
+    /// Throws what is wrong with the options.
+    public func checkConfiguration() throws {
+        if let configurationError { throw configurationError }
     }
 
     /// Closes every idle connection; later requests fail.

@@ -98,6 +98,10 @@ public final class Server: Service, Sendable {
     ///
     /// Building freezes the chain; ``listen()`` calls it, and tests may call it to drive the chain
     /// without sockets.
+    ///
+    /// - Throws: a ``ParapetCore/ChainBuildError`` listing every configuration problem of every
+    ///   middleware (each with its path, such as `Host("a.io") › Upstream › HTTPClientTransport`), or
+    ///   ``ParapetCore/ChainError/usedAfterBuild``.
     public func makeHandler() throws -> any Handler {
         var environment = ChainEnvironment(runtime: runtime, logger: logger, shutdown: lifecycle.shutdown)
         environment.pathRules = configuration.pathRules
@@ -109,8 +113,8 @@ public final class Server: Service, Sendable {
     /// Validates the configuration, builds the chain and binds the listening socket.
     ///
     /// - Returns: a listener whose ``ServerListener/serve()`` accepts connections.
-    /// - Throws: a ``ConfigurationError`` or ``TLSConfigurationError`` for bad settings, a chain-building
-    ///   error, or the bind error.
+    /// - Throws: a ``ConfigurationError`` or ``TLSConfigurationError`` for bad settings, the
+    ///   ``ParapetCore/ChainBuildError`` of ``makeHandler()``, or the bind error.
     public func listen() async throws -> ServerListener {
         try configuration.validate()
         let handler = try makeHandler()

@@ -65,6 +65,11 @@ public final class LeastConnectionsBalancer: Transport {
         return zip(pool.targets, peers).map { TargetLoad(address: $0.address, active: $1.active, cap: $1.cap) }
     }
 
+    /// Throws the problems of the pool's transports.
+    public func checkConfiguration() throws {
+        try pool.checkConfiguration()
+    }
+
     /// Sends `request` to the least-loaded target with a free slot, holding the slot until the response
     /// body ends.
     ///

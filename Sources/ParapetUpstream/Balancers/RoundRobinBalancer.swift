@@ -23,6 +23,11 @@ public final class RoundRobinBalancer: Transport {
         self.rotation = Mutex(RoundRobinRotation(count: pool.count))
     }
 
+    /// Throws the problems of the pool's transports.
+    public func checkConfiguration() throws {
+        try pool.checkConfiguration()
+    }
+
     /// Sends `request` to the next target in the rotation.
     ///
     /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever the target's

@@ -18,6 +18,13 @@ public struct SingleHost: Transport {
         self.transport = transport
     }
 
+    /// Throws the problems of the transport.
+    public func checkConfiguration() throws {
+        var problems = ChainBuildProblems()
+        problems.check([transport])
+        try problems.result()
+    }
+
     /// Sends `request` to ``address`` through ``transport``.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         var request = request

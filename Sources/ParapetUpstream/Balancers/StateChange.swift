@@ -9,7 +9,7 @@
 ///
 /// ```swift
 /// let latest = Mutex<[String: StateChange]>([:])
-/// let breaker = try CircuitBreakerBalancer(pool, options: .init(onStateChange: { change in
+/// let breaker = CircuitBreakerBalancer(pool, options: .init(onStateChange: { change in
 ///     latest.withLock { latest in
 ///         if change.sequence > latest[change.target]?.sequence ?? 0 { latest[change.target] = change }
 ///     }

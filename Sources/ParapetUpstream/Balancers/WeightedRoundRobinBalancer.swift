@@ -28,6 +28,11 @@ public final class WeightedRoundRobinBalancer: Transport {
         self.rotation = Mutex(SmoothWeightedRoundRobin(weights: pool.targets.map(\.weight)))
     }
 
+    /// Throws the problems of the pool's transports.
+    public func checkConfiguration() throws {
+        try pool.checkConfiguration()
+    }
+
     /// Sends `request` to the next target of the weighted rotation.
     ///
     /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever the target's

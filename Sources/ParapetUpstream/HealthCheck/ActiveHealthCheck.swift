@@ -22,7 +22,7 @@ import Synchronization
 ///
 /// ```swift
 /// let pool = TargetPool([Target("10.0.0.1:8080", transport: http), Target("10.0.0.2:8080", transport: http)])
-/// let checked = try ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: .init(path: "/healthz"))
+/// let checked = ActiveHealthCheck(wrapping: RoundRobinBalancer(pool), pool: pool, options: .init(path: "/healthz"))
 /// checked.start(runtime: runtime)
 /// defer { checked.stop() }
 /// ```
@@ -56,6 +56,8 @@ public final class ActiveHealthCheck: Transport {
     public let pool: TargetPool
     /// The options in force, with the path normalised.
     public let options: Options
+    /// Why the options make no sense: the check then never probes, and every round trip throws it.
+    private let configurationError: ConfigurationError?
     /// The balancer requests are handed to.
     public let next: any Transport
     private let state: Mutex<State>
@@ -65,12 +67,18 @@ public final class ActiveHealthCheck: Transport {
     /// Creates a health check over `pool` in front of `next`, a balancer over the same pool. Nothing is
     /// probed before ``start(runtime:logger:)`` or the first round trip.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when the interval or timeout
-    ///   is not positive or a threshold is below 1.
-    public init(wrapping next: any Transport, pool: TargetPool, options: Options = Options()) throws {
-        let options = try options.validated()
+    /// The chain holding the check reports, when it is built, a
+    /// ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when the interval or timeout is not
+    /// positive or a threshold is below 1.
+    public init(wrapping next: any Transport, pool: TargetPool, options: Options = Options()) {
+        do {
+            self.options = try options.validated()
+            self.configurationError = nil
+        } catch {
+            self.options = options
+            self.configurationError = error
+        }
         self.pool = pool
-        self.options = options
         self.next = next
         let streak = StateMachine(
             isUp: !options.startUnhealthy,
@@ -87,6 +95,7 @@ public final class ActiveHealthCheck: Transport {
     /// The loops are spawned outside the check's lock, so a spawner may call back into the check; a
     /// ``stop()`` that overtakes the start cancels the loops as soon as they are spawned.
     public func start(runtime: Runtime, logger: Logger = Logger(label: "parapet.upstream.health-check")) {
+        guard configurationError == nil else { return }
         let pool = self.pool
         let isStarting = state.withLock { state in
             guard case .idle = state.phase else { return false }
@@ -143,6 +152,7 @@ public final class ActiveHealthCheck: Transport {
     ///
     /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever ``next`` throws.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        if let configurationError { throw configurationError }
         if !hasLeftIdle.load(ordering: .acquiring) {
             start(runtime: context.runtime, logger: context.logger)
         }
@@ -150,6 +160,15 @@ public final class ActiveHealthCheck: Transport {
             throw UpstreamError.unavailable(.empty)
         }
         return try await next.roundTrip(request, context: context)
+    }
+
+    /// Throws what is wrong with the options, and the problems of the wrapped balancer (which checks the
+    /// pool's transports) and of the probe transport.
+    public func checkConfiguration() throws {
+        var problems = ChainBuildProblems()
+        if let configurationError { problems.record(configurationError) }
+        problems.check([next] + (options.probeTransport.map { [$0] } ?? []))
+        try problems.result()
     }
 
     /// The state of the gate of the target at `address`: ``TargetState/closed`` while it is up (routed

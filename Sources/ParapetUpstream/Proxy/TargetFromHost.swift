@@ -11,7 +11,7 @@ public import ParapetCore
 /// (The Go original has no such path: its transports need the target a balancer or `SingleHost` sets.)
 ///
 /// ```swift
-/// let http = try HTTPClientTransport()
+/// let http = HTTPClientTransport()
 /// server.use(Upstream(TargetFromHost(transport: http)))
 /// ```
 ///

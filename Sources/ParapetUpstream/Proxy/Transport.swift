@@ -20,4 +20,29 @@ public protocol Transport: Sendable {
     ///   `.failed` when the exchange failed (`502`), `.timedOut` when no head arrived in time (`504`);
     ///   `CancellationError` when the caller went away.
     func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse
+
+    /// Throws every problem with this transport's configuration and with the transports it sends
+    /// through, as a ``ParapetCore/ChainBuildError`` or a ``ParapetCore/ConfigurationError``.
+    ///
+    /// Transports only store their options when created; the ``Upstream`` holding one calls this when
+    /// its chain is built, so a mistake stops the server from starting instead of failing requests. A
+    /// transport used on its own throws the same error from every round trip. The default finds nothing.
+    func checkConfiguration() throws
+}
+
+extension Transport {
+    public func checkConfiguration() throws {}
+}
+
+extension ChainBuildProblems {
+    /// Checks each of `transports` once, however many targets share it, naming it by its type.
+    public mutating func check(_ transports: [any Transport]) {
+        var checked = Set<ObjectIdentifier>()
+        for transport in transports {
+            if type(of: transport) is AnyClass, !checked.insert(ObjectIdentifier(transport as AnyObject)).inserted {
+                continue
+            }
+            attempt(inside: "\(type(of: transport))") { try transport.checkConfiguration() }
+        }
+    }
 }

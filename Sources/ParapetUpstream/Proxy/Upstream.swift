@@ -69,11 +69,17 @@ public struct Upstream: Middleware {
         self.options = options
     }
 
-    /// Checks the options and returns the proxying handler; `next` is never called.
+    /// Checks the options and the transport (see ``Transport/checkConfiguration()``) and returns the
+    /// proxying handler; `next` is never called.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming the first bad option.
+    /// - Throws: the ``ParapetCore/ConfigurationError`` of a single bad option, or a
+    ///   ``ParapetCore/ChainBuildError`` naming every bad option of the upstream and of its balancers and
+    ///   transports.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
-        ProxyHandler(
-            transport: transport, path: try options.validated(), pathRules: environment.pathRules, options: options)
+        var problems = ChainBuildProblems()
+        let path = problems.attempt { () throws(ConfigurationError) in try options.validated() }
+        problems.check([transport])
+        guard let path, problems.problems.isEmpty else { throw problems.error }
+        return ProxyHandler(transport: transport, path: path, pathRules: environment.pathRules, options: options)
     }
 }

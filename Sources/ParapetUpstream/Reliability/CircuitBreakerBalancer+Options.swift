@@ -9,7 +9,7 @@ extension CircuitBreakerBalancer {
     /// options.failureThreshold = 3
     /// options.openTimeout = .seconds(2)
     /// options.isFailure = FailureClassifiers.transportFailuresAndServerErrors
-    /// let breaker = try CircuitBreakerBalancer(pool, options: options)
+    /// let breaker = CircuitBreakerBalancer(pool, options: options)
     /// ```
     public struct Options: Sendable {
         /// Consecutive failures that trip a closed circuit open. Default 5; at least 1.

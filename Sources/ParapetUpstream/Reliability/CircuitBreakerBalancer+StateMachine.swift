@@ -46,7 +46,7 @@ extension CircuitBreakerBalancer {
         /// Creates closed circuits for `targetCount` targets.
         ///
         /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
-        public init(targetCount: Int, options: CircuitBreakerBalancer.Options) throws {
+        public init(targetCount: Int, options: CircuitBreakerBalancer.Options) throws(ConfigurationError) {
             policy = CircuitBreaker.Policy(try options.validated())
             circuits = (0..<max(targetCount, 0)).map { CircuitBreaker(index: $0) }
             rotation = RoundRobinRotation(count: targetCount)

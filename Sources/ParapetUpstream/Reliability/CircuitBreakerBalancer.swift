@@ -17,7 +17,7 @@ public import ParapetCore
 ///
 /// ```swift
 /// let pool = TargetPool([Target("10.0.0.1:8080", transport: http), Target("10.0.0.2:8080", transport: http)])
-/// let breaker = try CircuitBreakerBalancer(pool, options: .init(failureThreshold: 5, onStateChange: { change in
+/// let breaker = CircuitBreakerBalancer(pool, options: .init(failureThreshold: 5, onStateChange: { change in
 ///     logger.warning("\(change.target): \(change.from) → \(change.to) (\(change.reason)) #\(change.sequence)")
 /// }))
 /// let answer = try await breaker.roundTrip(request, context: context)
@@ -27,21 +27,21 @@ public final class CircuitBreakerBalancer: Transport {
     public let pool: TargetPool
     /// The effective options, after clamping.
     public let options: Options
-    private let balancer: StatefulBalancer<StateMachine>
+    private let balancer: Result<StatefulBalancer<StateMachine>, ConfigurationError>
 
     /// Creates a balancer over `pool` with every circuit closed.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no
-    ///   sense (see ``Options``).
-    public init(_ pool: TargetPool, options: Options = Options()) throws {
-        let options = try options.validated()
+    /// Options that make no sense (see ``Options``) are reported when the chain holding the balancer is
+    /// built, as a ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming each.
+    public init(_ pool: TargetPool, options: Options = Options()) {
         self.pool = pool
-        self.options = options
-        self.balancer = StatefulBalancer(
-            pool: pool,
-            machine: try StateMachine(targetCount: pool.count, options: options),
-            isFailure: options.isFailure,
-            onStateChange: options.onStateChange)
+        self.options = (try? options.validated()) ?? options
+        // The machine checks (and clamps) the options itself.
+        self.balancer = Result { () throws(ConfigurationError) in
+            StatefulBalancer(
+                pool: pool, machine: try StateMachine(targetCount: pool.count, options: options),
+                isFailure: options.isFailure, onStateChange: options.onStateChange)
+        }
     }
 
     /// Sends `request` to the next target whose circuit admits it, and counts the outcome.
@@ -49,7 +49,12 @@ public final class CircuitBreakerBalancer: Transport {
     /// - Throws: ``UpstreamError/unavailable(_:)`` when no target may be tried; otherwise whatever the
     ///   target's transport threw.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        try await balancer.roundTrip(request, context: context)
+        try await balancer.get().roundTrip(request, context: context)
+    }
+
+    /// Throws what is wrong with the options, and the problems of the pool's transports.
+    public func checkConfiguration() throws {
+        try pool.checkConfiguration(balancerProblem: balancer.failure)
     }
 
     /// The state of the circuit of the target at `address`, for gauges and tests: the state of its last
@@ -57,6 +62,6 @@ public final class CircuitBreakerBalancer: Transport {
     /// ``TargetState/open`` until the next pick moves it half-open. An address outside the pool reads
     /// ``TargetState/closed``.
     public func state(of address: String) -> TargetState {
-        balancer.state(of: address)
+        (try? balancer.get())?.state(of: address) ?? .closed
     }
 }

@@ -17,7 +17,7 @@ public import ParapetCore
 /// clear an ejection.
 ///
 /// ```swift
-/// let balancer = try EjectingBalancer(pool, options: .init(
+/// let balancer = EjectingBalancer(pool, options: .init(
 ///     maxFails: 3,
 ///     ejectTimeout: .seconds(30),
 ///     isFailure: FailureClassifiers.transportFailuresAndServerErrors,
@@ -29,21 +29,24 @@ public final class EjectingBalancer: Transport {
     public let pool: TargetPool
     /// The options in force, after clamping (``Options/maxEjectTimeout`` at least the eject timeout).
     public let options: Options
-    private let balancer: StatefulBalancer<StateMachine>
+    private let balancer: Result<StatefulBalancer<StateMachine>, ConfigurationError>
 
     /// Creates a balancer over `pool`.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `maxFails` is below 1,
-    ///   `ejectTimeout` is not positive, or `maxEjectTimeout` is negative.
-    public init(_ pool: TargetPool, options: Options = Options()) throws {
-        let options = try options.validated()
+    /// The chain holding the balancer reports, when it is built, a
+    /// ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when `maxFails` is below 1,
+    /// `ejectTimeout` is not positive, or `maxEjectTimeout` is negative.
+    public init(_ pool: TargetPool, options: Options = Options()) {
         self.pool = pool
-        self.options = options
-        let machine = StateMachine(
-            count: pool.count, maxFails: options.maxFails, ejectTimeout: options.ejectTimeout,
-            maxEjectTimeout: options.maxEjectTimeout)
-        self.balancer = StatefulBalancer(
-            pool: pool, machine: machine, isFailure: options.isFailure, onStateChange: options.onStateChange)
+        self.options = (try? options.validated()) ?? options
+        self.balancer = Result { () throws(ConfigurationError) in
+            let options = try options.validated()
+            let machine = StateMachine(
+                count: pool.count, maxFails: options.maxFails, ejectTimeout: options.ejectTimeout,
+                maxEjectTimeout: options.maxEjectTimeout)
+            return StatefulBalancer(
+                pool: pool, machine: machine, isFailure: options.isFailure, onStateChange: options.onStateChange)
+        }
     }
 
     /// Sends `request` to the next target in rotation that is not ejected, then records the outcome.
@@ -51,7 +54,12 @@ public final class EjectingBalancer: Transport {
     /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever the target's
     ///   transport throws.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        try await balancer.roundTrip(request, context: context)
+        try await balancer.get().roundTrip(request, context: context)
+    }
+
+    /// Throws what is wrong with the options, and the problems of the pool's transports.
+    public func checkConfiguration() throws {
+        try pool.checkConfiguration(balancerProblem: balancer.failure)
     }
 
     /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:
@@ -59,6 +67,6 @@ public final class EjectingBalancer: Transport {
     /// has passed and it is picked again —, ``TargetState/closed`` otherwise and for an address outside
     /// the pool.
     public func state(of address: String) -> TargetState {
-        balancer.state(of: address)
+        (try? balancer.get())?.state(of: address) ?? .closed
     }
 }

@@ -10,7 +10,7 @@ extension HedgingBalancer {
     ///     if case .success(let answer) = outcome { return answer.response.status.code < 500 }
     ///     return false
     /// }
-    /// let hedged = try HedgingBalancer(wrapping: balancer, options: options)
+    /// let hedged = HedgingBalancer(wrapping: balancer, options: options)
     /// ```
     public struct Options: Sendable {
         /// How long a leg may go unanswered before the next leg is launched; zero disables hedging

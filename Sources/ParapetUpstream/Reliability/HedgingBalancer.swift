@@ -25,8 +25,8 @@ public import ParapetCore
 /// healthy targets it raced.
 ///
 /// ```swift
-/// let balancer = try CircuitBreakerBalancer(pool)
-/// let hedged = try HedgingBalancer(wrapping: balancer, options: .init(hedgeDelay: .milliseconds(30)))
+/// let balancer = CircuitBreakerBalancer(pool)
+/// let hedged = HedgingBalancer(wrapping: balancer, options: .init(hedgeDelay: .milliseconds(30)))
 /// let answer = try await hedged.roundTrip(request, context: context)
 /// ```
 public struct HedgingBalancer: Transport {
@@ -34,13 +34,25 @@ public struct HedgingBalancer: Transport {
     public let next: any Transport
     /// The effective options, after clamping.
     public let options: Options
+    /// The options after clamping, or why they make no sense.
+    private let checkedOptions: Result<Options, ConfigurationError>
 
     /// Wraps `next`, the balancer (or transport) each leg is sent through.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for a negative hedge delay.
-    public init(wrapping next: any Transport, options: Options = Options()) throws {
+    /// A negative hedge delay is reported when the chain holding the balancer is built, as a
+    /// ``ParapetCore/ConfigurationError/invalidValue(field:reason:)``.
+    public init(wrapping next: any Transport, options: Options = Options()) {
         self.next = next
-        self.options = try options.validated()
+        self.checkedOptions = Result { () throws(ConfigurationError) in try options.validated() }
+        self.options = (try? checkedOptions.get()) ?? options
+    }
+
+    /// Throws what is wrong with the options, and the problems of the wrapped balancer.
+    public func checkConfiguration() throws {
+        var problems = ChainBuildProblems()
+        if let problem = checkedOptions.failure { problems.record(problem) }
+        problems.check([next])
+        try problems.result()
     }
 
     /// The default ``Options/isHedgeable``: a GET, HEAD, OPTIONS or TRACE request with no body at all,
@@ -78,6 +90,7 @@ public struct HedgingBalancer: Transport {
     ///
     /// - Throws: the first leg's error when no leg won; `CancellationError` when the caller was cancelled.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
+        let options = try checkedOptions.get()
         guard options.hedgeDelay > .zero, !request.isProtocolUpgrade, options.isHedgeable(request) else {
             return try await next.roundTrip(request, context: context)
         }

@@ -9,7 +9,7 @@ extension LatencyEjectingBalancer {
     /// var options = LatencyEjectingBalancer.Options()
     /// options.ejectionFactor = 4          // 4× the pool median
     /// options.minEjectLatency = .milliseconds(200)
-    /// let balancer = try LatencyEjectingBalancer(pool, options: options)
+    /// let balancer = LatencyEjectingBalancer(pool, options: options)
     /// ```
     public struct Options: Sendable {
         /// A target is an outlier when its mean time to response head is at least this many times the

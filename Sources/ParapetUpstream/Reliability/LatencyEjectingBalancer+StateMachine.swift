@@ -67,7 +67,7 @@ extension LatencyEjectingBalancer {
         /// Creates the state for `targetCount` targets with no samples.
         ///
         /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no sense.
-        public init(targetCount: Int, options: LatencyEjectingBalancer.Options) throws {
+        public init(targetCount: Int, options: LatencyEjectingBalancer.Options) throws(ConfigurationError) {
             let options = try options.validated()
             peers = Array(repeating: Peer(), count: max(targetCount, 0))
             rotation = RoundRobinRotation(count: targetCount)

@@ -19,7 +19,7 @@ public import ParapetCore
 ///
 /// ```swift
 /// let pool = TargetPool((1...4).map { Target("10.0.0.\($0):8080", transport: http) })
-/// let balancer = try LatencyEjectingBalancer(pool, options: .init(ejectionFactor: 3, onStateChange: { change in
+/// let balancer = LatencyEjectingBalancer(pool, options: .init(ejectionFactor: 3, onStateChange: { change in
 ///     logger.notice("\(change.target) \(change.reason)")
 /// }))
 /// ```
@@ -28,22 +28,22 @@ public final class LatencyEjectingBalancer: Transport {
     public let pool: TargetPool
     /// The effective options, after clamping.
     public let options: Options
-    private let balancer: StatefulBalancer<StateMachine>
+    private let balancer: Result<StatefulBalancer<StateMachine>, ConfigurationError>
 
     /// Creates a balancer over `pool` with no samples and nothing ejected.
     ///
-    /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for options that make no
-    ///   sense (see ``Options``).
-    public init(_ pool: TargetPool, options: Options = Options()) throws {
-        let options = try options.validated()
+    /// Options that make no sense (see ``Options``) are reported when the chain holding the balancer is
+    /// built, as a ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` naming each.
+    public init(_ pool: TargetPool, options: Options = Options()) {
         self.pool = pool
-        self.options = options
-        // Latency is sampled from answers alone, so no failure classifier is consulted.
-        self.balancer = StatefulBalancer(
-            pool: pool,
-            machine: try StateMachine(targetCount: pool.count, options: options),
-            isFailure: FailureClassifiers.transportFailuresOnly,
-            onStateChange: options.onStateChange)
+        self.options = (try? options.validated()) ?? options
+        // The machine checks (and clamps) the options itself.
+        self.balancer = Result { () throws(ConfigurationError) in
+            // Latency is sampled from answers alone, so no failure classifier is consulted.
+            StatefulBalancer(
+                pool: pool, machine: try StateMachine(targetCount: pool.count, options: options),
+                isFailure: FailureClassifiers.transportFailuresOnly, onStateChange: options.onStateChange)
+        }
     }
 
     /// Sends `request` to the next target and, if it answers, records its time to response head.
@@ -51,7 +51,12 @@ public final class LatencyEjectingBalancer: Transport {
     /// - Throws: ``UpstreamError/unavailable(_:)`` with ``ShedReason/empty`` for an empty pool; otherwise
     ///   whatever the target's transport threw.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        try await balancer.roundTrip(request, context: context)
+        try await balancer.get().roundTrip(request, context: context)
+    }
+
+    /// Throws what is wrong with the options, and the problems of the pool's transports.
+    public func checkConfiguration() throws {
+        try pool.checkConfiguration(balancerProblem: balancer.failure)
     }
 
     /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:
@@ -59,6 +64,6 @@ public final class LatencyEjectingBalancer: Transport {
     /// serves again while it re-earns its samples —, ``TargetState/closed`` otherwise and for an address
     /// outside the pool.
     public func state(of address: String) -> TargetState {
-        balancer.state(of: address)
+        (try? balancer.get())?.state(of: address) ?? .closed
     }
 }

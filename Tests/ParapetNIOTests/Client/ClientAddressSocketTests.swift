@@ -21,7 +21,7 @@ struct ClientAddressSocketTests {
     func forwardedClientReachesTheOriginAndIsRateLimited(forwardedFor: String, client: String) async throws {
         try await withTimeLimit(.seconds(30)) {
             let origin = try await Self.origin()
-            let upstream = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
             let proxy = try loopbackServer(.general)
             proxy.use(RateLimit.slidingWindow(perHour: Self.limit))
             proxy.use(

@@ -47,7 +47,7 @@ struct DynamicTargetTests {
     @Test func aBareTransportNoLongerProxiesToTheClientsHost() async throws {
         let origin = try Origin()
         try await withRunningServer(origin.server) { originAddress in
-            try await withRunningServer(try proxy(try HTTPClientTransport())) { proxyAddress in
+            try await withRunningServer(try proxy(HTTPClientTransport())) { proxyAddress in
                 let response = try await get(proxyAddress, host: "\(originAddress)")
                 #expect(response.status == 502)
                 #expect(origin.served == 0)
@@ -57,7 +57,7 @@ struct DynamicTargetTests {
 
     @Test func targetFromHostIsTheOptInAndRefusesMetadataAddresses() async throws {
         let origin = try Origin()
-        let transport = try TargetFromHost(transport: HTTPClientTransport())
+        let transport = TargetFromHost(transport: HTTPClientTransport())
         try await withRunningServer(origin.server) { originAddress in
             try await withRunningServer(try proxy(transport)) { proxyAddress in
                 let allowed = try await get(proxyAddress, host: "\(originAddress)")
@@ -120,7 +120,7 @@ struct DynamicTargetTests {
             // open for its target, so only a new name is looked up again.
             let transport: any Transport =
                 name == "h2c"
-                ? try H2CTransport() : try HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: 0))
+                ? H2CTransport() : HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: 0))
             let resolver = RebindingResolver([
                 "rebound.test": ["127.0.0.1", "169.254.169.254"], "metadata-alias.test": ["fe80::1"],
             ])
@@ -149,7 +149,7 @@ struct DynamicTargetTests {
         try await withRunningServer(origins[0].server) { a in
             try await withRunningServer(origins[1].server) { b in
                 try await withRunningServer(origins[2].server) { c in
-                    let http = try HTTPClientTransport(options: .init(maxPooledTargets: 2))
+                    let http = HTTPClientTransport(options: .init(maxPooledTargets: 2))
                     for address in [a, b, a, c] {
                         let response = try await send(http, to: address)
                         #expect(try await text(of: response.body) == "origin \(address)")
@@ -160,7 +160,7 @@ struct DynamicTargetTests {
                     #expect(http.connectionCounts(target: "\(c)").idle == 1)
                     #expect(http.client.pool.pooledTargetCount == 2)
                     #expect(throws: ConfigurationError.self) {
-                        try HTTPClientTransport(options: .init(maxPooledTargets: 0))
+                        try HTTPClientTransport(options: .init(maxPooledTargets: 0)).checkConfiguration()
                     }
                 }
             }
@@ -178,7 +178,7 @@ extension DynamicTargetTests {
         try await withRunningServer(servers[0]) { a in
             try await withRunningServer(servers[1]) { b in
                 try await withRunningServer(servers[2]) { c in
-                    let h2c = try H2CTransport(options: .init(maxPooledTargets: 2))
+                    let h2c = H2CTransport(options: .init(maxPooledTargets: 2))
                     for address in [a, b, a, c] {
                         let response = try await send(h2c, to: address)
                         #expect(try await text(of: response.body) == "origin \(address)")
@@ -189,7 +189,7 @@ extension DynamicTargetTests {
                     // b is asked for again: a new connection, and a (now least recent) is retired.
                     _ = try await text(of: try await send(h2c, to: b).body)
                     #expect(h2c.connectionCount(target: "\(a)") == 0)
-                    #expect(throws: ConfigurationError.self) { try H2CTransport(options: .init(maxPooledTargets: 0)) }
+                    #expect(throws: ConfigurationError.self) { try H2CTransport(options: .init(maxPooledTargets: 0)).checkConfiguration() }
                 }
             }
         }

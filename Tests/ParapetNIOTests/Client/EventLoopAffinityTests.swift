@@ -11,7 +11,7 @@ struct EventLoopAffinityTests {
     @Test func proxiedRequestsUseUpstreamConnectionsOfTheirOwnEventLoop() async throws {
         try await withTimeLimit(.seconds(30)) {
             let downstreamLoops = Mutex<Set<ObjectIdentifier>>([])
-            let upstream = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
             try await withRunningServer(try Origin.make()) { origin in
                 let proxy = try loopbackServer()
                 proxy.use(Around { request, context, next in
@@ -23,7 +23,7 @@ struct EventLoopAffinityTests {
                 proxy.use(Upstream(SingleHost("\(origin)", transport: upstream), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
                     // Several client connections, which the server spreads over its loops.
-                    let clients = try (0..<4).map { _ in try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 1)) }
+                    let clients = (0..<4).map { _ in HTTPClientTransport(options: .init(maxConnectionsPerTarget: 1)) }
                     for round in 0..<3 {
                         for client in clients {
                             let response = try await send(client, to: address, .get, "/bytes/\(1000 * (round + 1))")

@@ -10,7 +10,7 @@ struct H2CTransportTests {
     @Test func concurrentRequestsShareOneMultiplexedConnection() async throws {
         try await withTimeLimit(.seconds(30)) {
             let counter = ConnectionCounter()
-            let h2c = try H2CTransport()
+            let h2c = H2CTransport()
             try await withRunningServer(try Origin.make(.backend, counter: counter)) { origin in
                 let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                     for index in 0..<100 {
@@ -30,7 +30,7 @@ struct H2CTransportTests {
 
     @Test(.cpuHeavy) func bodiesStreamBothWays() async throws {
         try await withTimeLimit(.seconds(30)) {
-            let h2c = try H2CTransport()
+            let h2c = H2CTransport()
             try await withRunningServer(try Origin.make(.backend)) { origin in
                 let size = 8 << 20
                 let echoed = try await send(h2c, to: origin, .post, "/echo", body: HTTPBody(stream: GeneratedBytes(total: size), length: size))
@@ -45,7 +45,7 @@ struct H2CTransportTests {
 
     @Test func upgradeRequestsGoOverHTTP1() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let h2c = try H2CTransport()
+            let h2c = H2CTransport()
             try await withRunningServer(try Origin.make(.backend)) { origin in
                 let response = try await send(
                     h2c, to: origin, .get, "/info", fields: [.connection: "upgrade", .upgrade: "websocket"])
@@ -59,7 +59,7 @@ struct H2CTransportTests {
         try await withTimeLimit(.seconds(20)) {
             let counter = ConnectionCounter()
             let arrived = Signal()
-            let h2c = try H2CTransport()
+            let h2c = H2CTransport()
             try await withRunningServer(try Origin.make(.backend, counter: counter, arrived: arrived)) { origin in
                 let waiting = Task { try await send(h2c, to: origin, .get, "/hang") }
                 await arrived.wait()
@@ -74,12 +74,12 @@ struct H2CTransportTests {
 
     @Test func throughTheProxyChain() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let h2c = try H2CTransport()
+            let h2c = H2CTransport()
             try await withRunningServer(try Origin.make(.backend)) { origin in
                 let proxy = try loopbackServer()
                 proxy.use(Upstream(SingleHost("\(origin)", transport: h2c), Upstream.Options(retries: 0)))
                 try await withRunningServer(proxy) { address in
-                    let client = try HTTPClientTransport()
+                    let client = HTTPClientTransport()
                     let response = try await send(client, to: address, .post, "/echo", body: HTTPBody(stream: GeneratedBytes(total: 1 << 20), length: 1 << 20))
                     #expect(try await count(response.body) == 1 << 20)
                     let info = try await send(client, to: address, .get, "/info")
@@ -90,7 +90,7 @@ struct H2CTransportTests {
     }
 
     @Test func aRefusedTargetFails() async throws {
-        let h2c = try H2CTransport()
+        let h2c = H2CTransport()
         let dead = NetworkAddress.ip(IPAddress("127.0.0.1")!, port: UInt16(try await freeLoopbackPort()))
         await #expect(throws: UpstreamError.self) { _ = try await send(h2c, to: dead) }
         #expect(h2c.connectionCount(target: "\(dead)") == 0)

@@ -25,7 +25,7 @@ func withProxyChain<T>(
 struct HTTPClientTransportTests {
     @Test func getAndPostOnARealOrigin() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let http = try HTTPClientTransport()
+            let http = HTTPClientTransport()
             try await withRunningServer(try Origin.make()) { origin in
                 let hello = try await send(http, to: origin, .get, "/hello")
                 #expect(hello.status == .ok)
@@ -44,8 +44,8 @@ struct HTTPClientTransportTests {
     @Test(.cpuHeavy, arguments: [0, 16 << 10, 100 << 20])
     func bodiesBothWaysThroughTheProxy(size: Int) async throws {
         try await withTimeLimit(.seconds(90)) {
-            let upstream = try HTTPClientTransport()
-            let client = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
+            let client = HTTPClientTransport()
             try await withProxyChain(origin: try Origin.make(), upstream: upstream) { proxy, _ in
                 // Streamed up, echoed back as it arrives.
                 let echoed = try await send(
@@ -70,8 +70,8 @@ struct HTTPClientTransportTests {
     @Test func sequentialRequestsReuseOneConnection() async throws {
         try await withTimeLimit(.seconds(20)) {
             let counter = ConnectionCounter()
-            let http = try HTTPClientTransport()
-            let client = try HTTPClientTransport()
+            let http = HTTPClientTransport()
+            let client = HTTPClientTransport()
             try await withProxyChain(origin: try Origin.make(counter: counter), upstream: http) { proxy, origin in
                 for index in 0..<20 {
                     let response = try await send(client, to: proxy, .get, index.isMultiple(of: 2) ? "/hello" : "/bytes/100000")
@@ -89,7 +89,7 @@ struct HTTPClientTransportTests {
     @Test func concurrentRequestsNeverExceedTheConnectionLimit() async throws {
         try await withTimeLimit(.seconds(60)) {
             let counter = ConnectionCounter()
-            let http = try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 4))
+            let http = HTTPClientTransport(options: .init(maxConnectionsPerTarget: 4))
             try await withRunningServer(try Origin.make(counter: counter)) { origin in
                 let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<200 {
@@ -108,7 +108,7 @@ struct HTTPClientTransportTests {
     @Test func waitersGiveUpWhenCancelled() async throws {
         try await withTimeLimit(.seconds(20)) {
             let arrived = Signal()
-            let http = try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 1))
+            let http = HTTPClientTransport(options: .init(maxConnectionsPerTarget: 1))
             try await withRunningServer(try Origin.make(arrived: arrived)) { origin in
                 let holder = Task { try await send(http, to: origin, .get, "/hang") }
                 await arrived.wait()
@@ -126,7 +126,7 @@ struct HTTPClientTransportTests {
 
     @Test func refusedConnectionFails() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let http = try HTTPClientTransport()
+            let http = HTTPClientTransport()
             let dead = NetworkAddress.ip(IPAddress("127.0.0.1")!, port: UInt16(try await freeLoopbackPort()))
             do {
                 _ = try await send(http, to: dead)
@@ -146,9 +146,9 @@ struct HTTPClientTransportTests {
             let proxy = try loopbackServer()
             let options = Upstream.Options(
                 retries: 2, backoff: .milliseconds(1), onRoundTrip: { _ in attempts.withLock { $0 += 1 } })
-            proxy.use(Upstream(SingleHost("127.0.0.1:\(port)", transport: try HTTPClientTransport()), options))
+            proxy.use(Upstream(SingleHost("127.0.0.1:\(port)", transport: HTTPClientTransport()), options))
             try await withRunningServer(proxy) { address in
-                let response = try await send(try HTTPClientTransport(), to: address)
+                let response = try await send(HTTPClientTransport(), to: address)
                 #expect(response.status == .badGateway)
                 #expect(attempts.withLock { $0 } == 3)
             }
@@ -157,7 +157,7 @@ struct HTTPClientTransportTests {
 
     @Test func missingResponseHeadTimesOut() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let http = try HTTPClientTransport(options: .init(responseHeaderTimeout: .milliseconds(200)))
+            let http = HTTPClientTransport(options: .init(responseHeaderTimeout: .milliseconds(200)))
             try await withProxyChain(origin: try Origin.make(), upstream: http) { proxy, origin in
                 await #expect {
                     _ = try await send(http, to: origin, .get, "/hang")
@@ -165,7 +165,7 @@ struct HTTPClientTransportTests {
                     guard case .timedOut(let target) = error as? UpstreamError else { return false }
                     return target == "\(origin)"
                 }
-                let proxied = try await send(try HTTPClientTransport(), to: proxy, .get, "/hang")
+                let proxied = try await send(HTTPClientTransport(), to: proxy, .get, "/hang")
                 #expect(proxied.status == .gatewayTimeout)
             }
         }
@@ -175,7 +175,7 @@ struct HTTPClientTransportTests {
         try await withTimeLimit(.seconds(20)) {
             let counter = ConnectionCounter()
             let arrived = Signal()
-            let http = try HTTPClientTransport()
+            let http = HTTPClientTransport()
             try await withRunningServer(try Origin.make(counter: counter, arrived: arrived)) { origin in
                 var closes = counter.closedEvents.makeAsyncIterator()
                 // While waiting for the head.
@@ -202,7 +202,7 @@ struct HTTPClientTransportTests {
     @Test func droppingABodyUnreadClosesTheConnection() async throws {
         try await withTimeLimit(.seconds(20)) {
             let counter = ConnectionCounter()
-            let http = try HTTPClientTransport()
+            let http = HTTPClientTransport()
             try await withRunningServer(try Origin.make(counter: counter)) { origin in
                 var closes = counter.closedEvents.makeAsyncIterator()
                 _ = try await send(http, to: origin, .get, "/bytes/\(8 << 20)")
@@ -215,12 +215,12 @@ struct HTTPClientTransportTests {
 
     @Test func aMidBodyFailureMakesTheBodyThrow() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let http = try HTTPClientTransport()
+            let http = HTTPClientTransport()
             try await withProxyChain(origin: try Origin.make(), upstream: http) { proxy, origin in
                 let direct = try await send(http, to: origin, .get, "/broken")
                 #expect(direct.status == .ok)
                 await #expect(throws: (any Error).self) { _ = try await count(direct.body) }
-                let proxied = try await send(try HTTPClientTransport(), to: proxy, .get, "/broken")
+                let proxied = try await send(HTTPClientTransport(), to: proxy, .get, "/broken")
                 #expect(proxied.status == .ok)
                 await #expect(throws: (any Error).self) { _ = try await count(proxied.body) }
             }
@@ -233,7 +233,7 @@ struct HTTPClientTransportTests {
             let server = try await MiniHTTPServer.start { index, head in
                 index == 1 ? .respond("first \(head.uri)") : .close
             }
-            let http = try HTTPClientTransport()
+            let http = HTTPClientTransport()
             let address = NetworkAddress.ip(IPAddress("127.0.0.1")!, port: UInt16(server.port))
             #expect(try await text(of: try await send(http, to: address, .get, "/a").body) == "first /a")
             #expect(try await text(of: try await send(http, to: address, .get, "/b").body) == "first /b")
@@ -249,7 +249,7 @@ struct HTTPClientTransportTests {
     @Test func idleConnectionsAreClosedAfterTheIdleTimeout() async throws {
         try await withTimeLimit(.seconds(20)) {
             let counter = ConnectionCounter()
-            let http = try HTTPClientTransport(options: .init(idleTimeout: .milliseconds(100)))
+            let http = HTTPClientTransport(options: .init(idleTimeout: .milliseconds(100)))
             try await withRunningServer(try Origin.make(counter: counter)) { origin in
                 var closes = counter.closedEvents.makeAsyncIterator()
                 let hello = try await send(http, to: origin, .get, "/hello")
@@ -264,7 +264,7 @@ struct HTTPClientTransportTests {
     @Test func headResponsesKeepTheirLengthAndReuseTheConnection() async throws {
         try await withTimeLimit(.seconds(20)) {
             let counter = ConnectionCounter()
-            let http = try HTTPClientTransport()
+            let http = HTTPClientTransport()
             try await withRunningServer(try Origin.make(counter: counter)) { origin in
                 let head = try await send(http, to: origin, .head, "/bytes/1234")
                 #expect(head.headerFields[.contentLength] == "1234")
@@ -278,11 +278,11 @@ struct HTTPClientTransportTests {
 
     @Test func optionsAreValidated() {
         #expect(throws: ConfigurationError.invalidValue(field: "maxConnectionsPerTarget", reason: "must be at least 1, or nil for no limit")) {
-            try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 0))
+            try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 0)).checkConfiguration()
         }
-        #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(connectTimeout: .zero)) }
-        #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: -1)) }
-        #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(responseHeaderTimeout: .seconds(-1))) }
+        #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(connectTimeout: .zero)).checkConfiguration() }
+        #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: -1)).checkConfiguration() }
+        #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(responseHeaderTimeout: .seconds(-1))).checkConfiguration() }
         let defaults = HTTPClientTransport.Options()
         #expect(defaults.connectTimeout == .seconds(5) && defaults.maxIdleConnectionsPerTarget == 32)
         #expect(defaults.idleTimeout == .seconds(600) && defaults.responseHeaderTimeout == .seconds(60))

@@ -21,7 +21,7 @@ struct HTTPSTransportTests {
         try await withTimeLimit(.seconds(30)) {
             let counter = ConnectionCounter()
             let (origin, roots) = try tlsOrigin(counter: counter)
-            let https = try HTTPSTransport(options: .init(trustRoots: roots, serverName: "localhost"))
+            let https = HTTPSTransport(options: .init(trustRoots: roots, serverName: "localhost"))
             try await withRunningServer(origin) { address in
                 let first = try await send(https, to: address, .get, "/info", scheme: "https")
                 #expect(first.status == .ok)
@@ -45,7 +45,7 @@ struct HTTPSTransportTests {
         try await withTimeLimit(.seconds(30)) {
             let counter = ConnectionCounter()
             let (origin, roots) = try tlsOrigin(offersHTTP2: false, counter: counter)
-            let https = try HTTPSTransport(options: .init(trustRoots: roots, serverName: "localhost"))
+            let https = HTTPSTransport(options: .init(trustRoots: roots, serverName: "localhost"))
             try await withRunningServer(origin) { address in
                 for _ in 0..<3 {
                     let response = try await send(https, to: address, .get, "/info", scheme: "https")
@@ -62,7 +62,7 @@ struct HTTPSTransportTests {
             let (origin, roots) = try tlsOrigin()
             try await withRunningServer(origin) { address in
                 // No trust roots for the self-signed certificates: the system's do not know them.
-                let untrusting = try HTTPSTransport(options: .init(serverName: "localhost"))
+                let untrusting = HTTPSTransport(options: .init(serverName: "localhost"))
                 await #expect {
                     _ = try await send(untrusting, to: address, .get, "/hello", scheme: "https")
                 } throws: { error in
@@ -70,12 +70,12 @@ struct HTTPSTransportTests {
                     return true
                 }
                 // Trusted roots, but the name the default certificate carries is not the one asked for.
-                let wrongName = try HTTPSTransport(options: .init(trustRoots: roots, serverName: "elsewhere.example"))
+                let wrongName = HTTPSTransport(options: .init(trustRoots: roots, serverName: "elsewhere.example"))
                 await #expect(throws: UpstreamError.self) {
                     _ = try await send(wrongName, to: address, .get, "/hello", scheme: "https")
                 }
                 // Verification off: accepted.
-                let insecure = try HTTPSTransport(options: .init(insecureSkipVerify: true))
+                let insecure = HTTPSTransport(options: .init(insecureSkipVerify: true))
                 let response = try await send(insecure, to: address, .get, "/hello", scheme: "https")
                 #expect(try await text(of: response.body) == "hello")
             }
@@ -83,9 +83,9 @@ struct HTTPSTransportTests {
     }
 
     @Test func optionsAreValidated() {
-        #expect(throws: ConfigurationError.self) { try HTTPSTransport(options: .init(serverName: "10.0.0.1")) }
-        #expect(throws: ConfigurationError.self) { try HTTPSTransport(options: .init(trustRoots: [])) }
-        #expect(throws: ConfigurationError.self) { try HTTPSTransport(options: .init(tlsHandshakeTimeout: .zero)) }
+        #expect(throws: ConfigurationError.self) { try HTTPSTransport(options: .init(serverName: "10.0.0.1")).checkConfiguration() }
+        #expect(throws: ConfigurationError.self) { try HTTPSTransport(options: .init(trustRoots: [])).checkConfiguration() }
+        #expect(throws: ConfigurationError.self) { try HTTPSTransport(options: .init(tlsHandshakeTimeout: .zero)).checkConfiguration() }
         #expect(HTTPSTransport.Options().insecureSkipVerify == false)
     }
 }

@@ -38,7 +38,7 @@ struct LargeBodyTests {
     @Test func oneGibibyteStreamsThroughTheProxyInBoundedMemory() async throws {
         try await withTimeLimit(.seconds(180)) {
             let size = 1 << 30
-            let client = try HTTPClientTransport()
+            let client = HTTPClientTransport()
             try await withRunningServer(try Origin.make()) { origin in
                 try await withProxyProcess(to: origin) { proxy, pid in
                     // Warm up: buffers, connections and pools reach their steady size.
@@ -75,7 +75,7 @@ extension LargeBodyTests {
     @Test func aHundredMebibytesCompressInBoundedMemory() async throws {
         try await withTimeLimit(.seconds(120)) {
             let size = 100 << 20
-            let client = try HTTPClientTransport()
+            let client = HTTPClientTransport()
             let gzip: HTTPFields = [.acceptEncoding: "gzip"]
             try await withRunningServer(try Origin.make()) { origin in
                 try await withProxyProcess(to: origin, compress: true) { proxy, pid in

@@ -92,7 +92,7 @@ struct PathConfusionTests {
     /// A `Location`, a `MatchBlock` and a `Router` guarding the three prefixes with `403`, then `last`.
     static func useGuards(on server: Server, then last: any Middleware) throws {
         let forbidden = Endpoint { _, _ in .text("guarded", status: .forbidden) }
-        let admin = try Location(prefix: "/admin")
+        let admin = Location(prefix: "/admin")
         admin.use(forbidden)
         let secret = MatchBlock { request, _ in
             let path = request.path?.split(separator: "?", omittingEmptySubsequences: false).first ?? ""
@@ -100,7 +100,7 @@ struct PathConfusionTests {
         }
         secret.use(forbidden)
         let router = Router()
-        try router.route("/internal", to: forbidden)
+        router.route("/internal", to: forbidden)
         server.use(admin)
         server.use(secret)
         server.use(router)
@@ -146,7 +146,7 @@ struct PathConfusionTests {
                 return "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: \(requestLine.utf8.count)\r\n\r\n"
                     + requestLine
             }
-            let transport = try HTTPClientTransport()
+            let transport = HTTPClientTransport()
             let proxy = try loopbackServer(Self.configuration(lenient: lenient))
             try Self.useGuards(
                 on: proxy,

@@ -32,7 +32,7 @@ struct ProxiedHeadersTests {
     func hopByHopFieldsStopAtTheProxyAndForgedForwardingIsReplaced(trustsClient: Bool) async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try await Self.origin()
-            let upstream = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
             let proxy = try loopbackServer(trustsClient ? .general : .frontend)
             proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in

@@ -11,8 +11,8 @@ enum ProxyHop: String, CaseIterable, Sendable {
 
     func makeTransport() throws -> any Transport {
         switch self {
-        case .http1: try HTTPClientTransport()
-        case .h2c: try H2CTransport()
+        case .http1: HTTPClientTransport()
+        case .h2c: H2CTransport()
         }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct ProxiedUpgradeTests {
     @Test func anUpgradedConnectionTunnelsBytesBothWaysThroughTheProxy() async throws {
         try await withTimeLimit(.seconds(20)) {
-            let upstream = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
             try await withProxyChain(origin: try ProtocolUpgradeTests().echoUpgradeServer(), upstream: upstream) { proxy, origin in
                 let client = try await RawHTTPConnection(to: proxy)
                 // The first tunnel bytes ride with the request head: the proxy holds them until the origin
@@ -38,7 +38,7 @@ struct ProxiedUpgradeTests {
     @Test func bytesTheOriginSendsWithItsSwitchReachTheClient() async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try await Self.greetingOrigin()
-            let upstream = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
             let proxy = try loopbackServer()
             proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in
@@ -59,7 +59,7 @@ struct ProxiedUpgradeTests {
     @Test func aSwitchTheClientDidNotAskForIsABadGateway() async throws {
         try await withTimeLimit(.seconds(20)) {
             let origin = try await Self.greetingOrigin()
-            let upstream = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
             let proxy = try loopbackServer()
             proxy.use(Upstream(SingleHost("127.0.0.1:\(origin.port)", transport: upstream), Upstream.Options(retries: 0)))
             try await withRunningServer(proxy) { address in
@@ -79,7 +79,7 @@ struct ProxiedUpgradeTests {
         try await withTimeLimit(.seconds(40)) {
             let origin = try await PythonProcess.start(script: Self.echoServer)
             let port = try await origin.firstLine()
-            let upstream = try HTTPClientTransport()
+            let upstream = HTTPClientTransport()
             let proxy = try loopbackServer()
             proxy.use(Upstream(SingleHost("127.0.0.1:\(port)", transport: upstream), Upstream.Options(retries: 0)))
             let output = try await withRunningServer(proxy) { address in

@@ -27,7 +27,7 @@ struct UnixAndDynamicTransportTests {
             let server = try await MiniHTTPServer.start(unixSocketPath: path) { _, head in
                 .respond("\(head.uri) host=\(head.headers.first(name: "host") ?? "-")")
             }
-            let unix = try UnixSocketTransport()
+            let unix = UnixSocketTransport()
             for index in 0..<3 {
                 let response = try await unixSend(unix, path: path, "/u\(index)")
                 #expect(try await text(of: response.body) == "/u\(index) host=localhost")
@@ -40,7 +40,7 @@ struct UnixAndDynamicTransportTests {
     }
 
     @Test func aMissingSocketFails() async throws {
-        let unix = try UnixSocketTransport()
+        let unix = UnixSocketTransport()
         await #expect(throws: UpstreamError.self) { _ = try await unixSend(unix, path: "/nonexistent/parapet.sock", "/") }
     }
 
@@ -51,7 +51,7 @@ struct UnixAndDynamicTransportTests {
             let unixServer = try await MiniHTTPServer.start(unixSocketPath: path) { _, _ in .respond("over unix") }
             let authority = try TestCertificateAuthority()
             let tls = try ServerTLSConfiguration(certificates: [try authority.issue(["localhost"])])
-            let dynamic = try DynamicTransport(
+            let dynamic = DynamicTransport(
                 options: .init(https: .init(trustRoots: [try authority.root], serverName: "localhost")))
             try await withRunningServer(try Origin.make(.backend)) { cleartext in
                 try await withRunningServer(try Origin.make(tls: tls)) { secure in
