@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
         .library(name: "ParapetRateLimit", targets: ["ParapetRateLimit"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
+        .library(name: "ParapetTesting", targets: ["ParapetTesting"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
         .executable(name: "parapet-sim", targets: ["parapet-sim"]),
@@ -119,6 +120,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "ParapetTesting",
+            dependencies: [
+                "ParapetCore",
+                "ParapetSimulation",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ParapetNIO",
             dependencies: [
                 "ParapetCore",
@@ -197,6 +209,7 @@ let package = Package(
             name: "ParapetCoreTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "ParapetCore",
                 "ParapetSimulation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -209,6 +222,7 @@ let package = Package(
             name: "ParapetCompressionTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "ParapetCompression",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -223,6 +237,7 @@ let package = Package(
             name: "ParapetRedisTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "ParapetRedis",
                 "ParapetCore",
                 "ParapetNIO",
@@ -240,6 +255,7 @@ let package = Package(
             name: "ParapetMiddlewareTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "ParapetMiddleware",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -254,6 +270,7 @@ let package = Package(
             name: "ParapetRateLimitTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "ParapetRateLimit",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -268,6 +285,7 @@ let package = Package(
             name: "ParapetUpstreamTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "ParapetUpstream",
                 "ParapetCore",
                 "ParapetSimulation",
@@ -282,6 +300,7 @@ let package = Package(
             name: "ParapetSimulationTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "ParapetSimulation",
                 "determinism-probe",
                 "parapet-sim",
@@ -295,6 +314,7 @@ let package = Package(
             name: "ParapetNIOTests",
             dependencies: [
                 "ParapetTestSupport",
+                "ParapetTesting",
                 "Parapet",
                 "parapet-example",
                 "parapet-test-server",

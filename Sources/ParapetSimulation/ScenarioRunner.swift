@@ -67,7 +67,7 @@ public enum ScenarioRunner {
                 runs.append(try runStack(
                     stack, of: scenario, seed: seed, layout: layout, allDown: allDown, recordsTrace: options.recordsTrace,
                     progress: progress))
-            } catch let error as ConfigurationError {
+            } catch where error is ConfigurationError || error is ChainBuildError {
                 throw ScenarioError(
                     file: "<scenario>", line: nil, column: nil, field: "stacks[\(index)]", kind: .invalidValue,
                     message: "stack \"\(stack.name)\": \(error)")

@@ -3,6 +3,7 @@ import NIOCore
 import Parapet
 import ParapetSimulation
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 /// `FileServer` used as documented — files, then a fallback — under the traffic that used to kill the

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Parapet
 import ParapetCore
+import ParapetTesting
 import Testing
 
 @testable import ParapetMiddleware

@@ -3,6 +3,7 @@ import Parapet
 import ParapetCore
 import ParapetSimulation
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 @testable import ParapetMiddleware

@@ -20,23 +20,7 @@ func withRunningServer<T>(_ server: Server, _ body: (NetworkAddress) async throw
     }
 }
 
-/// Runs `body`, failing if it takes longer than `limit`, so a broken server fails a test instead of
-/// hanging it.
-func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw LoopbackError.timeLimitExceeded }
-        return value
-    }
-}
-
 enum LoopbackError: Error {
-    case timeLimitExceeded
     case truncated
 }
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTesting
 import Testing
 
 @testable import ParapetMiddleware
@@ -7,6 +8,20 @@ import Testing
 @Suite("Redirect")
 struct RedirectTests {
     let harness = MiddlewareHarness()
+
+    /// ParapetTesting's overview example, as a server would run it: the chain ends in 404.
+    @Test func plainHTTPIsRedirectedInAChainTest() async throws {
+        try await Redirect.https.test { client in
+            let response = try await client.execute(.get, "/shop?item=1")
+            #expect(response.status == .movedPermanently)
+            #expect(response.headerFields[.location] == "https://example.com/shop?item=1")
+            // X-Forwarded-Proto counts from a trusted proxy (a private address), not from the client.
+            let forwarded: HTTPFields = [.xForwardedProto: "https"]
+            #expect(try await client.execute(.get, "/", headers: forwarded).status == .movedPermanently)
+            let proxy = NetworkAddress.ip(IPAddress("10.0.0.1")!, port: 40_000)
+            #expect(try await client.execute(.get, "/", headers: forwarded, from: proxy).status == .notFound)
+        }
+    }
 
     /// The outcome of `redirect` for a `GET target` to `host`, made over HTTPS when `isHTTPS`.
     func outcome(_ redirect: Redirect, host: String?, _ target: String = "/", isHTTPS: Bool = false) -> Redirect.Outcome

@@ -2,6 +2,7 @@ import HTTPTypes
 import NIOCore
 import Parapet
 import ParapetCore
+import ParapetTesting
 import Synchronization
 import Testing
 

@@ -4,6 +4,7 @@ import Parapet
 import ParapetCore
 import ParapetSimulation
 import ParapetTestSupport
+import ParapetTesting
 import Synchronization
 import Testing
 

@@ -2,6 +2,7 @@ import HTTPTypes
 import Parapet
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import Testing
 
 @testable import ParapetMiddleware

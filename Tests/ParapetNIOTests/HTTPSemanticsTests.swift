@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Parapet
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 @Suite("HTTP semantics at the edges: HEAD, 100-continue, lengths, parse errors, HTTP/2 drain", .timingSensitive)

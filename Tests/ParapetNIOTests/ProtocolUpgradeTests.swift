@@ -1,6 +1,7 @@
 import NIOCore
 import Parapet
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 @Suite("HTTP/1 protocol upgrades and connection-delimited bodies")

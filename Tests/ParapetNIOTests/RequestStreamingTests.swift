@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Parapet
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 @Suite("Request bodies stream; HTTP/2 streams keep their own deadlines")

@@ -1,6 +1,7 @@
 import HTTPTypes
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import Testing
 
 @testable import ParapetRateLimit
@@ -102,14 +103,14 @@ struct KeyCapTests {
             for prefix in [128, 48] {
                 let limited = try handler(
                     RateLimit.fixedWindow(
-                        perMinute: 1, options: .init(observe: { events.record($0) }, ipv6PrefixLength: prefix)),
+                        perMinute: 1, options: .init(observe: { events.append($0) }, ipv6PrefixLength: prefix)),
                     runtime: runtime)
                 for peer in ["[2001:db8:1:2::1]:1", "[2001:db8:1:2::2]:1", "[2001:db8:1:ff::3]:1", "[2001:db8:2::1]:1"]
                 {
                     statuses.append(try await limited.handle(.test(), context: .test(runtime, peer: peer)).status.code)
                 }
             }
-            return (statuses, events.all.map { "\($0.key)" })
+            return (statuses, events.elements.map { "\($0.key)" })
         }
         #expect(statuses == [200, 200, 200, 200, 200, 429, 429, 200])
         #expect(

@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTesting
 import Testing
 
 @testable import ParapetRateLimit
@@ -56,7 +57,7 @@ struct LeakyBucketTests {
             let limited = try handler(
                 RateLimit.leakyBucket(interval: .milliseconds(100), queue: 3), runtime: runtime,
                 next: Endpoint { _, context in
-                    started.record(context.runtime.clock.now - .zero)
+                    started.append(context.runtime.clock.now - .zero)
                     return .text("ok")
                 })
             let context = RequestContext.test(runtime)
@@ -72,7 +73,7 @@ struct LeakyBucketTests {
                 for await (index, answer) in group { answers[index] = answer }
                 return answers
             }
-            return (answers, started.all)
+            return (answers, started.elements)
         }
         #expect(outcomes.0 == ["200 -", "200 -", "200 -", "200 -", "429 1", "429 1"])
         #expect(outcomes.1 == [.zero, .milliseconds(100), .milliseconds(200), .milliseconds(300)])

@@ -1,6 +1,7 @@
 import HTTPTypes
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import Testing
 
 @testable import ParapetRateLimit
@@ -85,7 +86,7 @@ struct RateLimitResponseTests {
                     response.headerFields[.retryAfter] = rejection.retryAfterField
                     return response
                 },
-                observe: { events.record($0) })
+                observe: { events.append($0) })
             let limited = try handler(
                 RateLimit.concurrent(capacity: 1, options: options), runtime: runtime,
                 next: Endpoint { _, context in Response(status: .ok, body: .paced(clock: context.runtime.clock)) })
@@ -93,7 +94,7 @@ struct RateLimitResponseTests {
             let held = try await limited.handle(.test(), context: context)
             let refused = try await limited.handle(.test(), context: context)
             _ = held
-            return ([refused.status.code, Int(refused.retryAfter ?? "") ?? 0], events.all)
+            return ([refused.status.code, Int(refused.retryAfter ?? "") ?? 0], events.elements)
         }
         #expect(statuses == [503, 1])
         let client = RateLimitKey(try #require(IPAddress("203.0.113.7")))

@@ -10,15 +10,6 @@ import Synchronization
 // The test kit of this target: recorders, requests and contexts, the simulation, and streamed bodies that
 // report when they are over.
 
-/// Collects values reported from any task, in the order they were reported.
-final class Recorder<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
-
-    func record(_ value: Value) { values.withLock { $0.append(value) } }
-
-    var all: [Value] { values.withLock { $0 } }
-}
-
 /// A shared count that remembers the highest value it reached.
 final class Gauge: Sendable {
     private let storage = Mutex((value: 0, peak: 0))

@@ -4,6 +4,7 @@ import NIOPosix
 import ParapetCore
 import ParapetRedis
 import ParapetTestSupport
+import ParapetTesting
 import Synchronization
 import Testing
 

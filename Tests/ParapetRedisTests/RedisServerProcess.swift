@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ParapetRedis
+import ParapetTesting
 import Synchronization
 
 /// A `redis-server` of the test's own on 127.0.0.1: no persistence, no daemonizing, stopped by the test.

@@ -1,6 +1,7 @@
 import Foundation
 import ParapetSimulation
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 @Suite("Progress of a scenario run", .cpuHeavy)

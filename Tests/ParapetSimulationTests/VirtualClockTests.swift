@@ -1,5 +1,6 @@
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import Testing
 
 @Suite("VirtualClock")

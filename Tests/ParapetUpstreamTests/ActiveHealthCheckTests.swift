@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTesting
 import ParapetUpstream
 import Synchronization
 import Testing
@@ -33,8 +34,8 @@ final class ProbedBackend: Sendable {
             guard request.head.path == "/healthz" else {
                 return UpstreamResponse(response: .text("ok\n"), target: request.target)
             }
-            probeTimes.record(context.runtime.clock.now.offset.components.seconds)
-            probes.record(request)
+            probeTimes.append(context.runtime.clock.now.offset.components.seconds)
+            probes.append(request)
             switch mode.withLock({ $0 }) {
             case .healthy:
                 return UpstreamResponse(response: .text("ok\n"), target: request.target)
@@ -68,7 +69,7 @@ struct ActiveHealthCheckTests {
         let backend = ProbedBackend(.unhealthy)
         let changes = Recorder<StateChange>()
         let (pool, check) = try Self.check(
-            [backend], options: .init(path: "/healthz", onStateChange: { changes.record($0) }))
+            [backend], options: .init(path: "/healthz", onStateChange: { changes.append($0) }))
         let gates = try await simulate { runtime in
             check.start(runtime: runtime)
             var gates: [Bool] = []
@@ -82,9 +83,9 @@ struct ActiveHealthCheckTests {
             return gates
         }
         #expect(gates == [true, false, true])
-        #expect(backend.probeTimes.all == [0, 10, 20, 30])
+        #expect(backend.probeTimes.elements == [0, 10, 20, 30])
         #expect(
-            changes.all == [
+            changes.elements == [
                 StateChange(target: "t0", from: .closed, to: .open, reason: .probeDown, cause: .status, sequence: 1),
                 StateChange(target: "t0", from: .open, to: .closed, reason: .probeRecover, sequence: 2),
             ])
@@ -113,7 +114,7 @@ struct ActiveHealthCheckTests {
         let backend = ProbedBackend(.healthy)
         let changes = Recorder<StateChange>()
         let options = ActiveHealthCheck.Options(
-            path: "/healthz", startUnhealthy: true, onStateChange: { changes.record($0) })
+            path: "/healthz", startUnhealthy: true, onStateChange: { changes.append($0) })
         let (pool, check) = try Self.check([backend], options: options)
         let gates = try await simulate { runtime in
             check.start(runtime: runtime)
@@ -123,7 +124,7 @@ struct ActiveHealthCheckTests {
         }
         #expect(gates == [false, true])
         #expect(
-            changes.all == [StateChange(target: "t0", from: .open, to: .closed, reason: .probeRecover, sequence: 1)])
+            changes.elements == [StateChange(target: "t0", from: .open, to: .closed, reason: .probeRecover, sequence: 1)])
     }
 
     @Test("stop is idempotent and the probe loops end with it")
@@ -138,7 +139,7 @@ struct ActiveHealthCheckTests {
             check.stop()
             try await runtime.clock.sleep(until: .at(.seconds(100)))
         }
-        #expect(backend.probeTimes.all == [0, 10])
+        #expect(backend.probeTimes.elements == [0, 10])
     }
 
     @Test("stopped before it started, it never probes and forces every gate up")
@@ -155,7 +156,7 @@ struct ActiveHealthCheckTests {
             return routes
         }
         #expect(routes == ["t0"])
-        #expect(backend.probeTimes.all.isEmpty)
+        #expect(backend.probeTimes.elements.isEmpty)
         #expect(pool.isUp(0))
     }
 
@@ -165,11 +166,11 @@ struct ActiveHealthCheckTests {
         let (_, check) = try Self.check([backend])
         try await simulate { runtime in
             try await runtime.clock.sleep(until: .at(.seconds(5)))
-            #expect(backend.probeTimes.all.isEmpty)
+            #expect(backend.probeTimes.elements.isEmpty)
             _ = try await route(2, through: check, context: RequestContext.test(runtime))
             try await runtime.clock.sleep(until: .at(.seconds(20)))
         }
-        #expect(backend.probeTimes.all == [5, 15])
+        #expect(backend.probeTimes.elements == [5, 15])
     }
 
     @Test("a probe is a bodyless GET for the path with a leading slash, sent to and Host-ed as the target")
@@ -181,7 +182,7 @@ struct ActiveHealthCheckTests {
             check.start(runtime: runtime)
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        let probe = try #require(backend.probes.all.first)
+        let probe = try #require(backend.probes.elements.first)
         #expect(probe.head.method == .get)
         #expect(probe.head.scheme == "http")
         #expect(probe.head.path == "/healthz")
@@ -201,8 +202,8 @@ struct ActiveHealthCheckTests {
             check.start(runtime: runtime)
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        #expect(target.probeTimes.all.isEmpty)
-        #expect(prober.probes.all.map(\.target) == ["t0"])
+        #expect(target.probeTimes.elements.isEmpty)
+        #expect(prober.probes.elements.map(\.target) == ["t0"])
         #expect(!pool.isUp(0))
     }
 
@@ -211,7 +212,7 @@ struct ActiveHealthCheckTests {
         let backend = ProbedBackend(.hanging)
         let changes = Recorder<StateChange>()
         let options = ActiveHealthCheck.Options(
-            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.record($0) })
+            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.append($0) })
         let (pool, check) = try Self.check([backend], options: options)
         let gates = try await simulate { runtime in
             check.start(runtime: runtime)
@@ -221,8 +222,8 @@ struct ActiveHealthCheckTests {
             return [before, pool.isUp(0)]
         }
         #expect(gates == [true, false])
-        #expect(changes.all.map(\.cause) == [.timeout])
-        #expect(backend.probeTimes.all == [0])
+        #expect(changes.elements.map(\.cause) == [.timeout])
+        #expect(backend.probeTimes.elements == [0])
     }
 
     @Test("failure causes: a transport's own classification, through UpstreamError.failed, and a custom verdict")
@@ -234,14 +235,14 @@ struct ActiveHealthCheckTests {
             path: "/healthz",
             unhealthyThreshold: 1,
             isHealthy: { outcome in (try? outcome.get())?.headerFields[.contentType] == "application/json" },
-            onStateChange: { changes.record($0) }
+            onStateChange: { changes.append($0) }
         )
         let (_, check) = try Self.check([refusing, healthyButRejected], options: options)
         try await simulate { runtime in
             check.start(runtime: runtime)
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        let causes = changes.all.sorted { $0.target < $1.target }.map(\.cause)
+        let causes = changes.elements.sorted { $0.target < $1.target }.map(\.cause)
         #expect(causes == [.refused, .status])
     }
 
@@ -251,7 +252,7 @@ struct ActiveHealthCheckTests {
         let shutDown = ProbedBackend(.hanging)
         let changes = Recorder<StateChange>()
         let options = ActiveHealthCheck.Options(
-            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.record($0) })
+            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.append($0) })
         let (stoppedPool, stoppedCheck) = try Self.check([stopped], options: options)
         let (shutDownPool, shutDownCheck) = try Self.check([shutDown], options: options)
         try await simulate { runtime in
@@ -261,9 +262,9 @@ struct ActiveHealthCheckTests {
             stoppedCheck.stop()
             try await runtime.clock.sleep(for: .seconds(1))
         }
-        #expect(changes.all.isEmpty)
+        #expect(changes.elements.isEmpty)
         #expect(stoppedPool.isUp(0) && shutDownPool.isUp(0))
-        #expect(stopped.probeTimes.all == [0] && shutDown.probeTimes.all == [0])
+        #expect(stopped.probeTimes.elements == [0] && shutDown.probeTimes.elements == [0])
     }
 
     @Test("a probe reads at most 4 KiB of the answer's body")
@@ -299,7 +300,7 @@ struct ActiveHealthCheckTests {
         let gates = try await simulate { runtime in
             // A spawner that asks the check to start again, and reads its state, from inside `spawn`.
             let reentrant = CallbackSpawner(base: runtime.spawner) { name in
-                spawned.record(name)
+                spawned.append(name)
                 check.start(runtime: runtime)
                 _ = check.state(of: "t0")
             }
@@ -308,7 +309,7 @@ struct ActiveHealthCheckTests {
             try await runtime.clock.sleep(for: .seconds(1))
             return [pool.isUp(0), pool.isUp(1)]
         }
-        #expect(spawned.all == ["health-check t0", "health-check t1"])  // idempotent: one loop per target
+        #expect(spawned.elements == ["health-check t0", "health-check t1"])  // idempotent: one loop per target
         #expect(gates == [false, false])
         #expect(check.state(of: "t0") == .open)
     }
@@ -322,7 +323,7 @@ struct ActiveHealthCheckTests {
             check.start(runtime: runtime.replacingSpawner(with: stopping))
             try await runtime.clock.sleep(for: .seconds(30))
         }
-        #expect(backend.probeTimes.all.count <= 1)
+        #expect(backend.probeTimes.elements.count <= 1)
     }
 
     @Test("state changes are numbered in the order they took effect, across targets")
@@ -330,7 +331,7 @@ struct ActiveHealthCheckTests {
         let backends = [ProbedBackend(.unhealthy), ProbedBackend(.healthy)]
         let changes = Recorder<StateChange>()
         let options = ActiveHealthCheck.Options(
-            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.record($0) })
+            path: "/healthz", unhealthyThreshold: 1, onStateChange: { changes.append($0) })
         let (_, check) = try Self.check(backends, options: options)
         try await simulate { runtime in
             check.start(runtime: runtime)
@@ -339,8 +340,8 @@ struct ActiveHealthCheckTests {
             backends[0].set(.healthy)
             try await runtime.clock.sleep(for: .seconds(10))
         }
-        #expect(changes.all.map(\.sequence) == [1, 2, 3])
-        #expect(changes.all.map { "\($0.target) \($0.reason)" } == ["t0 probeDown", "t0 probeRecover", "t1 probeDown"])
+        #expect(changes.elements.map(\.sequence) == [1, 2, 3])
+        #expect(changes.elements.map { "\($0.target) \($0.reason)" } == ["t0 probeDown", "t0 probeRecover", "t1 probeDown"])
         #expect(check.state(of: "t0") == .closed)
         #expect(check.state(of: "t1") == .open)
         #expect(check.state(of: "nowhere") == .closed)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTesting
 import ParapetUpstream
 import Synchronization
 import Testing
@@ -184,7 +185,7 @@ struct AllDownTests {
                 for _ in addresses { held.append(try await transport.roundTrip(.test(), context: context)) }
             case .everyGateUpTargetEjected, .mostTargetsOut:
                 for address in row.outage.slowTargets { backends.set(address, .respond(after: .milliseconds(200))) }
-                while ejections.all.count < row.outage.slowTargets.count {
+                while ejections.elements.count < row.outage.slowTargets.count {
                     _ = await transport.outcome(context: context)
                 }
             case .everyGateDown, .emptyPool:
@@ -213,7 +214,7 @@ struct AllDownTests {
         _ balancer: Balancer, pool: TargetPool, ejections: Recorder<StateChange>
     ) throws -> any Transport {
         let breaker = CircuitBreakerBalancer.Options(failureThreshold: 1)
-        let latency = LatencyEjectingBalancer.Options(minSamples: 5, onStateChange: { ejections.record($0) })
+        let latency = LatencyEjectingBalancer.Options(minSamples: 5, onStateChange: { ejections.append($0) })
         let hedge = HedgingBalancer.Options(hedgeDelay: .milliseconds(50))
         return switch balancer {
         case .roundRobin: RoundRobinBalancer(pool)

@@ -1,6 +1,7 @@
 import HTTPTypes
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import ParapetUpstream
 import Testing
 
@@ -29,7 +30,7 @@ struct CircuitBreakerBalancerTests {
         let backends = ScriptedBackends(["a": .fail(after: .milliseconds(5))])
         let breaker = CircuitBreakerBalancer(
             TargetPool(addresses: ["a"], transport: backends),
-            options: .init(onStateChange: { changes.record($0) })
+            options: .init(onStateChange: { changes.append($0) })
         )
         try await simulate { runtime in
             let context = RequestContext.test(runtime)
@@ -42,7 +43,7 @@ struct CircuitBreakerBalancerTests {
             for _ in 0..<4 { _ = await breaker.outcome(context: context) }
         }
         #expect(
-            changes.all == [
+            changes.elements == [
                 StateChange(target: "a", from: .closed, to: .open, reason: .trip, sequence: 1),
                 StateChange(target: "a", from: .open, to: .halfOpen, reason: .probe, sequence: 2),
                 StateChange(target: "a", from: .halfOpen, to: .closed, reason: .heal, sequence: 3),

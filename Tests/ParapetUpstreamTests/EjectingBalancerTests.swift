@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTesting
 import ParapetUpstream
 import Synchronization
 import Testing
@@ -12,7 +13,7 @@ struct EjectingBalancerTests {
         let changes = Recorder<StateChange>()
         let failing = Mutex(true)
         let flaky = StubTransport { request, _ in
-            routes.record(request.target ?? "?")
+            routes.append(request.target ?? "?")
             if failing.withLock({ $0 }) {
                 throw UpstreamError.failed(target: request.target, underlying: BackendFailure())
             }
@@ -21,7 +22,7 @@ struct EjectingBalancerTests {
         let pool = TargetPool([
             Target("a", transport: StubTransport.ok(recording: routes)), Target("b", transport: flaky),
         ])
-        let balancer = EjectingBalancer(pool, options: .init(onStateChange: { changes.record($0) }))
+        let balancer = EjectingBalancer(pool, options: .init(onStateChange: { changes.append($0) }))
         try await simulate { runtime in
             let context = RequestContext.test(runtime)
             for _ in 0..<6 {
@@ -33,9 +34,9 @@ struct EjectingBalancerTests {
             #expect(balancer.state(of: "b") == .open)  // its cooldown passed, but nothing recovered it yet
             _ = try await route(2, through: balancer, context: context)  // b is back, and recovers
         }
-        #expect(routes.all == ["a", "b", "a", "b", "a", "b", "a", "a", "b", "a"])
+        #expect(routes.elements == ["a", "b", "a", "b", "a", "b", "a", "a", "b", "a"])
         #expect(
-            changes.all == [
+            changes.elements == [
                 StateChange(target: "b", from: .closed, to: .open, reason: .eject, sequence: 1),
                 StateChange(target: "b", from: .open, to: .closed, reason: .recover, sequence: 2),
             ])
@@ -47,7 +48,7 @@ struct EjectingBalancerTests {
     func cooldownsInVirtualTime() async throws {
         let visits = Recorder<Duration>()
         let failing = StubTransport { request, context in
-            visits.record(context.runtime.clock.now.offset)
+            visits.append(context.runtime.clock.now.offset)
             throw UpstreamError.failed(target: request.target, underlying: BackendFailure())
         }
         let pool = TargetPool([Target("a", transport: StubTransport.ok()), Target("b", transport: failing)])
@@ -60,7 +61,7 @@ struct EjectingBalancerTests {
                 try await runtime.clock.sleep(for: .milliseconds(100))
             }
         }
-        let times = visits.all
+        let times = visits.elements
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         let cooldowns: [Duration] = [1, 2, 4, 5, 5].map { .seconds($0) }
         #expect(gaps.count >= cooldowns.count)
@@ -77,7 +78,7 @@ struct EjectingBalancerTests {
             throw UpstreamError.failed(target: request.target, underlying: BackendFailure())
         }
         let pool = TargetPool([Target("a", transport: StubTransport.ok()), Target("b", transport: slowFailure)])
-        let balancer = EjectingBalancer(pool, options: .init(onStateChange: { changes.record($0) }))
+        let balancer = EjectingBalancer(pool, options: .init(onStateChange: { changes.append($0) }))
         let failures = try await simulate { runtime in
             let context = RequestContext.test(runtime)
             return await withTaskGroup(of: Bool.self) { group in
@@ -88,7 +89,7 @@ struct EjectingBalancerTests {
             }
         }
         #expect(failures == 10)
-        #expect(changes.all == [StateChange(target: "b", from: .closed, to: .open, reason: .eject, sequence: 1)])
+        #expect(changes.elements == [StateChange(target: "b", from: .closed, to: .open, reason: .eject, sequence: 1)])
     }
 
     @Test("a cancelled round trip is neutral, even when the transport reports the cancellation as a failure")
@@ -97,7 +98,7 @@ struct EjectingBalancerTests {
         let changes = Recorder<StateChange>()
         let balancer = EjectingBalancer(
             TargetPool(addresses: ["a", "b"], transport: backends),
-            options: .init(maxFails: 1, onStateChange: { changes.record($0) })
+            options: .init(maxFails: 1, onStateChange: { changes.append($0) })
         )
         let routes = try await simulate { runtime in
             let context = RequestContext.test(runtime)
@@ -110,7 +111,7 @@ struct EjectingBalancerTests {
             return try await route(3, through: balancer, context: context)
         }
         #expect(backends.endings.first == .cancelled("a"))
-        #expect(changes.all.isEmpty)
+        #expect(changes.elements.isEmpty)
         #expect(routes == ["b", "a", "b"])
         #expect(balancer.state(of: "a") == .closed)
     }
@@ -128,13 +129,13 @@ struct EjectingBalancerTests {
             options: .init(
                 maxFails: 1,
                 isFailure: FailureClassifiers.transportFailuresAndServerErrors,
-                onStateChange: { strictChanges.record($0) }
+                onStateChange: { strictChanges.append($0) }
             )
         )
         let lenientChanges = Recorder<StateChange>()
         let observed = EjectingBalancer(
             TargetPool([Target("a", transport: cancelled)]),
-            options: .init(maxFails: 1, onStateChange: { lenientChanges.record($0) })
+            options: .init(maxFails: 1, onStateChange: { lenientChanges.append($0) })
         )
         try await simulate { runtime in
             let context = RequestContext.test(runtime)
@@ -146,8 +147,8 @@ struct EjectingBalancerTests {
             let answer = try await strict.roundTrip(UpstreamRequest.test(), context: context)
             #expect(answer.response.status == .serviceUnavailable)
         }
-        #expect(lenientChanges.all.isEmpty)
-        #expect(strictChanges.all.map(\.reason) == [.eject])
+        #expect(lenientChanges.elements.isEmpty)
+        #expect(strictChanges.elements.map(\.reason) == [.eject])
     }
 
     @Test("nonsensical options are rejected naming the field; a short maximum is raised to the timeout")

@@ -1,6 +1,7 @@
 import HTTPTypes
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import ParapetUpstream
 import Synchronization
 import Testing
@@ -137,11 +138,11 @@ struct HedgingBalancerTests {
         let (outcome, finished) = try await simulate { runtime in
             let client = Recorder<Result<UpstreamResponse, any Error>>()
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { client.record(await hedging.outcome(context: .test(runtime))) }
+                group.addTask { client.append(await hedging.outcome(context: .test(runtime))) }
                 try? await runtime.clock.sleep(for: .milliseconds(30))
                 group.cancelAll()
             }
-            return (client.all.first, runtime.clock.now)
+            return (client.elements.first, runtime.clock.now)
         }
         #expect(throws: CancellationError.self) { try outcome?.get() }
         #expect(finished == .at(.milliseconds(30)))
@@ -153,7 +154,7 @@ struct HedgingBalancerTests {
         let changes = Recorder<StateChange>()
         let breaker = CircuitBreakerBalancer(
             TargetPool(addresses: ["a", "b"], transport: backends),
-            options: .init(failureThreshold: 1, successThreshold: 1, onStateChange: { changes.record($0) })
+            options: .init(failureThreshold: 1, successThreshold: 1, onStateChange: { changes.append($0) })
         )
         let hedging = HedgingBalancer(wrapping: breaker, options: .init(hedgeDelay: .milliseconds(20)))
         let outcome = try await simulate { runtime in
@@ -165,7 +166,7 @@ struct HedgingBalancerTests {
         }
         #expect(outcome.target == "b")
         #expect(backends.endings.last == .cancelled("a"))
-        #expect(changes.all.map(\.reason) == [.trip, .probe])
+        #expect(changes.elements.map(\.reason) == [.trip, .probe])
         #expect(breaker.state(of: "a") == .halfOpen)
     }
 
@@ -176,7 +177,7 @@ struct HedgingBalancerTests {
         let changes = Recorder<StateChange>()
         let ejecting = EjectingBalancer(
             TargetPool(addresses: ["a", "b"], transport: backends),
-            options: .init(maxFails: 1, onStateChange: { changes.record($0) })
+            options: .init(maxFails: 1, onStateChange: { changes.append($0) })
         )
         let hedging = HedgingBalancer(wrapping: ejecting, options: .init(hedgeDelay: .milliseconds(20)))
         let winners = try await simulate { runtime in
@@ -188,7 +189,7 @@ struct HedgingBalancerTests {
         #expect(winners == ["b", "b", "b"])
         #expect(backends.targets == ["a", "b", "a", "b", "a", "b"])  // a keeps its turn: never ejected
         #expect(backends.endings.filter { $0 == .cancelled("a") }.count == 3)
-        #expect(changes.all.isEmpty)
+        #expect(changes.elements.isEmpty)
         #expect(ejecting.state(of: "a") == .closed)
     }
 

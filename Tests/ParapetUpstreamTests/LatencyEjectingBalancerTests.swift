@@ -1,5 +1,6 @@
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import ParapetUpstream
 import Testing
 
@@ -12,13 +13,13 @@ struct LatencyEjectingBalancerTests {
         let balancer = LatencyEjectingBalancer(
             TargetPool(addresses: ["a", "b", "c", "d"], transport: backends),
             options: .init(onStateChange: { change in
-                changes.record(change)
-                ejectedAfterCalls.record(backends.count("d"))
+                changes.append(change)
+                ejectedAfterCalls.append(backends.count("d"))
             })
         )
         let (ejectedAt, callsToDWhileEjected) = try await simulate { runtime in
             let context = RequestContext.test(runtime)
-            while changes.all.isEmpty { _ = await balancer.outcome(context: context) }
+            while changes.elements.isEmpty { _ = await balancer.outcome(context: context) }
             let ejectedAt = runtime.clock.now
             let callsBefore = backends.count("d")
             while runtime.clock.now < ejectedAt.advanced(by: .seconds(30)) {
@@ -26,14 +27,14 @@ struct LatencyEjectingBalancerTests {
             }
             let callsWhileEjected = backends.count("d") - callsBefore
             backends.set("d", .respond(after: .milliseconds(12)))
-            while changes.all.count < 2 { _ = await balancer.outcome(context: context) }
+            while changes.elements.count < 2 { _ = await balancer.outcome(context: context) }
             return (ejectedAt, callsWhileEjected)
         }
         #expect(ejectedAt == .at(.milliseconds(100 * 130)))  // 100 rounds of 3 × 10 ms + 100 ms
         #expect(callsToDWhileEjected == 0)
-        #expect(ejectedAfterCalls.all == [100, 200])  // ejected on its 100th sample, healed on the next 100th
+        #expect(ejectedAfterCalls.elements == [100, 200])  // ejected on its 100th sample, healed on the next 100th
         #expect(
-            changes.all == [
+            changes.elements == [
                 StateChange(target: "d", from: .closed, to: .open, reason: .eject, sequence: 1),
                 StateChange(target: "d", from: .open, to: .closed, reason: .recover, sequence: 2),
             ]
@@ -45,13 +46,13 @@ struct LatencyEjectingBalancerTests {
         let changes = Recorder<StateChange>()
         let balancer = LatencyEjectingBalancer(
             TargetPool(addresses: ["a", "b", "c", "d"], transport: backends),
-            options: .init(minSamples: 5, onStateChange: { changes.record($0) })
+            options: .init(minSamples: 5, onStateChange: { changes.append($0) })
         )
         try await simulate { runtime in
             let context = RequestContext.test(runtime)
             for _ in 0..<200 { _ = await balancer.outcome(context: context) }
         }
-        #expect(changes.all.isEmpty)
+        #expect(changes.elements.isEmpty)
         #expect(backends.count("d") == 50)
     }
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTesting
 import ParapetUpstream
 import Testing
 
@@ -82,7 +83,7 @@ struct LeastConnectionsBalancerTests {
     @Test("sheds are reported through onShed and the snapshot shows each target's load and cap")
     func shedHookAndSnapshot() async throws {
         let sheds = Recorder<ShedReason>()
-        let options = LeastConnectionsBalancer.Options(onShed: { sheds.record($0) })
+        let options = LeastConnectionsBalancer.Options(onShed: { sheds.append($0) })
         let pool = TargetPool([
             Target("a", transport: Self.backend(), maxConcurrent: 1), Target("b", transport: Self.backend()),
         ])
@@ -104,7 +105,7 @@ struct LeastConnectionsBalancerTests {
             return loads
         }
         #expect(loads == [.init(address: "a", active: 1, cap: 1), .init(address: "b", active: 1, cap: nil)])
-        #expect(sheds.all == [.saturated, .empty])
+        #expect(sheds.elements == [.saturated, .empty])
         #expect(balancer.inflight().map(\.active) == [0, 0])
     }
 
@@ -131,7 +132,7 @@ struct LeastConnectionsBalancerTests {
         let targets = caps.indices.map { index in
             Target("t\(index)", transport: slowBackend(inBackend[index]), weight: index + 1, maxConcurrent: caps[index])
         }
-        let balancer = LeastConnectionsBalancer(TargetPool(targets), options: .init(onShed: { sheds.record($0) }))
+        let balancer = LeastConnectionsBalancer(TargetPool(targets), options: .init(onShed: { sheds.append($0) }))
         let outcomes = try await simulate(seed: seed) { runtime in
             let context = RequestContext.test(runtime)
             return await withTaskGroup(of: (Int, String).self) { group in
@@ -144,7 +145,7 @@ struct LeastConnectionsBalancerTests {
                                 UpstreamRequest.test(path: ending), context: context)
                             let loads = balancer.inflight()
                             if zip(loads, caps).contains(where: { $0.active > $1 }) {
-                                overCap.record(loads.map(\.active))
+                                overCap.append(loads.map(\.active))
                             }
                             if ending != "/drop" {
                                 _ = try? await answer.response.body.collect(upTo: 1 << 20)
@@ -164,8 +165,8 @@ struct LeastConnectionsBalancerTests {
         }
         return LoadReport(
             outcomes: outcomes,
-            sheds: sheds.all,
-            overCap: overCap.all,
+            sheds: sheds.elements,
+            overCap: overCap.elements,
             peaksInBackend: inBackend.map(\.peak),
             leftInBackend: inBackend.map(\.value),
             leftInBalancer: balancer.inflight().map(\.active)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import ParapetCore
+import ParapetTesting
 import ParapetUpstream
 import Testing
 
@@ -53,8 +54,8 @@ struct RoundRobinTests {
         let routes = Recorder<String>()
         let hosts = Recorder<String>()
         let stub = StubTransport { request, _ in
-            routes.record(request.target ?? "?")
-            hosts.record(request.head.authority ?? "?")
+            routes.append(request.target ?? "?")
+            hosts.append(request.head.authority ?? "?")
             return UpstreamResponse(response: .text("ok\n"), target: request.target)
         }
         let pool = TargetPool(["a:80", "b:80", "c:80"].map { Target($0, transport: stub) })
@@ -65,8 +66,8 @@ struct RoundRobinTests {
             pool.setUp(1, false)
             _ = try await route(3, through: balancer, context: context)
         }
-        #expect(routes.all == ["a:80", "b:80", "c:80", "a:80", "c:80", "a:80", "c:80"])
-        #expect(Set(hosts.all) == ["example.com"])
+        #expect(routes.elements == ["a:80", "b:80", "c:80", "a:80", "c:80", "a:80", "c:80"])
+        #expect(Set(hosts.elements) == ["example.com"])
     }
 
     @Test("an empty pool sheds as empty")
@@ -90,14 +91,14 @@ struct SingleHostTests {
     func setsTheTarget() async throws {
         let seen = Recorder<String>()
         let stub = StubTransport { request, _ in
-            seen.record("\(request.target ?? "-") \(request.head.authority ?? "-")")
+            seen.append("\(request.target ?? "-") \(request.head.authority ?? "-")")
             return UpstreamResponse(response: .text("ok\n"), target: request.target)
         }
         let origin = SingleHost("10.0.0.7:8080", transport: stub)
         let answer = try await simulate { runtime in
             try await origin.roundTrip(UpstreamRequest.test(), context: RequestContext.test(runtime)).target
         }
-        #expect(seen.all == ["10.0.0.7:8080 example.com"])
+        #expect(seen.elements == ["10.0.0.7:8080 example.com"])
         #expect(answer == "10.0.0.7:8080")
     }
 }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import ParapetCore
+import ParapetTesting
 import ParapetUpstream
 import Synchronization
 
@@ -148,7 +149,7 @@ struct StubTransport: Transport {
     /// A backend answering `200 ok` at once, recording the target of every request in `routes`.
     static func ok(recording routes: Recorder<String>? = nil) -> StubTransport {
         StubTransport { request, _ in
-            routes?.record(request.target ?? "?")
+            routes?.append(request.target ?? "?")
             return UpstreamResponse(response: .text("ok\n"), target: request.target)
         }
     }

@@ -11,15 +11,6 @@ import Synchronization
 // helpers that drive a transport. The stand-in backends are in TestKit+Backends.swift, streamed bodies in
 // TestKit+Bodies.swift.
 
-/// Collects values reported from any task, in the order they were reported.
-final class Recorder<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
-
-    func record(_ value: Value) { values.withLock { $0.append(value) } }
-
-    var all: [Value] { values.withLock { $0 } }
-}
-
 /// A shared count that remembers the highest value it reached.
 final class Gauge: Sendable {
     private let storage = Mutex((value: 0, peak: 0))

@@ -1,6 +1,7 @@
 import HTTPTypes
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import ParapetUpstream
 import Testing
 
@@ -12,14 +13,14 @@ struct UpstreamCancellationTests {
         -> (outcome: Result<Response, any Error>, reports: [RoundTripInfo], end: MonotonicInstant)
     {
         let reports = Recorder<RoundTripInfo>()
-        let options = Upstream.Options(onRoundTrip: { reports.record($0) })
+        let options = Upstream.Options(onRoundTrip: { reports.append($0) })
         return try await simulate { runtime in
             let handler = try proxy(backend, options, runtime: runtime)
             let outcome = try await handleCancelled(
                 handler, Request.test(), context: RequestContext.test(runtime), after: delay)
             // Any retry the cancellation failed to stop would run within the next second.
             try await runtime.clock.sleep(for: .seconds(1))
-            return (outcome, reports.all, runtime.clock.now)
+            return (outcome, reports.elements, runtime.clock.now)
         }
     }
 

@@ -65,6 +65,27 @@ struct UpstreamOptionsTests {
         }
     }
 
+    @Test("the build reports the problems of every balancer and transport under the upstream, each with its path")
+    func problemsOfWrappedTransports() throws {
+        let environment = ChainEnvironment(runtime: Simulation(seed: 1).runtime, logger: .init(label: "test"))
+        let hedged = HedgingBalancer(wrapping: ScriptedBackends([]), options: .init(hedgeDelay: .milliseconds(-1)))
+        let pool = TargetPool([Target("a", transport: TargetFromHost(transport: hedged)), Target("b", transport: hedged)])
+        let breaker = CircuitBreakerBalancer(pool, options: .init(failureThreshold: 0))
+        let checked = ActiveHealthCheck(wrapping: breaker, pool: pool, options: .init(interval: .zero))
+        let error = #expect(throws: ChainBuildError.self) {
+            try Upstream(checked, .init(retries: -1)).wrap(Endpoint.notFound, in: environment)
+        }
+        let problems = try #require(error?.problems)
+        #expect(problems.map { ($0.error as? ConfigurationError)?.field } == [
+            "retries", "interval", "failureThreshold", "hedgeDelay", "hedgeDelay",
+        ])
+        #expect(problems.map(\.path) == [
+            [], ["ActiveHealthCheck"], ["ActiveHealthCheck", "CircuitBreakerBalancer"],
+            ["ActiveHealthCheck", "CircuitBreakerBalancer", "TargetFromHost", "HedgingBalancer"],
+            ["ActiveHealthCheck", "CircuitBreakerBalancer", "HedgingBalancer"],
+        ])
+    }
+
     @Test(
         "sensible options build",
         arguments: [

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import ParapetUpstream
 import Testing
 
@@ -139,7 +140,7 @@ struct UpstreamResponseTests {
         let backend = ScriptedBackends([.respond(.ok)])
         let status = try await simulate { runtime in
             let next = Endpoint { _, _ in
-                reached.record("next")
+                reached.append("next")
                 return .error(.notFound)
             }
             let handler = try Upstream(backend).wrap(
@@ -147,6 +148,6 @@ struct UpstreamResponseTests {
             return try await handler.handle(Request.test(), context: RequestContext.test(runtime)).status
         }
         #expect(status == .ok)
-        #expect(reached.all.isEmpty)
+        #expect(reached.elements.isEmpty)
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ParapetCore
 import ParapetSimulation
+import ParapetTesting
 import ParapetUpstream
 import Testing
 
@@ -183,20 +184,20 @@ struct UpstreamRetryTests {
         ])
         let flaky = ScriptedBackends(
             [.fail(resetByPeer), .respond(.accepted, after: .milliseconds(25))], target: "b:80")
-        let options = Upstream.Options(onRoundTrip: { reports.record($0) })
+        let options = Upstream.Options(onRoundTrip: { reports.append($0) })
         #expect(try await answer(from: flaky, options).status == .accepted)
-        #expect(reports.all.map(\.attempt) == [0, 1])
-        #expect(reports.all.map(\.status) == [nil, .accepted])
-        #expect(reports.all.map(\.target) == ["backend:80", "b:80"])
-        #expect(reports.all.map(\.duration) == [.zero, .milliseconds(25)])
-        #expect(reports.all.map { $0.error == nil } == [false, true])
+        #expect(reports.elements.map(\.attempt) == [0, 1])
+        #expect(reports.elements.map(\.status) == [nil, .accepted])
+        #expect(reports.elements.map(\.target) == ["backend:80", "b:80"])
+        #expect(reports.elements.map(\.duration) == [.zero, .milliseconds(25)])
+        #expect(reports.elements.map { $0.error == nil } == [false, true])
 
         let shedReports = Recorder<RoundTripInfo>()
-        let shedOptions = Upstream.Options(onRoundTrip: { shedReports.record($0) })
+        let shedOptions = Upstream.Options(onRoundTrip: { shedReports.append($0) })
         #expect(try await answer(from: backend, shedOptions).status == .serviceUnavailable)
-        #expect(shedReports.all.map(\.attempt) == [0, 1])
-        #expect(shedReports.all.map(\.target) == ["backend:80", nil])
-        #expect(shedReports.all.map(\.duration) == [.milliseconds(5), .zero])
+        #expect(shedReports.elements.map(\.attempt) == [0, 1])
+        #expect(shedReports.elements.map(\.target) == ["backend:80", nil])
+        #expect(shedReports.elements.map(\.duration) == [.milliseconds(5), .zero])
     }
 
     @Test("the answered error is logged with the target as `upstream` metadata; a shed as a warning")

@@ -9,7 +9,7 @@
 /// 3 problems in the middleware chain:
 ///   - Host("example.com:80"): invalid host name: "example.com:80" is not a host name (example.com), …
 ///   - Host("example.com") › Upstream › CircuitBreakerBalancer: invalid failureThreshold: must be at least 1, got 0
-///   - Redirect: invalid redirect status: 200 OK is not a redirection (3xx)
+///   - Redirect: invalid status: 200 is not a redirect status; use 301, 302, 303, 307 or 308
 /// ```
 public struct ChainBuildError: Error, CustomStringConvertible {
     /// One thing wrong, and where.
@@ -50,13 +50,12 @@ public struct ChainBuildError: Error, CustomStringConvertible {
 /// together at the end as one error.
 ///
 /// ```swift
-/// public func checkConfiguration() throws {
+/// public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
 ///     var problems = ChainBuildProblems()
-///     problems.attempt { try options.validate() }
-///     for transport in pool.transports {
-///         problems.attempt(inside: "\(type(of: transport))") { try transport.checkConfiguration() }
-///     }
-///     try problems.result()
+///     let settings = problems.attempt { () throws(ConfigurationError) in try options.validated() }
+///     let inner = problems.attempt { try chain.wrap(Endpoint.notFound, in: environment) }
+///     guard let settings, let inner else { throw problems.error }
+///     return MyBlockHandler(settings: settings, inner: inner, next: next)
 /// }
 /// ```
 public struct ChainBuildProblems {

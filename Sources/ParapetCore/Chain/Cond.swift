@@ -33,8 +33,8 @@ public struct Cond: Middleware {
         let whenFalse = problems.attempt(inside: "else") {
             try elseMiddleware.map { try Middlewares([$0]).wrap(next, in: environment) } ?? next
         }
-        try problems.result()
-        return BranchHandler(predicate: predicate, whenTrue: whenTrue ?? next, whenFalse: whenFalse ?? next)
+        guard let whenTrue, let whenFalse else { throw problems.error }
+        return BranchHandler(predicate: predicate, whenTrue: whenTrue, whenFalse: whenFalse)
     }
 
     struct BranchHandler: Handler {

@@ -31,9 +31,9 @@ extension ConfigurationError {
         return nil
     }
 
-    /// What `check` throws, or `nil` when it passes: for a component that keeps the problems of its
-    /// options to report when the chain holding it is built.
-    public static func found(by check: () throws(ConfigurationError) -> Void) -> ConfigurationError? {
+    /// What `check` throws, caught, or `nil` when it passes: for a component that keeps the problems of
+    /// its options to report when the chain holding it is built.
+    public static func caught(from check: () throws(ConfigurationError) -> Void) -> ConfigurationError? {
         do {
             try check()
             return nil

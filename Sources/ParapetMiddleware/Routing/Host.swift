@@ -97,8 +97,8 @@ public final class Host: Block, CustomStringConvertible {
             problems.attempt { () throws(ConfigurationError) in try HostPattern(name) }
         }
         let inner = problems.attempt { try chain.wrap(Endpoint.notFound, in: environment) }
-        try problems.result()
-        let site = VirtualHostHandler.Site(patterns: patterns, handler: inner ?? Endpoint.notFound)
+        guard let inner, problems.problems.isEmpty else { throw problems.error }
+        let site = VirtualHostHandler.Site(patterns: patterns, handler: inner)
         if let following = next as? VirtualHostHandler {
             return following.mounting(site)
         }

@@ -68,6 +68,7 @@ public final class Router: Middleware {
         }
         if wasRoutedLate { throw ChainError.usedAfterBuild }
         var problems = ChainBuildProblems()
+        var seen: Set<String> = []
         var patterns: [String] = []
         var handlers: [any Handler] = []
         for route in routes {
@@ -76,13 +77,14 @@ public final class Router: Middleware {
                     throw .invalidValue(
                         field: "route pattern", reason: "\"\(route.pattern)\" is not a path such as /api or /static/")
                 }
-                guard !patterns.contains(String(configured)) else {
+                guard seen.insert(String(configured)).inserted else {
                     throw .invalidValue(field: "route pattern", reason: "\"\(configured)\" is routed twice")
                 }
                 return String(configured)
             }
+            // Through a chain of one, so that a problem's path names the route's middleware.
             let handler = problems.attempt(inside: "route \"\(route.pattern)\"") {
-                try route.middleware.wrap(next, in: environment)
+                try Middlewares([route.middleware]).wrap(next, in: environment)
             }
             if let pattern, let handler {
                 patterns.append(pattern)

@@ -74,9 +74,7 @@ public final class DynamicTransport: Transport {
 
     /// Throws the problems of all four transports, each named.
     public func checkConfiguration() throws {
-        var problems = ChainBuildProblems()
-        problems.check([http, https, h2c, unix])
-        try problems.result()
+        try ChainBuildProblems.check(own: nil, transports: [http, https, h2c, unix])
     }
 
     /// Sends `request` through the transport its scheme selects.

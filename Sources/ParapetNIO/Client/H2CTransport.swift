@@ -86,7 +86,7 @@ public final class H2CTransport: Transport {
     /// ``ParapetCore/ConfigurationError`` naming each.
     public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
-        self.configurationError = .found { () throws(ConfigurationError) in try options.validate() }
+        self.configurationError = .caught { () throws(ConfigurationError) in try options.validate() }
         self.http1 = HTTPClientTransport(options: options.http1, eventLoopGroup: eventLoopGroup)
         self.http2 = UpstreamHTTP2Client(
             loops: UpstreamEventLoops(group: eventLoopGroup),

@@ -32,7 +32,7 @@ public final class UnixSocketTransport: Transport {
     /// ``ParapetCore/ConfigurationError`` naming each.
     public init(options: Options = Options(), eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
-        self.configurationError = .found { () throws(ConfigurationError) in try options.validate() }
+        self.configurationError = .caught { () throws(ConfigurationError) in try options.validate() }
         self.client = UpstreamHTTP1Client(
             loops: UpstreamEventLoops(group: eventLoopGroup),
             connector: UpstreamConnector(

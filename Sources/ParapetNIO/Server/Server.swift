@@ -103,21 +103,24 @@ public final class Server: Service, Sendable {
     ///   middleware (each with its path, such as `Host("a.io") › Upstream › HTTPClientTransport`), or
     ///   ``ParapetCore/ChainError/usedAfterBuild``.
     public func makeHandler() throws -> any Handler {
-        var environment = ChainEnvironment(runtime: runtime, logger: logger, shutdown: lifecycle.shutdown)
-        environment.pathRules = configuration.pathRules
-        let inner = try chain.wrap(Endpoint.notFound, in: environment)
-        let normalizing = RequestPathRules.Handler(next: inner, rules: configuration.pathRules)
-        return ForwardingHeaders.Handler(next: normalizing, trusting: configuration.trustedProxies)
+        let environment = ChainEnvironment(runtime: runtime, logger: logger, shutdown: lifecycle.shutdown)
+        return try configuration.makeHandler(serving: chain, in: environment)
     }
 
     /// Validates the configuration, builds the chain and binds the listening socket.
     ///
     /// - Returns: a listener whose ``ServerListener/serve()`` accepts connections.
-    /// - Throws: a ``ConfigurationError`` or ``TLSConfigurationError`` for bad settings, the
-    ///   ``ParapetCore/ChainBuildError`` of ``makeHandler()``, or the bind error.
+    /// - Throws: the one ``ConfigurationError`` or ``TLSConfigurationError`` of the server's settings, the
+    ///   error of ``makeHandler()``, or — for more than one problem among the settings, the certificates
+    ///   and the chain — a ``ParapetCore/ChainBuildError`` listing them all; otherwise the bind error.
     public func listen() async throws -> ServerListener {
-        try configuration.validate()
-        let handler = try makeHandler()
+        // The server's settings, its chain and its certificates are checked together, so that one failed
+        // start names every mistake.
+        var problems = ChainBuildProblems()
+        problems.attempt { try configuration.validate() }
+        let handler = problems.attempt { try makeHandler() }
+        let tlsContext = problems.attempt { try tls?.makeContext() }
+        guard let handler, let tlsContext, problems.problems.isEmpty else { throw problems.error }
         let hooks = self.hooks.withLock { state in
             state.isFrozen = true
             return state.hooks
@@ -126,7 +129,7 @@ public final class Server: Service, Sendable {
         let responder = RequestResponder(
             handler: handler, runtime: runtime, logger: logger, executors: EventLoopExecutors(group: eventLoopGroup))
         let pipeline = ConnectionPipeline(
-            configuration: configuration, tlsContext: try tls?.makeContext(), hooks: hooks, responder: responder,
+            configuration: configuration, tlsContext: tlsContext, hooks: hooks, responder: responder,
             connections: connections)
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
         var bootstrap = ServerBootstrap(group: eventLoopGroup)

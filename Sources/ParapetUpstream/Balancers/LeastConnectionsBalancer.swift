@@ -67,7 +67,7 @@ public final class LeastConnectionsBalancer: Transport {
 
     /// Throws the problems of the pool's transports.
     public func checkConfiguration() throws {
-        try pool.checkConfiguration()
+        try ChainBuildProblems.check(own: nil, transports: pool.targets.map(\.transport))
     }
 
     /// Sends `request` to the least-loaded target with a free slot, holding the slot until the response

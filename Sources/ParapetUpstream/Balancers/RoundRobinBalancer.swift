@@ -25,7 +25,7 @@ public final class RoundRobinBalancer: Transport {
 
     /// Throws the problems of the pool's transports.
     public func checkConfiguration() throws {
-        try pool.checkConfiguration()
+        try ChainBuildProblems.check(own: nil, transports: pool.targets.map(\.transport))
     }
 
     /// Sends `request` to the next target in the rotation.

@@ -20,9 +20,7 @@ public struct SingleHost: Transport {
 
     /// Throws the problems of the transport.
     public func checkConfiguration() throws {
-        var problems = ChainBuildProblems()
-        problems.check([transport])
-        try problems.result()
+        try ChainBuildProblems.check(own: nil, transports: [transport])
     }
 
     /// Sends `request` to ``address`` through ``transport``.

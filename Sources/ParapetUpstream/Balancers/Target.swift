@@ -1,4 +1,3 @@
-public import ParapetCore
 import Synchronization
 
 /// One upstream address a balancer may pick, and the transport that reaches it.
@@ -57,16 +56,6 @@ public final class TargetPool: Sendable {
     /// The index of the first target whose address is `address`, if any.
     func index(of address: String) -> Int? {
         targets.firstIndex { $0.address == address }
-    }
-
-    /// Throws, together, `balancerProblem` (what is wrong with the options of a balancer over this pool)
-    /// and the problems of the targets' transports, each transport checked once however many targets
-    /// share it. A balancer's ``Transport/checkConfiguration()`` calls this.
-    public func checkConfiguration(balancerProblem: ConfigurationError? = nil) throws {
-        var problems = ChainBuildProblems()
-        if let balancerProblem { problems.record(balancerProblem) }
-        problems.check(targets.map(\.transport))
-        try problems.result()
     }
 
     /// Whether the health gate of target `index` is up.

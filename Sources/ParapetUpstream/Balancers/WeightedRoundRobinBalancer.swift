@@ -30,7 +30,7 @@ public final class WeightedRoundRobinBalancer: Transport {
 
     /// Throws the problems of the pool's transports.
     public func checkConfiguration() throws {
-        try pool.checkConfiguration()
+        try ChainBuildProblems.check(own: nil, transports: pool.targets.map(\.transport))
     }
 
     /// Sends `request` to the next target of the weighted rotation.

@@ -56,8 +56,9 @@ public final class ActiveHealthCheck: Transport {
     public let pool: TargetPool
     /// The options in force, with the path normalised.
     public let options: Options
-    /// Why the options make no sense: the check then never probes, and every round trip throws it.
-    private let configurationError: ConfigurationError?
+    /// The options after normalising, or why they make no sense: then the check never probes, and every
+    /// round trip throws the error.
+    private let checkedOptions: Result<Options, ConfigurationError>
     /// The balancer requests are handed to.
     public let next: any Transport
     private let state: Mutex<State>
@@ -71,13 +72,8 @@ public final class ActiveHealthCheck: Transport {
     /// ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` when the interval or timeout is not
     /// positive or a threshold is below 1.
     public init(wrapping next: any Transport, pool: TargetPool, options: Options = Options()) {
-        do {
-            self.options = try options.validated()
-            self.configurationError = nil
-        } catch {
-            self.options = options
-            self.configurationError = error
-        }
+        self.checkedOptions = Result { () throws(ConfigurationError) in try options.validated() }
+        self.options = (try? checkedOptions.get()) ?? options
         self.pool = pool
         self.next = next
         let streak = StateMachine(
@@ -90,12 +86,15 @@ public final class ActiveHealthCheck: Transport {
 
     /// Starts one probe loop per target through `runtime.spawner`, with every gate set to the starting
     /// state (down with ``Options/startUnhealthy``). Does nothing once started or stopped, also when
-    /// called again while it is starting.
+    /// called again while it is starting, and — but log an error — when the options make no sense.
     ///
     /// The loops are spawned outside the check's lock, so a spawner may call back into the check; a
     /// ``stop()`` that overtakes the start cancels the loops as soon as they are spawned.
     public func start(runtime: Runtime, logger: Logger = Logger(label: "parapet.upstream.health-check")) {
-        guard configurationError == nil else { return }
+        if let problem = checkedOptions.failure {
+            logger.error("health check not started: \(problem)")
+            return
+        }
         let pool = self.pool
         let isStarting = state.withLock { state in
             guard case .idle = state.phase else { return false }
@@ -150,9 +149,10 @@ public final class ActiveHealthCheck: Transport {
 
     /// Starts probing if nothing started or stopped it yet, then hands `request` to ``next``.
     ///
-    /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever ``next`` throws.
+    /// - Throws: the ``ParapetCore/ConfigurationError`` of options that make no sense;
+    ///   ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever ``next`` throws.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        if let configurationError { throw configurationError }
+        _ = try checkedOptions.get()
         if !hasLeftIdle.load(ordering: .acquiring) {
             start(runtime: context.runtime, logger: context.logger)
         }
@@ -165,10 +165,13 @@ public final class ActiveHealthCheck: Transport {
     /// Throws what is wrong with the options, and the problems of the wrapped balancer (which checks the
     /// pool's transports) and of the probe transport.
     public func checkConfiguration() throws {
-        var problems = ChainBuildProblems()
-        if let configurationError { problems.record(configurationError) }
-        problems.check([next] + (options.probeTransport.map { [$0] } ?? []))
-        try problems.result()
+        // A probe transport that is also a target's is checked by the balancer already.
+        let probe = options.probeTransport.flatMap { probe in
+            let isATargets = type(of: probe) is AnyClass
+                && pool.targets.contains { ($0.transport as AnyObject) === (probe as AnyObject) }
+            return isATargets ? nil : probe
+        }
+        try ChainBuildProblems.check(own: checkedOptions.failure, transports: [next] + (probe.map { [$0] } ?? []))
     }
 
     /// The state of the gate of the target at `address`: ``TargetState/closed`` while it is up (routed

@@ -41,6 +41,11 @@ public struct TargetFromHost: Transport {
         self.policy = policy
     }
 
+    /// Throws the problems of ``transport``.
+    public func checkConfiguration() throws {
+        try ChainBuildProblems.check(own: nil, transports: [transport])
+    }
+
     /// Checks the request's `Host` against ``policy`` and sends the request there through ``transport``.
     ///
     /// - Throws: ``UpstreamTargetRefused`` for a missing `Host` or one ``policy`` refuses, before anything

@@ -26,7 +26,9 @@ public protocol Transport: Sendable {
     ///
     /// Transports only store their options when created; the ``Upstream`` holding one calls this when
     /// its chain is built, so a mistake stops the server from starting instead of failing requests. A
-    /// transport used on its own throws the same error from every round trip. The default finds nothing.
+    /// transport used on its own throws the same error from every round trip. The default finds nothing:
+    /// a transport that wraps others must implement it and check them (see
+    /// ``ParapetCore/ChainBuildProblems/check(own:transports:)``), or their mistakes go unreported.
     func checkConfiguration() throws
 }
 
@@ -35,6 +37,21 @@ extension Transport {
 }
 
 extension ChainBuildProblems {
+    /// Throws, together, `problem` (what is wrong with a transport's own options) and the problems of
+    /// the `transports` it sends through: the body of most ``Transport/checkConfiguration()``s.
+    ///
+    /// ```swift
+    /// public func checkConfiguration() throws {
+    ///     try ChainBuildProblems.check(own: configurationError, transports: pool.targets.map(\.transport))
+    /// }
+    /// ```
+    public static func check(own problem: ConfigurationError?, transports: [any Transport]) throws {
+        var problems = ChainBuildProblems()
+        if let problem { problems.record(problem) }
+        problems.check(transports)
+        try problems.result()
+    }
+
     /// Checks each of `transports` once, however many targets share it, naming it by its type.
     public mutating func check(_ transports: [any Transport]) {
         var checked = Set<ObjectIdentifier>()

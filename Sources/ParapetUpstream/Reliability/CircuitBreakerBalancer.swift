@@ -46,15 +46,16 @@ public final class CircuitBreakerBalancer: Transport {
 
     /// Sends `request` to the next target whose circuit admits it, and counts the outcome.
     ///
-    /// - Throws: ``UpstreamError/unavailable(_:)`` when no target may be tried; otherwise whatever the
-    ///   target's transport threw.
+    /// - Throws: the ``ParapetCore/ConfigurationError`` of options that make no sense;
+    ///   ``UpstreamError/unavailable(_:)`` when no target may be tried; otherwise whatever the target's
+    ///   transport threw.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         try await balancer.get().roundTrip(request, context: context)
     }
 
     /// Throws what is wrong with the options, and the problems of the pool's transports.
     public func checkConfiguration() throws {
-        try pool.checkConfiguration(balancerProblem: balancer.failure)
+        try ChainBuildProblems.check(own: balancer.failure, transports: pool.targets.map(\.transport))
     }
 
     /// The state of the circuit of the target at `address`, for gauges and tests: the state of its last

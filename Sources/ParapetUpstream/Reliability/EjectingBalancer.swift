@@ -51,15 +51,16 @@ public final class EjectingBalancer: Transport {
 
     /// Sends `request` to the next target in rotation that is not ejected, then records the outcome.
     ///
-    /// - Throws: ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever the target's
-    ///   transport throws.
+    /// - Throws: the ``ParapetCore/ConfigurationError`` of options that make no sense;
+    ///   ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever the target's transport
+    ///   throws.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         try await balancer.get().roundTrip(request, context: context)
     }
 
     /// Throws what is wrong with the options, and the problems of the pool's transports.
     public func checkConfiguration() throws {
-        try pool.checkConfiguration(balancerProblem: balancer.failure)
+        try ChainBuildProblems.check(own: balancer.failure, transports: pool.targets.map(\.transport))
     }
 
     /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:

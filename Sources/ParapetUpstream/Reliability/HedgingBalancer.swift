@@ -49,10 +49,7 @@ public struct HedgingBalancer: Transport {
 
     /// Throws what is wrong with the options, and the problems of the wrapped balancer.
     public func checkConfiguration() throws {
-        var problems = ChainBuildProblems()
-        if let problem = checkedOptions.failure { problems.record(problem) }
-        problems.check([next])
-        try problems.result()
+        try ChainBuildProblems.check(own: checkedOptions.failure, transports: [next])
     }
 
     /// The default ``Options/isHedgeable``: a GET, HEAD, OPTIONS or TRACE request with no body at all,

@@ -48,15 +48,16 @@ public final class LatencyEjectingBalancer: Transport {
 
     /// Sends `request` to the next target and, if it answers, records its time to response head.
     ///
-    /// - Throws: ``UpstreamError/unavailable(_:)`` with ``ShedReason/empty`` for an empty pool; otherwise
-    ///   whatever the target's transport threw.
+    /// - Throws: the ``ParapetCore/ConfigurationError`` of options that make no sense;
+    ///   ``UpstreamError/unavailable(_:)`` with ``ShedReason/empty`` for an empty pool; otherwise whatever
+    ///   the target's transport threw.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         try await balancer.get().roundTrip(request, context: context)
     }
 
     /// Throws what is wrong with the options, and the problems of the pool's transports.
     public func checkConfiguration() throws {
-        try pool.checkConfiguration(balancerProblem: balancer.failure)
+        try ChainBuildProblems.check(own: balancer.failure, transports: pool.targets.map(\.transport))
     }
 
     /// The state of the target at `address` as of its last reported ``StateChange``, with no clock read:

@@ -84,10 +84,3 @@ final class StatefulBalancer<Machine: BalancerStateMachine>: Sendable {
         }
     }
 }
-
-extension Result {
-    /// The error, when this is a failure.
-    var failure: Failure? {
-        if case .failure(let error) = self { error } else { nil }
-    }
-}

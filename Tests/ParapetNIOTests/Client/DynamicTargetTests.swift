@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import Parapet
 import ParapetTestSupport
+import ParapetTesting
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import Parapet
 @testable import ParapetNIO
+import ParapetTesting
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import NIOCore
 import Parapet
 @testable import ParapetNIO
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 @Suite("h2c upstream transport")

@@ -4,6 +4,7 @@ import NIOHTTP1
 import Parapet
 @testable import ParapetNIO
 import ParapetTestSupport
+import ParapetTesting
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import NIOCore
 import NIOSSL
 import Parapet
 @testable import ParapetNIO
+import ParapetTesting
 import Testing
 
 @Suite("HTTPS upstream transport")

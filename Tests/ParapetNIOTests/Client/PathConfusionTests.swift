@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Parapet
+import ParapetTesting
 import Testing
 
 /// Spellings of guarded paths sent through guards (a `Location`, a `MatchBlock` predicate on the path, a

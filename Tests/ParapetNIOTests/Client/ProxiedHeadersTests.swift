@@ -1,5 +1,6 @@
 import Foundation
 import Parapet
+import ParapetTesting
 import Testing
 
 @Suite("Hop-by-hop and forwarding fields on real sockets through the proxy")

@@ -2,6 +2,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import Parapet
+import ParapetTesting
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTesting
 import Testing
 
 @Suite("Protocol upgrades (WebSocket) through the proxy")

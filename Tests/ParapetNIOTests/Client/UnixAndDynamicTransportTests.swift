@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import Parapet
 @testable import ParapetNIO
+import ParapetTesting
 import Testing
 
 /// A fresh directory for a unix socket; removed by the caller.

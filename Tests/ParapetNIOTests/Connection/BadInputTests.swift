@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Parapet
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 @Suite("Bad input and timeouts never hurt other clients", .timingSensitive)

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import Parapet
 import ParapetTestSupport
+import ParapetTesting
 import Testing
 
 /// The limits every profile puts on idle and slow clients, on real sockets with short configured values.

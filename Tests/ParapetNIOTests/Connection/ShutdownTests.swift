@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Parapet
 import ParapetTestSupport
+import ParapetTesting
 import Synchronization
 import Testing
 

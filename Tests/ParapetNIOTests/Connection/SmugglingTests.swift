@@ -1,4 +1,5 @@
 import Parapet
+import ParapetTesting
 import Testing
 
 /// Request-smuggling inputs at the socket: each gets an exact status and, when its framing is in doubt,

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTesting
 import Testing
 
 /// The PROXY-protocol hook behind a real HAProxy (Debian's `haproxy` package) on loopback.
