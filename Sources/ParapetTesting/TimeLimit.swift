@@ -6,7 +6,7 @@ public func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sen
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await body() }
         group.addTask {
-            try await Task.sleep(for: limit)
+            try await Task.sleep(for: limit)  // determinism: ok — bounds real-time tests; never runs in a simulation
             return nil
         }
         defer { group.cancelAll() }
