@@ -89,8 +89,8 @@ public final class Host: Block, CustomStringConvertible {
     /// Builds the host's chain, ending in `404 Not Found`, and joins it with the hosts that directly
     /// follow it in the outer chain (see Precedence).
     ///
-    /// - Throws: a ``ParapetCore/ChainBuildError`` naming every name that is not one and every problem of
-    ///   the inner chain.
+    /// - Throws: every name that is not one and every problem of the inner chain, together (see
+    ///   ``ParapetCore/ChainBuildProblems/error``).
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         var problems = ChainBuildProblems()
         let patterns = networks.map(HostPattern.network) + names.compactMap { name in

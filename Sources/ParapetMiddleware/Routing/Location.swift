@@ -88,8 +88,8 @@ public final class Location: Block, CustomStringConvertible {
 
     /// Builds the location's chain, ending in `404 Not Found`, in front of `next`.
     ///
-    /// - Throws: a ``ParapetCore/ChainBuildError`` naming a path or pattern that cannot match and every
-    ///   problem of the inner chain.
+    /// - Throws: a path or pattern that cannot match and every problem of the inner chain, together (see
+    ///   ``ParapetCore/ChainBuildProblems/error``).
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         var problems = ChainBuildProblems()
         let rule = problems.attempt { () throws(ConfigurationError) in try makeRule() }
