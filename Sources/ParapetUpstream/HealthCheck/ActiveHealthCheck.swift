@@ -152,7 +152,7 @@ public final class ActiveHealthCheck: Transport {
     /// - Throws: the ``ParapetCore/ConfigurationError`` of options that make no sense;
     ///   ``UpstreamError/unavailable(_:)`` for an empty pool; otherwise whatever ``next`` throws.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        _ = try checkedOptions.get()
+        if let problem = checkedOptions.failure { throw problem }
         if !hasLeftIdle.load(ordering: .acquiring) {
             start(runtime: context.runtime, logger: context.logger)
         }

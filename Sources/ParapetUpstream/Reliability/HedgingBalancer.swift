@@ -87,7 +87,7 @@ public struct HedgingBalancer: Transport {
     ///
     /// - Throws: the first leg's error when no leg won; `CancellationError` when the caller was cancelled.
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
-        let options = try checkedOptions.get()
+        if let problem = checkedOptions.failure { throw problem }
         guard options.hedgeDelay > .zero, !request.isProtocolUpgrade, options.isHedgeable(request) else {
             return try await next.roundTrip(request, context: context)
         }
