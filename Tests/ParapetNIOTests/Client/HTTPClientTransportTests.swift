@@ -277,10 +277,14 @@ struct HTTPClientTransportTests {
         }
     }
 
-    @Test func optionsAreValidated() {
-        #expect(throws: ConfigurationError.invalidValue(field: "maxConnectionsPerTarget", reason: "must be at least 1, or nil for no limit")) {
-            try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 0)).checkConfiguration()
-        }
+    @Test func optionsAreValidated() async throws {
+        let capless = ConfigurationError.invalidValue(
+            field: "maxConnectionsPerTarget", reason: "must be at least 1, or nil for no limit")
+        #expect(throws: capless) { try HTTPClientTransport(options: .init(maxConnectionsPerTarget: 0)).checkConfiguration() }
+        // Used on its own, outside a chain that would have refused to build, it refuses every round trip.
+        let unbuilt = HTTPClientTransport(options: .init(maxConnectionsPerTarget: 0))
+        let nowhere = NetworkAddress.ip(IPAddress("127.0.0.1")!, port: 9)
+        await #expect(throws: capless) { try await send(unbuilt, to: nowhere) }
         #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(connectTimeout: .zero)).checkConfiguration() }
         #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: -1)).checkConfiguration() }
         #expect(throws: ConfigurationError.self) { try HTTPClientTransport(options: .init(responseHeaderTimeout: .seconds(-1))).checkConfiguration() }
