@@ -69,7 +69,10 @@ struct UpstreamOptionsTests {
     func problemsOfWrappedTransports() throws {
         let environment = ChainEnvironment(runtime: Simulation(seed: 1).runtime, logger: .init(label: "test"))
         let hedged = HedgingBalancer(wrapping: ScriptedBackends([]), options: .init(hedgeDelay: .milliseconds(-1)))
-        let pool = TargetPool([Target("a", transport: TargetFromHost(transport: hedged)), Target("b", transport: hedged)])
+        let pool = TargetPool([
+            Target("a", transport: TargetFromHost(transport: hedged)), Target("b", transport: hedged),
+            Target("c", transport: hedged),  // the same value transport again: listed once
+        ])
         let breaker = CircuitBreakerBalancer(pool, options: .init(failureThreshold: 0))
         let checked = ActiveHealthCheck(wrapping: breaker, pool: pool, options: .init(interval: .zero))
         let error = #expect(throws: ChainBuildError.self) {

@@ -52,14 +52,21 @@ extension ChainBuildProblems {
         try problems.result()
     }
 
-    /// Checks each of `transports` once, however many targets share it, naming it by its type.
+    /// Checks each of `transports` once, however many targets share it, naming it by its type. A value
+    /// transport shared by several targets has no identity to tell, so its problems are listed once by
+    /// their text instead.
     public mutating func check(_ transports: [any Transport]) {
         var checked = Set<ObjectIdentifier>()
+        var found = ChainBuildProblems()
         for transport in transports {
             if type(of: transport) is AnyClass, !checked.insert(ObjectIdentifier(transport as AnyObject)).inserted {
                 continue
             }
-            attempt(inside: "\(type(of: transport))") { try transport.checkConfiguration() }
+            found.attempt(inside: "\(type(of: transport))") { try transport.checkConfiguration() }
+        }
+        var listed = Set<String>()
+        for problem in found.problems where listed.insert(problem.description).inserted {
+            record(ChainBuildError(problems: [problem]))
         }
     }
 }
