@@ -7,7 +7,7 @@ import Logging
 public struct TestClient: Sendable {
     /// The address requests come from unless a request names another: a public address, so that a
     /// chain trusting proxies on private networks treats it as the client itself.
-    public static let defaultPeer = NetworkAddress.ip(IPAddress("203.0.113.10")!, port: 40_000)
+    public static let defaultPeer = NetworkAddress.ip(.v4(0xCB00_710A), port: 40_000)  // 203.0.113.10
 
     let handler: any Handler
     /// The runtime the chain runs on; its clock is virtual.
