@@ -117,7 +117,6 @@ enum StackBuilder {
                 hedgeDelay: spec.delay, maxHedge: spec.maxHedge ?? defaults.maxHedge,
                 hedgeOnError: spec.hedgeOnError ?? defaults.hedgeOnError))
         }
-        try transport.checkConfiguration()
         var handler: (any Handler)?
         if let spec = stack.upstream {
             let defaults = Upstream.Options()
@@ -132,7 +131,10 @@ enum StackBuilder {
                         recorder.attempt(at: started, shedReason: nil)
                     }
                 }))
+            // Building the upstream checks the balancers' configuration too.
             handler = try upstream.wrap(Unrouted(), in: ChainEnvironment(runtime: runtime, logger: quietLogger))
+        } else {
+            try transport.checkConfiguration()
         }
         return BuiltStack(transport: transport, handler: handler, healthCheck: healthCheck)
     }

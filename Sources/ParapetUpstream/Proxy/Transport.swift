@@ -65,8 +65,6 @@ extension ChainBuildProblems {
             found.attempt(inside: "\(type(of: transport))") { try transport.checkConfiguration() }
         }
         var listed = Set<String>()
-        for problem in found.problems where listed.insert(problem.description).inserted {
-            record(ChainBuildError(problems: [problem]))
-        }
+        record(ChainBuildError(problems: found.problems.filter { listed.insert($0.description).inserted }))
     }
 }
