@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
         .library(name: "ParapetRateLimit", targets: ["ParapetRateLimit"]),
         .library(name: "ParapetSimulation", targets: ["ParapetSimulation"]),
+        .library(name: "ParapetScenarios", targets: ["ParapetScenarios"]),
         .library(name: "ParapetTesting", targets: ["ParapetTesting"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
@@ -115,6 +116,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ParapetScenarios",
+            dependencies: [
+                "ParapetCore",
+                "ParapetSimulation",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
@@ -171,14 +180,21 @@ let package = Package(
         .executableTarget(
             name: "parapet-sim",
             dependencies: [
+                "ParapetScenarios",
                 "ParapetSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "SimulationFixtures",
+            dependencies: ["ParapetCore", "ParapetSimulation"],
+            path: "Tests/SimulationFixtures",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "determinism-probe",
-            dependencies: ["ParapetSimulation"],
+            dependencies: ["ParapetSimulation", "SimulationFixtures"],
             path: "Tests/DeterminismProbe",
             swiftSettings: strictSettings
         ),
@@ -301,7 +317,9 @@ let package = Package(
             dependencies: [
                 "ParapetTestSupport",
                 "ParapetTesting",
+                "ParapetScenarios",
                 "ParapetSimulation",
+                "SimulationFixtures",
                 "determinism-probe",
                 "parapet-sim",
                 "ParapetUpstream",

@@ -36,14 +36,28 @@ let package = Package(
         ),
         .executableTarget(
             name: "parapet-sim-scale",
-            dependencies: [.product(name: "ParapetSimulation", package: "Parapet")],
+            dependencies: [
+                .product(name: "ParapetScenarios", package: "Parapet"),
+                .product(name: "ParapetSimulation", package: "Parapet"),
+            ],
             path: "Sources/parapet-sim-scale"
+        ),
+        // The simulator's determinism workload is a test fixture of the main package; the benchmark compiles the
+        // same file (a symbolic link) rather than a copy.
+        .target(
+            name: "DeterminismFixture",
+            dependencies: [
+                .product(name: "ParapetCore", package: "Parapet"),
+                .product(name: "ParapetSimulation", package: "Parapet"),
+            ],
+            path: "Sources/DeterminismFixture"
         ),
         .executableTarget(
             name: "SimulatorBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ParapetSimulation", package: "Parapet"),
+                "DeterminismFixture",
             ],
             path: "Benchmarks/SimulatorBenchmarks",
             plugins: [

@@ -71,8 +71,7 @@ public enum BackendBehaviour: Sendable, Hashable, Codable {
         let payloadPath = tagged.path.codingKeys + [key]
         func mapping<Keys: CodingKey>(_ keys: Keys.Type) throws -> KeyedDecodingContainer<Keys> {
             guard let container = tagged.container, tagged.hasPayload else {
-                return try ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: payloadPath)
-                    .container(keyedBy: keys)
+                return try decoder.emptyMapping(at: payloadPath).container(keyedBy: keys)
             }
             return try container.nestedContainer(keyedBy: keys, forKey: key)
         }

@@ -1,7 +1,7 @@
 /// Locale-free, deterministic number formatting for reports: the same value always prints the same bytes.
-enum DecimalText {
+package enum DecimalText {
     /// `value` rounded half away from zero to `places` decimals, e.g. `fixed(0.98765, places: 3) == "0.988"`.
-    static func fixed(_ value: Double, places: Int) -> String {
+    package static func fixed(_ value: Double, places: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
@@ -17,17 +17,17 @@ enum DecimalText {
     }
 
     /// A ratio as a percentage with two decimals: `percent(0.98765) == "98.77%"`.
-    static func percent(_ ratio: Double) -> String {
+    package static func percent(_ ratio: Double) -> String {
         fixed(ratio * 100, places: 2) + "%"
     }
 
     /// A latency in milliseconds with three decimals: `milliseconds(.microseconds(12_345)) == "12.345ms"`.
-    static func milliseconds(_ duration: Duration) -> String {
+    package static func milliseconds(_ duration: Duration) -> String {
         fixed(duration.inMilliseconds, places: 3) + "ms"
     }
 
     /// A virtual instant or offset, as seconds with three decimals: `seconds(.milliseconds(1_500)) == "1.500s"`.
-    static func seconds(_ duration: Duration) -> String {
+    package static func seconds(_ duration: Duration) -> String {
         fixed(duration.inSeconds, places: 3) + "s"
     }
 

@@ -1,7 +1,7 @@
 /// A per-request trace — arrival time, answering target, outcome and latency — as recorded by a run (see
 /// ``ScenarioRunner/Options/recordsTrace``) or read from an access log in CSV or JSON lines. A trace can be
-/// replayed: ``replayScenario(name:stacks:)`` builds backends reproducing each target's status mix and latency
-/// distribution and sends the same arrivals through other stacks.
+/// replayed with `ParapetScenarios`: `replayScenario(name:seed:stacks:drain:)` builds backends reproducing each
+/// target's status mix and latency distribution and sends the same arrivals through other stacks.
 ///
 /// CSV (a header line, then one request per line; times in milliseconds):
 ///

@@ -63,7 +63,7 @@ extension Scenario {
                     message: "unknown balancer \"\(name)\" (expected one of: " + Self.typeNames.joined(separator: ", ") + ")")
             }
             func options<Options: Decodable>(_ type: Options.Type) throws -> Options {
-                isBare ? try Options(from: ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: decoder.codingPath))
+                isBare ? try Options(from: decoder.emptyMapping(at: decoder.codingPath))
                     : try Options(from: decoder)
             }
             switch name {

@@ -9,7 +9,7 @@ extension Scenario {
     /// ```
     public func validate() throws(ScenarioError) {
         if let problem = problems().first {
-            throw problem.located(in: "<scenario>", root: nil)
+            throw problem.located(in: "<scenario>")
         }
     }
 

@@ -112,7 +112,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         report = try container.decodeValue(.report, default: ReportOptions())
         if let problem = problems().first {
             // The loaders locate the problem in the file themselves; other decoders get a DecodingError.
-            if decoder is ScenarioNodeDecoder { throw problem }
+            if decoder is any ScenarioDocumentDecoder { throw problem }
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath + problem.path.codingKeys, debugDescription: problem.message))
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decoding and encoding helpers shared by the scenario model: durations as text, tagged values (a name or a
 /// mapping with one key naming the variant) and problems located by coding path.
 extension KeyedDecodingContainer {
@@ -62,6 +64,8 @@ struct TaggedValue {
     let isBare: Bool
     let container: KeyedDecodingContainer<NameKey>?
     let path: ScenarioPath
+    /// The decoder the value was read from.
+    let decoder: any Decoder
 
     /// Reads the tag of a tagged value; `what` names the kind of value for messages ("behaviour"), `tags` are
     /// the accepted variant names.
@@ -74,7 +78,7 @@ struct TaggedValue {
                     message: "unknown \(what) \"\(name)\" in \(path.containerName) (expected one of: "
                         + tags.joined(separator: ", ") + ")")
             }
-            return TaggedValue(tag: name, isBare: true, container: nil, path: path)
+            return TaggedValue(tag: name, isBare: true, container: nil, path: path, decoder: decoder)
         }
         let container = try decoder.container(keyedBy: NameKey.self)
         let keys = container.allKeys
@@ -91,13 +95,13 @@ struct TaggedValue {
                     + tags.joined(separator: ", ") + ")",
                 pointsAtKey: true)
         }
-        return TaggedValue(tag: key.stringValue, isBare: false, container: container, path: path)
+        return TaggedValue(tag: key.stringValue, isBare: false, container: container, path: path, decoder: decoder)
     }
 
     /// The variant's payload decoded as `T`; a bare name, or a null payload, decodes from an empty mapping.
     func payload<T: Decodable>(_ type: T.Type) throws -> T {
         guard let container, try !container.decodeNil(forKey: NameKey(tag)) else {
-            return try T(from: EmptyMappingDecoder(codingPath: path.codingKeys + [NameKey(tag)]))
+            return try T(from: decoder.emptyMapping(at: path.codingKeys + [NameKey(tag)]))
         }
         return try container.decode(T.self, forKey: NameKey(tag))
     }
@@ -128,24 +132,29 @@ extension ScenarioPath {
     }
 }
 
-/// Decodes a type from an empty mapping, so that `healthy` and `healthy: {}` mean the same.
-private struct EmptyMappingDecoder: Decoder {
-    let codingPath: [any CodingKey]
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+/// A decoder reading a scenario document that knows where each of its values sits (the loaders' decoder in
+/// `ParapetScenarios`). Decoding with one, the model throws its problems as ``ScenarioProblem``s for the
+/// loader to locate by line and column, rather than as `DecodingError`s.
+package protocol ScenarioDocumentDecoder: Decoder {
+    /// A decoder of an empty mapping at `codingPath`, so that `healthy` and `healthy: {}` mean the same.
+    func emptyMapping(at codingPath: [any CodingKey]) -> any Decoder
+}
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        try ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
-            .container(keyedBy: type)
+extension Decoder {
+    /// A decoder of an empty mapping at `codingPath`: the document decoder's own, or — for any other decoder,
+    /// whose problems are `DecodingError`s anyway — one that `JSONDecoder` makes of `{}`.
+    func emptyMapping(at codingPath: [any CodingKey]) throws -> any Decoder {
+        if let document = self as? any ScenarioDocumentDecoder { return document.emptyMapping(at: codingPath) }
+        return try JSONDecoder().decode(DecoderCapture.self, from: Data("{}".utf8)).decoder
     }
+}
 
-    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        try ScenarioNodeDecoder(node: .sequence([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
-            .unkeyedContainer()
-    }
+/// Keeps the decoder `JSONDecoder` hands it.
+private struct DecoderCapture: Decodable {
+    let decoder: any Decoder
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        try ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
-            .singleValueContainer()
+    init(from decoder: any Decoder) {
+        self.decoder = decoder
     }
 }
 

@@ -88,47 +88,52 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
 
 /// A problem found while decoding or validating, located by its path in the scenario; the loader turns it into
 /// a ``ScenarioError`` with the line and column of that path.
-struct ScenarioProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    var path: ScenarioPath
-    var kind: ScenarioError.Kind
-    var message: String
+package struct ScenarioProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    package var path: ScenarioPath
+    package var kind: ScenarioError.Kind
+    package var message: String
     /// Whether the position should be the key's (an unknown field) rather than the value's.
-    var pointsAtKey = false
+    package var pointsAtKey = false
 
-    var description: String {
+    package init(path: ScenarioPath, kind: ScenarioError.Kind, message: String, pointsAtKey: Bool = false) {
+        self.path = path
+        self.kind = kind
+        self.message = message
+        self.pointsAtKey = pointsAtKey
+    }
+
+    package var description: String {
         path.isEmpty ? message : "\(path): \(message)"
     }
 
-    func located(in file: String, root: ScenarioNode?) -> ScenarioError {
-        let position = root.flatMap { $0.position(of: path, atKey: pointsAtKey) }
-        return ScenarioError(
-            file: file, line: position?.line, column: position?.column, field: path.description, kind: kind,
-            message: message)
+    /// The problem as an error in `file`, at `line` and `column` when the document's positions are known.
+    package func located(in file: String, line: Int? = nil, column: Int? = nil) -> ScenarioError {
+        ScenarioError(file: file, line: line, column: column, field: path.description, kind: kind, message: message)
     }
 }
 
 /// A path into a scenario document: mapping keys and sequence indices.
-struct ScenarioPath: Sendable, Hashable, CustomStringConvertible, ExpressibleByArrayLiteral {
-    enum Component: Sendable, Hashable, ExpressibleByStringLiteral {
+package struct ScenarioPath: Sendable, Hashable, CustomStringConvertible, ExpressibleByArrayLiteral {
+    package enum Component: Sendable, Hashable, ExpressibleByStringLiteral {
         case key(String)
         case index(Int)
 
-        init(stringLiteral value: String) {
+        package init(stringLiteral value: String) {
             self = .key(value)
         }
     }
 
-    var components: [Component]
+    package var components: [Component]
 
-    init(_ components: [Component]) {
+    package init(_ components: [Component]) {
         self.components = components
     }
 
-    init(arrayLiteral elements: Component...) {
+    package init(arrayLiteral elements: Component...) {
         self.components = elements
     }
 
-    init(codingPath: [any CodingKey]) {
+    package init(codingPath: [any CodingKey]) {
         components = codingPath.map { key in
             if let index = key.intValue, key.stringValue.hasPrefix("Index ") || key is IndexKey {
                 return .index(index)
@@ -137,22 +142,22 @@ struct ScenarioPath: Sendable, Hashable, CustomStringConvertible, ExpressibleByA
         }
     }
 
-    var isEmpty: Bool { components.isEmpty }
+    package var isEmpty: Bool { components.isEmpty }
 
-    func appending(_ component: Component) -> ScenarioPath {
+    package func appending(_ component: Component) -> ScenarioPath {
         ScenarioPath(components + [component])
     }
 
-    func appending(_ key: String) -> ScenarioPath {
+    package func appending(_ key: String) -> ScenarioPath {
         appending(.key(key))
     }
 
-    func appending(index: Int) -> ScenarioPath {
+    package func appending(index: Int) -> ScenarioPath {
         appending(.index(index))
     }
 
     /// `stacks[1].balancer`, or `scenario` for the root.
-    var description: String {
+    package var description: String {
         var text = ""
         for component in components {
             switch component {
@@ -164,39 +169,51 @@ struct ScenarioPath: Sendable, Hashable, CustomStringConvertible, ExpressibleByA
     }
 
     /// The name used in messages for the mapping this path designates: its dotted path, or `scenario`.
-    var containerName: String {
+    package var containerName: String {
         isEmpty ? "scenario" : description
     }
 }
 
 /// A coding key for sequence positions.
-struct IndexKey: CodingKey {
-    var intValue: Int?
-    var stringValue: String { "Index \(intValue ?? 0)" }
+package struct IndexKey: CodingKey {
+    package var intValue: Int?
+    package var stringValue: String { "Index \(intValue ?? 0)" }
 
-    init(_ index: Int) {
+    package init(_ index: Int) {
         intValue = index
     }
 
-    init?(stringValue: String) { nil }
+    package init?(stringValue: String) { nil }
 
-    init?(intValue: Int) {
+    package init?(intValue: Int) {
         self.intValue = intValue
     }
 }
 
 /// A coding key for any name, used to read the single key of a tagged value.
-struct NameKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
+package struct NameKey: CodingKey {
+    package var stringValue: String
+    package var intValue: Int? { nil }
 
-    init(_ name: String) {
+    package init(_ name: String) {
         stringValue = name
     }
 
-    init?(stringValue: String) {
+    package init?(stringValue: String) {
         self.stringValue = stringValue
     }
 
-    init?(intValue: Int) { nil }
+    package init?(intValue: Int) { nil }
+}
+
+extension ScenarioPath {
+    /// `"rate" in workload`, `targets[2]` or `the scenario`.
+    package var fieldName: String {
+        guard let last = components.last else { return "the scenario" }
+        let parent = ScenarioPath(Array(components.dropLast()))
+        switch last {
+        case .key(let key): return "\"\(key)\" in \(parent.containerName)"
+        case .index: return description
+        }
+    }
 }

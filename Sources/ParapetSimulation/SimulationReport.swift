@@ -1,6 +1,6 @@
 /// The result of running a ``Scenario``: one ``StackReport`` per stack (all on the same seed) and every
-/// expectation's verdict. Render it with ``text`` or ``json()``; the same scenario and seed always give
-/// byte-identical renderings.
+/// expectation's verdict. `ParapetScenarios` renders it as `text`, `json()` or `html()`; the same scenario and
+/// seed always give byte-identical renderings.
 ///
 /// ```swift
 /// let report = try await ScenarioRunner.run(scenario)

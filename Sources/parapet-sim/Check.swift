@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParapetScenarios
 import ParapetSimulation
 
 extension ParapetSim {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParapetScenarios
 import ParapetSimulation
 
 /// `parapet-sim`: runs chaos scenarios against Parapet's real balancers in virtual time.

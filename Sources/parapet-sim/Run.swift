@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParapetScenarios
 import ParapetSimulation
 
 extension ParapetSim {

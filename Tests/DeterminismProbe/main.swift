@@ -6,6 +6,7 @@
 // Wall time is measured here, outside the simulation module, with the real clock.
 import Foundation
 import ParapetSimulation
+import SimulationFixtures
 
 func usage() -> Never {
     print("usage: determinism-probe --seed N [--duration SECONDS] [--tasks N] [--mean-sleep SECONDS]")

@@ -1,5 +1,6 @@
 import Foundation
 import ParapetSimulation
+import SimulationFixtures
 import ParapetTestSupport
 import Testing
 

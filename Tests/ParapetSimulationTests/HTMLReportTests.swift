@@ -2,6 +2,7 @@ import Foundation
 import ParapetTestSupport
 import Testing
 
+@testable import ParapetScenarios
 @testable import ParapetSimulation
 
 /// How often `needle` occurs in `text`.

@@ -1,4 +1,5 @@
 import Foundation
+import ParapetScenarios
 import ParapetSimulation
 import Testing
 

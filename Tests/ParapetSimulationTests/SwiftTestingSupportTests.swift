@@ -1,3 +1,4 @@
+import ParapetScenarios
 import ParapetSimulation
 import ParapetTestSupport
 import Testing

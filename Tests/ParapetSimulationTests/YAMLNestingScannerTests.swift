@@ -1,5 +1,6 @@
 import Testing
 
+@testable import ParapetScenarios
 @testable import ParapetSimulation
 
 @Suite("YAML nesting limit")

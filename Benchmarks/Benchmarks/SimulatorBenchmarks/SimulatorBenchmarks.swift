@@ -4,6 +4,7 @@
 // metric is simulated requests per second of wall time.
 
 import Benchmark
+import DeterminismFixture
 import ParapetSimulation
 
 let benchmarks: @Sendable () -> Void = {

@@ -1,4 +1,5 @@
 import Foundation
+import ParapetScenarios
 import ParapetSimulation
 
 // One simulated hour at 1,000 requests per second against 10 targets through circuit breaker + hedging +

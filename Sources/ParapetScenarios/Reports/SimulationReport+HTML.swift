@@ -1,3 +1,4 @@
+public import ParapetSimulation
 extension SimulationReport {
     /// The report as one self-contained HTML page: inline CSS and inline SVG, no scripts, fonts or images.
     /// Per stack: a stacked-area chart of each target's share of the attempts over time, a line chart of the

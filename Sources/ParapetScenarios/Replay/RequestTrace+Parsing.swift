@@ -1,3 +1,4 @@
+public import ParapetSimulation
 extension RequestTrace {
     /// Parses CSV: an optional `time_ms,target,status,latency_ms` header, then one request per line; blank lines
     /// and lines starting with `#` are skipped. Entries are sorted by time.

@@ -1,4 +1,5 @@
 import ParapetCore
+public import ParapetSimulation
 
 /// The simulator's determinism benchmark: many concurrent tasks that sleep random virtual durations,
 /// start children (structured `async let`, a task-group race whose loser is cancelled, and background

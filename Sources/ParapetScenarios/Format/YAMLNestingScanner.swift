@@ -1,3 +1,4 @@
+import ParapetSimulation
 /// Measures how deep a YAML text nests its collections without parsing it, so that a file nested deeper than
 /// a limit is refused before Yams (whose composer, like the node conversion after it, recurses once per level)
 /// sees it.

@@ -1,3 +1,4 @@
+import ParapetSimulation
 /// A line and column in a scenario file, both 1-based.
 struct SourcePosition: Sendable, Hashable {
     var line: Int

@@ -1,3 +1,4 @@
+public import ParapetSimulation
 public import Foundation
 
 extension Scenario {
@@ -104,5 +105,13 @@ extension ScenarioProblem {
         copy.message = message.replacingOccurrences(of: old, with: copy.path.description)
             .replacingOccurrences(of: "stacks[0]", with: "stack")
         return copy
+    }
+}
+
+extension ScenarioProblem {
+    /// The problem as an error at its line and column in the document `root` read from `file`.
+    func located(in file: String, root: ScenarioNode) -> ScenarioError {
+        let position = root.position(of: path, atKey: pointsAtKey)
+        return located(in: file, line: position.line, column: position.column)
     }
 }

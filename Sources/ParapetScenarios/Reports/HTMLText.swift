@@ -1,3 +1,4 @@
+import ParapetSimulation
 /// Text and markup helpers for the HTML report: escaping, fixed-precision SVG coordinates, nice axis steps
 /// and a small SVG path builder. Everything is locale-free and deterministic.
 enum HTMLText {

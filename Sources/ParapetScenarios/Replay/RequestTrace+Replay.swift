@@ -1,3 +1,4 @@
+public import ParapetSimulation
 extension RequestTrace {
     /// The names of the targets that answered, in order of first appearance.
     public var targetNames: [String] {

@@ -1,3 +1,4 @@
+public import ParapetSimulation
 public import Foundation
 
 extension SimulationReport {

@@ -1,7 +1,8 @@
+import ParapetSimulation
 /// A `Decoder` over a ``ScenarioNode`` tree. It reports problems as ``ScenarioProblem``s carrying the path of
 /// the offending value, rejects unknown keys for every `CaseIterable` key type, and reads plain scalars as
 /// numbers and booleans only when asked for one.
-struct ScenarioNodeDecoder: Decoder {
+struct ScenarioNodeDecoder: ScenarioDocumentDecoder {
     let node: ScenarioNode
     let codingPath: [any CodingKey]
 
@@ -51,6 +52,10 @@ struct ScenarioNodeDecoder: Decoder {
         SingleValueContainer(node: node, codingPath: codingPath)
     }
 
+    func emptyMapping(at codingPath: [any CodingKey]) -> any Decoder {
+        ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
+    }
+
     private static func names<Keys: CaseIterable>(of type: Keys.Type) -> [String] {
         Keys.allCases.compactMap { ($0 as? any CodingKey)?.stringValue }
     }
@@ -61,18 +66,6 @@ struct ScenarioNodeDecoder: Decoder {
         return ScenarioProblem(
             path: path, kind: .wrongType,
             message: "wrong type for \(path.fieldName): expected \(expected), found \(found.kindDescription)")
-    }
-}
-
-extension ScenarioPath {
-    /// `"rate" in workload`, `targets[2]` or `the scenario`.
-    var fieldName: String {
-        guard let last = components.last else { return "the scenario" }
-        let parent = ScenarioPath(Array(components.dropLast()))
-        switch last {
-        case .key(let key): return "\"\(key)\" in \(parent.containerName)"
-        case .index: return description
-        }
     }
 }
 

@@ -1,3 +1,4 @@
+import ParapetSimulation
 import Yams
 
 extension ScenarioNode {

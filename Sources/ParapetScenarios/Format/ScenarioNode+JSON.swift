@@ -1,3 +1,4 @@
+import ParapetSimulation
 extension ScenarioNode {
     /// Parses JSON text into a node tree with positions; `nil` for text holding only whitespace.
     static func parseJSON(_ text: String, file: String) throws(ScenarioError) -> ScenarioNode? {
