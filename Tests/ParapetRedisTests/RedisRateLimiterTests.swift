@@ -61,6 +61,11 @@ struct RedisRateLimiterTests {
         }
     }
 
+    @Test func theSimulatedRedisTimesOutWhenTheRealClientDoes() {
+        // ParapetSimulation cannot import ParapetRedis: this is where the two defaults are held together.
+        #expect(SimulatedRedis.defaultTimeout == RedisConfiguration().timeout)
+    }
+
     @Test func nonsenseLimitsAreRejectedWhenTheChainIsBuilt() async throws {
         let client = RedisClient()
         let simulation = Simulation(seed: 1)
