@@ -112,6 +112,7 @@ let package = Package(
             name: "ParapetSimulation",
             dependencies: [
                 "ParapetCore",
+                "ParapetRateLimit",
                 "ParapetUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -97,6 +97,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ParapetCore", package: "Parapet"),
+                .product(name: "ParapetRateLimit", package: "Parapet"),
                 .product(name: "ParapetRedis", package: "Parapet"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -10,6 +10,7 @@ extension RateLimit {
     /// | ``slidingWindow(limit:per:)`` | requests per trailing window (estimated) | refused until the estimate admits it | `SlidingWindow` |
     /// | ``leakyBucket(interval:queue:)`` | one request per interval | waits its turn, refused when `queue` already wait | `LeakyBucket` |
     /// | ``concurrent(capacity:queue:)`` | requests in flight | waits for a slot, refused when `queue` already wait | `Concurrent`, `ConcurrentQueue` |
+    /// | ``sharedFixedWindow(limit:per:store:failureMode:onError:)`` | requests per epoch-aligned window, counted in a store every instance shares | refused until the window ends; fails open or closed when the store does | — |
     ///
     /// ```swift
     /// server.use(RateLimit(.leakyBucket(interval: .milliseconds(100), queue: 10)))

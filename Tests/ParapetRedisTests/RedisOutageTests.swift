@@ -2,6 +2,7 @@ import NIOCore
 @testable import ParapetNIO
 import NIOPosix
 import ParapetCore
+import ParapetRateLimit
 import ParapetRedis
 import ParapetTestSupport
 import ParapetTesting
@@ -18,9 +19,9 @@ struct RedisOutageTests {
 
     /// Runs `count` decisions one after another, returning them with the longest time one took.
     func decide(
-        _ count: Int, with counter: RedisFixedWindowCounter, key: String = "client"
-    ) async -> (decisions: [RedisFixedWindowCounter.Decision], longest: Duration) {
-        var decisions: [RedisFixedWindowCounter.Decision] = []
+        _ count: Int, with counter: SharedFixedWindowCounter, key: String = "client"
+    ) async -> (decisions: [SharedFixedWindowCounter.Decision], longest: Duration) {
+        var decisions: [SharedFixedWindowCounter.Decision] = []
         var longest = Duration.zero
         for _ in 0..<count {
             let started = ContinuousClock.now
@@ -31,7 +32,7 @@ struct RedisOutageTests {
     }
 
     /// Decides until one is allowed by Redis again, returning how long that took.
-    func timeUntilCounting(with counter: RedisFixedWindowCounter) async throws -> Duration {
+    func timeUntilCounting(with counter: SharedFixedWindowCounter) async throws -> Duration {
         let started = ContinuousClock.now
         while true {
             if case .allowed = await counter.take(key: "client", limit: 1_000_000, window: .seconds(60)) {
@@ -59,27 +60,30 @@ struct RedisOutageTests {
         try await group.shutdownGracefully()
     }
 
-    /// A counter whose client has the production timeout and has connected (with time to spare).
+    /// A counter whose client has the production timeout and has connected (with time to spare), and that
+    /// client, for the test to close.
     func counter(
-        for server: RedisServerProcess, on group: any EventLoopGroup, failureMode: RedisFixedWindowCounter.FailureMode,
+        for server: RedisServerProcess, on group: any EventLoopGroup, failureMode: SharedFixedWindowCounter.FailureMode,
         errors: ErrorLog
-    ) async throws -> RedisFixedWindowCounter {
+    ) async throws -> (SharedFixedWindowCounter, RedisClient) {
         var configuration = server.configuration()
         configuration.timeout = timeout
         let client = RedisClient(configuration: configuration, eventLoopGroup: group)
         _ = try await client.send(["PING"], timeout: .seconds(5))
-        return RedisFixedWindowCounter(client: client, wallClock: clock, failureMode: failureMode) {
+        let store = RedisFixedWindowStore(client: client)
+        let counter = SharedFixedWindowCounter(store: store, wallClock: clock, failureMode: failureMode) {
             errors.record($0)
         }
+        return (counter, client)
     }
 
-    @Test(arguments: [RedisFixedWindowCounter.FailureMode.open, .closed])
+    @Test(arguments: [SharedFixedWindowCounter.FailureMode.open, .closed])
     func aStoppedServerFailsEveryDecisionWithinTheTimeoutAndARestartRecovers(
-        failureMode: RedisFixedWindowCounter.FailureMode
+        failureMode: SharedFixedWindowCounter.FailureMode
     ) async throws {
         try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, on: group, failureMode: failureMode, errors: errors)
+            let (counter, client) = try await counter(for: server, on: group, failureMode: failureMode, errors: errors)
             // Healthy: Redis counts (on a loaded machine an early call may still meet the 100 ms timeout
             // while the pool opens its connections; that is not what this test is about).
             let before = await decide(20, with: counter)
@@ -88,7 +92,7 @@ struct RedisOutageTests {
 
             await server.stop()
             let during = await decide(200, with: counter)
-            let expected: RedisFixedWindowCounter.Decision =
+            let expected: SharedFixedWindowCounter.Decision =
                 failureMode == .open ? .failedOpen : .failedClosed(retryAfter: .seconds(60))
             #expect(during.decisions.allSatisfy { $0 == expected })
             #expect(during.longest <= timeout + slack, "a decision took \(during.longest)")
@@ -102,14 +106,14 @@ struct RedisOutageTests {
             // The client retries at most every 200 ms (the test's maximum backoff).
             #expect(recovery <= .seconds(1), "counting resumed after \(recovery)")
             print("Redis restarted: counting resumed after \(recovery)")
-            await counter.client.close()
+            await client.close()
         }
     }
 
     @Test func aHungServerTimesOutEveryDecisionWithinTheTimeout() async throws {
         try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, on: group, failureMode: .open, errors: errors)
+            let (counter, client) = try await counter(for: server, on: group, failureMode: .open, errors: errors)
             #expect(await counter.take(key: "client", limit: 10, window: .seconds(60)).isAllowed)
 
             server.setFrozen(true)
@@ -122,14 +126,14 @@ struct RedisOutageTests {
 
             let recovery = try await timeUntilCounting(with: counter)
             #expect(recovery <= .seconds(1), "counting resumed after \(recovery)")
-            await counter.client.close()
+            await client.close()
         }
     }
 
     @Test func concurrentDecisionsDuringAnOutageAreAllBounded() async throws {
         try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, on: group, failureMode: .open, errors: errors)
+            let (counter, client) = try await counter(for: server, on: group, failureMode: .open, errors: errors)
             _ = await counter.take(key: "client", limit: 10, window: .seconds(60))
             server.setFrozen(true)
             let durations = await withTaskGroup(of: Duration.self) { group in
@@ -147,7 +151,7 @@ struct RedisOutageTests {
             #expect(longest <= timeout + slack, "a decision took \(longest)")
             #expect(errors.count == 200)
             print("Redis frozen: 200 concurrent decisions failed open, the longest in \(longest)")
-            await counter.client.close()
+            await client.close()
         }
     }
 }
@@ -156,7 +160,7 @@ extension RedisOutageTests {
     @Test func killingTheServerUnderLoadNeverStallsADecision() async throws {
         try await withOwnThread { server, group in
             let errors = ErrorLog()
-            let counter = try await counter(for: server, on: group, failureMode: .open, errors: errors)
+            let (counter, client) = try await counter(for: server, on: group, failureMode: .open, errors: errors)
             let recorder = PhaseRecorder()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<8 {
@@ -197,7 +201,7 @@ extension RedisOutageTests {
             print(
                 "Redis killed under load: \(before.allowed) allowed before, \(during.failedOpen) failed open while down, "
                     + "\(after.allowed) allowed after the restart; the longest decision took \(longest)")
-            await counter.client.close()
+            await client.close()
         }
     }
 }
@@ -226,7 +230,7 @@ final class PhaseRecorder: Sendable {
         set { state.withLock { $0.phase = newValue } }
     }
 
-    func record(_ decision: RedisFixedWindowCounter.Decision, took duration: Duration, in phase: Phase) {
+    func record(_ decision: SharedFixedWindowCounter.Decision, took duration: Duration, in phase: Phase) {
         state.withLock { state in
             var log = state.logs[phase] ?? Log()
             log.longest = max(log.longest, duration)

@@ -12,7 +12,7 @@ import Testing
 struct RedisRateLimiterTests {
     /// A `RateLimit` middleware on its own Redis client, keyed by a header, built on a simulated runtime
     /// (whose wall clock stands still, so the window cannot turn during the test).
-    func limitedEndpoint(_ server: RedisServerProcess, limit: Int, failureMode: RedisFixedWindowCounter.FailureMode = .open)
+    func limitedEndpoint(_ server: RedisServerProcess, limit: Int, failureMode: SharedFixedWindowCounter.FailureMode = .open)
         throws -> any Handler
     {
         let simulation = Simulation(seed: 1)
@@ -59,6 +59,11 @@ struct RedisRateLimiterTests {
             #expect(try await send(open, tenant: "t") == .ok)
             #expect(try await send(closed, tenant: "t") == .tooManyRequests)
         }
+    }
+
+    @Test func theSimulatedRedisTimesOutWhenTheRealClientDoes() {
+        // ParapetSimulation cannot import ParapetRedis: this is where the two defaults are held together.
+        #expect(SimulatedRedis.defaultTimeout == RedisConfiguration().timeout)
     }
 
     @Test func nonsenseLimitsAreRejectedWhenTheChainIsBuilt() async throws {

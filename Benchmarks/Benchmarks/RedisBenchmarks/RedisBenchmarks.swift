@@ -1,7 +1,7 @@
 // Rate-limit decisions per second against a local redis-server, through ParapetRedis.
 //
 // Each benchmark starts its own redis-server on a free loopback port (no persistence) in `setup` and
-// stops it in `teardown`. Every decision is one `RedisFixedWindowCounter.take`: an EVALSHA of the
+// stops it in `teardown`. Every decision is one `SharedFixedWindowCounter.take` on a `RedisFixedWindowStore`: an EVALSHA of the
 // increment-and-expire script over the client's pooled, pipelined connections. Keys rotate over 1000
 // clients with a limit no client reaches, so every decision goes to Redis and comes back `.allowed`;
 // a benchmark reports an error if any does not.
@@ -20,6 +20,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ParapetCore
+import ParapetRateLimit
 import ParapetRedis
 import Synchronization
 
@@ -55,13 +56,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    registerRedisBenchmark("Redis/script ×1000 in one write (pool of 1)", poolSize: 1) { counter, benchmark in
+    registerRedisBenchmark("Redis/script ×1000 in one write (pool of 1)", poolSize: 1) { _, benchmark in
         let commands = benchmark.scaledIterations.map { index in
             RedisCommand([
-                "EVALSHA", RedisFixedWindowCounter.script.sha1, "1", "parapet:rl:\(clientKey(index)):raw", "1000",
+                "EVALSHA", RedisFixedWindowStore.script.sha1, "1", "parapet:rl:\(clientKey(index)):raw", "1000",
             ])
         }
-        guard let replies = try? await counter.client.send(commands, timeout: .seconds(10)) else {
+        guard let replies = try? await LocalRedis.shared.client?.send(commands, timeout: .seconds(10)) else {
             return commands.count
         }
         return replies.count { if case .array = $0 { false } else { true } }
@@ -76,7 +77,7 @@ func clientKey(_ index: Int) -> String {
 /// Registers a benchmark that runs `decide` against a fresh redis-server and a counter whose client has
 /// `poolSize` connections; `decide` returns how many of its decisions were not allowed.
 func registerRedisBenchmark(
-    _ name: String, poolSize: Int, _ decide: @escaping @Sendable (RedisFixedWindowCounter, Benchmark) async -> Int
+    _ name: String, poolSize: Int, _ decide: @escaping @Sendable (SharedFixedWindowCounter, Benchmark) async -> Int
 ) {
     Benchmark(name) { benchmark in
         guard let counter = LocalRedis.shared.counter else {
@@ -94,19 +95,21 @@ func registerRedisBenchmark(
     }
 }
 
-/// The redis-server of the running benchmark and a counter connected to it.
+/// The redis-server of the running benchmark, a client connected to it and a counter on that client.
 final class LocalRedis: Sendable {
     static let shared = LocalRedis()
 
     private struct Running {
         let process: Process
-        let counter: RedisFixedWindowCounter
+        let client: RedisClient
+        let counter: SharedFixedWindowCounter
     }
 
     // Process is not Sendable; it is only touched under this lock.
     private let running = Mutex<Running?>(nil)
 
-    var counter: RedisFixedWindowCounter? { running.withLock { $0?.counter } }
+    var client: RedisClient? { running.withLock { $0?.client } }
+    var counter: SharedFixedWindowCounter? { running.withLock { $0?.counter } }
 
     func start(poolSize: Int) async throws {
         let port = try await freeLoopbackPort()
@@ -130,9 +133,9 @@ final class LocalRedis: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         // Cache the script, as the first decision would, so that the raw EVALSHA batch finds it too.
-        _ = try await client.send(["SCRIPT", "LOAD", RedisFixedWindowCounter.script.source])
-        let counter = RedisFixedWindowCounter(client: client, wallClock: SystemClockNow())
-        running.withLock { $0 = Running(process: process, counter: counter) }
+        _ = try await client.send(["SCRIPT", "LOAD", RedisFixedWindowStore.script.source])
+        let counter = SharedFixedWindowCounter(store: RedisFixedWindowStore(client: client), wallClock: SystemClockNow())
+        running.withLock { $0 = Running(process: process, client: client, counter: counter) }
     }
 
     func stop() async {
@@ -141,7 +144,7 @@ final class LocalRedis: Sendable {
                 defer { state = nil }; return state
             })
         else { return }
-        await stopped.counter.client.close()
+        await stopped.client.close()
         // SIGKILL: a child inherits the benchmark thread's blocked signals, SIGTERM among them.
         kill(stopped.process.processIdentifier, SIGKILL)
     }

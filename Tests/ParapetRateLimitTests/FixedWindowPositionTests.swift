@@ -1,7 +1,7 @@
 import ParapetCore
 import Testing
 
-@testable import ParapetRedis
+@testable import ParapetRateLimit
 
 @Suite("Epoch-aligned window positions")
 struct FixedWindowPositionTests {

@@ -1,12 +1,13 @@
 import NIOCore
 import ParapetCore
+import ParapetRateLimit
 import ParapetRedis
 import ParapetTestSupport
 import Synchronization
 import Testing
 
 @Suite("Global fixed window on a real redis-server", .timingSensitive, .timeLimit(.minutes(10)))
-struct RedisFixedWindowCounterTests {
+struct RedisFixedWindowStoreTests {
     /// An instant at the start of a one-second (and one-minute) window.
     let windowStart = WallInstant(secondsSinceEpoch: 1_800_000_000)
 
@@ -16,8 +17,8 @@ struct RedisFixedWindowCounterTests {
             let clients = [
                 RedisClient(configuration: server.configuration()), RedisClient(configuration: server.configuration()),
             ]
-            let counters = clients.map { RedisFixedWindowCounter(client: $0, wallClock: clock) }
-            let decisions = await withTaskGroup(of: RedisFixedWindowCounter.Decision.self) { group in
+            let counters = clients.map { SharedFixedWindowCounter(store: RedisFixedWindowStore(client: $0), wallClock: clock) }
+            let decisions = await withTaskGroup(of: SharedFixedWindowCounter.Decision.self) { group in
                 for index in 0..<400 {
                     let counter = counters[index % 2]
                     group.addTask { await counter.take(key: "shared", limit: 50, window: .seconds(60)) }
@@ -45,7 +46,8 @@ struct RedisFixedWindowCounterTests {
         let window = Duration.seconds(3)
         try await withRedisServer { server in
             let client = RedisClient(configuration: server.configuration())
-            let counter = RedisFixedWindowCounter(client: client, wallClock: StoppedWallClock(now: windowStart))
+            let counter = SharedFixedWindowCounter(
+                store: RedisFixedWindowStore(client: client), wallClock: StoppedWallClock(now: windowStart))
             #expect(
                 await counter.take(key: "brief", limit: 1, window: window) == .allowed(count: 1, resetIn: window))
             guard case .limited(2, let retryAfter) = await counter.take(key: "brief", limit: 1, window: window) else {
@@ -75,7 +77,7 @@ struct RedisFixedWindowCounterTests {
         try await withRedisServer { server in
             let client = RedisClient(configuration: server.configuration())
             let clock = ManualWallClock(now: windowStart)
-            let counter = RedisFixedWindowCounter(client: client, wallClock: clock)
+            let counter = SharedFixedWindowCounter(store: RedisFixedWindowStore(client: client), wallClock: clock)
             for expected in 1...3 {
                 #expect(await counter.take(key: "k", limit: 2, window: .seconds(60)).isAllowed == (expected <= 2))
             }
@@ -93,11 +95,12 @@ struct RedisFixedWindowCounterTests {
             let errors = Mutex<[String]>([])
             let clock = StoppedWallClock(now: windowStart)
             _ = try await client.send(["SET", "parapet:rl:text:\(1_800_000_000 / 60)", "not a number"])
-            let open = RedisFixedWindowCounter(client: client, wallClock: clock) { error in
+            let open = SharedFixedWindowCounter(store: RedisFixedWindowStore(client: client), wallClock: clock) { error in
                 errors.withLock { $0.append("\(error)") }
             }
             #expect(await open.take(key: "text", limit: 5, window: .seconds(60)) == .failedOpen)
-            let closed = RedisFixedWindowCounter(client: client, wallClock: clock, failureMode: .closed)
+            let closed = SharedFixedWindowCounter(
+                store: RedisFixedWindowStore(client: client), wallClock: clock, failureMode: .closed)
             #expect(
                 await closed.take(key: "text", limit: 5, window: .seconds(60))
                     == .failedClosed(retryAfter: .seconds(60)))

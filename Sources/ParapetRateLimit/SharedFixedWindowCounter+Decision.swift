@@ -1,5 +1,5 @@
-extension RedisFixedWindowCounter {
-    /// The outcome of one ``RedisFixedWindowCounter/take(key:limit:window:)``.
+extension SharedFixedWindowCounter {
+    /// The outcome of one ``SharedFixedWindowCounter/take(key:limit:window:)``.
     ///
     /// ```swift
     /// let decision = await counter.take(key: key, limit: 10, window: .seconds(1))
@@ -10,9 +10,9 @@ extension RedisFixedWindowCounter {
         case allowed(count: Int, resetIn: Duration)
         /// Over the limit: `count` requests so far (this one included); the window resets in `retryAfter`.
         case limited(count: Int, retryAfter: Duration)
-        /// Redis failed or timed out, and the counter fails open: admitted uncounted.
+        /// The store failed or timed out, and the counter fails open: admitted uncounted.
         case failedOpen
-        /// Redis failed or timed out, and the counter fails closed: refused until the window ends in
+        /// The store failed or timed out, and the counter fails closed: refused until the window ends in
         /// `retryAfter` (by the local clock).
         case failedClosed(retryAfter: Duration)
 
