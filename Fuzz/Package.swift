@@ -36,8 +36,8 @@ let package = Package(
         harness("FuzzRange", ["ParapetMiddleware"]),
         harness("FuzzAcceptEncoding", ["ParapetCompression"]),
         harness("FuzzHTTPDate", ["ParapetCore"]),
-        harness("FuzzScenario", ["ParapetSimulation"]),
-        harness("FuzzTrace", ["ParapetSimulation"]),
+        harness("FuzzScenario", ["ParapetScenarios", "ParapetSimulation"]),
+        harness("FuzzTrace", ["ParapetScenarios", "ParapetSimulation"]),
         harness("FuzzForwardingHeaders", ["ParapetCore"]),
         harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
     ]

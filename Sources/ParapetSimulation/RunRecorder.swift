@@ -11,16 +11,17 @@ final class RunRecorder: Sendable {
         var transitions: [TransitionRecord] = []
         var transitionsDropped = 0
         var trace: [RequestTrace.Entry]?
+        var rateLimit: RateLimitTally?
     }
 
     static let transitionLimit = 100_000
 
     private let state: Mutex<State>
 
-    init(layout: ReportLayout, allDownWindows: [Range<Int64>], recordsTrace: Bool) {
+    init(layout: ReportLayout, allDownWindows: [Range<Int64>], recordsTrace: Bool, rateLimit: RateLimitTally? = nil) {
         state = Mutex(State(
             client: ClientTally(layout: layout), attempts: AttemptTally(allDownWindows: allDownWindows),
-            trace: recordsTrace ? [] : nil))
+            trace: recordsTrace ? [] : nil, rateLimit: rateLimit))
     }
 
     /// Records a finished request and, when given, its single attempt (`.some(nil)`: routed; `.some(reason)`: shed).
@@ -33,6 +34,7 @@ final class RunRecorder: Sendable {
             if !state.attempts.allDown.isEmpty {
                 state.attempts.recordRequest(arrival: arrival, isSuccess: (200..<400).contains(status))
             }
+            state.rateLimit?.recordRequest(arrival: arrival, status: status)
             if state.trace != nil {
                 state.trace?.append(RequestTrace.Entry(
                     time: .nanoseconds(arrival), target: target, outcome: outcome, latency: .nanoseconds(finish - arrival)))
@@ -42,6 +44,11 @@ final class RunRecorder: Sendable {
 
     func attempt(at time: Int64, shedReason: Int?) {
         state.withLock { $0.attempts.record(at: time, shedReason: shedReason) }
+    }
+
+    /// A rate-limit decision made without an answer from Redis.
+    func storeFailure(at time: Int64) {
+        state.withLock { $0.rateLimit?.recordStoreFailure(at: time) }
     }
 
     func transition(_ change: StateChange, source: String, at time: Int64) {

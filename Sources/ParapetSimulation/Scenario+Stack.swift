@@ -1,6 +1,6 @@
 extension Scenario {
-    /// A proxy stack built from Parapet's real types, outermost first: the `Upstream` middleware with retries
-    /// (optional), a total request deadline (optional), `HedgingBalancer` (optional), `ActiveHealthCheck`
+    /// A proxy stack built from Parapet's real types, outermost first: a global rate limit (optional, see
+    /// ``RateLimit``), the `Upstream` middleware with retries (optional; a rate-limited stack always has one), a total request deadline (optional), `HedgingBalancer` (optional), `ActiveHealthCheck`
     /// (optional) and the balancer, over the simulated fleet (with an optional per-attempt transport timeout,
     /// the response-header timeout of a real upstream client).
     ///
@@ -36,6 +36,8 @@ extension Scenario {
         /// The per-attempt response-header timeout of the upstream client (an attempt fails with
         /// `UpstreamError.timedOut`).
         public var transportTimeout: Duration?
+        /// The global rate limit in front of the stack, counted in the scenario's ``Scenario/redis``, if any.
+        public var rateLimit: RateLimit?
 
         /// Creates a stack.
         public init(
@@ -45,7 +47,8 @@ extension Scenario {
             hedging: Hedging? = nil,
             upstream: UpstreamOptions? = nil,
             deadline: Duration? = nil,
-            transportTimeout: Duration? = nil
+            transportTimeout: Duration? = nil,
+            rateLimit: RateLimit? = nil
         ) {
             self.name = name ?? balancer.typeName
             self.balancer = balancer
@@ -54,10 +57,17 @@ extension Scenario {
             self.upstream = upstream
             self.deadline = deadline
             self.transportTimeout = transportTimeout
+            self.rateLimit = rateLimit
+        }
+
+        /// The `Upstream` middleware's options: ``upstream``, or — since the rate limit is a middleware in front
+        /// of it — no retries for a rate-limited stack without them.
+        var effectiveUpstream: UpstreamOptions? {
+            upstream ?? rateLimit.map { _ in UpstreamOptions(retries: 0) }
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout
+            case name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout, rateLimit
         }
 
         /// Decodes a stack mapping; only `balancer` is required.
@@ -70,6 +80,7 @@ extension Scenario {
             upstream = try container.decodeOptional(.upstream)
             deadline = try container.decodeDurationIfPresent(.deadline)
             transportTimeout = try container.decodeDurationIfPresent(.transportTimeout)
+            rateLimit = try container.decodeOptional(.rateLimit)
         }
 
         /// Encodes the fields that are set.
@@ -82,6 +93,7 @@ extension Scenario {
             try container.encodeIfPresent(upstream, forKey: .upstream)
             try container.encodeDurationIfPresent(deadline, forKey: .deadline)
             try container.encodeDurationIfPresent(transportTimeout, forKey: .transportTimeout)
+            try container.encodeIfPresent(rateLimit, forKey: .rateLimit)
         }
     }
 }

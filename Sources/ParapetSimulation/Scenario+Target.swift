@@ -75,7 +75,7 @@ extension Scenario {
     }
 
     /// One step of the outage timeline: at `at`, `target` changes behaviour, latency or capacity — or the
-    /// wall clock steps (to model NTP).
+    /// wall clock steps (to model NTP), or the scenario's Redis server changes state.
     ///
     /// ```yaml
     /// timeline:
@@ -83,6 +83,7 @@ extension Scenario {
     ///   - {at: 90s, target: b, become: {coldStart: {warmup: 20s}}}
     ///   - {at: 60s, target: a, latency: 200ms}
     ///   - {at: 45s, wallClockStep: -2s}
+    ///   - {at: 50s, redis: down}
     /// ```
     ///
     /// ```swift
@@ -101,6 +102,9 @@ extension Scenario {
         public var capacity: BackendCapacity?
         /// How far the simulated wall clock steps (negative: backwards), if it does.
         public var wallClockStep: Duration?
+        /// The state the scenario's Redis server moves to, if it changes: `down` (refusing; it comes back
+        /// empty), `partitioned` (unreachable: calls time out) or `up`.
+        public var redis: SimulatedRedis.State?
 
         /// Creates a timeline step.
         public init(
@@ -109,7 +113,8 @@ extension Scenario {
             become: BackendBehaviour? = nil,
             latency: LatencyDistribution? = nil,
             capacity: BackendCapacity? = nil,
-            wallClockStep: Duration? = nil
+            wallClockStep: Duration? = nil,
+            redis: SimulatedRedis.State? = nil
         ) {
             self.at = at
             self.target = target
@@ -117,10 +122,11 @@ extension Scenario {
             self.latency = latency
             self.capacity = capacity
             self.wallClockStep = wallClockStep
+            self.redis = redis
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case at, target, become, latency, capacity, wallClockStep
+            case at, target, become, latency, capacity, wallClockStep, redis
         }
 
         /// Decodes a timeline mapping.
@@ -132,6 +138,16 @@ extension Scenario {
             latency = try container.decodeOptional(.latency)
             capacity = try container.decodeOptional(.capacity)
             wallClockStep = try container.decodeDurationIfPresent(.wallClockStep)
+            if let name: String = try container.decodeOptional(.redis) {
+                guard let state = SimulatedRedis.State(rawValue: name) else {
+                    throw container.problem(
+                        .redis, .unknownReference,
+                        "unknown redis state \"\(name)\" (expected one of: up, down, partitioned)")
+                }
+                redis = state
+            } else {
+                redis = nil
+            }
         }
 
         /// Encodes the fields that are set.
@@ -143,6 +159,7 @@ extension Scenario {
             try container.encodeIfPresent(latency, forKey: .latency)
             try container.encodeIfPresent(capacity, forKey: .capacity)
             try container.encodeDurationIfPresent(wallClockStep, forKey: .wallClockStep)
+            try container.encodeIfPresent(redis?.rawValue, forKey: .redis)
         }
     }
 }

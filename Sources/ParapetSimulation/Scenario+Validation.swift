@@ -79,9 +79,13 @@ extension Scenario {
                 }
             } else if changesTarget {
                 problems.append(ScenarioProblem(path: path, kind: .missingField, message: "missing field \"target\" in \(path)"))
-            } else if event.wallClockStep == nil {
+            } else if event.wallClockStep == nil && event.redis == nil {
                 problems.append(ScenarioProblem(
-                    path: path, kind: .missingField, message: "\(path) changes nothing (give target and become, or wallClockStep)"))
+                    path: path, kind: .missingField,
+                    message: "\(path) changes nothing (give target and become, wallClockStep or redis)"))
+            }
+            if event.redis != nil, !stacks.contains(where: { $0.rateLimit != nil }) {
+                invalid(path.appending("redis"), "no stack has a rateLimit, so nothing uses Redis")
             }
             if let behaviour = event.become { problems += behaviour.problems(at: path.appending("become")) }
             if let latency = event.latency { problems += latency.problems(at: path.appending("latency")) }
@@ -118,6 +122,12 @@ extension Scenario {
             }
             if !entry.path.hasPrefix("/") { invalid(path.appending("path"), "must start with /, got \"\(entry.path)\"") }
             atLeast(entry.weight, 0, path.appending("weight"), maximum: 1_000_000)
+        }
+
+        // Redis.
+        if let redis {
+            problems += redis.latency.problems(at: ["redis", "latency"])
+            positive(redis.timeout, ["redis", "timeout"])
         }
 
         // Stacks.
@@ -176,6 +186,13 @@ extension Scenario {
                 nonNegative(upstream.backoff, path.appending("upstream").appending("backoff"))
                 if let backoff = upstream.backoff, backoff > .seconds(3_600) {
                     invalid(path.appending("upstream").appending("backoff"), "must be at most 1h")
+                }
+            }
+            if let rateLimit = stack.rateLimit {
+                let limitPath = path.appending("rateLimit")
+                atLeast(rateLimit.limit, 1, limitPath.appending("limit"))
+                if rateLimit.per < .seconds(1) || rateLimit.per > .seconds(86_400) {
+                    invalid(limitPath.appending("per"), "must be between 1s and 1 day, got \(DurationText.format(rateLimit.per))")
                 }
             }
             positive(stack.deadline, path.appending("deadline"))

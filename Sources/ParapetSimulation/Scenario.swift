@@ -36,6 +36,8 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var timeline: [TimelineEvent]
     /// The traffic.
     public var workload: Workload
+    /// The Redis server the stacks' rate limits count in; ``Redis``'s defaults when `nil`.
+    public var redis: Redis?
     /// The stacks to run, each on the same seed.
     public var stacks: [Stack]
     /// What the runs must show.
@@ -58,6 +60,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         targets: [Target],
         timeline: [TimelineEvent] = [],
         workload: Workload,
+        redis: Redis? = nil,
         stacks: [Stack],
         expectations: [Expectation] = [],
         report: ReportOptions = ReportOptions()
@@ -70,13 +73,14 @@ public struct Scenario: Sendable, Hashable, Codable {
         self.targets = targets
         self.timeline = timeline
         self.workload = workload
+        self.redis = redis
         self.stacks = stacks
         self.expectations = expectations
         self.report = report
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, summary, seed, duration, drain, targets, timeline, workload, stack, stacks, expect, report
+        case name, summary, seed, duration, drain, targets, timeline, workload, redis, stack, stacks, expect, report
     }
 
     /// Decodes a scenario document; `stack` (one) and `stacks` (a list) are alternatives.
@@ -98,6 +102,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         targets = try container.decode([Target].self, forKey: .targets)
         timeline = try container.decodeValue(.timeline, default: [])
         workload = try container.decode(Workload.self, forKey: .workload)
+        redis = try container.decodeOptional(.redis)
         switch (container.contains(.stack), container.contains(.stacks)) {
         case (true, true):
             throw container.problem(.stacks, .invalidValue, "a scenario has either stack or stacks, not both")
@@ -129,6 +134,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         try container.encode(targets, forKey: .targets)
         try container.encode(timeline, forKey: .timeline)
         try container.encode(workload, forKey: .workload)
+        try container.encodeIfPresent(redis, forKey: .redis)
         try container.encode(stacks, forKey: .stacks)
         try container.encode(expectations, forKey: .expect)
         try container.encode(report, forKey: .report)

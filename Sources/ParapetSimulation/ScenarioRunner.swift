@@ -119,11 +119,12 @@ public enum ScenarioRunner {
         recordsTrace: Bool, progress: (observer: ProgressObserver, start: ScenarioProgress)?
     ) throws -> StackRun {
         let simulation = Simulation(seed: seed)
-        let wallClockSteps = scenario.timeline.compactMap { event in
-            event.wallClockStep.map { (at: event.at.wholeNanoseconds, step: $0) }
-        }.sorted { $0.at < $1.at }
+        let worldSteps = WorkloadDriver.worldSteps(in: scenario.timeline, redis: stack.rateLimit != nil)
         let limit = scenario.duration + scenario.drain + .seconds(3_600)
-        let recorder = RunRecorder(layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace)
+        let rateLimit = stack.rateLimit.map { _ in
+            RateLimitTally(outages: RateLimitTally.outages(in: scenario.timeline, end: layout.end))
+        }
+        let recorder = RunRecorder(layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace, rateLimit: rateLimit)
         let ticks = progress.map { observer, start in
             VirtualTimeTicks(every: observer.interval) { now in
                 var progress = start
@@ -136,7 +137,12 @@ public enum ScenarioRunner {
             let fleet = SimulatedFleet(
                 targets: scenario.targets, timeline: scenario.timeline, runtime: runtime,
                 transportTimeout: stack.transportTimeout, layout: layout)
-            let built = try StackBuilder.build(stack, targets: scenario.targets, fleet: fleet, recorder: recorder, runtime: runtime)
+            let redis = stack.rateLimit.map { _ in
+                let server = scenario.redis ?? Scenario.Redis()
+                return SimulatedRedis(runtime: runtime, latency: server.latency, timeout: server.timeout)
+            }
+            let built = try StackBuilder.build(
+                stack, targets: scenario.targets, fleet: fleet, redis: redis, recorder: recorder, runtime: runtime)
             built.healthCheck?.start(runtime: runtime, logger: StackBuilder.quietLogger)
             let client = SimulatedClient(
                 stack: built,
@@ -145,11 +151,12 @@ public enum ScenarioRunner {
                 deadline: stack.deadline, recorder: recorder, clock: runtime.clock)
             let driver = WorkloadDriver(
                 workload: scenario.workload, client: client, runtime: runtime, executor: simulation.executor,
-                end: scenario.duration.wholeNanoseconds, cutoff: layout.end, wallClockSteps: wallClockSteps)
+                end: scenario.duration.wholeNanoseconds, cutoff: layout.end, worldSteps: worldSteps, redis: redis)
             await driver.run()
             built.healthCheck?.stop()
             return Measured(
-                recorder: recorder.snapshot, targets: fleet.backends.map(\.tally), ended: runtime.clock.now.nanoseconds)
+                recorder: recorder.snapshot, targets: fleet.backends.map(\.tally), ended: runtime.clock.now.nanoseconds,
+                redis: redis?.tally)
         }
         if let (observer, start) = progress {
             var finished = start
@@ -169,6 +176,8 @@ struct Measured: Sendable {
     var recorder: RunRecorder.State
     var targets: [TargetTally]
     var ended: Int64
+    /// The calls the stack's rate limit made to Redis, for a rate-limited stack.
+    var redis: SimulatedRedis.Tally?
 }
 
 extension Scenario.Workload.MixEntry {

@@ -1,13 +1,14 @@
 import HTTPTypes
 import Logging
 import ParapetCore
+import ParapetRateLimit
 import ParapetUpstream
 
 /// A balancer stack assembled from Parapet's real types for one run.
 struct BuiltStack: Sendable {
     /// The transport stack.
     let transport: any Transport
-    /// The `Upstream` middleware's handler around it, when the stack has retries.
+    /// The handler in front of it — the rate limit and the `Upstream` middleware — when the stack has either.
     let handler: (any Handler)?
     /// The health check, to start and stop with the run.
     let healthCheck: ActiveHealthCheck?
@@ -36,7 +37,8 @@ enum StackBuilder {
     static let quietLogger = Logger(label: "parapet.simulation") { _ in SwiftLogNoOpLogHandler() }
 
     static func build(
-        _ stack: Scenario.Stack, targets: [Scenario.Target], fleet: SimulatedFleet, recorder: RunRecorder, runtime: Runtime
+        _ stack: Scenario.Stack, targets: [Scenario.Target], fleet: SimulatedFleet, redis: SimulatedRedis?,
+        recorder: RunRecorder, runtime: Runtime
     ) throws -> BuiltStack {
         let clock = runtime.clock
         func hook(_ source: Source, cooldown: EjectionCooldown? = nil) -> @Sendable (StateChange) -> Void {
@@ -118,7 +120,8 @@ enum StackBuilder {
                 hedgeOnError: spec.hedgeOnError ?? defaults.hedgeOnError))
         }
         var handler: (any Handler)?
-        if let spec = stack.upstream {
+        let environment = ChainEnvironment(runtime: runtime, logger: quietLogger)
+        if let spec = stack.effectiveUpstream {
             let defaults = Upstream.Options()
             let upstream = Upstream(transport, Upstream.Options(
                 retries: spec.retries ?? defaults.retries, backoff: spec.backoff ?? defaults.backoff,
@@ -132,9 +135,15 @@ enum StackBuilder {
                     }
                 }))
             // Building the upstream checks the balancers' configuration too.
-            handler = try upstream.wrap(Unrouted(), in: ChainEnvironment(runtime: runtime, logger: quietLogger))
+            handler = try upstream.wrap(Unrouted(), in: environment)
         } else {
             try transport.checkConfiguration()
+        }
+        if let spec = stack.rateLimit, let redis, let upstream = handler {
+            let limit = RateLimit(.sharedFixedWindow(
+                limit: spec.limit, per: spec.per, store: redis, failureMode: spec.failureMode,
+                onError: { _ in recorder.storeFailure(at: clock.now.nanoseconds) }))
+            handler = try limit.wrap(upstream, in: environment)
         }
         return BuiltStack(transport: transport, handler: handler, healthCheck: healthCheck)
     }
@@ -142,7 +151,10 @@ enum StackBuilder {
     /// The stack's composition, outermost first.
     static func composition(of stack: Scenario.Stack) -> String {
         var layers: [String] = []
-        if let upstream = stack.upstream {
+        if let limit = stack.rateLimit {
+            layers.append("rate-limit(\(limit.limit) per \(DurationText.format(limit.per)), fail \(limit.failureMode.name))")
+        }
+        if let upstream = stack.effectiveUpstream {
             layers.append("upstream(retries: \(upstream.retries.map(String.init) ?? "default")"
                 + (upstream.backoff.map { ", backoff: \(DurationText.format($0))" } ?? "") + ")")
         }

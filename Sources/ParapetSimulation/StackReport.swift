@@ -41,12 +41,14 @@ public struct StackReport: Sendable, Hashable, Codable {
     /// Virtual time the run lasted, drain included.
     @Milliseconds public var virtualTime: Duration
 
+    /// The global rate limit's decisions, for a stack with one.
+    public var rateLimit: RateLimitReport? = nil
     /// The per-request trace, when the run was asked to record one (not part of the JSON).
     public var trace: RequestTrace? = nil
 
     private enum CodingKeys: String, CodingKey {
         case name, composition, requests, successes, successRatio, unfinished, statuses, latency, attempts, targets,
-            transitions, transitionsDropped, allDownWindows, timeSeries, simulatedEvents, virtualTime
+            transitions, transitionsDropped, allDownWindows, timeSeries, simulatedEvents, virtualTime, rateLimit
     }
 
     /// The report of the target named `name`; an empty report when there is none.

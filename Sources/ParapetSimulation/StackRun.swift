@@ -45,11 +45,27 @@ struct StackRun: Sendable {
             timeSeries: Self.timeSeries(client: client, targets: measured.targets, names: scenario.targets.map(\.name), layout: layout),
             simulatedEvents: statistics.eventsProcessed,
             virtualTime: .nanoseconds(measured.ended),
+            rateLimit: Self.rateLimitReport(stack.rateLimit, tally: measured.recorder.rateLimit, redis: measured.redis),
             trace: trace)
         clientWindows = client.windows
         targetWindows = measured.targets.map(\.windows)
         backendWindows = layout.windows.indices.map { index in measured.targets.reduce(0) { $0 + $1.windows[index] } }
         allDown = attempts.allDown
+    }
+
+    private static func rateLimitReport(
+        _ rateLimit: Scenario.RateLimit?, tally: RateLimitTally?, redis: SimulatedRedis.Tally?
+    ) -> RateLimitReport? {
+        guard let rateLimit, let tally, let redis else { return nil }
+        return RateLimitReport(
+            limit: rateLimit.limit, window: rateLimit.per, failureMode: rateLimit.failureMode.name, limited: tally.limited,
+            storeFailures: tally.storeFailures, redis: redis,
+            outages: tally.outages.map { window in
+                RedisOutageWindow(
+                    state: window.state.rawValue, from: .nanoseconds(window.range.lowerBound),
+                    to: .nanoseconds(window.range.upperBound), requests: window.requests, successes: window.successes,
+                    limited: window.limited, storeFailures: window.storeFailures)
+            })
     }
 
     private static func timeSeries(client: ClientTally, targets: [TargetTally], names: [String], layout: ReportLayout) -> TimeSeries {

@@ -18,7 +18,34 @@ struct WorkloadDriver: Sendable {
     let end: Int64
     /// The end of the drain: requests still in flight then are cancelled.
     let cutoff: Int64
-    let wallClockSteps: [(at: Int64, step: Duration)]
+    /// Changes to the world outside the backends, in time order.
+    let worldSteps: [WorldStep]
+    /// The stack's Redis, which the `redis` steps change.
+    let redis: SimulatedRedis?
+
+    /// A timeline step that changes something other than a backend.
+    enum WorldStep: Sendable {
+        case wallClock(at: Int64, step: Duration)
+        case redis(at: Int64, state: SimulatedRedis.State)
+
+        var at: Int64 {
+            switch self {
+            case .wallClock(let at, _), .redis(let at, _): at
+            }
+        }
+    }
+
+    /// The wall-clock steps of `timeline` and, for a stack with a Redis, its `redis` steps, in time order
+    /// (steps at the same instant in timeline order).
+    static func worldSteps(in timeline: [Scenario.TimelineEvent], redis: Bool) -> [WorldStep] {
+        var steps: [(step: WorldStep, index: Int)] = []
+        for (index, event) in timeline.enumerated() {
+            let at = event.at.wholeNanoseconds
+            if let step = event.wallClockStep { steps.append((.wallClock(at: at, step: step), index)) }
+            if redis, let state = event.redis { steps.append((.redis(at: at, state: state), index)) }
+        }
+        return steps.sorted { ($0.step.at, $0.index) < ($1.step.at, $1.index) }.map(\.step)
+    }
 
     /// The span of arrivals one batch starts, in virtual nanoseconds.
     static let batchWidth: Int64 = 50_000_000
@@ -34,9 +61,9 @@ struct WorkloadDriver: Sendable {
                 try? await clock.sleep(until: MonotonicInstant(nanoseconds: cutoff))
                 return true
             }
-            if !wallClockSteps.isEmpty {
+            if !worldSteps.isEmpty {
                 group.addTask {
-                    await stepWallClock()
+                    await stepWorld()
                     return false
                 }
             }
@@ -124,15 +151,18 @@ struct WorkloadDriver: Sendable {
         }
     }
 
-    private func stepWallClock() async {
+    private func stepWorld() async {
         let clock = runtime.clock
-        for (at, step) in wallClockSteps {
+        for step in worldSteps {
             do {
-                try await clock.sleep(until: MonotonicInstant(nanoseconds: at))
+                try await clock.sleep(until: MonotonicInstant(nanoseconds: step.at))
             } catch {
                 return
             }
-            (runtime.wallClock as? VirtualWallClock)?.step(by: step)
+            switch step {
+            case .wallClock(_, let step): (runtime.wallClock as? VirtualWallClock)?.step(by: step)
+            case .redis(_, let state): redis?.set(state)
+            }
         }
     }
 }

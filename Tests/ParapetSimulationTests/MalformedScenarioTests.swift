@@ -46,14 +46,14 @@ let malformedCases: [MalformedCase] = [
     MalformedCase(
         file: "misspelt-field.yaml", text: scenarioText(stackKey: "balancr"), line: 10, column: 5, field: "stacks[0].balancr",
         kind: .unknownField,
-        message: #"unknown field "balancr" in stacks[0] (expected one of: name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout)"#),
+        message: #"unknown field "balancr" in stacks[0] (expected one of: name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout, rateLimit)"#),
     MalformedCase(
         file: "misspelt-option.yaml", text: scenarioText(balancer: "{type: circuit-breaker, failureTreshold: 3}"), line: 10,
         column: 39, field: "stacks[0].balancer.failureTreshold", kind: .unknownField,
         message: #"unknown field "failureTreshold" in stacks[0].balancer (expected one of: type, failureThreshold, successThreshold, openTimeout, maxOpenTimeout, probeTimeout, halfOpenMaxProbes, failOn5xx)"#),
     MalformedCase(
         file: "top-level.yaml", text: scenarioText(extra: "duraton: 5s"), line: 15, column: 1, field: "duraton", kind: .unknownField,
-        message: #"unknown field "duraton" in scenario (expected one of: name, summary, seed, duration, drain, targets, timeline, workload, stack, stacks, expect, report)"#),
+        message: #"unknown field "duraton" in scenario (expected one of: name, summary, seed, duration, drain, targets, timeline, workload, redis, stack, stacks, expect, report)"#),
     MalformedCase(
         file: "wrong-type.yaml", text: scenarioText(rate: "fast"), line: 7, column: 18, field: "workload.rate", kind: .wrongType,
         message: #"wrong type for "rate" in workload: expected a number, found the string "fast""#),

@@ -4,6 +4,7 @@
 import Foundation
 import FuzzSupport
 
+import ParapetScenarios
 @testable import ParapetSimulation
 
 fuzz { raw in

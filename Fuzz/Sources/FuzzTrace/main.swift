@@ -2,6 +2,7 @@
 // and as JSON lines that both parse back to as many entries.
 import FuzzSupport
 
+import ParapetScenarios
 @testable import ParapetSimulation
 
 fuzz { raw in

@@ -78,6 +78,24 @@ extension StackReport {
                 "    [\(DecimalText.seconds(window.from)), \(DecimalText.seconds(window.to))) requests \(window.requests)"
                     + " (\(window.successes) ok)  attempts \(window.attempts): shed \(window.shed), routed \(window.routed)")
         }
+        if let rateLimit { lines += rateLimit.textLines }
+        return lines
+    }
+}
+
+extension RateLimitReport {
+    var textLines: [String] {
+        var lines = [
+            "  rate limit \(limit) per \(DurationText.format(window)), fail \(failureMode): limited \(limited), "
+                + "store failures \(storeFailures)",
+            "  redis: \(redis.calls) calls, \(redis.answered) answered, \(redis.refused) refused, \(redis.timedOut) timed out",
+            "  redis outages: \(outages.count)",
+        ]
+        for window in outages {
+            lines.append(
+                "    [\(DecimalText.seconds(window.from)), \(DecimalText.seconds(window.to))) \(window.state)  requests "
+                    + "\(window.requests) (\(window.successes) ok)  limited \(window.limited)  store failures \(window.storeFailures)")
+        }
         return lines
     }
 }
