@@ -1,15 +1,19 @@
+public import ParapetUpstream
+
 extension Scenario {
     /// A proxy stack built from Parapet's real types, outermost first: a global rate limit (optional, see
-    /// ``RateLimit``), the `Upstream` middleware with retries (optional; a rate-limited stack always has one), a total request deadline (optional), `HedgingBalancer` (optional), `ActiveHealthCheck`
-    /// (optional) and the balancer, over the simulated fleet (with an optional per-attempt transport timeout,
-    /// the response-header timeout of a real upstream client).
+    /// ``RateLimit``), the `Upstream` middleware with retries (optional; a rate-limited stack always has one),
+    /// a total request deadline (optional), `HedgingBalancer` (optional), `ActiveHealthCheck` (optional) and
+    /// the balancer, over the simulated fleet (with an optional per-attempt transport timeout, the
+    /// response-header timeout of a real upstream client). Each layer's options are the real type's
+    /// `Options.Policy`: a field left out takes the real default, and the real checks refuse bad values.
     ///
     /// ```yaml
     /// stacks:
     ///   - name: breaker
     ///     upstream: {retries: 2, backoff: 50ms}
     ///     deadline: 2s
-    ///     hedging: {delay: 50ms}
+    ///     hedging: {hedgeDelay: 50ms}
     ///     healthCheck: {interval: 2s, timeout: 1s, unhealthyThreshold: 2}
     ///     balancer: {type: circuit-breaker, failureThreshold: 3}
     ///     transportTimeout: 1s
@@ -18,19 +22,21 @@ extension Scenario {
     /// ```
     ///
     /// ```swift
-    /// let stack = Scenario.Stack(name: "breaker", balancer: .circuitBreaker(.init()), hedging: .init(delay: .milliseconds(50)))
+    /// let stack = Scenario.Stack(name: "breaker", balancer: .circuitBreaker(.init()), hedging: .init(hedgeDelay: .milliseconds(50)))
     /// ```
     public struct Stack: Sendable, Hashable, Codable {
         /// The stack's name in reports and expectations; defaults to the balancer's type name.
         public var name: String
         /// The balancer.
         public var balancer: Balancer
-        /// The active health check wrapping the balancer, if any.
-        public var healthCheck: HealthCheck?
+        /// The active health check wrapping the balancer, if any; probes go out of band to each target and
+        /// are counted apart from traffic.
+        public var healthCheck: ActiveHealthCheck.Options.Policy?
         /// Hedging around the (health-checked) balancer, if any.
-        public var hedging: Hedging?
-        /// The `Upstream` middleware's retry options; `nil` sends requests straight to the transport stack.
-        public var upstream: UpstreamOptions?
+        public var hedging: HedgingBalancer.Options.Policy?
+        /// The `Upstream` middleware (retries with exponential backoff — never for a shed `503`, and only for
+        /// idempotent methods); `nil` sends requests straight to the transport stack.
+        public var upstream: Upstream.Options.Policy?
         /// A total per-request deadline (the request is cancelled and answered `504` when it passes).
         public var deadline: Duration?
         /// The per-attempt response-header timeout of the upstream client (an attempt fails with
@@ -43,9 +49,9 @@ extension Scenario {
         public init(
             name: String? = nil,
             balancer: Balancer,
-            healthCheck: HealthCheck? = nil,
-            hedging: Hedging? = nil,
-            upstream: UpstreamOptions? = nil,
+            healthCheck: ActiveHealthCheck.Options.Policy? = nil,
+            hedging: HedgingBalancer.Options.Policy? = nil,
+            upstream: Upstream.Options.Policy? = nil,
             deadline: Duration? = nil,
             transportTimeout: Duration? = nil,
             rateLimit: RateLimit? = nil
@@ -62,8 +68,8 @@ extension Scenario {
 
         /// The `Upstream` middleware's options: ``upstream``, or — since the rate limit is a middleware in front
         /// of it — no retries for a rate-limited stack without them.
-        var effectiveUpstream: UpstreamOptions? {
-            upstream ?? rateLimit.map { _ in UpstreamOptions(retries: 0) }
+        var effectiveUpstream: Upstream.Options.Policy? {
+            upstream ?? rateLimit.map { _ in Upstream.Options.Policy(retries: 0) }
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {

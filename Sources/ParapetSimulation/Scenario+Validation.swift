@@ -1,4 +1,6 @@
 import HTTPTypes
+import ParapetCore
+import ParapetUpstream
 
 extension Scenario {
     /// Checks every value and cross-reference, throwing the first problem found as a ``ScenarioError``
@@ -28,6 +30,17 @@ extension Scenario {
         func atLeast(_ value: Int?, _ minimum: Int, _ path: ScenarioPath, maximum: Int = 1_000_000_000) {
             if let value, value < minimum || value > maximum {
                 invalid(path, "must be between \(minimum) and \(maximum), got \(value)")
+            }
+        }
+        /// The problems a production check finds, each at its field under `path`.
+        func configuration(at path: ScenarioPath, _ check: () throws(ConfigurationError) -> Void) {
+            guard let error = ConfigurationError.caught(from: check) else { return }
+            for problem in error.flattened {
+                if case .invalidValue(let field, let reason) = problem {
+                    invalid(path.appending(field), reason)
+                } else {
+                    invalid(path, problem.description)
+                }
             }
         }
         func ratio(_ value: Double, _ path: ScenarioPath) {
@@ -141,52 +154,28 @@ extension Scenario {
                     path: path.appending("name"), kind: .duplicate,
                     message: "duplicate stack \"\(stack.name)\" in stacks (name one of them)"))
             }
+            // Each layer's policy goes through the real check; a scenario only bounds what a file may ask of a run.
             let balancer = path.appending("balancer")
             switch stack.balancer {
             case .roundRobin, .weightedRoundRobin, .leastConnections:
                 break
-            case .ejecting(let options):
-                atLeast(options.maxFails, 1, balancer.appending("maxFails"))
-                positive(options.ejectTimeout, balancer.appending("ejectTimeout"))
-                nonNegative(options.maxEjectTimeout, balancer.appending("maxEjectTimeout"))
-            case .circuitBreaker(let options):
-                atLeast(options.failureThreshold, 1, balancer.appending("failureThreshold"))
-                atLeast(options.successThreshold, 1, balancer.appending("successThreshold"))
-                atLeast(options.halfOpenMaxProbes, 1, balancer.appending("halfOpenMaxProbes"))
-                positive(options.openTimeout, balancer.appending("openTimeout"))
-                positive(options.maxOpenTimeout, balancer.appending("maxOpenTimeout"))
-                positive(options.probeTimeout, balancer.appending("probeTimeout"))
-            case .latencyEjecting(let options):
-                atLeast(options.minSamples, 1, balancer.appending("minSamples"))
-                positive(options.halfLife, balancer.appending("halfLife"))
-                nonNegative(options.minEjectDelta, balancer.appending("minEjectDelta"))
-                nonNegative(options.minEjectLatency, balancer.appending("minEjectLatency"))
-                positive(options.ejectTimeout, balancer.appending("ejectTimeout"))
-                positive(options.maxEjectTimeout, balancer.appending("maxEjectTimeout"))
-                if let factor = options.ejectionFactor, !factor.isFinite {
-                    invalid(balancer.appending("ejectionFactor"), "must be a finite number")
-                }
+            case .ejecting(let policy, _):
+                configuration(at: balancer) { () throws(ConfigurationError) in _ = try policy.validated() }
+            case .circuitBreaker(let policy, _):
+                configuration(at: balancer) { () throws(ConfigurationError) in _ = try policy.validated() }
+            case .latencyEjecting(let policy):
+                configuration(at: balancer) { () throws(ConfigurationError) in _ = try policy.validated() }
             }
             if let check = stack.healthCheck {
-                let checkPath = path.appending("healthCheck")
-                positive(check.interval, checkPath.appending("interval"))
-                positive(check.timeout, checkPath.appending("timeout"))
-                atLeast(check.healthyThreshold, 1, checkPath.appending("healthyThreshold"))
-                atLeast(check.unhealthyThreshold, 1, checkPath.appending("unhealthyThreshold"))
-                if let probePath = check.path, !probePath.hasPrefix("/") {
-                    invalid(checkPath.appending("path"), "must start with /, got \"\(probePath)\"")
-                }
+                configuration(at: path.appending("healthCheck")) { () throws(ConfigurationError) in _ = try check.validated() }
             }
             if let hedging = stack.hedging {
-                nonNegative(hedging.delay, path.appending("hedging").appending("delay"))
+                configuration(at: path.appending("hedging")) { () throws(ConfigurationError) in _ = try hedging.validated() }
                 atLeast(hedging.maxHedge, 1, path.appending("hedging").appending("maxHedge"), maximum: 100)
             }
             if let upstream = stack.upstream {
+                configuration(at: path.appending("upstream")) { () throws(ConfigurationError) in try upstream.check() }
                 atLeast(upstream.retries, 0, path.appending("upstream").appending("retries"), maximum: 100)
-                nonNegative(upstream.backoff, path.appending("upstream").appending("backoff"))
-                if let backoff = upstream.backoff, backoff > .seconds(3_600) {
-                    invalid(path.appending("upstream").appending("backoff"), "must be at most 1h")
-                }
             }
             if let rateLimit = stack.rateLimit {
                 let limitPath = path.appending("rateLimit")

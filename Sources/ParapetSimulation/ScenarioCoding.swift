@@ -138,6 +138,10 @@ extension ScenarioPath {
 package protocol ScenarioDocumentDecoder: Decoder {
     /// A decoder of an empty mapping at `codingPath`, so that `healthy` and `healthy: {}` mean the same.
     func emptyMapping(at codingPath: [any CodingKey]) -> any Decoder
+
+    /// This decoder without the mapping keys `keys`: the part of a mapping left to another type, which
+    /// refuses keys it does not know (naming `keys` among those it does).
+    func excluding(_ keys: [String]) -> any Decoder
 }
 
 extension Decoder {
@@ -146,6 +150,12 @@ extension Decoder {
     func emptyMapping(at codingPath: [any CodingKey]) throws -> any Decoder {
         if let document = self as? any ScenarioDocumentDecoder { return document.emptyMapping(at: codingPath) }
         return try JSONDecoder().decode(DecoderCapture.self, from: Data("{}".utf8)).decoder
+    }
+
+    /// This decoder without the mapping keys `keys`: the document decoder's own, or this one — any other
+    /// decoder ignores keys a type does not ask for.
+    func excluding(_ keys: [String]) -> any Decoder {
+        (self as? any ScenarioDocumentDecoder)?.excluding(keys) ?? self
     }
 }
 

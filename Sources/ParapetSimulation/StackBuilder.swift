@@ -57,74 +57,36 @@ enum StackBuilder {
             transport = WeightedRoundRobinBalancer(pool)
         case .leastConnections:
             transport = LeastConnectionsBalancer(pool)
-        case .ejecting(let spec):
-            let defaults = EjectingBalancer.Options()
-            let base = spec.ejectTimeout ?? defaults.ejectTimeout
-            let cooldown = EjectionCooldown(base: base, cap: max(spec.maxEjectTimeout ?? defaults.maxEjectTimeout, base))
+        case .ejecting(let policy, let failOn5xx):
+            let cooldown = EjectionCooldown(base: policy.ejectTimeout, cap: max(policy.maxEjectTimeout, policy.ejectTimeout))
             transport = EjectingBalancer(pool, options: EjectingBalancer.Options(
-                maxFails: spec.maxFails ?? defaults.maxFails,
-                ejectTimeout: spec.ejectTimeout ?? defaults.ejectTimeout,
-                maxEjectTimeout: spec.maxEjectTimeout ?? defaults.maxEjectTimeout,
-                isFailure: spec.failOn5xx ? FailureClassifiers.transportFailuresAndServerErrors : FailureClassifiers.transportFailuresOnly,
+                policy: policy, isFailure: failureClassifier(failOn5xx: failOn5xx),
                 onStateChange: hook(.ejecting, cooldown: cooldown)))
-        case .circuitBreaker(let spec):
-            let defaults = CircuitBreakerBalancer.Options()
+        case .circuitBreaker(let policy, let failOn5xx):
             transport = CircuitBreakerBalancer(pool, options: CircuitBreakerBalancer.Options(
-                failureThreshold: spec.failureThreshold ?? defaults.failureThreshold,
-                successThreshold: spec.successThreshold ?? defaults.successThreshold,
-                openTimeout: spec.openTimeout ?? defaults.openTimeout,
-                maxOpenTimeout: spec.maxOpenTimeout ?? defaults.maxOpenTimeout,
-                probeTimeout: spec.probeTimeout ?? defaults.probeTimeout,
-                halfOpenMaxProbes: spec.halfOpenMaxProbes ?? defaults.halfOpenMaxProbes,
-                isFailure: spec.failOn5xx ? FailureClassifiers.transportFailuresAndServerErrors : FailureClassifiers.transportFailuresOnly,
-                onStateChange: hook(.circuitBreaker)))
-        case .latencyEjecting(let spec):
-            let defaults = LatencyEjectingBalancer.Options()
-            let base = spec.ejectTimeout ?? defaults.ejectTimeout
-            let cooldown = EjectionCooldown(base: base, cap: max(spec.maxEjectTimeout ?? defaults.maxEjectTimeout, base))
+                policy: policy, isFailure: failureClassifier(failOn5xx: failOn5xx), onStateChange: hook(.circuitBreaker)))
+        case .latencyEjecting(let policy):
+            let cooldown = EjectionCooldown(base: policy.ejectTimeout, cap: max(policy.maxEjectTimeout, policy.ejectTimeout))
             transport = LatencyEjectingBalancer(pool, options: LatencyEjectingBalancer.Options(
-                ejectionFactor: spec.ejectionFactor ?? defaults.ejectionFactor,
-                minSamples: spec.minSamples ?? defaults.minSamples,
-                minHosts: spec.minHosts ?? defaults.minHosts,
-                halfLife: spec.halfLife ?? defaults.halfLife,
-                minEjectDelta: spec.minEjectDelta ?? defaults.minEjectDelta,
-                minEjectLatency: spec.minEjectLatency ?? defaults.minEjectLatency,
-                maxEjectionPercent: spec.maxEjectionPercent ?? defaults.maxEjectionPercent,
-                panicThreshold: spec.panicThreshold ?? defaults.panicThreshold,
-                ejectTimeout: spec.ejectTimeout ?? defaults.ejectTimeout,
-                maxEjectTimeout: spec.maxEjectTimeout ?? defaults.maxEjectTimeout,
-                onStateChange: hook(.latencyEjecting, cooldown: cooldown)))
+                policy: policy, onStateChange: hook(.latencyEjecting, cooldown: cooldown)))
         }
         var healthCheck: ActiveHealthCheck?
-        if let spec = stack.healthCheck {
-            let defaults = ActiveHealthCheck.Options()
+        if let policy = stack.healthCheck {
             let check = ActiveHealthCheck(
-                wrapping: transport,
-                pool: pool,
+                wrapping: transport, pool: pool,
                 options: ActiveHealthCheck.Options(
-                    path: spec.path ?? defaults.path,
-                    interval: spec.interval ?? defaults.interval,
-                    timeout: spec.timeout ?? defaults.timeout,
-                    healthyThreshold: spec.healthyThreshold ?? defaults.healthyThreshold,
-                    unhealthyThreshold: spec.unhealthyThreshold ?? defaults.unhealthyThreshold,
-                    startUnhealthy: spec.startUnhealthy,
-                    probeTransport: fleet.probeTransport,
-                    onStateChange: hook(.healthCheck)))
+                    policy: policy, probeTransport: fleet.probeTransport, onStateChange: hook(.healthCheck)))
             transport = check
             healthCheck = check
         }
-        if let spec = stack.hedging {
-            let defaults = HedgingBalancer.Options()
-            transport = HedgingBalancer(wrapping: transport, options: HedgingBalancer.Options(
-                hedgeDelay: spec.delay, maxHedge: spec.maxHedge ?? defaults.maxHedge,
-                hedgeOnError: spec.hedgeOnError ?? defaults.hedgeOnError))
+        if let policy = stack.hedging {
+            transport = HedgingBalancer(wrapping: transport, options: HedgingBalancer.Options(policy: policy))
         }
         var handler: (any Handler)?
         let environment = ChainEnvironment(runtime: runtime, logger: quietLogger)
-        if let spec = stack.effectiveUpstream {
-            let defaults = Upstream.Options()
+        if let policy = stack.effectiveUpstream {
             let upstream = Upstream(transport, Upstream.Options(
-                retries: spec.retries ?? defaults.retries, backoff: spec.backoff ?? defaults.backoff,
+                policy: policy,
                 onRoundTrip: { info in
                     // Each attempt the middleware makes: shed by the balancer, or routed.
                     let started = clock.now.nanoseconds - info.duration.wholeNanoseconds
@@ -148,25 +110,34 @@ enum StackBuilder {
         return BuiltStack(transport: transport, handler: handler, healthCheck: healthCheck)
     }
 
-    /// The stack's composition, outermost first.
+    static func failureClassifier(failOn5xx: Bool) -> FailureClassifier {
+        failOn5xx ? FailureClassifiers.transportFailuresAndServerErrors : FailureClassifiers.transportFailuresOnly
+    }
+
+    /// The stack's composition, outermost first, with each layer's options that differ from the defaults.
     static func composition(of stack: Scenario.Stack) -> String {
         var layers: [String] = []
         if let limit = stack.rateLimit {
             layers.append("rate-limit(\(limit.limit) per \(DurationText.format(limit.per)), fail \(limit.failureMode.name))")
         }
         if let upstream = stack.effectiveUpstream {
-            layers.append("upstream(retries: \(upstream.retries.map(String.init) ?? "default")"
-                + (upstream.backoff.map { ", backoff: \(DurationText.format($0))" } ?? "") + ")")
+            let defaults = Upstream.Options.Policy()
+            layers.append("upstream(retries: \(upstream.retries)"
+                + (upstream.backoff != defaults.backoff ? ", backoff: \(DurationText.format(upstream.backoff))" : "") + ")")
         }
         if let deadline = stack.deadline { layers.append("deadline(\(DurationText.format(deadline)))") }
         if let hedging = stack.hedging {
-            layers.append("hedging(delay: \(DurationText.format(hedging.delay))" + (hedging.maxHedge.map { ", maxHedge: \($0)" } ?? "") + ")")
+            layers.append("hedging(delay: \(DurationText.format(hedging.hedgeDelay))"
+                + (hedging.maxHedge != HedgingBalancer.Options.Policy().maxHedge ? ", maxHedge: \(hedging.maxHedge)" : "") + ")")
         }
         if let check = stack.healthCheck {
+            let defaults = ActiveHealthCheck.Options.Policy()
             var options: [String] = []
-            if let interval = check.interval { options.append("interval: \(DurationText.format(interval))") }
-            if let timeout = check.timeout { options.append("timeout: \(DurationText.format(timeout))") }
-            if let threshold = check.unhealthyThreshold { options.append("unhealthyThreshold: \(threshold)") }
+            if check.interval != defaults.interval { options.append("interval: \(DurationText.format(check.interval))") }
+            if check.timeout != defaults.timeout { options.append("timeout: \(DurationText.format(check.timeout))") }
+            if check.unhealthyThreshold != defaults.unhealthyThreshold {
+                options.append("unhealthyThreshold: \(check.unhealthyThreshold)")
+            }
             layers.append("health-check" + (options.isEmpty ? "" : "(" + options.joined(separator: ", ") + ")"))
         }
         layers.append(stack.balancer.typeName)

@@ -1,6 +1,7 @@
 import Foundation
 import ParapetScenarios
 import ParapetSimulation
+import ParapetUpstream
 import Testing
 
 /// A small scenario using most of the format, in YAML.
@@ -32,7 +33,7 @@ let sampleYAML = """
       - name: full
         upstream: {retries: 2, backoff: 20ms}
         deadline: 2s
-        hedging: {delay: 40ms, maxHedge: 1}
+        hedging: {hedgeDelay: 40ms, maxHedge: 1}
         healthCheck: {interval: 1s, timeout: 500ms, unhealthyThreshold: 2}
         balancer: {type: circuit-breaker, failureThreshold: 3, openTimeout: 2s, failOn5xx: true}
         transportTimeout: 1s
@@ -66,7 +67,7 @@ let sampleJSON = """
       "workload": {"rate": 20, "bursts": [{"from": "5s", "to": "8s", "multiplier": 2}],
                    "mix": [{"method": "GET", "path": "/", "weight": 3}, {"method": "POST", "path": "/orders", "weight": 1}]},
       "stacks": [
-        {"name": "full", "upstream": {"retries": 2, "backoff": "20ms"}, "deadline": "2s", "hedging": {"delay": "40ms", "maxHedge": 1},
+        {"name": "full", "upstream": {"retries": 2, "backoff": "20ms"}, "deadline": "2s", "hedging": {"hedgeDelay": "40ms", "maxHedge": 1},
          "healthCheck": {"interval": "1s", "timeout": "500ms", "unhealthyThreshold": 2},
          "balancer": {"type": "circuit-breaker", "failureThreshold": 3, "openTimeout": "2s", "failOn5xx": true},
          "transportTimeout": "1s"},
@@ -92,7 +93,7 @@ struct ScenarioLoadingTests {
         #expect(yaml == json)
         #expect(yaml.targets.map(\.name) == ["a", "b", "c"])
         #expect(yaml.targets[1].behaviour == .flapping(up: .seconds(5), down: .seconds(1), downAs: .status(503)))
-        #expect(yaml.stacks[0].balancer == .circuitBreaker(.init(failureThreshold: 3, openTimeout: .seconds(2), failOn5xx: true)))
+        #expect(yaml.stacks[0].balancer == .circuitBreaker(.init(failureThreshold: 3, openTimeout: .seconds(2)), failOn5xx: true))
         #expect(yaml.expectations[2] == .noTrafficWhileOpen(target: "a", stack: "full"))
         #expect(yaml.timeline[2].wallClockStep == .seconds(-2))
     }

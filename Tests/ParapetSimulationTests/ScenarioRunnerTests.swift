@@ -2,6 +2,7 @@ import Foundation
 import ParapetScenarios
 import ParapetSimulation
 import ParapetTestSupport
+import ParapetUpstream
 import Testing
 
 /// A small scenario: three targets, `rate` requests a second for `seconds`, one stack.

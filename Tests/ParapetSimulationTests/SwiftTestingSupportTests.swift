@@ -1,6 +1,7 @@
 import ParapetScenarios
 import ParapetSimulation
 import ParapetTestSupport
+import ParapetUpstream
 import Testing
 
 /// How a user writes a chaos test: build the scenario in Swift, run it, and expect on the report.

@@ -28,7 +28,7 @@ let scenario = Scenario(
             name: "breaker+hedging+health",
             balancer: .circuitBreaker(.init(failureThreshold: 5)),
             healthCheck: .init(interval: .seconds(5), timeout: .seconds(1)),
-            hedging: .init(delay: .milliseconds(50)),
+            hedging: .init(hedgeDelay: .milliseconds(50)),
             transportTimeout: .seconds(2))
     ])
 let started = Date()  // determinism: ok — measures the run in real time

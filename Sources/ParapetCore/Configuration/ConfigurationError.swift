@@ -31,6 +31,12 @@ extension ConfigurationError {
         return nil
     }
 
+    /// Each single problem this error stands for: the problems of ``several(_:)``, or itself.
+    package var flattened: [ConfigurationError] {
+        if case .several(let problems) = self { return problems.flatMap(\.flattened) }
+        return [self]
+    }
+
     /// What `check` throws, caught, or `nil` when it passes: for a component that keeps the problems of
     /// its options to report when the chain holding it is built.
     public static func caught(from check: () throws(ConfigurationError) -> Void) -> ConfigurationError? {

@@ -8,7 +8,7 @@ public import ParapetUpstream
 /// `h2c` → ``H2CTransport``, `unix` → ``UnixSocketTransport``, `https` → ``HTTPSTransport``, anything
 /// else → ``HTTPClientTransport``.
 ///
-/// The scheme is ``ParapetUpstream/Upstream/Options/scheme``, so one transport serves upstreams of every
+/// The scheme is ``ParapetUpstream/Upstream/Options/Policy/scheme``, so one transport serves upstreams of every
 /// kind:
 ///
 /// ```swift

@@ -5,6 +5,9 @@ import ParapetSimulation
 struct ScenarioNodeDecoder: ScenarioDocumentDecoder {
     let node: ScenarioNode
     let codingPath: [any CodingKey]
+    /// Keys of the mapping that another type read, listed first among the known ones in an unknown-field
+    /// error.
+    var excludedKeys: [String] = []
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -24,7 +27,7 @@ struct ScenarioNodeDecoder: ScenarioDocumentDecoder {
             throw Self.wrongType(path: codingPath, expected: "a mapping", found: node)
         }
         if let iterable = Key.self as? any CaseIterable.Type {
-            let known = Self.names(of: iterable)
+            let known = excludedKeys + Self.names(of: iterable)
             for entry in entries where !known.contains(entry.key) {
                 let path = ScenarioPath(codingPath: codingPath)
                 throw ScenarioProblem(
@@ -54,6 +57,31 @@ struct ScenarioNodeDecoder: ScenarioDocumentDecoder {
 
     func emptyMapping(at codingPath: [any CodingKey]) -> any Decoder {
         ScenarioNodeDecoder(node: .mapping([], SourcePosition(line: 1, column: 1)), codingPath: codingPath)
+    }
+
+    func excluding(_ keys: [String]) -> any Decoder {
+        guard case .mapping(let entries, let position) = node else { return self }
+        var decoder = ScenarioNodeDecoder(node: .mapping(entries.filter { !keys.contains($0.key) }, position), codingPath: codingPath)
+        decoder.excludedKeys = excludedKeys + keys
+        return decoder
+    }
+
+    /// `Duration`s are written as text (`250ms`, `1m30s`), not as `Duration` encodes itself — a list of two
+    /// integers, which stays accepted.
+    static func decode<T: Decodable>(_ type: T.Type, from decoder: ScenarioNodeDecoder) throws -> T {
+        if T.self == Duration.self, let duration = try decoder.textDuration() as? T { return duration }
+        return try T(from: decoder)
+    }
+
+    private func textDuration() throws -> Duration? {
+        guard case .scalar(let text, _, _) = node, !node.isNull else { return nil }
+        switch DurationText.parse(text) {
+        case .success(let duration):
+            return duration
+        case .failure(let reason):
+            let path = ScenarioPath(codingPath: codingPath)
+            throw ScenarioProblem(path: path, kind: .invalidValue, message: "invalid duration for \(path.fieldName): \(reason)")
+        }
     }
 
     private static func names<Keys: CaseIterable>(of type: Keys.Type) -> [String] {
@@ -99,7 +127,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try T(from: decoder(key))
+        try ScenarioNodeDecoder.decode(type, from: decoder(key))
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try T(type, decoder(key)) }
@@ -170,7 +198,7 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try T(from: nextDecoder())
+        try ScenarioNodeDecoder.decode(type, from: nextDecoder())
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
@@ -191,6 +219,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 private struct SingleValueContainer: SingleValueDecodingContainer {
     let node: ScenarioNode
     let codingPath: [any CodingKey]
+    /// Keys of the mapping that another type read, listed first among the known ones in an unknown-field
+    /// error.
+    var excludedKeys: [String] = []
 
     func decodeNil() -> Bool {
         node.isNull
@@ -248,7 +279,7 @@ private struct SingleValueContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try T(from: ScenarioNodeDecoder(node: node, codingPath: codingPath))
+        try ScenarioNodeDecoder.decode(type, from: ScenarioNodeDecoder(node: node, codingPath: codingPath))
     }
 }
 

@@ -1,7 +1,7 @@
 public import ParapetCore
 
 /// A transport to one address: it sets ``UpstreamRequest/target`` and hands the request to the leaf
-/// transport that reaches it. The `Host` the upstream sees stays the client's (or ``Upstream/Options/host``).
+/// transport that reaches it. The `Host` the upstream sees stays the client's (or ``Upstream/Options/Policy/host``).
 ///
 /// ```swift
 /// server.use(Upstream(SingleHost("wordpress.default.svc.cluster.local:80", transport: http)))

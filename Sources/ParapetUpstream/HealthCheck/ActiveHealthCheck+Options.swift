@@ -1,5 +1,5 @@
 public import HTTPTypes
-import ParapetCore
+public import ParapetCore
 
 extension ActiveHealthCheck {
     /// Decides whether a probe's outcome — the response head, or the error — is healthy.
@@ -15,7 +15,68 @@ extension ActiveHealthCheck {
     /// ```swift
     /// let options = ActiveHealthCheck.Options(path: "/healthz", interval: .seconds(5), unhealthyThreshold: 2)
     /// ```
-    public struct Options: Sendable {
+    public struct Options: PolicyBackedOptions, Sendable {
+        /// What a probe sends, how often, and the thresholds; its fields read and write through the options
+        /// too (`options.interval`).
+        public var policy: Policy
+        /// The transport probes go through; `nil` (the default) uses each target's own transport.
+        public var probeTransport: (any Transport)?
+        /// Whether a probe's outcome is healthy. Default ``ActiveHealthCheck/statusBelow400``.
+        public var isHealthy: HealthClassifier
+        /// Called after a gate flips: ``StateChangeReason/probeDown`` with the ``ProbeCause`` of the last
+        /// failed probe, or ``StateChangeReason/probeRecover``. The starting state fires nothing.
+        public var onStateChange: (@Sendable (StateChange) -> Void)?
+
+        /// Creates options with the defaults of the Go original.
+        public init(
+            path: String = Policy().path,
+            method: HTTPRequest.Method = Policy().method,
+            scheme: String = Policy().scheme,
+            interval: Duration = Policy().interval,
+            timeout: Duration = Policy().timeout,
+            healthyThreshold: Int = Policy().healthyThreshold,
+            unhealthyThreshold: Int = Policy().unhealthyThreshold,
+            startUnhealthy: Bool = Policy().startUnhealthy,
+            probeTransport: (any Transport)? = nil,
+            isHealthy: @escaping HealthClassifier = ActiveHealthCheck.statusBelow400,
+            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+        ) {
+            self.init(
+                policy: Policy(
+                    path: path, method: method, scheme: scheme, interval: interval, timeout: timeout,
+                    healthyThreshold: healthyThreshold, unhealthyThreshold: unhealthyThreshold, startUnhealthy: startUnhealthy),
+                probeTransport: probeTransport, isHealthy: isHealthy, onStateChange: onStateChange)
+        }
+
+        /// Creates options around `policy` — one decoded from a configuration file, say.
+        public init(
+            policy: Policy,
+            probeTransport: (any Transport)? = nil,
+            isHealthy: @escaping HealthClassifier = ActiveHealthCheck.statusBelow400,
+            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+        ) {
+            self.policy = policy
+            self.probeTransport = probeTransport
+            self.isHealthy = isHealthy
+            self.onStateChange = onStateChange
+        }
+
+        /// These options with their policy ``Policy/validated()``.
+        func validated() throws(ConfigurationError) -> Options {
+            var options = self
+            options.policy = try policy.validated()
+            return options
+        }
+    }
+}
+
+extension ActiveHealthCheck.Options {
+    /// The plain values of ``ActiveHealthCheck/Options``: what a probe sends, how often, and the thresholds.
+    ///
+    /// ```yaml
+    /// {path: /healthz, interval: 2s, timeout: 1s, unhealthyThreshold: 2}
+    /// ```
+    public struct Policy: Sendable, Hashable, Codable {
         /// The probe's path; a leading `/` is added when missing. Default `/`.
         public var path: String
         /// The probe's method. Default `GET`.
@@ -34,15 +95,8 @@ extension ActiveHealthCheck {
         /// Whether targets start down until their first healthy probe (fail closed). Default `false`, so
         /// that a misconfigured probe path cannot black-hole a fresh deploy.
         public var startUnhealthy: Bool
-        /// The transport probes go through; `nil` (the default) uses each target's own transport.
-        public var probeTransport: (any Transport)?
-        /// Whether a probe's outcome is healthy. Default ``ActiveHealthCheck/statusBelow400``.
-        public var isHealthy: HealthClassifier
-        /// Called after a gate flips: ``StateChangeReason/probeDown`` with the ``ProbeCause`` of the last
-        /// failed probe, or ``StateChangeReason/probeRecover``. The starting state fires nothing.
-        public var onStateChange: (@Sendable (StateChange) -> Void)?
 
-        /// Creates options with the defaults of the Go original.
+        /// Creates a policy; every field defaults to the Go original's value.
         public init(
             path: String = "/",
             method: HTTPRequest.Method = .get,
@@ -51,10 +105,7 @@ extension ActiveHealthCheck {
             timeout: Duration = .seconds(5),
             healthyThreshold: Int = 1,
             unhealthyThreshold: Int = 3,
-            startUnhealthy: Bool = false,
-            probeTransport: (any Transport)? = nil,
-            isHealthy: @escaping HealthClassifier = ActiveHealthCheck.statusBelow400,
-            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+            startUnhealthy: Bool = false
         ) {
             self.path = path
             self.method = method
@@ -64,27 +115,64 @@ extension ActiveHealthCheck {
             self.healthyThreshold = healthyThreshold
             self.unhealthyThreshold = unhealthyThreshold
             self.startUnhealthy = startUnhealthy
-            self.probeTransport = probeTransport
-            self.isHealthy = isHealthy
-            self.onStateChange = onStateChange
         }
 
-        /// These options with the path normalised and the durations capped at `Int64.max` seconds, or every
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case path, method, scheme, interval, timeout, healthyThreshold, unhealthyThreshold, startUnhealthy
+        }
+
+        /// Decodes the fields present; the others keep their defaults. The method is its name (`HEAD`).
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Policy()
+            path = try container.decodeIfPresent(String.self, forKey: .path) ?? defaults.path
+            if let name = try container.decodeIfPresent(String.self, forKey: .method) {
+                guard let method = HTTPRequest.Method(name) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .method, in: container, debugDescription: "\"\(name)\" is not an HTTP method")
+                }
+                self.method = method
+            } else {
+                method = defaults.method
+            }
+            scheme = try container.decodeIfPresent(String.self, forKey: .scheme) ?? defaults.scheme
+            interval = try container.decodeIfPresent(Duration.self, forKey: .interval) ?? defaults.interval
+            timeout = try container.decodeIfPresent(Duration.self, forKey: .timeout) ?? defaults.timeout
+            healthyThreshold = try container.decodeIfPresent(Int.self, forKey: .healthyThreshold) ?? defaults.healthyThreshold
+            unhealthyThreshold =
+                try container.decodeIfPresent(Int.self, forKey: .unhealthyThreshold) ?? defaults.unhealthyThreshold
+            startUnhealthy = try container.decodeIfPresent(Bool.self, forKey: .startUnhealthy) ?? defaults.startUnhealthy
+        }
+
+        /// Encodes every field, the method by its name.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(method.rawValue, forKey: .method)
+            try container.encode(scheme, forKey: .scheme)
+            try container.encode(interval, forKey: .interval)
+            try container.encode(timeout, forKey: .timeout)
+            try container.encode(healthyThreshold, forKey: .healthyThreshold)
+            try container.encode(unhealthyThreshold, forKey: .unhealthyThreshold)
+            try container.encode(startUnhealthy, forKey: .startUnhealthy)
+        }
+
+        /// This policy with the path normalised and the durations capped at `Int64.max` seconds, or every
         /// nonsensical value named.
-        func validated() throws(ConfigurationError) -> Options {
+        package func validated() throws(ConfigurationError) -> Policy {
             var check = ConfigurationCheck()
             check.positive(interval, "interval")
             check.positive(timeout, "timeout")
             check.atLeast(1, healthyThreshold, "healthyThreshold")
             check.atLeast(1, unhealthyThreshold, "unhealthyThreshold")
             try check.result()
-            var options = self
-            options.interval = min(interval, .longestDelay)
-            options.timeout = min(timeout, .longestDelay)
-            if !options.path.hasPrefix("/") {
-                options.path = "/" + options.path
+            var policy = self
+            policy.interval = min(interval, .longestDelay)
+            policy.timeout = min(timeout, .longestDelay)
+            if !policy.path.hasPrefix("/") {
+                policy.path = "/" + policy.path
             }
-            return options
+            return policy
         }
     }
 }

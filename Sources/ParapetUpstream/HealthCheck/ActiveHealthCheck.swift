@@ -6,10 +6,10 @@ import Synchronization
 /// over the same pool.
 ///
 /// One probe loop per target, started through the runtime's spawner, probes at once and then every
-/// ``Options/interval``: a bodyless ``Options/method`` request for ``Options/path`` whose `Host` is the
+/// ``Options/Policy/interval``: a bodyless ``Options/Policy/method`` request for ``Options/Policy/path`` whose `Host` is the
 /// target's address, through the target's own transport (or ``Options/probeTransport``), bounded by
-/// ``Options/timeout``, its body drained up to 4 KiB. ``Options/unhealthyThreshold`` failed probes in a row
-/// close the target's gate, ``Options/healthyThreshold`` healthy ones open it again (see
+/// ``Options/Policy/timeout``, its body drained up to 4 KiB. ``Options/Policy/unhealthyThreshold`` failed probes in a row
+/// close the target's gate, ``Options/Policy/healthyThreshold`` healthy ones open it again (see
 /// ``ActiveHealthCheck/StateMachine``).
 ///
 /// The gate only removes candidates: the wrapped balancer keeps its own strategy over the survivors, and
@@ -85,7 +85,7 @@ public final class ActiveHealthCheck: Transport {
     }
 
     /// Starts one probe loop per target through `runtime.spawner`, with every gate set to the starting
-    /// state (down with ``Options/startUnhealthy``). Does nothing once started or stopped, also when
+    /// state (down with ``Options/Policy/startUnhealthy``). Does nothing once started or stopped, also when
     /// called again while it is starting, and — but log an error — when the options make no sense.
     ///
     /// The loops are spawned outside the check's lock, so a spawner may call back into the check; a

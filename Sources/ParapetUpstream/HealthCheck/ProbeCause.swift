@@ -4,7 +4,7 @@
 public enum ProbeCause: String, Sendable, Hashable, CaseIterable {
     /// No probe failed: the change was not a health-check `probe_down`.
     case none
-    /// No answer (head and drained body) within ``ActiveHealthCheck/Options/timeout``.
+    /// No answer (head and drained body) within ``ActiveHealthCheck/Options/Policy/timeout``.
     case timeout
     /// The connection was refused.
     case refused

@@ -32,7 +32,50 @@ extension Upstream {
     /// let options = Upstream.Options(path: "/api?key=1", host: "backend.internal", retries: 2)
     /// server.use(Upstream(balancer, options))
     /// ```
-    public struct Options: Sendable {
+    public struct Options: PolicyBackedOptions, Sendable {
+        /// Where requests go and how often they are retried; its fields read and write through the options
+        /// too (`options.retries`).
+        public var policy: Policy
+        /// Which requests may be retried; see ``Upstream/defaultRetryPolicy``.
+        public var retryPolicy: RetryPolicy
+        /// Called once per attempt, synchronously, when its response head or error arrived.
+        public var onRoundTrip: (@Sendable (RoundTripInfo) -> Void)?
+
+        /// Creates options; every argument has the Go original's default.
+        public init(
+            path: String = Policy().path,
+            host: String? = Policy().host,
+            retries: Int = Policy().retries,
+            backoff: Duration = Policy().backoff,
+            retryPolicy: @escaping RetryPolicy = Upstream.defaultRetryPolicy,
+            scheme: String = Policy().scheme,
+            onRoundTrip: (@Sendable (RoundTripInfo) -> Void)? = nil
+        ) {
+            self.init(
+                policy: Policy(path: path, host: host, retries: retries, backoff: backoff, scheme: scheme),
+                retryPolicy: retryPolicy, onRoundTrip: onRoundTrip)
+        }
+
+        /// Creates options around `policy` — one decoded from a configuration file, say.
+        public init(
+            policy: Policy,
+            retryPolicy: @escaping RetryPolicy = Upstream.defaultRetryPolicy,
+            onRoundTrip: (@Sendable (RoundTripInfo) -> Void)? = nil
+        ) {
+            self.policy = policy
+            self.retryPolicy = retryPolicy
+            self.onRoundTrip = onRoundTrip
+        }
+    }
+}
+
+extension Upstream.Options {
+    /// The plain values of ``Upstream/Options``: where requests go and how often they are retried.
+    ///
+    /// ```yaml
+    /// {path: /api, host: backend.internal, retries: 2, backoff: 20ms}
+    /// ```
+    public struct Policy: Sendable, Hashable, Codable {
         /// The path every proxied path is joined under, optionally with a query placed before the
         /// client's: `/api?key=1` sends `/users?page=2` as `/api/users?key=1&page=2`. It must be an
         /// absolute path (start with `/`), without a fragment, spaces or non-ASCII characters.
@@ -44,30 +87,37 @@ extension Upstream {
         /// The wait before the first retry; each further retry waits twice as long (50, 100, 200 ms).
         /// At most one hour.
         public var backoff: Duration
-        /// Which requests may be retried; see ``Upstream/defaultRetryPolicy``.
-        public var retryPolicy: RetryPolicy
         /// The scheme of the outgoing request, e.g. `http` or `https`.
         public var scheme: String
-        /// Called once per attempt, synchronously, when its response head or error arrived.
-        public var onRoundTrip: (@Sendable (RoundTripInfo) -> Void)?
 
-        /// Creates options; every argument has the Go original's default.
+        /// Creates a policy; every field defaults to the Go original's value.
         public init(
-            path: String = "/",
-            host: String? = nil,
-            retries: Int = 3,
-            backoff: Duration = .milliseconds(50),
-            retryPolicy: @escaping RetryPolicy = Upstream.defaultRetryPolicy,
-            scheme: String = "http",
-            onRoundTrip: (@Sendable (RoundTripInfo) -> Void)? = nil
+            path: String = "/", host: String? = nil, retries: Int = 3, backoff: Duration = .milliseconds(50),
+            scheme: String = "http"
         ) {
             self.path = path
             self.host = host
             self.retries = retries
             self.backoff = backoff
-            self.retryPolicy = retryPolicy
             self.scheme = scheme
-            self.onRoundTrip = onRoundTrip
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case path, host, retries, backoff, scheme }
+
+        /// Decodes the fields present; the others keep their defaults.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Policy()
+            path = try container.decodeIfPresent(String.self, forKey: .path) ?? defaults.path
+            host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
+            retries = try container.decodeIfPresent(Int.self, forKey: .retries) ?? defaults.retries
+            backoff = try container.decodeIfPresent(Duration.self, forKey: .backoff) ?? defaults.backoff
+            scheme = try container.decodeIfPresent(String.self, forKey: .scheme) ?? defaults.scheme
+        }
+
+        /// Checks every field, as ``validated()`` does, for a policy checked before it is used.
+        package func check() throws(ConfigurationError) {
+            _ = try validated()
         }
 
         /// Checks every field and returns the parsed ``path``.

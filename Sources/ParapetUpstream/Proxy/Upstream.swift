@@ -16,9 +16,9 @@ public import ParapetCore
 /// - the client's path is put in the server's normal form (``ParapetCore/RequestPathRules``: dot segments
 ///   resolved, `/foo/../admin` → `/admin`, `/../../etc/passwd` → `/etc/passwd`, `//` merged, only
 ///   unreserved characters decoded) — the form a `Location` or `Router` matched, so the origin gets the
-///   path that was routed — joined under ``Options/path`` with one slash, and its query placed after the
+///   path that was routed — joined under ``Options/Policy/path`` with one slash, and its query placed after the
 ///   path's; a path the rules refuse (`%2F` by default) is answered `400` and not sent;
-/// - ``Options/host``, when set, replaces the `Host` sent upstream;
+/// - ``Options/Policy/host``, when set, replaces the `Host` sent upstream;
 /// - hop-by-hop fields are removed (an upgrade request keeps `Connection: upgrade` and `Upgrade`;
 ///   `TE: trailers` is kept);
 /// - `X-Forwarded-For`, `X-Real-IP` and `X-Forwarded-Proto`, which the server set by its trusted-proxy
@@ -35,7 +35,7 @@ public import ParapetCore
 /// | `CancellationError`, or the request's task cancelled | nothing: `CancellationError` is rethrown | never |
 ///
 /// A request is eligible when ``Options/retryPolicy`` allows it and its body is replayable. Before retry
-/// *n* (from 0) the proxy waits ``Options/backoff`` · 2ⁿ on the runtime's clock; a cancellation during
+/// *n* (from 0) the proxy waits ``Options/Policy/backoff`` · 2ⁿ on the runtime's clock; a cancellation during
 /// that wait is rethrown. When the request has a ``ParapetCore/RequestContext/deadline`` (set by a timeout
 /// middleware, which cancels the proxy and answers `504` when it passes), a retry whose wait would reach
 /// the deadline is not taken: the failure is answered at once. Every error that becomes an answer is
@@ -77,7 +77,7 @@ public struct Upstream: Middleware {
     ///   transports.
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         var problems = ChainBuildProblems()
-        let path = problems.attempt { () throws(ConfigurationError) in try options.validated() }
+        let path = problems.attempt { () throws(ConfigurationError) in try options.policy.validated() }
         problems.check([transport])
         guard let path, problems.problems.isEmpty else { throw problems.error }
         return ProxyHandler(transport: transport, path: path, pathRules: environment.pathRules, options: options)

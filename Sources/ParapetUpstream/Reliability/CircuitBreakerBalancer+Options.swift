@@ -1,4 +1,4 @@
-import ParapetCore
+public import ParapetCore
 
 extension CircuitBreakerBalancer {
     /// How a ``CircuitBreakerBalancer`` trips, cools down and heals. The defaults are those of the Go
@@ -11,7 +11,64 @@ extension CircuitBreakerBalancer {
     /// options.isFailure = FailureClassifiers.transportFailuresAndServerErrors
     /// let breaker = CircuitBreakerBalancer(pool, options: options)
     /// ```
-    public struct Options: Sendable {
+    public struct Options: PolicyBackedOptions, Sendable {
+        /// When to trip, how long to stay open and how to heal; its fields read and write through the options
+        /// too (`options.failureThreshold`).
+        public var policy: Policy
+        /// Decides whether a round trip counts as a failure, judged at the response head. Cancelled
+        /// round trips never reach it (see ``RoundTripVerdict``). Default
+        /// ``FailureClassifiers/transportFailuresOnly``.
+        public var isFailure: FailureClassifier
+        /// Observes every transition (`trip`, `probe`, `heal`, `reopen`, `expire`) exactly once, after it
+        /// took effect, on the task that caused it. Default `nil`.
+        public var onStateChange: (@Sendable (StateChange) -> Void)?
+
+        /// Creates options; every parameter defaults to the Go original's value.
+        public init(
+            failureThreshold: Int = Policy().failureThreshold,
+            successThreshold: Int = Policy().successThreshold,
+            openTimeout: Duration = Policy().openTimeout,
+            maxOpenTimeout: Duration = Policy().maxOpenTimeout,
+            probeTimeout: Duration = Policy().probeTimeout,
+            halfOpenMaxProbes: Int = Policy().halfOpenMaxProbes,
+            isFailure: @escaping FailureClassifier = FailureClassifiers.transportFailuresOnly,
+            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+        ) {
+            self.init(
+                policy: Policy(
+                    failureThreshold: failureThreshold, successThreshold: successThreshold, openTimeout: openTimeout,
+                    maxOpenTimeout: maxOpenTimeout, probeTimeout: probeTimeout, halfOpenMaxProbes: halfOpenMaxProbes),
+                isFailure: isFailure, onStateChange: onStateChange)
+        }
+
+        /// Creates options around `policy` — one decoded from a configuration file, say.
+        public init(
+            policy: Policy,
+            isFailure: @escaping FailureClassifier = FailureClassifiers.transportFailuresOnly,
+            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+        ) {
+            self.policy = policy
+            self.isFailure = isFailure
+            self.onStateChange = onStateChange
+        }
+
+        /// These options with their policy ``Policy/validated()``.
+        func validated() throws(ConfigurationError) -> Options {
+            var options = self
+            options.policy = try policy.validated()
+            return options
+        }
+    }
+}
+
+extension CircuitBreakerBalancer.Options {
+    /// The plain values of ``CircuitBreakerBalancer/Options``: when to trip, how long to stay open and how
+    /// to heal.
+    ///
+    /// ```yaml
+    /// {failureThreshold: 3, openTimeout: 5s, maxOpenTimeout: 30s}
+    /// ```
+    public struct Policy: Sendable, Hashable, Codable {
         /// Consecutive failures that trip a closed circuit open. Default 5; at least 1.
         public var failureThreshold: Int
         /// Consecutive probe successes that close a half-open circuit. Default 2; at least 1.
@@ -28,24 +85,15 @@ extension CircuitBreakerBalancer {
         public var probeTimeout: Duration
         /// The most probes a half-open circuit admits at once. Default 1; at least 1.
         public var halfOpenMaxProbes: Int
-        /// Decides whether a round trip counts as a failure, judged at the response head. Cancelled
-        /// round trips never reach it (see ``RoundTripVerdict``). Default
-        /// ``FailureClassifiers/transportFailuresOnly``.
-        public var isFailure: FailureClassifier
-        /// Observes every transition (`trip`, `probe`, `heal`, `reopen`, `expire`) exactly once, after it
-        /// took effect, on the task that caused it. Default `nil`.
-        public var onStateChange: (@Sendable (StateChange) -> Void)?
 
-        /// Creates options; every parameter defaults to the Go original's value.
+        /// Creates a policy; every field defaults to the Go original's value.
         public init(
             failureThreshold: Int = 5,
             successThreshold: Int = 2,
             openTimeout: Duration = .seconds(5),
             maxOpenTimeout: Duration = .seconds(60),
             probeTimeout: Duration = .seconds(120),
-            halfOpenMaxProbes: Int = 1,
-            isFailure: @escaping FailureClassifier = FailureClassifiers.transportFailuresOnly,
-            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+            halfOpenMaxProbes: Int = 1
         ) {
             self.failureThreshold = failureThreshold
             self.successThreshold = successThreshold
@@ -53,16 +101,30 @@ extension CircuitBreakerBalancer {
             self.maxOpenTimeout = maxOpenTimeout
             self.probeTimeout = probeTimeout
             self.halfOpenMaxProbes = halfOpenMaxProbes
-            self.isFailure = isFailure
-            self.onStateChange = onStateChange
         }
 
-        /// These options with the documented clamping applied: ``maxOpenTimeout`` raised to at least
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case failureThreshold, successThreshold, openTimeout, maxOpenTimeout, probeTimeout, halfOpenMaxProbes
+        }
+
+        /// Decodes the fields present; the others keep their defaults.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Policy()
+            failureThreshold = try container.decodeIfPresent(Int.self, forKey: .failureThreshold) ?? defaults.failureThreshold
+            successThreshold = try container.decodeIfPresent(Int.self, forKey: .successThreshold) ?? defaults.successThreshold
+            openTimeout = try container.decodeIfPresent(Duration.self, forKey: .openTimeout) ?? defaults.openTimeout
+            maxOpenTimeout = try container.decodeIfPresent(Duration.self, forKey: .maxOpenTimeout) ?? defaults.maxOpenTimeout
+            probeTimeout = try container.decodeIfPresent(Duration.self, forKey: .probeTimeout) ?? defaults.probeTimeout
+            halfOpenMaxProbes = try container.decodeIfPresent(Int.self, forKey: .halfOpenMaxProbes) ?? defaults.halfOpenMaxProbes
+        }
+
+        /// This policy with the documented clamping applied: ``maxOpenTimeout`` raised to at least
         /// ``openTimeout``, and every duration capped at `Int64.max` seconds, so that no cooldown can
         /// overflow when it doubles or is added to an instant.
         ///
         /// - Throws: ``ParapetCore/ConfigurationError`` naming every field that makes no sense, and its value.
-        func validated() throws(ConfigurationError) -> Options {
+        package func validated() throws(ConfigurationError) -> Policy {
             var check = ConfigurationCheck()
             check.atLeast(1, failureThreshold, "failureThreshold")
             check.atLeast(1, successThreshold, "successThreshold")
@@ -71,11 +133,11 @@ extension CircuitBreakerBalancer {
             check.positive(maxOpenTimeout, "maxOpenTimeout")
             check.positive(probeTimeout, "probeTimeout")
             try check.result()
-            var options = self
-            options.openTimeout = min(openTimeout, .longestDelay)
-            options.maxOpenTimeout = min(max(maxOpenTimeout, openTimeout), .longestDelay)
-            options.probeTimeout = min(probeTimeout, .longestDelay)
-            return options
+            var policy = self
+            policy.openTimeout = min(openTimeout, .longestDelay)
+            policy.maxOpenTimeout = min(max(maxOpenTimeout, openTimeout), .longestDelay)
+            policy.probeTimeout = min(probeTimeout, .longestDelay)
+            return policy
         }
     }
 }

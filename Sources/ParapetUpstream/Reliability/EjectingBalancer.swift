@@ -4,8 +4,8 @@ public import ParapetCore
 /// a while (outlier ejection). The decisions are ``EjectingBalancer/StateMachine``'s.
 ///
 /// A failure is whatever ``Options/isFailure`` says (by default transport failures, not `5xx` answers).
-/// ``Options/maxFails`` consecutive failures eject a target for ``Options/ejectTimeout``, doubling with
-/// each repeat ejection up to ``Options/maxEjectTimeout``; a concurrent burst of failures is one
+/// ``Options/Policy/maxFails`` consecutive failures eject a target for ``Options/Policy/ejectTimeout``, doubling with
+/// each repeat ejection up to ``Options/Policy/maxEjectTimeout``; a concurrent burst of failures is one
 /// ejection; one success clears both the failure count and the backoff. After its cooldown a target is
 /// simply picked again — no probing. When every target is ejected or has its health gate down, it fails
 /// open to the target whose turn it is, so a transient total outage cannot black-hole the pool. Use a
@@ -27,7 +27,7 @@ public import ParapetCore
 public final class EjectingBalancer: Transport {
     /// The targets balanced over.
     public let pool: TargetPool
-    /// The options in force, after clamping (``Options/maxEjectTimeout`` at least the eject timeout).
+    /// The options in force, after clamping (``Options/Policy/maxEjectTimeout`` at least the eject timeout).
     public let options: Options
     private let balancer: Result<StatefulBalancer<StateMachine>, ConfigurationError>
 

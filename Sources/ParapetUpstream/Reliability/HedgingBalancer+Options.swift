@@ -1,8 +1,8 @@
-import ParapetCore
+public import ParapetCore
 
 extension HedgingBalancer {
     /// When a ``HedgingBalancer`` races a duplicate, and what wins. The defaults are those of the Go
-    /// original's constructor: hedging is off until ``hedgeDelay`` is set.
+    /// original's constructor: hedging is off until ``Policy/hedgeDelay`` is set.
     ///
     /// ```swift
     /// var options = HedgingBalancer.Options(hedgeDelay: .milliseconds(30))   // about the p95
@@ -12,16 +12,10 @@ extension HedgingBalancer {
     /// }
     /// let hedged = HedgingBalancer(wrapping: balancer, options: options)
     /// ```
-    public struct Options: Sendable {
-        /// How long a leg may go unanswered before the next leg is launched; zero disables hedging
-        /// (every request passes straight through). Default 0; not negative, and capped at about 292
-        /// billion years (`Int64.max` seconds).
-        public var hedgeDelay: Duration
-        /// The most extra legs beyond the primary. Default 1; values below 1 become 1.
-        public var maxHedge: Int
-        /// Whether a losing leg launches the next leg at once instead of waiting for ``hedgeDelay``.
-        /// Default `true`.
-        public var hedgeOnError: Bool
+    public struct Options: PolicyBackedOptions, Sendable {
+        /// When to launch a duplicate and how many; its fields read and write through the options too
+        /// (`options.hedgeDelay`).
+        public var policy: Policy
         /// Whether a request may be hedged at all. Default ``HedgingBalancer/isSafeToHedge(_:)``. A
         /// protocol upgrade is never hedged, whatever this says: its byte stream cannot be shared by two
         /// legs.
@@ -31,32 +25,85 @@ extension HedgingBalancer {
 
         /// Creates options; every parameter defaults to the Go original's value.
         public init(
-            hedgeDelay: Duration = .zero,
-            maxHedge: Int = 1,
-            hedgeOnError: Bool = true,
+            hedgeDelay: Duration = Policy().hedgeDelay,
+            maxHedge: Int = Policy().maxHedge,
+            hedgeOnError: Bool = Policy().hedgeOnError,
             isHedgeable: @escaping @Sendable (UpstreamRequest) -> Bool = HedgingBalancer.isSafeToHedge,
             isWinner: @escaping @Sendable (Result<UpstreamResponse, any Error>) -> Bool = HedgingBalancer.isAnswer
         ) {
-            self.hedgeDelay = hedgeDelay
-            self.maxHedge = maxHedge
-            self.hedgeOnError = hedgeOnError
+            self.init(
+                policy: Policy(hedgeDelay: hedgeDelay, maxHedge: maxHedge, hedgeOnError: hedgeOnError),
+                isHedgeable: isHedgeable, isWinner: isWinner)
+        }
+
+        /// Creates options around `policy` — one decoded from a configuration file, say.
+        public init(
+            policy: Policy,
+            isHedgeable: @escaping @Sendable (UpstreamRequest) -> Bool = HedgingBalancer.isSafeToHedge,
+            isWinner: @escaping @Sendable (Result<UpstreamResponse, any Error>) -> Bool = HedgingBalancer.isAnswer
+        ) {
+            self.policy = policy
             self.isHedgeable = isHedgeable
             self.isWinner = isWinner
         }
 
-        /// These options with the documented clamping applied: ``maxHedge`` raised to at least 1 and
+        /// These options with their policy ``Policy/validated()``.
+        func validated() throws(ConfigurationError) -> Options {
+            var options = self
+            options.policy = try policy.validated()
+            return options
+        }
+    }
+}
+
+extension HedgingBalancer.Options {
+    /// The plain values of ``HedgingBalancer/Options``: when to launch a duplicate and how many.
+    ///
+    /// ```yaml
+    /// {hedgeDelay: 50ms, maxHedge: 1}
+    /// ```
+    public struct Policy: Sendable, Hashable, Codable {
+        /// How long a leg may go unanswered before the next leg is launched; zero disables hedging
+        /// (every request passes straight through). Default 0; not negative, and capped at about 292
+        /// billion years (`Int64.max` seconds).
+        public var hedgeDelay: Duration
+        /// The most extra legs beyond the primary. Default 1; values below 1 become 1.
+        public var maxHedge: Int
+        /// Whether a losing leg launches the next leg at once instead of waiting for ``hedgeDelay``.
+        /// Default `true`.
+        public var hedgeOnError: Bool
+
+        /// Creates a policy; every field defaults to the Go original's value.
+        public init(hedgeDelay: Duration = .zero, maxHedge: Int = 1, hedgeOnError: Bool = true) {
+            self.hedgeDelay = hedgeDelay
+            self.maxHedge = maxHedge
+            self.hedgeOnError = hedgeOnError
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case hedgeDelay, maxHedge, hedgeOnError }
+
+        /// Decodes the fields present; the others keep their defaults.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Policy()
+            hedgeDelay = try container.decodeIfPresent(Duration.self, forKey: .hedgeDelay) ?? defaults.hedgeDelay
+            maxHedge = try container.decodeIfPresent(Int.self, forKey: .maxHedge) ?? defaults.maxHedge
+            hedgeOnError = try container.decodeIfPresent(Bool.self, forKey: .hedgeOnError) ?? defaults.hedgeOnError
+        }
+
+        /// This policy with the documented clamping applied: ``maxHedge`` raised to at least 1 and
         /// ``hedgeDelay`` capped at `Int64.max` seconds.
         ///
         /// - Throws: ``ParapetCore/ConfigurationError/invalidValue(field:reason:)`` for a negative
         ///   ``hedgeDelay``, naming its value.
-        func validated() throws(ConfigurationError) -> Options {
+        package func validated() throws(ConfigurationError) -> Policy {
             var check = ConfigurationCheck()
             check.nonNegative(hedgeDelay, "hedgeDelay")
             try check.result()
-            var options = self
-            options.hedgeDelay = min(hedgeDelay, .longestDelay)
-            options.maxHedge = max(maxHedge, 1)
-            return options
+            var policy = self
+            policy.hedgeDelay = min(hedgeDelay, .longestDelay)
+            policy.maxHedge = max(maxHedge, 1)
+            return policy
         }
     }
 }

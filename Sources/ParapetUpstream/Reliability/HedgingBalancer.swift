@@ -2,7 +2,7 @@ import HTTPTypes
 public import ParapetCore
 
 /// Wraps any balancer (or transport) to cut tail latency: when a safe request has not been answered
-/// within ``Options/hedgeDelay``, a duplicate is sent through the wrapped balancer — which picks the
+/// within ``Options/Policy/hedgeDelay``, a duplicate is sent through the wrapped balancer — which picks the
 /// next target — and the first acceptable answer wins.
 ///
 /// The legs run as children of a task group, with the hedge timer on the injected clock, so a race is

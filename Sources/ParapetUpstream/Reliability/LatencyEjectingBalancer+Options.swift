@@ -1,4 +1,4 @@
-import ParapetCore
+public import ParapetCore
 
 extension LatencyEjectingBalancer {
     /// When a ``LatencyEjectingBalancer`` names a target a latency outlier, and for how long it ejects
@@ -11,7 +11,57 @@ extension LatencyEjectingBalancer {
     /// options.minEjectLatency = .milliseconds(200)
     /// let balancer = LatencyEjectingBalancer(pool, options: options)
     /// ```
-    public struct Options: Sendable {
+    public struct Options: PolicyBackedOptions, Sendable {
+        /// Who is an outlier and how long it stays out; its fields read and write through the options too
+        /// (`options.ejectionFactor`).
+        public var policy: Policy
+        /// Observes `eject` and `recover` transitions exactly once each, after they took effect. Default `nil`.
+        public var onStateChange: (@Sendable (StateChange) -> Void)?
+
+        /// Creates options; every parameter defaults to the Go original's value.
+        public init(
+            ejectionFactor: Double = Policy().ejectionFactor,
+            minSamples: Int = Policy().minSamples,
+            minHosts: Int = Policy().minHosts,
+            halfLife: Duration = Policy().halfLife,
+            minEjectDelta: Duration = Policy().minEjectDelta,
+            minEjectLatency: Duration = Policy().minEjectLatency,
+            maxEjectionPercent: Int = Policy().maxEjectionPercent,
+            panicThreshold: Int = Policy().panicThreshold,
+            ejectTimeout: Duration = Policy().ejectTimeout,
+            maxEjectTimeout: Duration = Policy().maxEjectTimeout,
+            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+        ) {
+            self.init(
+                policy: Policy(
+                    ejectionFactor: ejectionFactor, minSamples: minSamples, minHosts: minHosts, halfLife: halfLife,
+                    minEjectDelta: minEjectDelta, minEjectLatency: minEjectLatency, maxEjectionPercent: maxEjectionPercent,
+                    panicThreshold: panicThreshold, ejectTimeout: ejectTimeout, maxEjectTimeout: maxEjectTimeout),
+                onStateChange: onStateChange)
+        }
+
+        /// Creates options around `policy` — one decoded from a configuration file, say.
+        public init(policy: Policy, onStateChange: (@Sendable (StateChange) -> Void)? = nil) {
+            self.policy = policy
+            self.onStateChange = onStateChange
+        }
+
+        /// These options with their policy ``Policy/validated()``.
+        func validated() throws(ConfigurationError) -> Options {
+            var options = self
+            options.policy = try policy.validated()
+            return options
+        }
+    }
+}
+
+extension LatencyEjectingBalancer.Options {
+    /// The plain values of ``LatencyEjectingBalancer/Options``: who is an outlier and how long it stays out.
+    ///
+    /// ```yaml
+    /// {ejectionFactor: 3, minSamples: 20, minEjectLatency: 100ms}
+    /// ```
+    public struct Policy: Sendable, Hashable, Codable {
         /// A target is an outlier when its mean time to response head is at least this many times the
         /// pool median. Default 3; values ≤ 1 (or NaN) become 3, since a factor ≤ 1 would eject the median.
         public var ejectionFactor: Double
@@ -22,7 +72,7 @@ extension LatencyEjectingBalancer {
         public var minHosts: Int
         /// The half-life of the time-decayed average. Default 10 s; positive.
         ///
-        /// Every duration option is capped at about 292 billion years (`Int64.max` seconds).
+        /// Every duration is capped at about 292 billion years (`Int64.max` seconds).
         public var halfLife: Duration
         /// An outlier must also exceed the median by at least this. Default 50 ms; not negative.
         public var minEjectDelta: Duration
@@ -35,16 +85,12 @@ extension LatencyEjectingBalancer {
         /// ejections are ignored. Default 50; values ≤ 0 or > 100 become 50, and it is raised to
         /// ``maxEjectionPercent`` + 1 if not above it.
         public var panicThreshold: Int
-        /// The first ejection's length; it doubles with each consecutive ejection. Default 30 s; positive,
-        /// and capped at `Int64.max` seconds.
+        /// The first ejection's length; it doubles with each consecutive ejection. Default 30 s; positive.
         public var ejectTimeout: Duration
-        /// The longest ejection. Default 5 min; positive, raised to ``ejectTimeout`` if below it, and capped
-        /// like it.
+        /// The longest ejection. Default 5 min; positive, raised to ``ejectTimeout`` if below it.
         public var maxEjectTimeout: Duration
-        /// Observes `eject` and `recover` transitions exactly once each, after they took effect. Default `nil`.
-        public var onStateChange: (@Sendable (StateChange) -> Void)?
 
-        /// Creates options; every parameter defaults to the Go original's value.
+        /// Creates a policy; every field defaults to the Go original's value.
         public init(
             ejectionFactor: Double = 3,
             minSamples: Int = 100,
@@ -55,8 +101,7 @@ extension LatencyEjectingBalancer {
             maxEjectionPercent: Int = 30,
             panicThreshold: Int = 50,
             ejectTimeout: Duration = .seconds(30),
-            maxEjectTimeout: Duration = .seconds(300),
-            onStateChange: (@Sendable (StateChange) -> Void)? = nil
+            maxEjectTimeout: Duration = .seconds(300)
         ) {
             self.ejectionFactor = ejectionFactor
             self.minSamples = minSamples
@@ -68,14 +113,34 @@ extension LatencyEjectingBalancer {
             self.panicThreshold = panicThreshold
             self.ejectTimeout = ejectTimeout
             self.maxEjectTimeout = maxEjectTimeout
-            self.onStateChange = onStateChange
         }
 
-        /// These options with the documented clamping applied, and every duration capped at `Int64.max`
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case ejectionFactor, minSamples, minHosts, halfLife, minEjectDelta, minEjectLatency, maxEjectionPercent,
+                panicThreshold, ejectTimeout, maxEjectTimeout
+        }
+
+        /// Decodes the fields present; the others keep their defaults.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Policy()
+            ejectionFactor = try container.decodeIfPresent(Double.self, forKey: .ejectionFactor) ?? defaults.ejectionFactor
+            minSamples = try container.decodeIfPresent(Int.self, forKey: .minSamples) ?? defaults.minSamples
+            minHosts = try container.decodeIfPresent(Int.self, forKey: .minHosts) ?? defaults.minHosts
+            halfLife = try container.decodeIfPresent(Duration.self, forKey: .halfLife) ?? defaults.halfLife
+            minEjectDelta = try container.decodeIfPresent(Duration.self, forKey: .minEjectDelta) ?? defaults.minEjectDelta
+            minEjectLatency = try container.decodeIfPresent(Duration.self, forKey: .minEjectLatency) ?? defaults.minEjectLatency
+            maxEjectionPercent = try container.decodeIfPresent(Int.self, forKey: .maxEjectionPercent) ?? defaults.maxEjectionPercent
+            panicThreshold = try container.decodeIfPresent(Int.self, forKey: .panicThreshold) ?? defaults.panicThreshold
+            ejectTimeout = try container.decodeIfPresent(Duration.self, forKey: .ejectTimeout) ?? defaults.ejectTimeout
+            maxEjectTimeout = try container.decodeIfPresent(Duration.self, forKey: .maxEjectTimeout) ?? defaults.maxEjectTimeout
+        }
+
+        /// This policy with the documented clamping applied, and every duration capped at `Int64.max`
         /// seconds, so that no cooldown can overflow when it doubles or is added to an instant.
         ///
         /// - Throws: ``ParapetCore/ConfigurationError`` naming every field that makes no sense, and its value.
-        func validated() throws(ConfigurationError) -> Options {
+        package func validated() throws(ConfigurationError) -> Policy {
             var check = ConfigurationCheck()
             check.atLeast(1, minSamples, "minSamples")
             check.positive(halfLife, "halfLife")
@@ -84,20 +149,20 @@ extension LatencyEjectingBalancer {
             check.positive(ejectTimeout, "ejectTimeout")
             check.positive(maxEjectTimeout, "maxEjectTimeout")
             try check.result()
-            var options = self
-            if !(ejectionFactor > 1) { options.ejectionFactor = 3 }
-            if minHosts < 2 { options.minHosts = 3 }
-            if maxEjectionPercent <= 0 || maxEjectionPercent > 100 { options.maxEjectionPercent = 30 }
-            if panicThreshold <= 0 || panicThreshold > 100 { options.panicThreshold = 50 }
-            if options.panicThreshold <= options.maxEjectionPercent {
-                options.panicThreshold = options.maxEjectionPercent + 1
+            var policy = self
+            if !(ejectionFactor > 1) { policy.ejectionFactor = 3 }
+            if minHosts < 2 { policy.minHosts = 3 }
+            if maxEjectionPercent <= 0 || maxEjectionPercent > 100 { policy.maxEjectionPercent = 30 }
+            if panicThreshold <= 0 || panicThreshold > 100 { policy.panicThreshold = 50 }
+            if policy.panicThreshold <= policy.maxEjectionPercent {
+                policy.panicThreshold = policy.maxEjectionPercent + 1
             }
-            options.halfLife = min(halfLife, .longestDelay)
-            options.minEjectDelta = min(minEjectDelta, .longestDelay)
-            options.minEjectLatency = min(minEjectLatency, .longestDelay)
-            options.ejectTimeout = min(ejectTimeout, .longestDelay)
-            options.maxEjectTimeout = min(max(maxEjectTimeout, ejectTimeout), .longestDelay)
-            return options
+            policy.halfLife = min(halfLife, .longestDelay)
+            policy.minEjectDelta = min(minEjectDelta, .longestDelay)
+            policy.minEjectLatency = min(minEjectLatency, .longestDelay)
+            policy.ejectTimeout = min(ejectTimeout, .longestDelay)
+            policy.maxEjectTimeout = min(max(maxEjectTimeout, ejectTimeout), .longestDelay)
+            return policy
         }
     }
 }

@@ -4,8 +4,8 @@ extension LatencyEjectingBalancer {
     /// The decisions of a ``LatencyEjectingBalancer`` as a pure value: a ``RoundRobinRotation`` and, per
     /// target, a time-decayed mean of the time to response head, driven by `now` and latency samples.
     ///
-    /// After a target has ``LatencyEjectingBalancer/Options/minSamples`` samples and at least
-    /// ``LatencyEjectingBalancer/Options/minHosts`` targets have as many, the target is an outlier iff its
+    /// After a target has ``LatencyEjectingBalancer/Options/Policy/minSamples`` samples and at least
+    /// ``LatencyEjectingBalancer/Options/Policy/minHosts`` targets have as many, the target is an outlier iff its
     /// mean is at least `factor × median`, at least `median + minEjectDelta` and at least `minEjectLatency`
     /// (the median over the eligible targets, itself included). An outlier is ejected only if
     /// `(ejected + 1) · 100 ≤ panicThreshold · n` and `≤ maxEjectionPercent · n`, for `ejectTimeout ·

@@ -4,7 +4,7 @@ public import ParapetCore
 /// peers.
 ///
 /// It times every successful round trip to the response head on the injected clock and keeps a
-/// time-decayed mean per target; a target whose mean reaches ``Options/ejectionFactor`` × the pool
+/// time-decayed mean per target; a target whose mean reaches ``Options/Policy/ejectionFactor`` × the pool
 /// median (and the absolute floors) is ejected for a backed-off cooldown, then re-earns its place with
 /// fresh samples. The test is relative to the pool, so a uniform slowdown ejects nobody, and the
 /// ejection cap and panic threshold keep a systemic slowdown from draining the pool. It is latency-only:
@@ -12,7 +12,7 @@ public import ParapetCore
 /// ejecting balancer for errors. The decisions are those of ``LatencyEjectingBalancer/StateMachine``.
 ///
 /// All-down: an empty pool sheds with ``ShedReason/empty``; otherwise it never sheds. When more than
-/// ``Options/panicThreshold`` percent of the gate-up targets is ejected it routes to every gate-up
+/// ``Options/Policy/panicThreshold`` percent of the gate-up targets is ejected it routes to every gate-up
 /// target (panic), and when every target is gated down or ejected it fails open to the rotation slot —
 /// a slow answer beats a `503`. A pool needs at least four targets for any ejection with the default
 /// 30 % cap (one of three is 33 %).
