@@ -1,7 +1,6 @@
-import Foundation
-
-/// Decoding and encoding helpers shared by the scenario model: durations as text, tagged values (a name or a
-/// mapping with one key naming the variant) and problems located by coding path.
+/// Decoding and encoding helpers shared by the scenario model: tagged values (a name or a mapping with one key
+/// naming the variant) and problems located by coding path. Durations are text (ParapetCore's
+/// `decodeDuration(_:)`).
 extension KeyedDecodingContainer {
     /// The path of `key` in this container, for problems.
     func path(_ key: Key) -> ScenarioPath {
@@ -12,30 +11,6 @@ extension KeyedDecodingContainer {
         ScenarioProblem(path: path(key), kind: kind, message: message)
     }
 
-    /// A duration written as text (`250ms`, `1m30s`); a bare number of seconds is accepted from JSON encoders.
-    func decodeDuration(_ key: Key) throws -> Duration {
-        let text: String
-        do {
-            text = try decode(String.self, forKey: key)
-        } catch let error as DecodingError {
-            guard let seconds = try? decode(Double.self, forKey: key) else { throw error }
-            guard let duration = DurationText.duration(seconds: seconds) else {
-                throw problem(key, .invalidValue, "invalid duration for \(path(key).fieldName): \(seconds) seconds is out of range")
-            }
-            return duration
-        }
-        switch DurationText.parse(text) {
-        case .success(let duration): return duration
-        case .failure(let reason):
-            throw problem(key, .invalidValue, "invalid duration for \(path(key).fieldName): \(reason)")
-        }
-    }
-
-    func decodeDurationIfPresent(_ key: Key) throws -> Duration? {
-        guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        return try decodeDuration(key)
-    }
-
     func decodeValue<T: Decodable>(_ key: Key, default value: T) throws -> T {
         guard contains(key), try !decodeNil(forKey: key) else { return value }
         return try decode(T.self, forKey: key)
@@ -44,16 +19,6 @@ extension KeyedDecodingContainer {
     func decodeOptional<T: Decodable>(_ key: Key) throws -> T? {
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
         return try decode(T.self, forKey: key)
-    }
-}
-
-extension KeyedEncodingContainer {
-    mutating func encodeDuration(_ duration: Duration, forKey key: Key) throws {
-        try encode(DurationText.format(duration), forKey: key)
-    }
-
-    mutating func encodeDurationIfPresent(_ duration: Duration?, forKey key: Key) throws {
-        if let duration { try encodeDuration(duration, forKey: key) }
     }
 }
 
@@ -146,25 +111,15 @@ package protocol ScenarioDocumentDecoder: Decoder {
 
 extension Decoder {
     /// A decoder of an empty mapping at `codingPath`: the document decoder's own, or — for any other decoder,
-    /// whose problems are `DecodingError`s anyway — one that `JSONDecoder` makes of `{}`.
-    func emptyMapping(at codingPath: [any CodingKey]) throws -> any Decoder {
-        if let document = self as? any ScenarioDocumentDecoder { return document.emptyMapping(at: codingPath) }
-        return try JSONDecoder().decode(DecoderCapture.self, from: Data("{}".utf8)).decoder
+    /// whose problems are `DecodingError`s anyway — one that finds every key missing.
+    func emptyMapping(at codingPath: [any CodingKey]) -> any Decoder {
+        (self as? any ScenarioDocumentDecoder)?.emptyMapping(at: codingPath) ?? EmptyMappingDecoder(codingPath: codingPath)
     }
 
     /// This decoder without the mapping keys `keys`: the document decoder's own, or this one — any other
     /// decoder ignores keys a type does not ask for.
     func excluding(_ keys: [String]) -> any Decoder {
         (self as? any ScenarioDocumentDecoder)?.excluding(keys) ?? self
-    }
-}
-
-/// Keeps the decoder `JSONDecoder` hands it.
-private struct DecoderCapture: Decodable {
-    let decoder: any Decoder
-
-    init(from decoder: any Decoder) {
-        self.decoder = decoder
     }
 }
 

@@ -1,3 +1,4 @@
+import ParapetCore
 public import ParapetSimulation
 public import Foundation
 
@@ -77,15 +78,22 @@ extension Scenario {
         } catch let error as ScenarioError {
             throw error
         } catch let error as DecodingError {
-            let (path, message): ([any CodingKey], String) =
+            let context: DecodingError.Context? =
                 switch error {
                 case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
                     .dataCorrupted(let context):
-                    (context.codingPath, context.debugDescription)
+                    context
                 @unknown default:
-                    ([], "\(error)")
+                    nil
                 }
-            throw ScenarioProblem(path: ScenarioPath(codingPath: path), kind: .invalidValue, message: message)
+            let path = ScenarioPath(codingPath: context?.codingPath ?? [])
+            let message =
+                if let problem = context?.underlyingError as? DurationText.ParseError {
+                    "invalid duration for \(path.fieldName): \(problem)"
+                } else {
+                    context?.debugDescription ?? "\(error)"
+                }
+            throw ScenarioProblem(path: path, kind: .invalidValue, message: message).normalized(for: root)
                 .located(in: file, root: root)
         } catch {
             throw ScenarioError(file: file, line: 1, column: 1, field: "", kind: .invalidValue, message: "\(error)")

@@ -66,24 +66,6 @@ struct ScenarioNodeDecoder: ScenarioDocumentDecoder {
         return decoder
     }
 
-    /// `Duration`s are written as text (`250ms`, `1m30s`), not as `Duration` encodes itself — a list of two
-    /// integers, which stays accepted.
-    static func decode<T: Decodable>(_ type: T.Type, from decoder: ScenarioNodeDecoder) throws -> T {
-        if T.self == Duration.self, let duration = try decoder.textDuration() as? T { return duration }
-        return try T(from: decoder)
-    }
-
-    private func textDuration() throws -> Duration? {
-        guard case .scalar(let text, _, _) = node, !node.isNull else { return nil }
-        switch DurationText.parse(text) {
-        case .success(let duration):
-            return duration
-        case .failure(let reason):
-            let path = ScenarioPath(codingPath: codingPath)
-            throw ScenarioProblem(path: path, kind: .invalidValue, message: "invalid duration for \(path.fieldName): \(reason)")
-        }
-    }
-
     private static func names<Keys: CaseIterable>(of type: Keys.Type) -> [String] {
         Keys.allCases.compactMap { ($0 as? any CodingKey)?.stringValue }
     }
@@ -127,7 +109,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try ScenarioNodeDecoder.decode(type, from: decoder(key))
+        try T(from: decoder(key))
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try T(type, decoder(key)) }
@@ -198,7 +180,7 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try ScenarioNodeDecoder.decode(type, from: nextDecoder())
+        try T(from: nextDecoder())
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
@@ -219,9 +201,6 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 private struct SingleValueContainer: SingleValueDecodingContainer {
     let node: ScenarioNode
     let codingPath: [any CodingKey]
-    /// Keys of the mapping that another type read, listed first among the known ones in an unknown-field
-    /// error.
-    var excludedKeys: [String] = []
 
     func decodeNil() -> Bool {
         node.isNull
@@ -279,7 +258,7 @@ private struct SingleValueContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try ScenarioNodeDecoder.decode(type, from: ScenarioNodeDecoder(node: node, codingPath: codingPath))
+        try T(from: ScenarioNodeDecoder(node: node, codingPath: codingPath))
     }
 }
 

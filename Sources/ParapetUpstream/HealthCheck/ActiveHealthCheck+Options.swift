@@ -136,8 +136,8 @@ extension ActiveHealthCheck.Options {
                 method = defaults.method
             }
             scheme = try container.decodeIfPresent(String.self, forKey: .scheme) ?? defaults.scheme
-            interval = try container.decodeIfPresent(Duration.self, forKey: .interval) ?? defaults.interval
-            timeout = try container.decodeIfPresent(Duration.self, forKey: .timeout) ?? defaults.timeout
+            interval = try container.decodeDurationIfPresent(.interval) ?? defaults.interval
+            timeout = try container.decodeDurationIfPresent(.timeout) ?? defaults.timeout
             healthyThreshold = try container.decodeIfPresent(Int.self, forKey: .healthyThreshold) ?? defaults.healthyThreshold
             unhealthyThreshold =
                 try container.decodeIfPresent(Int.self, forKey: .unhealthyThreshold) ?? defaults.unhealthyThreshold
@@ -150,8 +150,8 @@ extension ActiveHealthCheck.Options {
             try container.encode(path, forKey: .path)
             try container.encode(method.rawValue, forKey: .method)
             try container.encode(scheme, forKey: .scheme)
-            try container.encode(interval, forKey: .interval)
-            try container.encode(timeout, forKey: .timeout)
+            try container.encodeDuration(interval, forKey: .interval)
+            try container.encodeDuration(timeout, forKey: .timeout)
             try container.encode(healthyThreshold, forKey: .healthyThreshold)
             try container.encode(unhealthyThreshold, forKey: .unhealthyThreshold)
             try container.encode(startUnhealthy, forKey: .startUnhealthy)

@@ -111,8 +111,18 @@ extension Upstream.Options {
             path = try container.decodeIfPresent(String.self, forKey: .path) ?? defaults.path
             host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
             retries = try container.decodeIfPresent(Int.self, forKey: .retries) ?? defaults.retries
-            backoff = try container.decodeIfPresent(Duration.self, forKey: .backoff) ?? defaults.backoff
+            backoff = try container.decodeDurationIfPresent(.backoff) ?? defaults.backoff
             scheme = try container.decodeIfPresent(String.self, forKey: .scheme) ?? defaults.scheme
+        }
+
+        /// Encodes every field, durations as text.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encodeIfPresent(host, forKey: .host)
+            try container.encode(retries, forKey: .retries)
+            try container.encodeDuration(backoff, forKey: .backoff)
+            try container.encode(scheme, forKey: .scheme)
         }
 
         /// Checks every field, as ``validated()`` does, for a policy checked before it is used.

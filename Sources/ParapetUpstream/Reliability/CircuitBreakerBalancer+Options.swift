@@ -113,10 +113,21 @@ extension CircuitBreakerBalancer.Options {
             let defaults = Policy()
             failureThreshold = try container.decodeIfPresent(Int.self, forKey: .failureThreshold) ?? defaults.failureThreshold
             successThreshold = try container.decodeIfPresent(Int.self, forKey: .successThreshold) ?? defaults.successThreshold
-            openTimeout = try container.decodeIfPresent(Duration.self, forKey: .openTimeout) ?? defaults.openTimeout
-            maxOpenTimeout = try container.decodeIfPresent(Duration.self, forKey: .maxOpenTimeout) ?? defaults.maxOpenTimeout
-            probeTimeout = try container.decodeIfPresent(Duration.self, forKey: .probeTimeout) ?? defaults.probeTimeout
+            openTimeout = try container.decodeDurationIfPresent(.openTimeout) ?? defaults.openTimeout
+            maxOpenTimeout = try container.decodeDurationIfPresent(.maxOpenTimeout) ?? defaults.maxOpenTimeout
+            probeTimeout = try container.decodeDurationIfPresent(.probeTimeout) ?? defaults.probeTimeout
             halfOpenMaxProbes = try container.decodeIfPresent(Int.self, forKey: .halfOpenMaxProbes) ?? defaults.halfOpenMaxProbes
+        }
+
+        /// Encodes every field, durations as text.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(failureThreshold, forKey: .failureThreshold)
+            try container.encode(successThreshold, forKey: .successThreshold)
+            try container.encodeDuration(openTimeout, forKey: .openTimeout)
+            try container.encodeDuration(maxOpenTimeout, forKey: .maxOpenTimeout)
+            try container.encodeDuration(probeTimeout, forKey: .probeTimeout)
+            try container.encode(halfOpenMaxProbes, forKey: .halfOpenMaxProbes)
         }
 
         /// This policy with the documented clamping applied: ``maxOpenTimeout`` raised to at least

@@ -86,8 +86,16 @@ extension EjectingBalancer.Options {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let defaults = Policy()
             maxFails = try container.decodeIfPresent(Int.self, forKey: .maxFails) ?? defaults.maxFails
-            ejectTimeout = try container.decodeIfPresent(Duration.self, forKey: .ejectTimeout) ?? defaults.ejectTimeout
-            maxEjectTimeout = try container.decodeIfPresent(Duration.self, forKey: .maxEjectTimeout) ?? defaults.maxEjectTimeout
+            ejectTimeout = try container.decodeDurationIfPresent(.ejectTimeout) ?? defaults.ejectTimeout
+            maxEjectTimeout = try container.decodeDurationIfPresent(.maxEjectTimeout) ?? defaults.maxEjectTimeout
+        }
+
+        /// Encodes every field, durations as text.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(maxFails, forKey: .maxFails)
+            try container.encodeDuration(ejectTimeout, forKey: .ejectTimeout)
+            try container.encodeDuration(maxEjectTimeout, forKey: .maxEjectTimeout)
         }
 
         /// This policy with the documented clamping applied: ``maxEjectTimeout`` raised to at least

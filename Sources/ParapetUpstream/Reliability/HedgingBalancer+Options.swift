@@ -86,9 +86,17 @@ extension HedgingBalancer.Options {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let defaults = Policy()
-            hedgeDelay = try container.decodeIfPresent(Duration.self, forKey: .hedgeDelay) ?? defaults.hedgeDelay
+            hedgeDelay = try container.decodeDurationIfPresent(.hedgeDelay) ?? defaults.hedgeDelay
             maxHedge = try container.decodeIfPresent(Int.self, forKey: .maxHedge) ?? defaults.maxHedge
             hedgeOnError = try container.decodeIfPresent(Bool.self, forKey: .hedgeOnError) ?? defaults.hedgeOnError
+        }
+
+        /// Encodes every field, durations as text.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeDuration(hedgeDelay, forKey: .hedgeDelay)
+            try container.encode(maxHedge, forKey: .maxHedge)
+            try container.encode(hedgeOnError, forKey: .hedgeOnError)
         }
 
         /// This policy with the documented clamping applied: ``maxHedge`` raised to at least 1 and

@@ -127,13 +127,28 @@ extension LatencyEjectingBalancer.Options {
             ejectionFactor = try container.decodeIfPresent(Double.self, forKey: .ejectionFactor) ?? defaults.ejectionFactor
             minSamples = try container.decodeIfPresent(Int.self, forKey: .minSamples) ?? defaults.minSamples
             minHosts = try container.decodeIfPresent(Int.self, forKey: .minHosts) ?? defaults.minHosts
-            halfLife = try container.decodeIfPresent(Duration.self, forKey: .halfLife) ?? defaults.halfLife
-            minEjectDelta = try container.decodeIfPresent(Duration.self, forKey: .minEjectDelta) ?? defaults.minEjectDelta
-            minEjectLatency = try container.decodeIfPresent(Duration.self, forKey: .minEjectLatency) ?? defaults.minEjectLatency
+            halfLife = try container.decodeDurationIfPresent(.halfLife) ?? defaults.halfLife
+            minEjectDelta = try container.decodeDurationIfPresent(.minEjectDelta) ?? defaults.minEjectDelta
+            minEjectLatency = try container.decodeDurationIfPresent(.minEjectLatency) ?? defaults.minEjectLatency
             maxEjectionPercent = try container.decodeIfPresent(Int.self, forKey: .maxEjectionPercent) ?? defaults.maxEjectionPercent
             panicThreshold = try container.decodeIfPresent(Int.self, forKey: .panicThreshold) ?? defaults.panicThreshold
-            ejectTimeout = try container.decodeIfPresent(Duration.self, forKey: .ejectTimeout) ?? defaults.ejectTimeout
-            maxEjectTimeout = try container.decodeIfPresent(Duration.self, forKey: .maxEjectTimeout) ?? defaults.maxEjectTimeout
+            ejectTimeout = try container.decodeDurationIfPresent(.ejectTimeout) ?? defaults.ejectTimeout
+            maxEjectTimeout = try container.decodeDurationIfPresent(.maxEjectTimeout) ?? defaults.maxEjectTimeout
+        }
+
+        /// Encodes every field, durations as text.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(ejectionFactor, forKey: .ejectionFactor)
+            try container.encode(minSamples, forKey: .minSamples)
+            try container.encode(minHosts, forKey: .minHosts)
+            try container.encodeDuration(halfLife, forKey: .halfLife)
+            try container.encodeDuration(minEjectDelta, forKey: .minEjectDelta)
+            try container.encodeDuration(minEjectLatency, forKey: .minEjectLatency)
+            try container.encode(maxEjectionPercent, forKey: .maxEjectionPercent)
+            try container.encode(panicThreshold, forKey: .panicThreshold)
+            try container.encodeDuration(ejectTimeout, forKey: .ejectTimeout)
+            try container.encodeDuration(maxEjectTimeout, forKey: .maxEjectTimeout)
         }
 
         /// This policy with the documented clamping applied, and every duration capped at `Int64.max`

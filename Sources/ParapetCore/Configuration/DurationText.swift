@@ -1,5 +1,5 @@
-/// Parses and prints the duration syntax of scenario files: a sequence of number–unit pairs such as
-/// `250ms`, `1.5s`, `2m`, `1h30m` or `100us`; `0` alone is zero.
+/// Parses and prints the duration syntax of configuration and scenario files: a sequence of number–unit pairs
+/// such as `250ms`, `1.5s`, `2m`, `1h30m` or `100us`; `0` alone is zero.
 ///
 /// ```swift
 /// let timeout = try DurationText.parse("1m30s").get()   // .seconds(90)
@@ -14,6 +14,10 @@ public enum DurationText {
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A one-line explanation naming the offending text.
         public var description: String
+
+        package init(description: String) {
+            self.description = description
+        }
     }
 
     private static let units: [(suffix: String, nanoseconds: Int64)] = [
@@ -21,12 +25,12 @@ public enum DurationText {
         ("m", 60_000_000_000), ("h", 3_600_000_000_000),
     ]
 
-    /// The longest duration a scenario may name: one hundred years.
+    /// The longest duration a file may name: one hundred years.
     public static let maximum = Duration.seconds(100 * 365 * 86_400)
 
     /// A number of seconds (as JSON encoders write durations) as a duration, to the nanosecond; `nil` when it
     /// is not finite or longer than ``maximum`` either way, rather than trapping on the conversion.
-    static func duration(seconds: Double) -> Duration? {
+    package static func duration(seconds: Double) -> Duration? {
         guard seconds.isFinite, abs(seconds) <= maximum.inSeconds else { return nil }
         return .nanoseconds(Int64((seconds * 1e9).rounded()))
     }
@@ -130,7 +134,7 @@ public enum DurationText {
 
 extension Duration {
     /// The duration in whole nanoseconds (truncated towards zero), saturating at the `Int64` range.
-    var wholeNanoseconds: Int64 {
+    package var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return seconds < 0 ? .min : .max }
