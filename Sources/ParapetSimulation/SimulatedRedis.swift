@@ -6,8 +6,8 @@ import Synchronization
 /// in memory and played in virtual time, with the latency, outages and timeout of the real client.
 ///
 /// Each call counts as the real store's Lua script does (increment; a new key expires after the given
-/// milliseconds; answer the count and the time to live) and takes a latency drawn from ``latency`` on the
-/// seeded stream `redis/<name>`. What the client sees depends on the server's ``State``, changed with
+/// milliseconds; answer the count and the time to live) and takes a latency drawn from its
+/// ``LatencyDistribution`` on the seeded stream `redis/<name>`. What the client sees depends on the server's ``State``, changed with
 /// ``set(_:)`` at the current virtual instant:
 ///
 /// | state | a call | like the real client (`ParapetRedis`) |
@@ -146,9 +146,13 @@ public final class SimulatedRedis: FixedWindowStore {
             try await fail(with: failure, at: at)
         case .inFlight(let reply):
             try await sleep(until: reply.arrival)
-            switch guarded.withLock({ $0.machine.deliver(reply) }) {
+            let delivery = guarded.withLock { guarded in
+                let delivery = guarded.machine.deliver(reply)
+                if case .answer = delivery { guarded.tally.answered += 1 }
+                return delivery
+            }
+            switch delivery {
             case .answer(let count, let timeToLive):
-                guarded.withLock { $0.tally.answered += 1 }
                 return (count, timeToLive)
             case .fail(let failure, let at):
                 try await fail(with: failure, at: at)

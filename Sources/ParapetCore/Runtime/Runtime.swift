@@ -2,9 +2,9 @@
 ///
 /// Code above the NIO backend reads time, draws randomness, starts background work and resolves names
 /// only through a runtime; it reaches other machines through seams of their own kind (a `Transport` for
-/// upstreams, a `FixedWindowStore` for shared rate limits), whose production versions own the sockets. Production builds one with `Runtime.system` (from
-/// `ParapetNIO`); the simulator builds one whose every seam is virtual and seeded, so the same seed
-/// replays the same run.
+/// upstreams, a `FixedWindowStore` for shared rate limits), whose production versions own the sockets.
+/// Production builds one with `Runtime.system` (from `ParapetNIO`); the simulator builds one whose every
+/// seam is virtual and seeded, so the same seed replays the same run.
 ///
 /// ```swift
 /// let runtime = Runtime(clock: clock, wallClock: wallClock, random: random,
