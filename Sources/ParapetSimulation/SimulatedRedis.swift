@@ -38,7 +38,7 @@ import Synchronization
 /// gives the same latencies, so the same run.
 public final class SimulatedRedis: FixedWindowStore {
     /// Whether the server answers.
-    public enum State: String, Sendable, Hashable, Codable {
+    public enum State: Sendable, Hashable {
         /// Running and reachable.
         case up
         /// Not running: connections are refused. Its keys are gone when it comes back.
@@ -49,7 +49,7 @@ public final class SimulatedRedis: FixedWindowStore {
 
     /// What became of the calls so far, counted when each caller got its outcome (a caller cancelled
     /// while it waited is counted in ``calls`` only).
-    public struct Tally: Sendable, Hashable, Codable {
+    public struct Tally: Sendable, Hashable {
         /// Calls made.
         public var calls = 0
         /// Calls answered with a count.
