@@ -219,6 +219,11 @@ let package = Package(
         ),
         .target(
             name: "ParapetTestSupport",
+            dependencies: [
+                "ParapetCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/ParapetTestSupport",
             swiftSettings: strictSettings
         ),

@@ -6,8 +6,8 @@ import Synchronization
 /// in memory and played in virtual time, with the latency, outages and timeout of the real client.
 ///
 /// Each call counts as the real store's Lua script does (increment; a new key expires after the given
-/// milliseconds; answer the count and the time to live) and takes a latency drawn from ``latency`` on the
-/// seeded stream `redis/<name>`. What the client sees depends on the server's ``State``, changed with
+/// milliseconds; answer the count and the time to live) and takes a latency drawn from its
+/// ``LatencyDistribution`` on the seeded stream `redis/<name>`. What the client sees depends on the server's ``State``, changed with
 /// ``set(_:)`` at the current virtual instant:
 ///
 /// | state | a call | like the real client (`ParapetRedis`) |
@@ -38,7 +38,7 @@ import Synchronization
 /// gives the same latencies, so the same run.
 public final class SimulatedRedis: FixedWindowStore {
     /// Whether the server answers.
-    public enum State: String, Sendable, Hashable, Codable {
+    public enum State: Sendable, Hashable {
         /// Running and reachable.
         case up
         /// Not running: connections are refused. Its keys are gone when it comes back.
@@ -49,7 +49,7 @@ public final class SimulatedRedis: FixedWindowStore {
 
     /// What became of the calls so far, counted when each caller got its outcome (a caller cancelled
     /// while it waited is counted in ``calls`` only).
-    public struct Tally: Sendable, Hashable, Codable {
+    public struct Tally: Sendable, Hashable {
         /// Calls made.
         public var calls = 0
         /// Calls answered with a count.
@@ -146,9 +146,13 @@ public final class SimulatedRedis: FixedWindowStore {
             try await fail(with: failure, at: at)
         case .inFlight(let reply):
             try await sleep(until: reply.arrival)
-            switch guarded.withLock({ $0.machine.deliver(reply) }) {
+            let delivery = guarded.withLock { guarded in
+                let delivery = guarded.machine.deliver(reply)
+                if case .answer = delivery { guarded.tally.answered += 1 }
+                return delivery
+            }
+            switch delivery {
             case .answer(let count, let timeToLive):
-                guarded.withLock { $0.tally.answered += 1 }
                 return (count, timeToLive)
             case .fail(let failure, let at):
                 try await fail(with: failure, at: at)

@@ -43,7 +43,7 @@ public final class Simulation: Sendable {
     /// A trace recorder timestamped with virtual time, keeping every entry.
     public let trace: SimulationTrace
 
-    /// Every seam, ready to inject into the code under test. Resolving and dialling fail with
+    /// Every seam, ready to inject into the code under test. Resolving fails with
     /// ``SimulationError/noSimulatedNetwork(operation:)`` until a simulated network exists.
     public let runtime: Runtime
 
@@ -86,8 +86,7 @@ public final class Simulation: Sendable {
             wallClock: wallClock,
             random: random,
             spawner: spawner,
-            resolver: UnsimulatedNetwork(),
-            dialer: UnsimulatedNetwork()
+            resolver: UnsimulatedNetwork()
         )
     }
 

@@ -27,8 +27,7 @@ public enum SimulationError: Error, Hashable, CustomStringConvertible {
     /// ``Simulation/run(timeLimit:_:)`` was called while the same simulation was already running.
     case alreadyRunning
 
-    /// The code under simulation resolved a name or dialled an address, but this simulation has no
-    /// simulated network yet.
+    /// The code under simulation resolved a name, but this simulation has no simulated network yet.
     case noSimulatedNetwork(operation: String)
 
     /// A one-line explanation of the failure.

@@ -1,7 +1,7 @@
 public import ParapetCore
 
-/// A placeholder ``Resolver`` and ``Dialer`` for simulations without a simulated network: every
-/// resolution and every dial fails at once with ``SimulationError/noSimulatedNetwork(operation:)``.
+/// A placeholder ``Resolver`` for simulations without a simulated network: every resolution fails at once
+/// with ``SimulationError/noSimulatedNetwork(operation:)``.
 ///
 /// ```swift
 /// let network = UnsimulatedNetwork()
@@ -11,12 +11,12 @@ public import ParapetCore
 ///     print(operation)  // "resolve backend.internal:80"
 /// }
 /// ```
-public struct UnsimulatedNetwork: Resolver, Dialer {
+public struct UnsimulatedNetwork: Resolver {
     /// Creates the placeholder network.
     ///
     /// ```swift
     /// let runtime = Runtime(clock: clock, wallClock: wall, random: random, spawner: spawner,
-    ///                       resolver: UnsimulatedNetwork(), dialer: UnsimulatedNetwork())
+    ///                       resolver: UnsimulatedNetwork())
     /// ```
     public init() {}
 
@@ -27,14 +27,5 @@ public struct UnsimulatedNetwork: Resolver, Dialer {
     /// ```
     public func resolve(host: String, port: UInt16) async throws -> [NetworkAddress] {
         throw SimulationError.noSimulatedNetwork(operation: "resolve \(host):\(port)")
-    }
-
-    /// Always throws ``SimulationError/noSimulatedNetwork(operation:)``.
-    ///
-    /// ```swift
-    /// let connection = try await UnsimulatedNetwork().dial(address, timeout: .seconds(1))  // throws
-    /// ```
-    public func dial(_ address: NetworkAddress, timeout: Duration) async throws -> any NetworkConnection {
-        throw SimulationError.noSimulatedNetwork(operation: "dial \(address)")
     }
 }

@@ -135,7 +135,7 @@ enum RawDownload {
     /// `cutoff` bytes, head included — then closes at once. Closing with bytes still in flight resets the
     /// connection, as a client that gives up does.
     static func get(_ path: String, from address: NetworkAddress, cutoff: Int = .max) async throws -> Result {
-        let connection = try await SystemDialer().dial(address, timeout: .seconds(10))
+        let connection = try await TestConnection.open(to: address, timeout: .seconds(10))
         do {
             let result = try await exchange(path, on: connection, cutoff: cutoff)
             await connection.close()
@@ -146,7 +146,7 @@ enum RawDownload {
         }
     }
 
-    private static func exchange(_ path: String, on connection: any NetworkConnection, cutoff: Int) async throws
+    private static func exchange(_ path: String, on connection: TestConnection, cutoff: Int) async throws
         -> Result
     {
         try await connection.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: files.test\r\n\r\n"))

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 
 /// A server with `configuration` bound to an ephemeral loopback port.
 func loopbackServer(_ configuration: ServerConfiguration = .general) throws -> Server {
@@ -42,12 +43,12 @@ struct WireResponse {
 /// A real TCP client that writes raw request bytes and parses what the server answers, so a test sees
 /// exactly what a client would.
 actor WireClient {
-    private let connection: any NetworkConnection
+    private let connection: TestConnection
     private var pending: [UInt8] = []
     private var isAtEnd = false
 
     init(to address: NetworkAddress) async throws {
-        connection = try await SystemDialer().dial(address, timeout: .seconds(5))
+        connection = try await TestConnection.open(to: address, timeout: .seconds(5))
     }
 
     func send(_ text: String) async throws {

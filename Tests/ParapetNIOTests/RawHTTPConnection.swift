@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 
 /// One HTTP/1.1 response as read off the wire.
 struct RawResponse {
@@ -18,12 +19,12 @@ struct RawResponse {
 /// A real TCP connection to a server under test that writes raw request bytes and parses the responses,
 /// so tests see exactly what a client would.
 actor RawHTTPConnection {
-    private let connection: any NetworkConnection
+    private let connection: TestConnection
     private var pending: [UInt8] = []
     private var isAtEnd = false
 
     init(to address: NetworkAddress) async throws {
-        connection = try await SystemDialer().dial(address, timeout: .seconds(5))
+        connection = try await TestConnection.open(to: address, timeout: .seconds(5))
     }
 
     func send(_ text: String) async throws {

@@ -3,6 +3,7 @@ import Testing
 import NIOCore
 import NIOPosix
 import Parapet
+import ParapetTestSupport
 
 /// A loopback port that was free a moment ago (bound and released).
 func freeLoopbackPort() async throws -> Int {
@@ -22,7 +23,7 @@ func builtExecutable(_ name: String) -> String {
 /// Whether a TCP connection to `address` is refused (nothing listening).
 func isRefused(_ address: NetworkAddress) async -> Bool {
     do {
-        let connection = try await SystemDialer().dial(address, timeout: .seconds(1))
+        let connection = try await TestConnection.open(to: address, timeout: .seconds(1))
         await connection.close()
         return false
     } catch {

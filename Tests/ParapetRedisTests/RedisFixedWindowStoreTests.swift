@@ -17,7 +17,9 @@ struct RedisFixedWindowStoreTests {
             let clients = [
                 RedisClient(configuration: server.configuration()), RedisClient(configuration: server.configuration()),
             ]
-            let counters = clients.map { SharedFixedWindowCounter(store: RedisFixedWindowStore(client: $0), wallClock: clock) }
+            let counters = clients.map {
+                SharedFixedWindowCounter(store: RedisFixedWindowStore(client: $0), wallClock: clock)
+            }
             let decisions = await withTaskGroup(of: SharedFixedWindowCounter.Decision.self) { group in
                 for index in 0..<400 {
                     let counter = counters[index % 2]
@@ -95,12 +97,12 @@ struct RedisFixedWindowStoreTests {
             let errors = Mutex<[String]>([])
             let clock = StoppedWallClock(now: windowStart)
             _ = try await client.send(["SET", "parapet:rl:text:\(1_800_000_000 / 60)", "not a number"])
-            let open = SharedFixedWindowCounter(store: RedisFixedWindowStore(client: client), wallClock: clock) { error in
+            let store = RedisFixedWindowStore(client: client)
+            let open = SharedFixedWindowCounter(store: store, wallClock: clock) { error in
                 errors.withLock { $0.append("\(error)") }
             }
             #expect(await open.take(key: "text", limit: 5, window: .seconds(60)) == .failedOpen)
-            let closed = SharedFixedWindowCounter(
-                store: RedisFixedWindowStore(client: client), wallClock: clock, failureMode: .closed)
+            let closed = SharedFixedWindowCounter(store: store, wallClock: clock, failureMode: .closed)
             #expect(
                 await closed.take(key: "text", limit: 5, window: .seconds(60))
                     == .failedClosed(retryAfter: .seconds(60)))

@@ -1,5 +1,6 @@
-@testable import ParapetSimulation
 import Testing
+
+@testable import ParapetSimulation
 
 @Suite("SimulatedRedis.StateMachine")
 struct SimulatedRedisStateMachineTests {
@@ -47,11 +48,13 @@ struct SimulatedRedisStateMachineTests {
     mutating func outages() {
         var machine = makeMachine()
         machine.set(.down)
-        #expect(machine.call("k", expiringNewKeyAfter: 1_000, at: 5 * ms, using: &random)
-            == .fail(.unavailable, at: 5 * ms))
+        #expect(
+            machine.call("k", expiringNewKeyAfter: 1_000, at: 5 * ms, using: &random)
+                == .fail(.unavailable, at: 5 * ms))
         machine.set(.partitioned)
-        #expect(machine.call("k", expiringNewKeyAfter: 1_000, at: 5 * ms, using: &random)
-            == .fail(.timedOut, at: 105 * ms))
+        #expect(
+            machine.call("k", expiringNewKeyAfter: 1_000, at: 5 * ms, using: &random)
+                == .fail(.timedOut, at: 105 * ms))
     }
 
     @Test("a partition keeps the keys; going down loses them")
@@ -71,8 +74,9 @@ struct SimulatedRedisStateMachineTests {
     @Test("slower than the timeout: fails at the timeout, but the server counted")
     mutating func slowCalls() throws {
         var machine = makeMachine(latency: .milliseconds(150))
-        #expect(machine.call("k", expiringNewKeyAfter: 1_000, at: 0, using: &random)
-            == .fail(.timedOut, at: 100 * ms))
+        #expect(
+            machine.call("k", expiringNewKeyAfter: 1_000, at: 0, using: &random)
+                == .fail(.timedOut, at: 100 * ms))
         machine.set(latency: .fixed(.milliseconds(100)))
         let onTime = try #require(reply(&machine, at: 200))
         #expect(onTime.count == 2 && onTime.arrival == 300 * ms)

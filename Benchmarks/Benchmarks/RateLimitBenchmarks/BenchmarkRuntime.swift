@@ -1,6 +1,6 @@
 // A runtime with the real clocks and nothing else: what a rate limiter's decisions touch in production,
 // without building the NIO backend for the benchmark. Background work is dropped, names never resolve,
-// nothing is dialled, and the random source is a constant (no limiter draws from it).
+// and the random source is a constant (no limiter draws from it).
 
 import ParapetCore
 
@@ -13,7 +13,7 @@ import ParapetCore
 /// The runtime every limiter and middleware benchmark runs on.
 let benchmarkRuntime = Runtime(
     clock: RealMonotonicClock(), wallClock: RealWallClock(), random: ConstantRandomSource(), spawner: DroppingSpawner(),
-    resolver: NoNetwork(), dialer: NoNetwork())
+    resolver: NoNetwork())
 
 /// The system's continuous clock as a ``MonotonicClock``.
 struct RealMonotonicClock: MonotonicClock {
@@ -54,12 +54,9 @@ struct DroppingSpawner: Spawner {
     func cancelAll() {}
 }
 
-/// Resolves and dials nothing.
-struct NoNetwork: Resolver, Dialer {
+/// Resolves nothing.
+struct NoNetwork: Resolver {
     struct Unavailable: Error {}
 
     func resolve(host: String, port: UInt16) async throws -> [NetworkAddress] { throw Unavailable() }
-    func dial(_ address: NetworkAddress, timeout: Duration) async throws -> any NetworkConnection {
-        throw Unavailable()
-    }
 }

@@ -1,10 +1,10 @@
 // Rate-limit decisions per second against a local redis-server, through ParapetRedis.
 //
 // Each benchmark starts its own redis-server on a free loopback port (no persistence) in `setup` and
-// stops it in `teardown`. Every decision is one `SharedFixedWindowCounter.take` on a `RedisFixedWindowStore`: an EVALSHA of the
-// increment-and-expire script over the client's pooled, pipelined connections. Keys rotate over 1000
-// clients with a limit no client reaches, so every decision goes to Redis and comes back `.allowed`;
-// a benchmark reports an error if any does not.
+// stops it in `teardown`. Every decision is one `SharedFixedWindowCounter.take` on a `RedisFixedWindowStore`:
+// an EVALSHA of the increment-and-expire script over the client's pooled, pipelined connections. Keys
+// rotate over 1000 clients with a limit no client reaches, so every decision goes to Redis and comes back
+// `.allowed`; a benchmark reports an error if any does not.
 //
 //   Redis/take, one at a time                      latency: one decision in flight
 //   Redis/take, 1000 in flight (pool of 4)         1000 concurrent decisions pipelined over 4 connections
@@ -134,7 +134,8 @@ final class LocalRedis: Sendable {
         }
         // Cache the script, as the first decision would, so that the raw EVALSHA batch finds it too.
         _ = try await client.send(["SCRIPT", "LOAD", RedisFixedWindowStore.script.source])
-        let counter = SharedFixedWindowCounter(store: RedisFixedWindowStore(client: client), wallClock: SystemClockNow())
+        let store = RedisFixedWindowStore(client: client)
+        let counter = SharedFixedWindowCounter(store: store, wallClock: SystemClockNow())
         running.withLock { $0 = Running(process: process, client: client, counter: counter) }
     }
 

@@ -1,13 +1,14 @@
 /// Every source of nondeterminism, injected as one value.
 ///
-/// Code above the NIO backend reads time, draws randomness, starts background work, resolves names and
-/// opens connections only through a runtime. Production builds one with `Runtime.system` (from
-/// `ParapetNIO`); the simulator builds one whose every seam is virtual and seeded, so the same seed
-/// replays the same run.
+/// Code above the NIO backend reads time, draws randomness, starts background work and resolves names
+/// only through a runtime; it reaches other machines through seams of their own kind (a `Transport` for
+/// upstreams, a `FixedWindowStore` for shared rate limits), whose production versions own the sockets.
+/// Production builds one with `Runtime.system` (from `ParapetNIO`); the simulator builds one whose every
+/// seam is virtual and seeded, so the same seed replays the same run.
 ///
 /// ```swift
 /// let runtime = Runtime(clock: clock, wallClock: wallClock, random: random,
-///                       spawner: spawner, resolver: resolver, dialer: dialer)
+///                       spawner: spawner, resolver: resolver)
 /// let deadline = runtime.clock.now.advanced(by: .seconds(30))
 /// ```
 public struct Runtime: Sendable {
@@ -21,23 +22,19 @@ public struct Runtime: Sendable {
     public var spawner: any Spawner
     /// Name resolution for upstream hosts.
     public var resolver: any Resolver
-    /// Outbound connections.
-    public var dialer: any Dialer
 
-    /// Creates a runtime from its six seams.
+    /// Creates a runtime from its five seams.
     public init(
         clock: any MonotonicClock,
         wallClock: any WallClock,
         random: any RandomSource,
         spawner: any Spawner,
-        resolver: any Resolver,
-        dialer: any Dialer
+        resolver: any Resolver
     ) {
         self.clock = clock
         self.wallClock = wallClock
         self.random = random
         self.spawner = spawner
         self.resolver = resolver
-        self.dialer = dialer
     }
 }

@@ -1,8 +1,7 @@
 public import ParapetCore
 
 extension Runtime {
-    /// The production runtime: the system clocks and random generator, real tasks, `getaddrinfo`, and
-    /// SwiftNIO sockets.
+    /// The production runtime: the system clocks and random generator, real tasks, and `getaddrinfo`.
     ///
     /// Each access makes a new ``TaskSpawner``, so every server owns (and can cancel) its own
     /// background work.
@@ -12,8 +11,7 @@ extension Runtime {
             wallClock: SystemWallClock(),
             random: SystemRandomSource(),
             spawner: TaskSpawner(),
-            resolver: SystemResolver(),
-            dialer: SystemDialer()
+            resolver: SystemResolver()
         )
     }
 }

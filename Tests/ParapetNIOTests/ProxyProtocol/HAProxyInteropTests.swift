@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import ParapetTesting
 import Testing
 
@@ -262,7 +263,7 @@ struct ProxyProtocolHAProxyInteropTests {
 /// counts as closing). Fails after 10 s.
 func exchange(_ bytes: [UInt8], with address: NetworkAddress) async throws -> String {
     try await withTimeLimit(.seconds(10)) {
-        let connection = try await SystemDialer().dial(address, timeout: .seconds(5))
+        let connection = try await TestConnection.open(to: address, timeout: .seconds(5))
         try await connection.write(ByteBuffer(bytes: bytes))
         var received: [UInt8] = []
         do {

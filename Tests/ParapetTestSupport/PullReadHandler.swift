@@ -1,26 +1,4 @@
 import NIOCore
-import ParapetCore
-
-/// A ``NetworkConnection`` over a NIO channel that reads only when asked, so an idle reader stops the
-/// socket being read (backpressure).
-struct ChannelConnection: NetworkConnection {
-    let channel: any Channel
-    let reader: PullReadHandler
-
-    func read() async throws -> ByteBuffer? {
-        let reader = self.reader
-        let eventLoop = channel.eventLoop
-        return try await eventLoop.flatSubmit { reader.nextChunk(on: eventLoop) }.get()
-    }
-
-    func write(_ bytes: ByteBuffer) async throws {
-        try await channel.writeAndFlush(bytes)
-    }
-
-    func close() async {
-        try? await channel.close()
-    }
-}
 
 /// Hands inbound bytes to one waiting reader at a time, issuing a socket read only on demand.
 ///
