@@ -1,3 +1,4 @@
+import ParapetCore
 /// What a simulated backend does with the requests it receives. A behaviour can change at any virtual
 /// instant through the scenario's timeline.
 ///

@@ -1,3 +1,4 @@
+import ParapetCore
 /// Locale-free, deterministic number formatting for reports: the same value always prints the same bytes.
 package enum DecimalText {
     /// `value` rounded half away from zero to `places` decimals, e.g. `fixed(0.98765, places: 3) == "0.988"`.

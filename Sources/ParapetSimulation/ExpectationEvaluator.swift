@@ -1,3 +1,4 @@
+import ParapetCore
 /// Checks a scenario's expectations against its stacks' runs.
 enum ExpectationEvaluator {
     static func evaluate(_ scenario: Scenario, runs: [StackRun], windows: [TimeWindow]) -> [ExpectationResult] {

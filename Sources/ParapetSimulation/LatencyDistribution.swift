@@ -1,3 +1,4 @@
+import ParapetCore
 /// How long a simulated backend takes to answer (or a simulated client thinks between requests).
 ///
 /// Draws come from the backend's own named random stream, so the same seed gives the same latencies. In a

@@ -1,3 +1,4 @@
+import ParapetCore
 /// A fixed-size log-linear latency histogram (HdrHistogram-style): exact below 128 µs, then 64 buckets per
 /// power of two (each 1.6 % wide, so a percentile is within 0.8 %) up to about 38 hours. Recording is O(1) and allocation-free once
 /// the first value is in; memory is 16 KiB whatever the number of samples.

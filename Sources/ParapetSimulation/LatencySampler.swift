@@ -1,4 +1,5 @@
 import Foundation
+import ParapetCore
 
 /// Draws latencies from a ``LatencyDistribution`` in nanoseconds; keeps the deck of an empirical distribution
 /// (every sample once per cycle, in a stratified quasi-random order: see ``StratifiedDeck``).

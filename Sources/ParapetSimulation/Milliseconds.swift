@@ -1,3 +1,4 @@
+import ParapetCore
 /// Codes a `Duration` as a number of milliseconds (to the microsecond) in reports, so that JSON readers get
 /// plain numbers: every duration and instant in a report's JSON is in milliseconds.
 ///

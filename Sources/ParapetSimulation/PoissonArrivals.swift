@@ -1,3 +1,4 @@
+import ParapetCore
 /// Open-loop arrival times as a pure value: a Poisson process at `rate` per second, the rate multiplied inside
 /// bursts (overlapping bursts multiply). Exact for a piecewise-constant rate: when a draw crosses a rate change
 /// it restarts from the change (the exponential is memoryless). Times are virtual nanoseconds.

@@ -12,14 +12,35 @@ public struct RateLimitReport: Sendable, Hashable, Codable {
     @Milliseconds public var window: Duration
     /// `open` or `closed`: what the limiter decides when Redis does not answer.
     public var failureMode: String
-    /// Requests refused with `429`, over the limit or failing closed.
+    /// Requests the limit refused (`429`), over the limit or failing closed.
     public var limited: Int
     /// Decisions made without an answer from Redis (admitted when failing open, refused when closed).
     public var storeFailures: Int
     /// The calls the simulated Redis saw and how they ended.
-    public var redis: SimulatedRedis.Tally
+    public var redis: RedisCalls
     /// The spans in which Redis was not up, in time order.
     public var outages: [RedisOutageWindow]
+}
+
+extension RateLimitReport {
+    /// The calls a run's simulated Redis saw, and how they ended (see `SimulatedRedis.Tally`).
+    public struct RedisCalls: Sendable, Hashable, Codable {
+        /// Calls made.
+        public var calls: Int
+        /// Calls answered with a count.
+        public var answered: Int
+        /// Calls that failed at once: Redis was down, or went down under the reply.
+        public var refused: Int
+        /// Calls that failed at the client's timeout: Redis was cut off, or slower than the timeout.
+        public var timedOut: Int
+
+        init(_ tally: SimulatedRedis.Tally) {
+            calls = tally.calls
+            answered = tally.answered
+            refused = tally.refused
+            timedOut = tally.timedOut
+        }
+    }
 }
 
 /// A span in which the scenario's Redis was down or cut off, and what the limiter did meanwhile.
@@ -34,8 +55,8 @@ public struct RedisOutageWindow: Sendable, Hashable, Codable {
     public var requests: Int
     /// Of which answered 2xx/3xx.
     public var successes: Int
-    /// Of which refused with `429`.
+    /// Of which the limit refused.
     public var limited: Int
-    /// Decisions made without Redis in the window.
+    /// Of which the limit decided without an answer from Redis.
     public var storeFailures: Int
 }

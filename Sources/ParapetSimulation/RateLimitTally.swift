@@ -1,5 +1,7 @@
-/// What a rate-limited stack's limiter decided, counted as the run goes: refusals (`429`), decisions made
-/// without Redis (failed open or closed), and both again within each Redis outage.
+import ParapetCore
+/// What a rate-limited stack's limiter decided, counted as the run goes: refusals, decisions made without
+/// Redis (failed open or closed), and both again within each Redis outage — by the arrival of the request
+/// decided, as requests are.
 struct RateLimitTally: Sendable {
     struct Window: Sendable {
         let range: Range<Int64>
@@ -18,39 +20,39 @@ struct RateLimitTally: Sendable {
         self.outages = outages.map { Window(range: $0.range, state: $0.state) }
     }
 
-    /// The spans in which Redis is not up, from the timeline's `redis` steps, each with the state it began
-    /// in; one still open at the end of the run closes at `end`.
+    /// The spans before `end` in which Redis is not up, from the timeline's `redis` steps: one per state
+    /// (a step from `down` to `partitioned` starts a new span), the last closing at `end`.
     static func outages(in timeline: [Scenario.TimelineEvent], end: Int64) -> [(range: Range<Int64>, state: SimulatedRedis.State)] {
         var outages: [(range: Range<Int64>, state: SimulatedRedis.State)] = []
         var open: (from: Int64, state: SimulatedRedis.State)?
         let steps = timeline.enumerated()
-            .compactMap { index, event in event.redis.map { (at: event.at.wholeNanoseconds, index: index, state: $0) } }
+            .compactMap { index, event in event.redis.map { (at: min(event.at.wholeNanoseconds, end), index: index, state: $0) } }
             .sorted { ($0.at, $0.index) < ($1.at, $1.index) }
-        for step in steps {
-            if step.state == .up, let started = open {
-                if step.at > started.from { outages.append((started.from..<step.at, started.state)) }
-                open = nil
-            } else if step.state != .up, open == nil {
-                open = (step.at, step.state)
-            }
+        for step in steps where step.state != open?.state {
+            if let started = open, step.at > started.from { outages.append((started.from..<step.at, started.state)) }
+            open = step.state == .up ? nil : (step.at, step.state)
         }
         if let started = open, end > started.from { outages.append((started.from..<end, started.state)) }
         return outages
     }
 
     mutating func recordRequest(arrival: Int64, status: Int) {
-        let isLimited = status == 429
-        if isLimited { limited += 1 }
         for index in outages.indices where outages[index].range.contains(arrival) {
             outages[index].requests += 1
             if (200..<400).contains(status) { outages[index].successes += 1 }
-            if isLimited { outages[index].limited += 1 }
         }
     }
 
-    mutating func recordStoreFailure(at time: Int64) {
+    mutating func recordRefusal(arrival: Int64) {
+        limited += 1
+        for index in outages.indices where outages[index].range.contains(arrival) {
+            outages[index].limited += 1
+        }
+    }
+
+    mutating func recordStoreFailure(arrival: Int64) {
         storeFailures += 1
-        for index in outages.indices where outages[index].range.contains(time) {
+        for index in outages.indices where outages[index].range.contains(arrival) {
             outages[index].storeFailures += 1
         }
     }

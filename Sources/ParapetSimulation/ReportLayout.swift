@@ -1,3 +1,4 @@
+import ParapetCore
 /// How a run's measurements are laid out in time: traffic ticks, time-series buckets and the windows the
 /// expectations ask about. Times are virtual nanoseconds from the start of the run.
 struct ReportLayout: Sendable {

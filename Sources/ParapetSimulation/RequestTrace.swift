@@ -1,3 +1,4 @@
+import ParapetCore
 /// A per-request trace — arrival time, answering target, outcome and latency — as recorded by a run (see
 /// ``ScenarioRunner/Options/recordsTrace``) or read from an access log in CSV or JSON lines. A trace can be
 /// replayed with `ParapetScenarios`: `replayScenario(name:seed:stacks:drain:)` builds backends reproducing each

@@ -16,6 +16,9 @@ final class RunRecorder: Sendable {
 
     static let transitionLimit = 100_000
 
+    /// The arrival of the request the current task sends, for hooks that run inside it.
+    @TaskLocal static var arrival: Int64?
+
     private let state: Mutex<State>
 
     init(layout: ReportLayout, allDownWindows: [Range<Int64>], recordsTrace: Bool, rateLimit: RateLimitTally? = nil) {
@@ -46,9 +49,14 @@ final class RunRecorder: Sendable {
         state.withLock { $0.attempts.record(at: time, shedReason: shedReason) }
     }
 
-    /// A rate-limit decision made without an answer from Redis.
-    func storeFailure(at time: Int64) {
-        state.withLock { $0.rateLimit?.recordStoreFailure(at: time) }
+    /// A rate-limit decision made without an answer from Redis, for the request that arrived at `arrival`.
+    func storeFailure(arrival: Int64) {
+        state.withLock { $0.rateLimit?.recordStoreFailure(arrival: arrival) }
+    }
+
+    /// A request, arrived at `arrival`, that the rate limit refused.
+    func refusal(arrival: Int64) {
+        state.withLock { $0.rateLimit?.recordRefusal(arrival: arrival) }
     }
 
     func transition(_ change: StateChange, source: String, at time: Int64) {

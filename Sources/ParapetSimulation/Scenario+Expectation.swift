@@ -1,3 +1,4 @@
+import ParapetCore
 extension Scenario {
     /// What a run must show; each is checked after the run and reported as passed or failed with a message.
     /// `stack` names the stack an expectation is about; it may be left out when the scenario has one stack.

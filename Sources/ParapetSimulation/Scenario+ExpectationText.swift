@@ -1,3 +1,4 @@
+import ParapetCore
 extension Scenario.Expectation: CustomStringConvertible {
     /// The expectation as one line, e.g. `successRatio(stack: breaker, atLeast: 0.99, window: [40s, end))`.
     ///

@@ -1,3 +1,4 @@
+import ParapetCore
 public import ParapetRateLimit
 
 extension Scenario {
@@ -101,6 +102,20 @@ extension Scenario {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(latency, forKey: .latency)
             try container.encodeDuration(timeout, forKey: .timeout)
+        }
+    }
+}
+
+extension SimulatedRedis.State {
+    /// The states a scenario file names, in the order its errors list them.
+    static let named: [(name: String, state: SimulatedRedis.State)] = [("up", .up), ("down", .down), ("partitioned", .partitioned)]
+
+    /// `up`, `down` or `partitioned`, as a scenario file writes it.
+    var name: String {
+        switch self {
+        case .up: "up"
+        case .down: "down"
+        case .partitioned: "partitioned"
         }
     }
 }

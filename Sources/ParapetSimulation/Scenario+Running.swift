@@ -1,6 +1,6 @@
 extension Scenario {
     /// Runs the scenario (see ``ScenarioRunner``) on a thread of its own — the natural call in a Swift Testing
-    /// test.
+    /// test (here loading a file, with `ParapetScenarios`).
     ///
     /// ```swift
     /// @Test func breakerKeepsTrafficOffTheDeadOrigin() async throws {

@@ -1,3 +1,4 @@
+import ParapetCore
 public import ParapetUpstream
 
 extension Scenario {

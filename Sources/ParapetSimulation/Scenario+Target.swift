@@ -1,3 +1,4 @@
+import ParapetCore
 extension Scenario {
     /// One simulated backend of the pool: its address (`name`), how the balancers see it (weight, concurrency
     /// cap) and how it behaves at time zero.
@@ -139,7 +140,7 @@ extension Scenario {
             capacity = try container.decodeOptional(.capacity)
             wallClockStep = try container.decodeDurationIfPresent(.wallClockStep)
             if let name: String = try container.decodeOptional(.redis) {
-                guard let state = SimulatedRedis.State(rawValue: name) else {
+                guard let state = SimulatedRedis.State.named.first(where: { $0.name == name })?.state else {
                     throw container.problem(
                         .redis, .unknownReference,
                         "unknown redis state \"\(name)\" (expected one of: up, down, partitioned)")
@@ -159,7 +160,7 @@ extension Scenario {
             try container.encodeIfPresent(latency, forKey: .latency)
             try container.encodeIfPresent(capacity, forKey: .capacity)
             try container.encodeDurationIfPresent(wallClockStep, forKey: .wallClockStep)
-            try container.encodeIfPresent(redis?.rawValue, forKey: .redis)
+            try container.encodeIfPresent(redis?.name, forKey: .redis)
         }
     }
 }

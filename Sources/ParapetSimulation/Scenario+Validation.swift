@@ -139,6 +139,9 @@ extension Scenario {
 
         // Redis.
         if let redis {
+            if !stacks.contains(where: { $0.rateLimit != nil }) {
+                invalid(["redis"], "no stack has a rateLimit, so nothing uses Redis")
+            }
             problems += redis.latency.problems(at: ["redis", "latency"])
             positive(redis.timeout, ["redis", "timeout"])
         }
@@ -171,11 +174,16 @@ extension Scenario {
             }
             if let hedging = stack.hedging {
                 configuration(at: path.appending("hedging")) { () throws(ConfigurationError) in _ = try hedging.validated() }
+                if hedging.hedgeDelay == .zero {  // the production default, which turns hedging off
+                    invalid(path.appending("hedging").appending("hedgeDelay"), "must be set: 0 turns hedging off")
+                }
                 atLeast(hedging.maxHedge, 1, path.appending("hedging").appending("maxHedge"), maximum: 100)
             }
             if let upstream = stack.upstream {
                 configuration(at: path.appending("upstream")) { () throws(ConfigurationError) in try upstream.check() }
-                atLeast(upstream.retries, 0, path.appending("upstream").appending("retries"), maximum: 100)
+                if upstream.retries > 100 {
+                    invalid(path.appending("upstream").appending("retries"), "must be at most 100, got \(upstream.retries)")
+                }
             }
             if let rateLimit = stack.rateLimit {
                 let limitPath = path.appending("rateLimit")

@@ -1,3 +1,4 @@
+import ParapetCore
 extension Scenario {
     /// The traffic a run sends: open-loop Poisson arrivals at a rate (with bursts), a closed loop of clients
     /// with think time, or replayed arrival times — each request's method and path drawn from `mix`.

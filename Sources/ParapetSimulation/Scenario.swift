@@ -1,8 +1,9 @@
+import ParapetCore
 /// A chaos scenario: a fleet of simulated backends, an outage timeline, one or more proxy stacks built from
 /// Parapet's real balancers, a workload, and the expectations a run must meet. Every stack runs on the same
 /// seed against the same fleet, timeline and arrivals, so their reports compare like for like.
 ///
-/// Load one from a YAML or JSON file, or build it in Swift:
+/// Load one from a YAML or JSON file (with `ParapetScenarios`), or build it in Swift:
 ///
 /// ```swift
 /// let scenario = try Scenario.load(contentsOf: URL(fileURLWithPath: "Simulations/dead-origin.yaml"))

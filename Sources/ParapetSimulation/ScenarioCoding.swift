@@ -1,3 +1,4 @@
+import ParapetCore
 /// Decoding and encoding helpers shared by the scenario model: tagged values (a name or a mapping with one key
 /// naming the variant) and problems located by coding path. Durations are text (ParapetCore's
 /// `decodeDuration(_:)`).

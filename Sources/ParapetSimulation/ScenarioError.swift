@@ -1,7 +1,7 @@
 /// Why a scenario could not be loaded or is not valid: the file, line and column, the offending field and a
 /// one-line message.
 ///
-/// Its ``description`` reads like a compiler diagnostic:
+/// Its ``description`` reads like a compiler diagnostic (loading a file is `ParapetScenarios`):
 ///
 /// ```swift
 /// do {

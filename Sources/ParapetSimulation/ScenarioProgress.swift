@@ -1,3 +1,4 @@
+import ParapetCore
 /// How far one stack of a scenario run has got, as a ``ScenarioRunner/ProgressObserver`` is told.
 ///
 /// ```swift

@@ -7,7 +7,7 @@ import ParapetUpstream
 ///
 /// Each stack runs in a fresh ``ParapetSimulation/Simulation`` on the same seed, against the same fleet,
 /// timeline and arrivals; the real balancers make the decisions. The same scenario and seed always give the
-/// same report, byte for byte.
+/// same report, byte for byte. (Loading files and rendering reports is `ParapetScenarios`.)
 ///
 /// ```swift
 /// let scenario = try Scenario.load(contentsOf: URL(fileURLWithPath: "Simulations/dead-origin.yaml"))
@@ -137,12 +137,8 @@ public enum ScenarioRunner {
             let fleet = SimulatedFleet(
                 targets: scenario.targets, timeline: scenario.timeline, runtime: runtime,
                 transportTimeout: stack.transportTimeout, layout: layout)
-            let redis = stack.rateLimit.map { _ in
-                let server = scenario.redis ?? Scenario.Redis()
-                return SimulatedRedis(runtime: runtime, latency: server.latency, timeout: server.timeout)
-            }
             let built = try StackBuilder.build(
-                stack, targets: scenario.targets, fleet: fleet, redis: redis, recorder: recorder, runtime: runtime)
+                stack, targets: scenario.targets, fleet: fleet, redis: scenario.redis, recorder: recorder, runtime: runtime)
             built.healthCheck?.start(runtime: runtime, logger: StackBuilder.quietLogger)
             let client = SimulatedClient(
                 stack: built,
@@ -151,12 +147,12 @@ public enum ScenarioRunner {
                 deadline: stack.deadline, recorder: recorder, clock: runtime.clock)
             let driver = WorkloadDriver(
                 workload: scenario.workload, client: client, runtime: runtime, executor: simulation.executor,
-                end: scenario.duration.wholeNanoseconds, cutoff: layout.end, worldSteps: worldSteps, redis: redis)
+                end: scenario.duration.wholeNanoseconds, cutoff: layout.end, worldSteps: worldSteps, redis: built.redis)
             await driver.run()
             built.healthCheck?.stop()
             return Measured(
                 recorder: recorder.snapshot, targets: fleet.backends.map(\.tally), ended: runtime.clock.now.nanoseconds,
-                redis: redis?.tally)
+                redis: built.redis?.tally)
         }
         if let (observer, start) = progress {
             var finished = start

@@ -1,3 +1,4 @@
+import ParapetCore
 extension SimulatedBackend {
     /// A simulated backend's behaviour over time as a pure value: the behaviour, latency and capacity segments
     /// from its timeline, and the decision for each request at `now`. Advances lazily — a behaviour change needs

@@ -1,3 +1,4 @@
+import ParapetCore
 extension SimulatedRedis {
     /// A simulated Redis server and the network to it as a pure value: its state, its keys and their
     /// expiries, and what becomes of each call. It does no I/O and reads no clock: instants come in as

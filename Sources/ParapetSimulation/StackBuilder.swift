@@ -12,6 +12,8 @@ struct BuiltStack: Sendable {
     let handler: (any Handler)?
     /// The health check, to start and stop with the run.
     let healthCheck: ActiveHealthCheck?
+    /// The Redis the rate limit counts in, which the timeline's `redis` steps change.
+    let redis: SimulatedRedis?
 }
 
 /// Builds the real balancer stack a ``Scenario/Stack`` describes over a simulated fleet, wiring every
@@ -37,7 +39,7 @@ enum StackBuilder {
     static let quietLogger = Logger(label: "parapet.simulation") { _ in SwiftLogNoOpLogHandler() }
 
     static func build(
-        _ stack: Scenario.Stack, targets: [Scenario.Target], fleet: SimulatedFleet, redis: SimulatedRedis?,
+        _ stack: Scenario.Stack, targets: [Scenario.Target], fleet: SimulatedFleet, redis server: Scenario.Redis?,
         recorder: RunRecorder, runtime: Runtime
     ) throws -> BuiltStack {
         let clock = runtime.clock
@@ -83,6 +85,7 @@ enum StackBuilder {
             transport = HedgingBalancer(wrapping: transport, options: HedgingBalancer.Options(policy: policy))
         }
         var handler: (any Handler)?
+        var redis: SimulatedRedis?
         let environment = ChainEnvironment(runtime: runtime, logger: quietLogger)
         if let policy = stack.effectiveUpstream {
             let upstream = Upstream(transport, Upstream.Options(
@@ -97,17 +100,25 @@ enum StackBuilder {
                     }
                 }))
             // Building the upstream checks the balancers' configuration too.
-            handler = try upstream.wrap(Unrouted(), in: environment)
+            let proxy = try upstream.wrap(Unrouted(), in: environment)
+            handler = proxy
+            if let spec = stack.rateLimit {
+                let server = server ?? Scenario.Redis()
+                let store = SimulatedRedis(runtime: runtime, latency: server.latency, timeout: server.timeout)
+                let limit = RateLimit(
+                    .sharedFixedWindow(
+                        limit: spec.limit, per: spec.per, store: store, failureMode: spec.failureMode,
+                        onError: { _ in recorder.storeFailure(arrival: RunRecorder.arrival ?? clock.now.nanoseconds) }),
+                    options: RateLimit.Options(observe: { event in
+                        if event.outcome == .limited { recorder.refusal(arrival: RunRecorder.arrival ?? clock.now.nanoseconds) }
+                    }))
+                handler = try limit.wrap(proxy, in: environment)
+                redis = store
+            }
         } else {
             try transport.checkConfiguration()
         }
-        if let spec = stack.rateLimit, let redis, let upstream = handler {
-            let limit = RateLimit(.sharedFixedWindow(
-                limit: spec.limit, per: spec.per, store: redis, failureMode: spec.failureMode,
-                onError: { _ in recorder.storeFailure(at: clock.now.nanoseconds) }))
-            handler = try limit.wrap(upstream, in: environment)
-        }
-        return BuiltStack(transport: transport, handler: handler, healthCheck: healthCheck)
+        return BuiltStack(transport: transport, handler: handler, healthCheck: healthCheck, redis: redis)
     }
 
     static func failureClassifier(failOn5xx: Bool) -> FailureClassifier {

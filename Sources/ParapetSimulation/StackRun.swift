@@ -59,10 +59,10 @@ struct StackRun: Sendable {
         guard let rateLimit, let tally, let redis else { return nil }
         return RateLimitReport(
             limit: rateLimit.limit, window: rateLimit.per, failureMode: rateLimit.failureMode.name, limited: tally.limited,
-            storeFailures: tally.storeFailures, redis: redis,
+            storeFailures: tally.storeFailures, redis: RateLimitReport.RedisCalls(redis),
             outages: tally.outages.map { window in
                 RedisOutageWindow(
-                    state: window.state.rawValue, from: .nanoseconds(window.range.lowerBound),
+                    state: window.state.name, from: .nanoseconds(window.range.lowerBound),
                     to: .nanoseconds(window.range.upperBound), requests: window.requests, successes: window.successes,
                     limited: window.limited, storeFailures: window.storeFailures)
             })

@@ -1,3 +1,4 @@
+import ParapetCore
 /// What one simulated backend saw during a stack's run. "Requests" are attempts that reached it from the
 /// proxy (a retried or hedged client request may reach several); health-check probes are counted apart.
 ///

@@ -1,3 +1,4 @@
+import ParapetCore
 /// Everything measured at one simulated backend during a run, as a value: attempts (requests that reached it
 /// from the proxy), their outcomes and latencies, in-flight peaks, traffic while a balancer reported it open,
 /// and health-check probes (counted apart).

@@ -1,3 +1,4 @@
+import ParapetCore
 /// A span of virtual time from the start of a run: `[from, to)`; an open `to` runs to the end (drain
 /// included). Requests belong to the window their arrival falls in.
 ///

@@ -1,3 +1,4 @@
+import ParapetCore
 /// One state change a balancer or the health check reported through its `onStateChange` hook, stamped
 /// with virtual time.
 ///
@@ -83,7 +84,7 @@ public struct TimelineMark: Sendable, Hashable, Codable {
         if let latency = event.latency { changes.append("latency \(latency.summary)") }
         if let capacity = event.capacity { changes.append("capacity \(capacity.concurrency)+\(capacity.queue)") }
         if let step = event.wallClockStep { changes.append("wall clock steps \(DurationText.format(step))") }
-        if let redis = event.redis { changes.append("redis \(redis.rawValue)") }
+        if let redis = event.redis { changes.append("redis \(redis.name)") }
         change = changes.joined(separator: ", ")
     }
 }

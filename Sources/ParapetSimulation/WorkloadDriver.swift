@@ -98,6 +98,7 @@ struct WorkloadDriver: Sendable {
     private func sendBatched(_ next: () -> (Int64, Int)?) async {
         let clock = runtime.clock
         let client = self.client
+        let bindsArrival = redis != nil
         let executor = self.executor
         await withDiscardingTaskGroup { batches in
             var pending = next()
@@ -115,7 +116,7 @@ struct WorkloadDriver: Sendable {
                             executor.holdingNextJob(until: MonotonicInstant(nanoseconds: arrival)) {
                                 requests.addTask {
                                     guard !Task.isCancelled else { return }  // the run ended before the arrival
-                                    await client.send(kind, arrival: arrival)
+                                    await Self.send(kind, arrival: arrival, through: client, bindingArrival: bindsArrival)
                                 }
                             }
                         }
@@ -132,6 +133,13 @@ struct WorkloadDriver: Sendable {
         }
     }
 
+    /// Sends a request through `client` — for a rate-limited stack with its arrival bound, so that the
+    /// limiter's hooks count its decision in the outage window the request arrived in.
+    private static func send(_ kind: Int, arrival: Int64, through client: SimulatedClient, bindingArrival: Bool) async {
+        guard bindingArrival else { return await client.send(kind, arrival: arrival) }
+        await RunRecorder.$arrival.withValue(arrival) { await client.send(kind, arrival: arrival) }
+    }
+
     private func closedLoopClient(_ index: Int, thinkTime: LatencyDistribution) async {
         let clock = runtime.clock
         var random = runtime.random.generator(for: "workload/client-\(index)")
@@ -143,7 +151,7 @@ struct WorkloadDriver: Sendable {
             while true {
                 let now = clock.now.nanoseconds
                 guard now < end, !Task.isCancelled else { return }
-                await client.send(mix.pick(using: &random), arrival: now)
+                await Self.send(mix.pick(using: &random), arrival: now, through: client, bindingArrival: redis != nil)
                 try await clock.sleep(until: MonotonicInstant(nanoseconds: clock.now.nanoseconds &+ think.next(using: &random)))
             }
         } catch {

@@ -30,10 +30,14 @@ struct DeterminismGuardTests {
 
     static let exemptModules: Set<String> = ["ParapetNIO"]
 
-    static var sourcesDirectory: URL {
+    static var packageDirectory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources")
     }
+
+    static var sourcesDirectory: URL { packageDirectory.appendingPathComponent("Sources") }
+
+    /// Test fixtures that run in the simulator, held to the same rules.
+    static let simulatedFixtures = ["Tests/SimulationFixtures"]
 
     /// Every rule a line breaks, ignoring comments and lines marked as deliberate exceptions.
     static func violations(in line: String) -> [String] {
@@ -68,9 +72,10 @@ struct DeterminismGuardTests {
         #expect(modules.contains("ParapetCore") && modules.contains("ParapetSimulation"))
         var scannedFiles = 0
         var leaks: [String] = []
-        for module in modules where !Self.exemptModules.contains(module) {
-            let root = Self.sourcesDirectory.appendingPathComponent(module)
-            guard let files = fileManager.enumerator(atPath: root.path) else { continue }
+        let roots = modules.filter { !Self.exemptModules.contains($0) }.map { ($0, Self.sourcesDirectory.appendingPathComponent($0)) }
+            + Self.simulatedFixtures.map { ($0, Self.packageDirectory.appendingPathComponent($0)) }
+        for (module, root) in roots {
+            let files = try #require(fileManager.enumerator(atPath: root.path), "\(module)")
             for case let file as String in files where file.hasSuffix(".swift") {
                 let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
                 scannedFiles += 1

@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import NIOCore
 import NIOPosix
 import Parapet
 import ParapetTestSupport
+import Testing
 
 /// A loopback port that was free a moment ago (bound and released).
 func freeLoopbackPort() async throws -> Int {

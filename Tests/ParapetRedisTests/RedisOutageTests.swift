@@ -1,7 +1,7 @@
 import NIOCore
-@testable import ParapetNIO
 import NIOPosix
 import ParapetCore
+@testable import ParapetNIO
 import ParapetRateLimit
 import ParapetRedis
 import ParapetTestSupport

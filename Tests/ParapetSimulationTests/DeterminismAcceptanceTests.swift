@@ -1,7 +1,7 @@
 import Foundation
 import ParapetSimulation
-import SimulationFixtures
 import ParapetTestSupport
+import SimulationFixtures
 import Testing
 
 /// The acceptance criterion for the simulation kernel: 10,000 concurrent simulated tasks, each sleeping

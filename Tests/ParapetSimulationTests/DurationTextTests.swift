@@ -1,3 +1,4 @@
+import ParapetCore
 import ParapetSimulation
 import Testing
 

@@ -1,3 +1,4 @@
+import ParapetCore
 @testable import ParapetSimulation
 import Testing
 

@@ -17,6 +17,7 @@ struct RedisOutageScenarioTests {
         let open = try #require(report.stack("fail-open").rateLimit)
         let closed = try #require(report.stack("fail-closed").rateLimit)
         #expect(open.outages.map(\.state) == ["down", "partitioned"])
+        #expect(closed.outages.map(\.state) == ["down", "partitioned"])
         for outage in open.outages {
             #expect(outage.requests > 0 && outage.successes == outage.requests && outage.limited == 0)
             #expect(outage.storeFailures > 0)
@@ -34,7 +35,7 @@ struct RedisOutageScenarioTests {
         #expect(report.text.contains("[20.000s, 40.000s) down"))
     }
 
-    @Test("a redis step in a scenario whose stacks have no rate limit is an error at its field")
+    @Test("a redis step or section in a scenario whose stacks have no rate limit is an error at its field")
     func redisStepNeedsARateLimit() throws {
         let yaml = """
             duration: 10s
@@ -51,6 +52,13 @@ struct RedisOutageScenarioTests {
         }
         #expect(throws: ScenarioError.self) {
             try Scenario(yaml: yaml.replacingOccurrences(of: "redis: down", with: "redis: sideways"), file: "redis.yaml")
+        }
+        #expect {
+            try Scenario(
+                yaml: yaml.replacingOccurrences(of: "timeline: [{at: 1s, redis: down}]", with: "redis: {timeout: 50ms}"),
+                file: "redis.yaml")
+        } throws: { error in
+            (error as? ScenarioError)?.field == "redis"
         }
     }
 }

@@ -51,7 +51,7 @@ struct OptionsPolicyTests {
     @Test("a policy's check names each bad field by its coding key, so a file can point at it")
     func checksNameTheCodingKeys() throws {
         let policy = try JSONDecoder().decode(
-            LatencyEjectingBalancer.Options.Policy.self, from: Data(#"{"minSamples": 0, "halfLife": [-1, 0]}"#.utf8))
+            LatencyEjectingBalancer.Options.Policy.self, from: Data(#"{"minSamples": 0, "halfLife": "-1s"}"#.utf8))
         #expect {
             _ = try policy.validated()
         } throws: { error in

@@ -19,7 +19,9 @@ public protocol PolicyBackedOptions {
 }
 
 extension PolicyBackedOptions {
-    /// A field of ``policy``.
+    /// A field of ``policy``. Inlinable, so that reading a field on a request's path costs what reading
+    /// the stored property does.
+    @inlinable
     public subscript<Value>(dynamicMember field: WritableKeyPath<Policy, Value>) -> Value {
         get { policy[keyPath: field] }
         set { policy[keyPath: field] = newValue }

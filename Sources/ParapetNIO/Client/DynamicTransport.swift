@@ -1,5 +1,5 @@
-public import NIOCore
 import HTTPTypes
+public import NIOCore
 public import NIOPosix
 public import ParapetCore
 public import ParapetUpstream

@@ -1,6 +1,6 @@
+public import Foundation
 import ParapetCore
 public import ParapetSimulation
-public import Foundation
 
 extension Scenario {
     /// The format of a scenario document.

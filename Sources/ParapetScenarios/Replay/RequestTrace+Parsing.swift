@@ -1,3 +1,4 @@
+import ParapetCore
 public import ParapetSimulation
 extension RequestTrace {
     /// Parses CSV: an optional `time_ms,target,status,latency_ms` header, then one request per line; blank lines

@@ -1,3 +1,4 @@
+import ParapetCore
 public import ParapetSimulation
 extension SimulationReport {
     /// The report as one self-contained HTML page: inline CSS and inline SVG, no scripts, fonts or images.

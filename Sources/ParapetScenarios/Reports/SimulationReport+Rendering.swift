@@ -1,5 +1,6 @@
-public import ParapetSimulation
 public import Foundation
+import ParapetCore
+public import ParapetSimulation
 
 extension SimulationReport {
     /// The report as stable, human-readable text: fixed decimal formatting, everything in scenario order, no

@@ -63,7 +63,8 @@ extension LatencyEjectingBalancer.Options {
     /// ```
     public struct Policy: Sendable, Hashable, Codable {
         /// A target is an outlier when its mean time to response head is at least this many times the
-        /// pool median. Default 3; values ≤ 1 (or NaN) become 3, since a factor ≤ 1 would eject the median.
+        /// pool median. Default 3; values ≤ 1 (or NaN) become 3, since a factor ≤ 1 would eject the median;
+        /// infinity ejects nothing.
         public var ejectionFactor: Double
         /// Samples a target needs (since it was last ejected) before it counts toward the median and can
         /// be ejected or healed. Default 100; at least 1.
