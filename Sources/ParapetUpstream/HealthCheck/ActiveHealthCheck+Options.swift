@@ -60,13 +60,6 @@ extension ActiveHealthCheck {
             self.isHealthy = isHealthy
             self.onStateChange = onStateChange
         }
-
-        /// These options with their policy ``Policy/validated()``.
-        func validated() throws(ConfigurationError) -> Options {
-            var options = self
-            options.policy = try policy.validated()
-            return options
-        }
     }
 }
 
@@ -76,7 +69,7 @@ extension ActiveHealthCheck.Options {
     /// ```yaml
     /// {path: /healthz, interval: 2s, timeout: 1s, unhealthyThreshold: 2}
     /// ```
-    public struct Policy: Sendable, Hashable, Codable {
+    public struct Policy: Sendable, Hashable, Codable, ValidatingPolicy {
         /// The probe's path; a leading `/` is added when missing. Default `/`.
         public var path: String
         /// The probe's method. Default `GET`.

@@ -51,13 +51,6 @@ extension CircuitBreakerBalancer {
             self.isFailure = isFailure
             self.onStateChange = onStateChange
         }
-
-        /// These options with their policy ``Policy/validated()``.
-        func validated() throws(ConfigurationError) -> Options {
-            var options = self
-            options.policy = try policy.validated()
-            return options
-        }
     }
 }
 
@@ -68,7 +61,7 @@ extension CircuitBreakerBalancer.Options {
     /// ```yaml
     /// {failureThreshold: 3, openTimeout: 5s, maxOpenTimeout: 30s}
     /// ```
-    public struct Policy: Sendable, Hashable, Codable {
+    public struct Policy: Sendable, Hashable, Codable, ValidatingPolicy {
         /// Consecutive failures that trip a closed circuit open. Default 5; at least 1.
         public var failureThreshold: Int
         /// Consecutive probe successes that close a half-open circuit. Default 2; at least 1.

@@ -46,13 +46,6 @@ extension EjectingBalancer {
             self.isFailure = isFailure
             self.onStateChange = onStateChange
         }
-
-        /// These options with their policy ``Policy/validated()``.
-        func validated() throws(ConfigurationError) -> Options {
-            var options = self
-            options.policy = try policy.validated()
-            return options
-        }
     }
 }
 
@@ -62,7 +55,7 @@ extension EjectingBalancer.Options {
     /// ```yaml
     /// {maxFails: 2, ejectTimeout: 10s}      # maxEjectTimeout keeps its default
     /// ```
-    public struct Policy: Sendable, Hashable, Codable {
+    public struct Policy: Sendable, Hashable, Codable, ValidatingPolicy {
         /// Consecutive failures that eject a target; at least 1. Default 3.
         public var maxFails: Int
         /// The first ejection's cooldown; positive, and capped at about 292 billion years (`Int64.max`

@@ -46,13 +46,6 @@ extension HedgingBalancer {
             self.isHedgeable = isHedgeable
             self.isWinner = isWinner
         }
-
-        /// These options with their policy ``Policy/validated()``.
-        func validated() throws(ConfigurationError) -> Options {
-            var options = self
-            options.policy = try policy.validated()
-            return options
-        }
     }
 }
 
@@ -62,7 +55,7 @@ extension HedgingBalancer.Options {
     /// ```yaml
     /// {hedgeDelay: 50ms, maxHedge: 1}
     /// ```
-    public struct Policy: Sendable, Hashable, Codable {
+    public struct Policy: Sendable, Hashable, Codable, ValidatingPolicy {
         /// How long a leg may go unanswered before the next leg is launched; zero disables hedging
         /// (every request passes straight through). Default 0; not negative, and capped at about 292
         /// billion years (`Int64.max` seconds).

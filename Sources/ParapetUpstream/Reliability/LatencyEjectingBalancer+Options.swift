@@ -45,13 +45,6 @@ extension LatencyEjectingBalancer {
             self.policy = policy
             self.onStateChange = onStateChange
         }
-
-        /// These options with their policy ``Policy/validated()``.
-        func validated() throws(ConfigurationError) -> Options {
-            var options = self
-            options.policy = try policy.validated()
-            return options
-        }
     }
 }
 
@@ -61,7 +54,7 @@ extension LatencyEjectingBalancer.Options {
     /// ```yaml
     /// {ejectionFactor: 3, minSamples: 20, minEjectLatency: 100ms}
     /// ```
-    public struct Policy: Sendable, Hashable, Codable {
+    public struct Policy: Sendable, Hashable, Codable, ValidatingPolicy {
         /// A target is an outlier when its mean time to response head is at least this many times the
         /// pool median. Default 3; values ≤ 1 (or NaN) become 3, since a factor ≤ 1 would eject the median;
         /// infinity ejects nothing.
