@@ -122,3 +122,43 @@ struct VirtualClockCallbackTests {
         #expect(simulation.statistics.timersFired == deadlines.count + 1)
     }
 }
+
+@Suite("MonotonicClock.result(by:of:)")
+struct ResultByDeadlineTests {
+    @Test("an operation that finishes first returns its result, and the deadline is dropped")
+    func operationFirst() throws {
+        let simulation = Simulation(seed: 1)
+        let result = try simulation.run { runtime in
+            await runtime.clock.result(by: .seconds(5)) {
+                try? await runtime.clock.sleep(for: .seconds(2))
+                return runtime.clock.now
+            }
+        }
+        #expect(result == .seconds(2))
+        #expect(simulation.executor.counters.pendingTimers == 0)
+    }
+
+    @Test("a deadline that passes first returns nil once the cancelled operation has finished")
+    func deadlineFirst() throws {
+        let simulation = Simulation(seed: 1)
+        let ended = Recorder<String>()
+        let result = try simulation.run { runtime in
+            let result = await runtime.clock.result(by: .seconds(5)) { () -> Int in
+                do {
+                    try await runtime.clock.sleep(for: .seconds(60))
+                    ended.append("woke")
+                } catch {
+                    ended.append("cancelled at \(runtime.clock.now)")
+                }
+                return 1
+            }
+            ended.append("returned at \(runtime.clock.now)")
+            return result
+        }
+        #expect(result == nil)
+        #expect(
+            ended.elements == [
+                "cancelled at \(MonotonicInstant.seconds(5))", "returned at \(MonotonicInstant.seconds(5))",
+            ])
+    }
+}
