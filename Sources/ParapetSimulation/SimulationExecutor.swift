@@ -288,6 +288,32 @@ extension SimulationExecutor {
         return try body()
     }
 
+    /// Suspends the current task until virtual time reaches `deadline`: ``VirtualClock/sleep(until:tolerance:)``,
+    /// inlined where the simulator sleeps on its own clock so that a sleep costs no async call of its own.
+    ///
+    /// - Throws: `CancellationError` if the task is or becomes cancelled before the deadline.
+    @inline(__always)
+    func sleep(until deadline: MonotonicInstant) async throws {
+        if Task.isCancelled {
+            // Yield first, so a loop that ignores cancellation still goes through the ready queue (and
+            // cannot spin forever inside one job).
+            await Task.yield()
+            throw CancellationError()
+        }
+        guard let id = reserveTimer(until: deadline) else {
+            await Task.yield()
+            try Task.checkCancellation()
+            return
+        }
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { continuation in
+                scheduleTimer(id, at: deadline, resuming: continuation)
+            }
+        } onCancel: {
+            cancelTimer(id)
+        }
+    }
+
     /// Reserves a timer due at `deadline` before its continuation exists, so that a cancellation arriving
     /// in between is not lost; `nil` if `deadline` is not in the future. Reservations are numbered in
     /// increasing order, the tie-break for timers due at the same instant.

@@ -44,25 +44,7 @@ public struct VirtualClock: MonotonicClock {
     ///
     /// - Throws: `CancellationError` if the task is or becomes cancelled before the deadline.
     public func sleep(until deadline: MonotonicInstant, tolerance: Duration? = nil) async throws {
-        if Task.isCancelled {
-            // Yield first, so a loop that ignores cancellation still goes through the ready queue (and
-            // cannot spin forever inside one job).
-            await Task.yield()
-            throw CancellationError()
-        }
-        let executor = self.executor
-        guard let id = executor.reserveTimer(until: deadline) else {
-            await Task.yield()
-            try Task.checkCancellation()
-            return
-        }
-        try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { continuation in
-                executor.scheduleTimer(id, at: deadline, resuming: continuation)
-            }
-        } onCancel: {
-            executor.cancelTimer(id)
-        }
+        try await executor.sleep(until: deadline)
     }
 
     /// Calls `callback` on the thread driving the executor, between its events (in no simulated task), once
