@@ -5,8 +5,9 @@ enum DeadlineRace {
     /// The response `next` returns for `request`, or `nil` when `deadline` passes first — in which case
     /// `next` has been cancelled, and has finished, by the time this returns.
     ///
-    /// Both sides are child tasks of the caller, so they run on its executor (the connection's event loop,
-    /// the simulator's loop) and the caller's cancellation reaches `next` as usual.
+    /// `next` is a child task of the caller, so it runs on its executor (the connection's event loop, the
+    /// simulator's loop) and the caller's cancellation reaches it as usual; the deadline is a callback on the
+    /// runtime's clock.
     ///
     /// ```swift
     /// guard let response = try await DeadlineRace.response(of: next, to: request, context: context, by: deadline)
@@ -15,16 +16,14 @@ enum DeadlineRace {
     static func response(
         of next: any Handler, to request: Request, context: RequestContext, by deadline: MonotonicInstant
     ) async throws -> Response? {
-        let clock = context.runtime.clock
-        return try await withThrowingTaskGroup(of: Response?.self) { group in
-            group.addTask { try await next.handle(request, context: context) }
-            group.addTask {
-                try await clock.sleep(until: deadline)
-                return nil
+        let outcome = await context.runtime.clock.result(by: deadline) { () -> Result<Response, any Error> in
+            do {
+                return .success(try await next.handle(request, context: context))
+            } catch {
+                return .failure(error)
             }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
         }
+        return try outcome?.get()
     }
 
     /// `context` with its ``ParapetCore/RequestContext/deadline`` brought forward to `deadline`, unless it

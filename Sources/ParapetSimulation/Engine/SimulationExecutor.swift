@@ -6,7 +6,8 @@ import Synchronization
 /// It holds a first-in, first-out queue of ready jobs and a min-heap of timers ordered by
 /// (virtual instant, sequence). ``drive(until:notPast:maximumEvents:)`` runs on the calling thread:
 /// it runs ready jobs in the order they were enqueued, and only when none is left does it advance
-/// virtual time to the earliest timer and fire it. Tasks started with
+/// virtual time to the earliest timer and fire it: resume its sleeper, start its held task, or run its
+/// callback (``VirtualClock/scheduleCallback(at:_:)``). Tasks started with
 /// `Task(executorPreference: executor)` — and their structured children (`async let`, task groups),
 /// which inherit the preference — therefore interleave identically on every run.
 ///
@@ -65,9 +66,9 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
     public struct Counters: Sendable, Hashable {
         /// Jobs (task slices) run so far.
         public var jobsRun: Int
-        /// Timers fired so far (cancelled timers are not counted).
+        /// Timers fired so far, callbacks included (cancelled timers are not counted).
         public var timersFired: Int
-        /// Jobs currently waiting in the ready queue.
+        /// Jobs currently waiting in the ready queue (with the callbacks queued there to be armed).
         public var readyJobs: Int
         /// Timers currently pending (not yet fired or cancelled), counting task starts held until their time.
         public var pendingTimers: Int
@@ -96,12 +97,22 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
             timers.insert(TimerKey(deadline: start, id: id))
             pendingTimers += 1
         }
+
+        /// Puts callback `id`, which has reached the front of the ready queue, on the timer heap — unless it
+        /// was cancelled meanwhile. It takes its place among timers due at the same instant now.
+        mutating func arm(_ id: TimerID) {
+            guard case .arming(let deadline, let callback)? = slots[id] else { return }
+            slots.update(id, to: .callback(callback))
+            timers.insert(TimerKey(deadline: max(deadline, now), order: nextSequence, id: id))
+            nextSequence += 1
+        }
     }
 
     private enum Event {
         case job(UnownedJob)
         case heldJob(UnownedJob, at: MonotonicInstant)
         case timer(UnsafeContinuation<Void, any Error>, at: MonotonicInstant)
+        case callback(@Sendable () -> Void, at: MonotonicInstant)
         case stop(StopReason)
     }
 
@@ -150,7 +161,7 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
                     return
                 }
             }
-            state.ready.append(unowned)
+            state.ready.append(.job(unowned))
         }
     }
 
@@ -158,8 +169,8 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
     /// nothing is left to do, the next timer is due after `limit`, or `maximumEvents` events have run.
     ///
     /// One event is either one ready job, run to its next suspension, or — only when the ready queue is
-    /// empty — one timer: virtual time advances to its deadline and its sleeper is resumed (or the task start
-    /// held until then runs, counted as a job). Never waits in real time.
+    /// empty — one timer: virtual time advances to its deadline and its sleeper is resumed, or its callback
+    /// run (or the task start held until then runs, counted as a job). Never waits in real time.
     ///
     /// ```swift
     /// let reason = executor.drive(until: { rootFinished() }, notPast: .zero.advanced(by: .seconds(3_600)))
@@ -203,6 +214,9 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
             case .timer(let continuation, let now):
                 ticks?.reach(now)
                 continuation.resume()
+            case .callback(let callback, let now):
+                ticks?.reach(now)
+                callback()
             case .stop(let reason):
                 return reason
             }
@@ -213,9 +227,14 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
 
     private func nextEvent(notPast limit: MonotonicInstant?) -> Event {
         state.withLock { state in
-            if let job = state.ready.popFirst() {
-                state.jobsRun += 1
-                return .job(job)
+            while let item = state.ready.popFirst() {
+                switch item {
+                case .job(let job):
+                    state.jobsRun += 1
+                    return .job(job)
+                case .arm(let id):
+                    state.arm(id)
+                }
             }
             while let key = state.timers.min {
                 if let limit, key.deadline > limit {
@@ -237,7 +256,10 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
                 case .job(let job):
                     state.jobsRun += 1
                     return .heldJob(job, at: state.now)
-                case .reserved, .cancelledBeforeScheduling:
+                case .callback(let callback):
+                    state.timersFired += 1
+                    return .callback(callback, at: state.now)
+                case .reserved, .cancelledBeforeScheduling, .arming:
                     preconditionFailure("an unscheduled timer is in the heap")
                 }
             }
@@ -264,6 +286,32 @@ extension SimulationExecutor {
             precondition(wasTaken, "no job was enqueued to hold")
         }
         return try body()
+    }
+
+    /// Suspends the current task until virtual time reaches `deadline`: ``VirtualClock/sleep(until:tolerance:)``,
+    /// inlined where the simulator sleeps on its own clock so that a sleep costs no async call of its own.
+    ///
+    /// - Throws: `CancellationError` if the task is or becomes cancelled before the deadline.
+    @inline(__always)
+    func sleep(until deadline: MonotonicInstant) async throws {
+        if Task.isCancelled {
+            // Yield first, so a loop that ignores cancellation still goes through the ready queue (and
+            // cannot spin forever inside one job).
+            await Task.yield()
+            throw CancellationError()
+        }
+        guard let id = reserveTimer(until: deadline) else {
+            await Task.yield()
+            try Task.checkCancellation()
+            return
+        }
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { continuation in
+                scheduleTimer(id, at: deadline, resuming: continuation)
+            }
+        } onCancel: {
+            cancelTimer(id)
+        }
     }
 
     /// Reserves a timer due at `deadline` before its continuation exists, so that a cancellation arriving
@@ -298,8 +346,9 @@ extension SimulationExecutor {
         }
     }
 
-    /// Cancels timer `id`: a pending timer is removed and its sleeper resumed with `CancellationError`;
-    /// a reserved one is marked so that scheduling it fails; a fired one is left alone.
+    /// Cancels timer `id`: a pending timer is removed and its sleeper resumed with `CancellationError`
+    /// (a callback is dropped); a reserved one is marked so that scheduling it fails; a fired one is left
+    /// alone.
     func cancelTimer(_ id: TimerID) {
         let continuation: UnsafeContinuation<Void, any Error>? = state.withLock { state in
             switch state.slots[id] {
@@ -310,11 +359,31 @@ extension SimulationExecutor {
                 _ = state.slots.remove(id)
                 state.pendingTimers -= 1
                 return continuation
+            case .arming?, .callback?:
+                _ = state.slots.remove(id)
+                state.pendingTimers -= 1
+                return nil
             case .cancelledBeforeScheduling?, .job?, nil:
                 return nil
             }
         }
         continuation?.resume(throwing: Self.cancellation)
+    }
+
+    /// Sets a timer that calls `callback` on the driving thread, between events, once virtual time has reached
+    /// `deadline` (at once, after the ready queue, when it already has). Cancel it with ``cancelTimer(_:)``.
+    ///
+    /// The timer joins the ready queue first, and takes its place among timers due at the same instant when
+    /// it reaches the front: the place a sleep would have taken in a task started by this call. So a child
+    /// task that only slept and then reported can become a callback without changing any run.
+    func scheduleCallback(at deadline: MonotonicInstant, _ callback: @escaping @Sendable () -> Void) -> TimerID {
+        state.withLock { state in
+            let id = state.slots.insert(.arming(at: deadline, callback), sequence: state.nextSequence)
+            state.nextSequence += 1
+            state.ready.append(.arm(id))
+            state.pendingTimers += 1
+            return id
+        }
     }
 
     /// The error a cancelled sleep throws, boxed once rather than per cancellation.

@@ -1,27 +1,29 @@
 import ParapetCore
 
-/// A timer's place in the heap: ordered by deadline, then by the sequence number it was given when
-/// reserved, so timers due at the same instant fire in the order they were set.
+/// A timer's place in the heap: ordered by deadline, then by the sequence number it was given when it
+/// took its place among the timers (`order`), so timers due at the same instant fire in the order they
+/// were set.
 ///
 /// The deadline is kept as its exact attosecond count split into two machine words, so that ordering
 /// is plain integer comparison.
 struct TimerKey {
-    var sequence: UInt64
+    var order: UInt64
     private var high: Int64
     private var low: UInt64
-    /// The slot of ``TimerSlots`` holding the timer.
-    var slot: UInt32
+    /// The timer, in ``TimerSlots``.
+    var id: TimerID
 
+    /// The key of timer `id`, ordered by its own sequence number.
     init(deadline: MonotonicInstant, id: TimerID) {
-        let attoseconds = deadline.offset.attoseconds
-        self.sequence = id.sequence
-        self.slot = id.slot
-        self.high = Int64(truncatingIfNeeded: attoseconds >> 64)
-        self.low = UInt64(truncatingIfNeeded: attoseconds)
+        self.init(deadline: deadline, order: id.sequence, id: id)
     }
 
-    var id: TimerID {
-        TimerID(slot: slot, sequence: sequence)
+    init(deadline: MonotonicInstant, order: UInt64, id: TimerID) {
+        let attoseconds = deadline.offset.attoseconds
+        self.order = order
+        self.id = id
+        self.high = Int64(truncatingIfNeeded: attoseconds >> 64)
+        self.low = UInt64(truncatingIfNeeded: attoseconds)
     }
 
     var deadline: MonotonicInstant {
@@ -32,7 +34,7 @@ struct TimerKey {
     static func precedes(_ lhs: TimerKey, _ rhs: TimerKey) -> Bool {
         if lhs.high != rhs.high { return lhs.high < rhs.high }
         if lhs.low != rhs.low { return lhs.low < rhs.low }
-        return lhs.sequence < rhs.sequence
+        return lhs.order < rhs.order
     }
 }
 

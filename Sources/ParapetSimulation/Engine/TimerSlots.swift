@@ -1,3 +1,5 @@
+import ParapetCore
+
 /// Names one timer: the slab slot that holds it and the sequence number it was given. Slots are reused once
 /// a timer is gone; sequence numbers never are, so a stale identity (a cancelled timer's heap key, a late
 /// cancellation) no longer matches its slot.
@@ -16,6 +18,10 @@ enum TimerEntry {
     case sleeper(UnsafeContinuation<Void, any Error>)
     /// A task's first job, held back until the task's start time.
     case job(UnownedJob)
+    /// A callback due at `deadline`, waiting in the ready queue to be put on the heap.
+    case arming(at: MonotonicInstant, @Sendable () -> Void)
+    /// A callback on the heap.
+    case callback(@Sendable () -> Void)
 }
 
 /// The live timers, in a slab of reusable slots: looking a timer up, adding and removing one cost no hashing

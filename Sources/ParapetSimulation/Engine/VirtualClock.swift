@@ -1,7 +1,8 @@
 public import ParapetCore
 
 /// The simulator's ``MonotonicClock``: it reads the ``SimulationExecutor``'s virtual instant, and a
-/// sleep parks the sleeping task on the executor's timer heap instead of waiting in real time.
+/// sleep parks the sleeping task on the executor's timer heap instead of waiting in real time; so does a
+/// callback (``scheduleCallback(at:_:)``), without a task.
 ///
 /// Sleepers due at the same instant wake in the order they went to sleep. Cancelling a sleeping task
 /// removes its timer and makes the sleep throw `CancellationError`, without advancing time. A sleep
@@ -43,24 +44,37 @@ public struct VirtualClock: MonotonicClock {
     ///
     /// - Throws: `CancellationError` if the task is or becomes cancelled before the deadline.
     public func sleep(until deadline: MonotonicInstant, tolerance: Duration? = nil) async throws {
-        if Task.isCancelled {
-            // Yield first, so a loop that ignores cancellation still goes through the ready queue (and
-            // cannot spin forever inside one job).
-            await Task.yield()
-            throw CancellationError()
-        }
-        let executor = self.executor
-        guard let id = executor.reserveTimer(until: deadline) else {
-            await Task.yield()
-            try Task.checkCancellation()
-            return
-        }
-        try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { continuation in
-                executor.scheduleTimer(id, at: deadline, resuming: continuation)
-            }
-        } onCancel: {
-            executor.cancelTimer(id)
-        }
+        try await executor.sleep(until: deadline)
+    }
+
+    /// Calls `callback` on the thread driving the executor, between its events (in no simulated task), once
+    /// virtual time reaches `deadline` — at once, after the jobs already runnable, when it has.
+    ///
+    /// The callback is a timer on the executor's heap, not a task. It takes its place among the timers due
+    /// at the same instant as a sleep by a task started now would: after the jobs already in the ready
+    /// queue have run. So replacing a child task that sleeps and then reports with a callback changes no
+    /// run. Cancelling removes the timer.
+    ///
+    /// ```swift
+    /// let expired = Atomic<Bool>(false)
+    /// let timer = runtime.clock.scheduleCallback(at: runtime.clock.now.advanced(by: .seconds(2))) {
+    ///     expired.store(true, ordering: .relaxed)
+    /// }
+    /// timer.cancel()
+    /// ```
+    public func scheduleCallback(
+        at deadline: MonotonicInstant, _ callback: @escaping @Sendable () -> Void
+    ) -> any ScheduledCallback {
+        VirtualTimer(executor: executor, id: executor.scheduleCallback(at: deadline, callback))
+    }
+}
+
+/// The handle of a callback on the simulation executor's timer heap.
+private struct VirtualTimer: ScheduledCallback {
+    let executor: SimulationExecutor
+    let id: TimerID
+
+    func cancel() {
+        executor.cancelTimer(id)
     }
 }

@@ -50,31 +50,16 @@ extension ActiveHealthCheck {
         timeout: Duration
     ) async -> Result<HTTPResponse, any Error> {
         let clock = context.runtime.clock
-        return await withTaskGroup(of: Result<HTTPResponse, any Error>?.self) { group in
-            group.addTask {
-                do {
-                    let answer = try await transport.roundTrip(request, context: context)
-                    await drain(answer.response.body)
-                    return .success(answer.response.head)
-                } catch {
-                    return .failure(error)
-                }
+        let outcome = await clock.result(by: clock.now.advanced(by: timeout)) { () -> Result<HTTPResponse, any Error> in
+            do {
+                let answer = try await transport.roundTrip(request, context: context)
+                await drain(answer.response.body)
+                return .success(answer.response.head)
+            } catch {
+                return .failure(error)
             }
-            group.addTask {
-                do {
-                    try await clock.sleep(for: timeout)
-                    return .failure(UpstreamError.timedOut(target: request.target))
-                } catch {
-                    return nil
-                }
-            }
-            var first: Result<HTTPResponse, any Error>?
-            while first == nil, let result = await group.next() {
-                first = result
-            }
-            group.cancelAll()
-            return first ?? .failure(CancellationError())
         }
+        return outcome ?? .failure(UpstreamError.timedOut(target: request.target))
     }
 
     /// Reads and discards up to ``drainLimit`` bytes of `body`, then drops it; a failure while reading is

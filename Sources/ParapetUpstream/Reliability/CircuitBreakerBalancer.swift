@@ -49,6 +49,7 @@ public final class CircuitBreakerBalancer: Transport {
     /// - Throws: the ``ParapetCore/ConfigurationError`` of options that make no sense;
     ///   ``UpstreamError/unavailable(_:)`` when no target may be tried; otherwise whatever the target's
     ///   transport threw.
+    @inline(__always)  // one async call fewer per request: a frame from the task's allocator, an executor check
     public func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
         try await balancer.get().roundTrip(request, context: context)
     }
