@@ -86,8 +86,8 @@ public struct ChainBuildProblems {
         switch error {
         case let error as ChainBuildError:
             problems += error.problems.map { ChainBuildError.Problem(path: prefix + $0.path, error: $0.error) }
-        case ConfigurationError.several(let each):
-            for single in each { record(single, inside: component) }
+        case let error as ConfigurationError:
+            problems += error.flattened.map { ChainBuildError.Problem(path: prefix, error: $0) }
         default:
             problems.append(ChainBuildError.Problem(path: prefix, error: error))
         }
