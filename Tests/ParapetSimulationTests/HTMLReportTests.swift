@@ -95,6 +95,18 @@ struct HTMLReportTests {
         }
     }
 
+    @Test func aRateLimitedStackShowsItsLimitAndOneRowPerRedisOutage() async throws {
+        let report = try await bundledReport("redis-outage.yaml")
+        let html = report.html()
+        let limited = report.stacks.compactMap(\.rateLimit)
+        #expect(!limited.isEmpty)
+        #expect(occurrences(of: "<table class=\"redis-outages\">", in: html) == limited.count)
+        let rows = limited.map(\.outages.count).reduce(0, +)
+        #expect(occurrences(of: "<tr><td>down</td>", in: html) + occurrences(of: "<tr><td>partitioned</td>", in: html) == rows)
+        let openLimit = try #require(limited.first { $0.failureMode == "open" })
+        #expect(html.contains("fail open · limited \(openLimit.limited) · store failures \(openLimit.storeFailures)"))
+    }
+
     @Test func scenarioTextIsEscaped() async throws {
         let report = try await Scenario(yaml: hostileScenario).run()
         #expect(report.scenario == "<script>alert('name')</script>")

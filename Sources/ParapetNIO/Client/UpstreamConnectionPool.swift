@@ -18,17 +18,20 @@ protocol UpstreamPoolableConnection: AnyObject, Sendable {
 }
 
 /// Keep-alive pools of connections per target, shared by every event loop, each connection tagged with
-/// its loop so callers reuse one on their own thread. The decisions are ``UpstreamPoolState``'s; this
+/// its loop so callers reuse one on their own thread. The decisions are ``StateMachine``'s; this
 /// class holds it under a mutex (never across an `await`) and resumes the callers it picks.
 final class UpstreamConnectionPool<Connection: UpstreamPoolableConnection>: Sendable {
     private typealias Waiter = CheckedContinuation<UpstreamPoolGrant<Connection>, any Error>
 
-    private let state: Mutex<UpstreamPoolState<Connection, Waiter>>
+    private let state: Mutex<StateMachine<Waiter>>
     private let waiterIDs = Atomic<Int>(0)
+
+    /// The most targets that keep idle connections unless a transport says otherwise.
+    static var defaultMaxPooledTargets: Int { 256 }
 
     init(maxConnections: Int?, maxIdle: Int, maxPooledTargets: Int) {
         state = Mutex(
-            UpstreamPoolState(maxConnections: maxConnections, maxIdle: maxIdle, maxPooledTargets: maxPooledTargets))
+            StateMachine(maxConnections: maxConnections, maxIdle: maxIdle, maxPooledTargets: maxPooledTargets))
     }
 
     /// Waits for a connection to `target` for a caller on `loop`, first come first served when the

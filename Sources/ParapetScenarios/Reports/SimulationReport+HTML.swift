@@ -273,6 +273,7 @@ extension StackReport {
             - transitions.prefix(HTMLChartFrame.transitionLimit).filter { $0.at.inSeconds <= frame.end }.count
         if notDrawn > 0 { html += "<p class=\"note\">\(notDrawn) transitions not drawn.</p>\n" }
         html += targetTable
+        if let rateLimit { html += rateLimit.htmlTable }
         return html + "</section>\n"
     }
 
@@ -389,6 +390,25 @@ extension StackReport {
     }
 }
 
+extension RateLimitReport {
+    /// The limit's totals and one row per Redis outage: what it refused and what it decided without Redis.
+    var htmlTable: String {
+        var html = "<p class=\"stats\">rate limit \(limit) per \(HTMLText.escape(DurationText.format(window)))"
+        html += " · fail \(HTMLText.escape(failureMode)) · limited \(limited) · store failures \(storeFailures)"
+        html += "<br>redis: \(redis.calls) calls, \(redis.answered) answered, \(redis.refused) refused,"
+        html += " \(redis.timedOut) timed out</p>\n"
+        guard !outages.isEmpty else { return html }
+        html += "<table class=\"redis-outages\">\n<thead><tr><th>redis</th><th>from</th><th>to</th><th>requests</th>"
+        html += "<th>ok</th><th>limited</th><th>store failures</th></tr></thead>\n<tbody>\n"
+        for window in outages {
+            html += "<tr><td>\(HTMLText.escape(window.state))</td><td>\(DecimalText.seconds(window.from))</td>"
+            html += "<td>\(DecimalText.seconds(window.to))</td><td>\(window.requests)</td><td>\(window.successes)</td>"
+            html += "<td>\(window.limited)</td><td>\(window.storeFailures)</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n"
+    }
+}
+
 /// The page's inline style sheet.
 enum HTMLReportStyle {
     static let css = """
@@ -433,6 +453,7 @@ enum HTMLReportStyle {
         th, td { border-bottom: 1px solid #d0d7de; padding: 4px 10px; text-align: left; vertical-align: top; }
         th { background: #f6f8fa; font-weight: 600; }
         table.targets td:not(:first-child):not(:last-child) { text-align: right; }
+        table.redis-outages td:not(:first-child) { text-align: right; }
         tr.expectation.fail td { background: #ffebe9; }
 
         """

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Pool state machine: the cap on targets keeping idle connections")
 struct UpstreamPoolEvictionTests {
-    final class Connection {}
-    typealias State = UpstreamPoolState<Connection, String>
+    typealias Connection = PoolStubConnection
+    typealias State = UpstreamConnectionPool<Connection>.StateMachine<String>
     let loop = ObjectIdentifier(Connection.self)
 
     /// Opens a connection to `target` and parks it idle.

@@ -18,7 +18,7 @@ final class UpstreamHTTP1Client: Sendable {
 
     init(
         loops: UpstreamEventLoops, connector: UpstreamConnector, maxConnections: Int?, maxIdle: Int,
-        maxPooledTargets: Int = UpstreamPoolState<UpstreamHTTP1Connection, Void>.defaultMaxPooledTargets,
+        maxPooledTargets: Int = UpstreamConnectionPool<UpstreamHTTP1Connection>.defaultMaxPooledTargets,
         settings: UpstreamHTTP1Handler.Settings,
         adopt: @escaping @Sendable (UpstreamConnectedChannel, String) throws -> Bool = { _, _ in false }
     ) {

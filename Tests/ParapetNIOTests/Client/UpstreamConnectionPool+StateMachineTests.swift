@@ -2,9 +2,9 @@
 import Testing
 
 @Suite("Pool state machine")
-struct UpstreamPoolStateTests {
-    final class Connection {}
-    typealias State = UpstreamPoolState<Connection, String>
+struct UpstreamConnectionPoolStateMachineTests {
+    typealias Connection = PoolStubConnection
+    typealias State = UpstreamConnectionPool<Connection>.StateMachine<String>
     let a = ObjectIdentifier(Connection.self)
     let b = ObjectIdentifier(String.self)
 
