@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Parapet", targets: ["Parapet"]),
         .library(name: "ParapetCore", targets: ["ParapetCore"]),
         .library(name: "ParapetMiddleware", targets: ["ParapetMiddleware"]),
+        .library(name: "ParapetCache", targets: ["ParapetCache"]),
         .library(name: "ParapetCompression", targets: ["ParapetCompression"]),
         .library(name: "ParapetRedis", targets: ["ParapetRedis"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
@@ -64,6 +65,15 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
+        .target(
+            name: "ParapetCache",
+            dependencies: [
+                "ParapetCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ParapetCompression",
             dependencies: [
@@ -168,7 +178,7 @@ let package = Package(
         .target(
             name: "Parapet",
             dependencies: [
-                "ParapetCore", "ParapetMiddleware", "ParapetCompression", "ParapetRateLimit", "ParapetUpstream",
+                "ParapetCore", "ParapetMiddleware", "ParapetCache", "ParapetCompression", "ParapetRateLimit", "ParapetUpstream",
                 "ParapetNIO",
             ],
             swiftSettings: strictSettings
@@ -236,6 +246,17 @@ let package = Package(
                 "ParapetSimulation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetCacheTests",
+            dependencies: [
+                "ParapetTesting",
+                "ParapetCache",
+                "ParapetCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

@@ -39,6 +39,7 @@ let package = Package(
         harness("FuzzScenario", ["ParapetScenarios", "ParapetSimulation"]),
         harness("FuzzTrace", ["ParapetScenarios", "ParapetSimulation"]),
         harness("FuzzForwardingHeaders", ["ParapetCore"]),
+        harness("FuzzCacheDirectives", ["ParapetCache"]),
         harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
     ]
 )

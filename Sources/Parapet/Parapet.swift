@@ -1,7 +1,8 @@
-// The umbrella module: `import Parapet` brings the core model, the everyday middlewares, compression, the
+// The umbrella module: `import Parapet` brings the core model, the everyday middlewares, the HTTP cache, compression, the
 // rate limiters, the reverse proxy and its balancers, the SwiftNIO server and production runtime, and
 // swift-http-types (for `HTTPResponse.Status`, `HTTPField.Name` and friends).
 @_exported public import HTTPTypes
+@_exported public import ParapetCache
 @_exported public import ParapetCompression
 @_exported public import ParapetCore
 @_exported public import ParapetMiddleware

@@ -164,6 +164,14 @@ struct ServerTests {
         }
     }
 
+    @Test func aHyphenatedMethodKeepsItsName() async throws {
+        try await withRunningServer(try echoServer()) { address in
+            let client = try await RawHTTPConnection(to: address)
+            try await client.send("M-SEARCH /p HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().header("X-Echo-Method") == "M-SEARCH")
+        }
+    }
+
     @Test func handlerErrorsBecome500() async throws {
         struct Boom: Error {}
         let server = try loopbackServer()

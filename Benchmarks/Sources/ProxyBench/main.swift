@@ -1,8 +1,8 @@
 // The proxy side of the load comparison with nginx and HAProxy (see /work/shared/perf/README.md): a
 // Parapet server (backend profile: HTTP/1.1 and h2c on one port) whose chain is one `Upstream` to a
-// single origin over the pooled HTTP/1.1 client.
+// single origin over the pooled HTTP/1.1 client, optionally behind a cache with default options.
 //
-//     ProxyBench --listen 127.0.0.1:27120 --upstream 127.0.0.1:27080
+//     ProxyBench --listen 127.0.0.1:27120 --upstream 127.0.0.1:27080 [--cache memory]
 //
 // Run it from the perf harness:
 //
@@ -24,7 +24,7 @@ func option(_ name: String) -> String? {
 }
 
 guard let upstream = option("--upstream") else {
-    print("usage: ProxyBench --listen HOST:PORT --upstream HOST:PORT")
+    print("usage: ProxyBench --listen HOST:PORT --upstream HOST:PORT [--cache memory]")
     exit(2)
 }
 var configuration = ServerConfiguration.backend
@@ -37,6 +37,15 @@ logger.logLevel = .warning
 let group = MultiThreadedEventLoopGroup.singleton
 let server = Server(configuration: configuration, logger: logger, eventLoopGroup: group)
 let transport = HTTPClientTransport(options: .init(maxIdleConnectionsPerTarget: 256), eventLoopGroup: group)
+switch option("--cache") {
+case nil:
+    break
+case "memory":
+    server.use(Cache(store: MemoryCacheStore(byteBudget: 1 << 30)))
+case let other?:
+    print("unknown --cache \(other): the store can be memory")
+    exit(2)
+}
 server.use(Upstream(SingleHost(upstream, transport: transport)))
 try await server.listenAndServe()
 await transport.shutdown()

@@ -5,7 +5,9 @@ extension HTTPRequest {
     /// The request an HTTP/1.x head describes, or `nil` when the head is malformed (an unusable
     /// request target, several `Host` fields, a field name swift-http-types rejects).
     init?(http1 head: HTTPRequestHead, isSecure: Bool) {
-        guard let method = HTTPRequest.Method(head.method.rawValue) else { return nil }
+        // NIO parses `M-SEARCH` into a case whose raw value drops the hyphen; the method is the one sent.
+        let name = head.method == .MSEARCH ? "M-SEARCH" : head.method.rawValue
+        guard let method = HTTPRequest.Method(name) else { return nil }
         var authority: String?
         var fields = HTTPFields()
         fields.reserveCapacity(head.headers.count)

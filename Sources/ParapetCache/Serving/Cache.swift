@@ -1,0 +1,114 @@
+public import ParapetCore
+
+/// An RFC 9111 shared cache in front of the rest of the chain, for a reverse proxy.
+///
+/// `GET` responses are stored when the RFC allows a shared cache to store them — explicit freshness
+/// (`s-maxage`, `max-age`, `Expires`), or a status cacheable by default with a heuristic lifetime from
+/// `Last-Modified` — and served to later `GET` and `HEAD` requests while fresh, with an `Age` computed
+/// on the injected clocks. Stale responses are revalidated with `If-None-Match`/`If-Modified-Since`, and
+/// a `304` refreshes the stored fields. Clients' own conditional requests are answered `304` from the
+/// cache. Request directives are honoured (`no-cache`, `max-age`, `min-fresh`, `max-stale`,
+/// `only-if-cached`), as are the response's (`no-store`, `private`, `no-cache` with and without field
+/// names, `must-revalidate`, `proxy-revalidate`, `s-maxage`, `must-understand`, `public`). A successful
+/// unsafe request (`POST`, `PUT`, `DELETE`, …) invalidates its URL and same-origin `Location` and
+/// `Content-Location`. A stale response is served while it is revalidated in the background within its
+/// `stale-while-revalidate` window, and instead of an error within its `stale-if-error` window (RFC 5861)
+/// or, when the origin cannot be reached, within ``Options/staleIfUnreachable``. Every response says
+/// what the cache did in `Cache-Status` (RFC 9211).
+///
+/// ```swift
+/// let store = MemoryCacheStore(byteBudget: 256 << 20)
+/// server.use(Cache(store: store))
+/// server.use(Upstream(RoundRobinBalancer(targets)))
+/// ```
+///
+/// | Outcome | `Cache-Status` |
+/// |---|---|
+/// | served fresh from the cache | `parapet; hit; ttl=120` |
+/// | served stale, as the request's `max-stale` allows | `parapet; hit; ttl=-3` |
+/// | not in the cache | `parapet; fwd=uri-miss; fwd-status=200; stored; ttl=60` |
+/// | in the cache, but for other `Vary` values | `parapet; fwd=vary-miss; fwd-status=200` |
+/// | stale, revalidated | `parapet; fwd=stale; fwd-status=304; ttl=60` |
+/// | stale, revalidating in the background | `parapet; hit; ttl=-3; detail=stale-while-revalidate` |
+/// | stale, served because the origin failed | `parapet; fwd=stale; fwd-status=503; ttl=-3; detail=stale-if-error` |
+/// | the request's directives asked for the origin | `parapet; fwd=request; fwd-status=200` |
+/// | a method the cache does not serve | `parapet; fwd=method; fwd-status=201` |
+/// | not for the cache (``Options/cacheable``, an upgrade) | `parapet; fwd=bypass; fwd-status=101` |
+public struct Cache: Middleware {
+    /// How the cache behaves.
+    public struct Options: Sendable {
+        /// The cache's name in `Cache-Status`. Default `parapet`.
+        public var name: String
+        /// The largest body stored, in bytes; longer ones are served but not kept. Default 8 MiB.
+        public var maxObjectSize: Int
+        /// The longest freshness given by heuristic, to a response with `Last-Modified` and no explicit
+        /// freshness. Default one day.
+        public var heuristicLimit: Duration
+        /// How long past its freshness a response may be served while it is revalidated in the background,
+        /// when it has no `stale-while-revalidate` of its own. Default zero (RFC 5861 opt-in only).
+        public var staleWhileRevalidate: Duration
+        /// How long past its freshness a response may be served when revalidating it fails with `500`,
+        /// `502`, `503` or `504`, or does not get an answer, when it has no `stale-if-error` of its own.
+        /// Default zero (RFC 5861 opt-in only).
+        public var staleIfError: Duration
+        /// How long past its freshness a response may be served when the origin cannot be reached: no
+        /// answer, `502` or `504`. RFC 9111 §4.2.4 lets a disconnected cache serve stale; a response
+        /// saying `must-revalidate`, `proxy-revalidate`, `s-maxage` or `no-cache` is never served stale.
+        /// Default one hour.
+        public var staleIfUnreachable: Duration
+        /// How long a background revalidation may take. Default 30 s.
+        public var revalidateTimeout: Duration
+        /// Whether responses also say `X-Cache: HIT`, `MISS` or `STALE`, as the Go original does.
+        /// Default `false`.
+        public var xCache: Bool
+        /// Decides per request whether the cache handles it at all; `false` forwards it untouched
+        /// (`fwd=bypass`). Default: every request.
+        public var cacheable: (@Sendable (Request) -> Bool)?
+
+        /// Creates options.
+        public init(
+            name: String = "parapet", maxObjectSize: Int = 8 << 20, heuristicLimit: Duration = .seconds(86_400),
+            staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero,
+            staleIfUnreachable: Duration = .seconds(3_600), revalidateTimeout: Duration = .seconds(30),
+            xCache: Bool = false, cacheable: (@Sendable (Request) -> Bool)? = nil
+        ) {
+            self.name = name
+            self.maxObjectSize = maxObjectSize
+            self.heuristicLimit = heuristicLimit
+            self.staleWhileRevalidate = staleWhileRevalidate
+            self.staleIfError = staleIfError
+            self.staleIfUnreachable = staleIfUnreachable
+            self.revalidateTimeout = revalidateTimeout
+            self.xCache = xCache
+            self.cacheable = cacheable
+        }
+    }
+
+    /// Where responses are kept.
+    public let store: any CacheStore
+    /// How the cache behaves.
+    public let options: Options
+
+    /// A cache keeping responses in `store`.
+    public init(store: any CacheStore, options: Options = Options()) {
+        self.store = store
+        self.options = options
+    }
+
+    public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
+        var check = ConfigurationCheck()
+        check.require(
+            !options.name.isEmpty && options.name.utf8.allSatisfy(ListScanner.isTokenByte), "name",
+            "must be a token such as parapet, got \"\(options.name)\"")
+        check.positive(options.maxObjectSize, "maxObjectSize")
+        check.nonNegative(options.heuristicLimit, "heuristicLimit")
+        check.nonNegative(options.staleWhileRevalidate, "staleWhileRevalidate")
+        check.nonNegative(options.staleIfError, "staleIfError")
+        check.nonNegative(options.staleIfUnreachable, "staleIfUnreachable")
+        check.positive(options.revalidateTimeout, "revalidateTimeout")
+        try check.result()
+        return CachingHandler(
+            next: next, store: store, options: options, runtime: environment.runtime,
+            revalidations: KeysInFlight())
+    }
+}

@@ -1,0 +1,32 @@
+/// How long past its freshness a stored response may still be served, and when (RFC 5861, RFC 9111
+/// §4.2.4): from its own `stale-while-revalidate` and `stale-if-error`, else the cache's defaults; none at
+/// all when the response forbids serving it stale.
+struct StaleWindows {
+    /// Served while a background revalidation runs.
+    var whileRevalidate: Duration = .zero
+    /// Served when revalidation fails with `500`, `502`, `503` or `504`, or gets no answer.
+    var ifError: Duration = .zero
+    /// Served when the origin cannot be reached: no answer, `502` or `504`.
+    var ifUnreachable: Duration = .zero
+
+    init(_ control: CacheControl, options: Cache.Options) {
+        guard Reuse.allowsStale(control) else { return }
+        whileRevalidate = control.seconds("stale-while-revalidate").duration ?? options.staleWhileRevalidate
+        ifError = control.seconds("stale-if-error").duration ?? options.staleIfError
+        ifUnreachable = max(ifError, options.staleIfUnreachable)
+    }
+
+    /// Whether `status` is one RFC 5861 counts as an error: `500`, `502`, `503` or `504`.
+    static func isError(_ status: Int) -> Bool {
+        [500, 502, 503, 504].contains(status)
+    }
+
+    /// The window that covers a revalidation answered with `status`; zero for a status that is no error.
+    func window(forStatus status: Int) -> Duration {
+        switch status {
+        case 502, 504: ifUnreachable
+        case 500, 503: ifError
+        default: .zero
+        }
+    }
+}

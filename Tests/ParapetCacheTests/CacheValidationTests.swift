@@ -1,0 +1,117 @@
+import HTTPTypes
+import NIOCore
+import ParapetCore
+import ParapetTesting
+import Testing
+
+@testable import ParapetCache
+
+@Suite("Cache: validation and conditional requests")
+struct CacheValidationTests {
+    /// An origin whose first answer is `200` with `ETag: "v1"` and whose later answers are `304` when
+    /// asked with that tag, updating `X-Version` and sending a misleading `Content-Length`.
+    func validatingOrigin() -> Origin {
+        Origin { request, count in
+            if count > 1, request.headerFields[.ifNoneMatch] == "\"v1\"" {
+                return Response(status: .notModified, headerFields: [
+                    .eTag: "\"v1\"", .cacheControl: "max-age=10", HTTPField.Name("X-Version")!: "\(count)",
+                    .contentLength: "0",
+                ])
+            }
+            return Response(
+                status: .ok,
+                headerFields: [
+                    .eTag: "\"v1\"", .cacheControl: "max-age=10", HTTPField.Name("X-Version")!: "1",
+                    HTTPField.Name("X-Kept")!: "yes",
+                ],
+                body: HTTPBody(string: "hello"))
+        }
+    }
+
+    @Test func aStaleResponseIsRevalidatedAndA304RefreshesItsFields() async throws {
+        let origin = validatingOrigin()
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(20))
+            let validated = try await client.execute(.get, "/a")
+            #expect(validated.status == .ok)
+            #expect(validated.text == "hello")
+            #expect(validated.headerFields[HTTPField.Name("X-Version")!] == "2")
+            #expect(validated.headerFields[HTTPField.Name("X-Kept")!] == "yes")
+            #expect(validated.headerFields[.contentLength] == "5")
+            #expect(validated.headerFields[.cacheStatus] == "parapet; fwd=stale; fwd-status=304; ttl=10")
+            // Refreshed: fresh again for 10 s.
+            try await client.sleep(for: .seconds(5))
+            let hit = try await client.execute(.get, "/a")
+            #expect(hit.headerFields[.cacheStatus] == "parapet; hit; ttl=5")
+            #expect(hit.headerFields[.age] == "5")
+        }
+        #expect(origin.requests.count == 2)
+        #expect(origin.requests[1].headerFields[.ifNoneMatch] == "\"v1\"")
+    }
+
+    @Test func theClientsConditionsAreAnsweredFromTheCache() async throws {
+        let origin = Origin(
+            [.eTag: "\"v1\"", .lastModified: "Sun, 06 Nov 1994 08:49:37 GMT", .cacheControl: "max-age=60"])
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            let weak = try await client.execute(.get, "/a", headers: [.ifNoneMatch: "\"x\", W/\"v1\""])
+            #expect(weak.status == .notModified)
+            #expect(weak.body.readableBytes == 0)
+            #expect(weak.headerFields[.eTag] == "\"v1\"")
+            #expect(weak.headerFields[.cacheControl] == "max-age=60")
+            #expect(weak.headerFields[.cacheStatus] == "parapet; hit; ttl=60")
+            let other = try await client.execute(.get, "/a", headers: [.ifNoneMatch: "\"v2\""])
+            #expect(other.status == .ok)
+            // If-None-Match takes precedence over If-Modified-Since.
+            let both = try await client.execute(
+                .get, "/a", headers: [.ifNoneMatch: "\"v2\"", .ifModifiedSince: "Sun, 06 Nov 1994 08:49:37 GMT"])
+            #expect(both.status == .ok)
+            let since = try await client.execute(
+                .get, "/a", headers: [.ifModifiedSince: "Mon, 07 Nov 1994 08:49:37 GMT"])
+            #expect(since.status == .notModified)
+            let before = try await client.execute(
+                .get, "/a", headers: [.ifModifiedSince: "Sat, 05 Nov 1994 08:49:37 GMT"])
+            #expect(before.status == .ok)
+        }
+        #expect(origin.requests.count == 1)
+    }
+
+    @Test func aClientConditionOnAStaleEntryIsAnsweredAfterTheCacheValidates() async throws {
+        let origin = validatingOrigin()
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(20))
+            let response = try await client.execute(.get, "/a", headers: [.ifNoneMatch: "\"v1\""])
+            #expect(response.status == .notModified)
+            #expect(response.headerFields[.cacheStatus] == "parapet; fwd=stale; fwd-status=304; ttl=10")
+        }
+        // The cache asked with its own validator, not the client's.
+        #expect(origin.requests.count == 2)
+        #expect(origin.requests[1].headerFields[.ifNoneMatch] == "\"v1\"")
+    }
+
+    @Test func mustRevalidateAndNoCacheAreNeverServedStale() async throws {
+        for cacheControl in ["max-age=1, must-revalidate", "max-age=1, proxy-revalidate", "s-maxage=1"] {
+            let origin = Origin([.cacheControl: cacheControl])
+            try await cached(origin).test { client in
+                _ = try await client.execute(.get, "/a")
+                try await client.sleep(for: .seconds(5))
+                _ = try await client.execute(.get, "/a", headers: [.cacheControl: "max-stale"])
+            }
+            #expect(origin.requests.count == 2, "\(cacheControl)")
+        }
+    }
+
+    @Test func aQualifiedNoCacheWithholdsItsFieldsUntilValidated() async throws {
+        let origin = Origin([.cacheControl: "max-age=60, no-cache=\"Set-Cookie\"", .setCookie: "id=1"])
+        try await cached(origin).test { client in
+            let first = try await client.execute(.get, "/a")
+            #expect(first.headerFields[.setCookie] == "id=1")
+            let hit = try await client.execute(.get, "/a")
+            #expect(hit.headerFields[.cacheStatus] == "parapet; hit; ttl=60")
+            #expect(hit.headerFields[.setCookie] == nil)
+        }
+        #expect(origin.requests.count == 1)
+    }
+}

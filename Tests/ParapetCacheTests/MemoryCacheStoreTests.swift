@@ -1,0 +1,65 @@
+import HTTPTypes
+import NIOCore
+import ParapetCore
+import Testing
+
+@testable import ParapetCache
+
+@Suite("MemoryCacheStore")
+struct MemoryCacheStoreTests {
+    func response(bytes: Int, language: String? = nil) -> CachedResponse {
+        let request: HTTPFields = language.map { [.acceptLanguage: $0] } ?? [:]
+        let fields: HTTPFields = language == nil ? [:] : [.vary: "Accept-Language"]
+        return CachedResponse(
+            status: .ok, headerFields: fields, body: ByteBuffer(repeating: 0, count: bytes),
+            age: ResponseAge(fields: [:], requestSent: .zero, responseReceived: .zero, receivedAtWallTime: .init(secondsSinceEpoch: 0)),
+            freshnessLifetime: .seconds(60), variant: Variant(vary: fields, request: request))
+    }
+
+    @Test func theLeastRecentlyUsedKeyGoesFirstWhenTheBudgetIsPassed() {
+        let entry = response(bytes: 1000)
+        let store = MemoryCacheStore(byteBudget: 3 * entry.cost)
+        store.store(entry, for: "a")
+        store.store(entry, for: "b")
+        store.store(entry, for: "c")
+        #expect(store.storedBytes == 3 * entry.cost)
+        _ = store.responses(for: "a")   // a is now the most recently used
+        store.store(entry, for: "d")
+        #expect(store.responses(for: "b").isEmpty)
+        #expect(store.responses(for: "a").count == 1)
+        #expect(store.responses(for: "c").count == 1)
+        #expect(store.responses(for: "d").count == 1)
+        #expect(store.count == 3)
+    }
+
+    @Test func variantsShareAKeyAndANewerResponseReplacesItsVariant() {
+        let store = MemoryCacheStore(byteBudget: 1 << 20)
+        store.store(response(bytes: 1, language: "en"), for: "a")
+        store.store(response(bytes: 2, language: "th"), for: "a")
+        store.store(response(bytes: 3, language: "en"), for: "a")
+        let stored = store.responses(for: "a")
+        #expect(stored.map(\.body.readableBytes) == [3, 2])
+        #expect(store.storedBytes == stored.map(\.cost).reduce(0, +))
+        store.removeAll(for: "a")
+        #expect(store.count == 0)
+        #expect(store.storedBytes == 0)
+    }
+
+    @Test func aResponseLargerThanTheBudgetIsNotKept() {
+        let store = MemoryCacheStore(byteBudget: 500)
+        store.store(response(bytes: 1000), for: "a")
+        #expect(store.count == 0)
+    }
+
+    @Test func slotsAreReusedAfterRemoval() {
+        let entry = response(bytes: 10)
+        let store = MemoryCacheStore(byteBudget: 1 << 20)
+        for round in 0..<100 {
+            store.store(entry, for: "k\(round)")
+            store.removeAll(for: "k\(round)")
+        }
+        store.store(entry, for: "x")
+        #expect(store.count == 1)
+        #expect(store.responses(for: "x").count == 1)
+    }
+}
