@@ -33,7 +33,7 @@ let package = Package(
         harness("FuzzProxyProtocol", ["ParapetNIO", "ParapetCore"]),
         harness("FuzzH2CUpgrade", ["ParapetNIO"], nio: ["NIOCore"]),
         harness("FuzzRESP", ["ParapetRedis"], nio: ["NIOCore"]),
-        harness("FuzzRange", ["ParapetMiddleware"]),
+        harness("FuzzRange", ["ParapetCore"]),
         harness("FuzzAcceptEncoding", ["ParapetCompression"]),
         harness("FuzzHTTPDate", ["ParapetCore"]),
         harness("FuzzScenario", ["ParapetScenarios", "ParapetSimulation"]),

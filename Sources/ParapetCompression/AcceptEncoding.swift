@@ -1,3 +1,5 @@
+import ParapetCore
+
 /// A parsed `Accept-Encoding` field and the choice of a content coding by RFC 9110 §12.5.3: each coding's
 /// weight is its own `q` or, when it is not listed, that of `*`; a weight of `0` refuses; the highest
 /// weight wins, and among equal weights the server's order. Sending no coding (`identity`) is always the
@@ -15,13 +17,13 @@ struct AcceptEncoding: Equatable {
     init(_ field: String) {
         for entry in field.split(separator: ",") {
             let parts = entry.split(separator: ";")
-            guard let name = parts.first.map({ $0.trimmingSpaces.lowercased() }), !name.isEmpty else { continue }
+            guard let name = parts.first.map({ $0.trimmingWhitespace.lowercased() }), !name.isEmpty else { continue }
             var weight = 1_000
             var isValid = true
             for parameter in parts.dropFirst() {
                 let pair = parameter.split(separator: "=", maxSplits: 1)
-                guard pair.count == 2, pair[0].trimmingSpaces.lowercased() == "q" else { continue }
-                guard let parsed = Self.weight(pair[1].trimmingSpaces) else {
+                guard pair.count == 2, pair[0].trimmingWhitespace.lowercased() == "q" else { continue }
+                guard let parsed = Self.weight(pair[1].trimmingWhitespace) else {
                     isValid = false
                     break
                 }

@@ -49,7 +49,7 @@ struct CompressingHandler: Handler {
         }
         guard !options.types.contains("*") else { return true }
         let mediaType = fields[.contentType]?.split(separator: ";").first
-            .map { $0.trimmingSpaces.lowercased() }
+            .map { $0.trimmingWhitespace.lowercased() }
         return mediaType.map(options.types.contains) ?? false
     }
 }
@@ -58,20 +58,8 @@ extension HTTPFields {
     /// Adds `name` to `Vary` unless it (or `*`) is already listed, keeping every value already there.
     mutating func mergeVary(_ name: String) {
         let listed = self[values: .vary].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingSpaces.lowercased() }
+            .map { $0.trimmingWhitespace.lowercased() }
         guard !listed.contains(name.lowercased()), !listed.contains("*") else { return }
         append(HTTPField(name: .vary, value: name))
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs.
-    var trimmingSpaces: Substring {
-        let start = drop { $0 == " " || $0 == "\t" }
-        var end = start.endIndex
-        while end > start.startIndex, [" ", "\t"].contains(start[start.index(before: end)]) {
-            end = start.index(before: end)
-        }
-        return Substring(start[start.startIndex..<end])
     }
 }

@@ -119,3 +119,43 @@ struct CacheVariantTests {
         #expect(origin.requests.count == 3)
     }
 }
+
+@Suite("Cache: ranges from a stored response")
+struct CacheRangeTests {
+    @Test func aRangeIsCutFromTheStoredBody() async throws {
+        let origin = Origin([.cacheControl: "max-age=60", .eTag: "\"v1\""], body: "0123456789")
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            let part = try await client.execute(.get, "/a", headers: [.range: "bytes=2-5"])
+            #expect(part.status == .partialContent)
+            #expect(part.text == "2345")
+            #expect(part.headerFields[.contentRange] == "bytes 2-5/10")
+            #expect(part.headerFields[.contentLength] == "4")
+            let suffix = try await client.execute(.get, "/a", headers: [.range: "bytes=-3"])
+            #expect(suffix.text == "789")
+            let open = try await client.execute(.get, "/a", headers: [.range: "bytes=7-"])
+            #expect(open.text == "789")
+            let beyond = try await client.execute(.get, "/a", headers: [.range: "bytes=10-"])
+            #expect(beyond.status == .rangeNotSatisfiable)
+            #expect(beyond.headerFields[.contentRange] == "bytes */10")
+            let several = try await client.execute(.get, "/a", headers: [.range: "bytes=0-1,4-5"])
+            #expect(several.status == .ok)
+            #expect(several.text == "0123456789")
+        }
+        #expect(origin.requests.count == 1)
+    }
+
+    @Test func ifRangeNeedsTheStrongTag() async throws {
+        let origin = Origin([.cacheControl: "max-age=60", .eTag: "\"v1\""], body: "0123456789")
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            let same = try await client.execute(.get, "/a", headers: [.range: "bytes=0-0", .ifRange: "\"v1\""])
+            #expect(same.status == .partialContent)
+            for ifRange in ["\"v2\"", "W/\"v1\"", "Sun, 06 Nov 1994 08:49:37 GMT"] {
+                let whole = try await client.execute(.get, "/a", headers: [.range: "bytes=0-0", .ifRange: ifRange])
+                #expect(whole.status == .ok, "\(ifRange)")
+                #expect(whole.body.readableBytes == 10)
+            }
+        }
+    }
+}

@@ -11,7 +11,8 @@ struct MemoryCacheStoreTests {
         let request: HTTPFields = language.map { [.acceptLanguage: $0] } ?? [:]
         let fields: HTTPFields = language == nil ? [:] : [.vary: "Accept-Language"]
         return CachedResponse(
-            status: .ok, headerFields: fields, body: ByteBuffer(repeating: 0, count: bytes),
+            status: .ok, headerFields: fields, control: CacheControl(lines: []),
+            body: ByteBuffer(repeating: 0, count: bytes),
             age: ResponseAge(fields: [:], requestSent: .zero, responseReceived: .zero, receivedAtWallTime: .init(secondsSinceEpoch: 0)),
             freshnessLifetime: .seconds(60), variant: Variant(vary: fields, request: request))
     }

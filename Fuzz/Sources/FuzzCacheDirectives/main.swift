@@ -1,7 +1,8 @@
 // The cache's field parsers: `Cache-Control` lines (CacheControl), delta-seconds, `Age`, entity-tag lists
 // and `Vary`. Directive names come out as unique lowercase tokens, and directives written back in
 // canonical form parse to the same list; delta-seconds stay within 0…2³¹; entity tags hold no quote; a
-// request always selects the variant it made unless `Vary` has `*`.
+// request always selects the variant it made unless `Vary` has `*`; a Structured Field Dictionary
+// (targeted fields, RFC 9213) has lowercase keys, each once.
 import FuzzSupport
 import HTTPTypes
 
@@ -33,6 +34,15 @@ fuzz { raw in
     }.joined(separator: ", ")
     let reparsed = CacheControl(lines: [canonical])
     precondition(reparsed == control, "canonical form \(canonical) parsed differently")
+
+    if let dictionary = StructuredDictionary(lines: lines) {
+        let keys = dictionary.members.map(\.key)
+        precondition(Set(keys).count == keys.count, "repeated key in \(keys)")
+        precondition(keys.allSatisfy { !$0.isEmpty && $0 == $0.lowercased() }, "key \(keys)")
+    }
+    var targeted = HTTPFields()
+    for line in lines { targeted.append(HTTPField(name: .cdnCacheControl, value: line)) }
+    _ = CacheControl(response: targeted, targets: [.cdnCacheControl])
 
     for line in lines {
         for tag in EntityTag.list(line) where !tag.isWildcard {

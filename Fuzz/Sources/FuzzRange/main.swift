@@ -2,7 +2,7 @@
 // a partial answer is always a non-empty range inside the representation.
 import FuzzSupport
 
-@testable import ParapetMiddleware
+@testable import ParapetCore
 
 fuzz { raw in
     var input = FuzzInput(raw)

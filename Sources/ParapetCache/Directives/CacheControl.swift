@@ -1,4 +1,5 @@
 public import HTTPTypes
+import ParapetCore
 
 /// The directives of a message's `Cache-Control` field lines (RFC 9111 §5.2), parsed once.
 ///
@@ -40,6 +41,49 @@ public struct CacheControl: Sendable, Hashable {
         }
     }
 
+    /// Whether the directives came from a targeted field (RFC 9213) rather than `Cache-Control`: a
+    /// response's `Expires` is then ignored too.
+    public private(set) var isTargeted = false
+
+    /// The directives a response gives this cache: those of the first field in `targets` (such as
+    /// `CDN-Cache-Control`, RFC 9213) holding a valid, non-empty Structured Field Dictionary, else those
+    /// of its `Cache-Control`.
+    public init(response fields: HTTPFields, targets: [HTTPField.Name]) {
+        for target in targets {
+            let lines = fields[values: target]
+            guard !lines.isEmpty, let dictionary = StructuredDictionary(lines: lines),
+                !dictionary.members.isEmpty, let directives = Self.directives(of: dictionary)
+            else { continue }
+            self.init(lines: [])
+            self.directives = directives
+            isTargeted = true
+            return
+        }
+        self.init(fields)
+    }
+
+    /// A targeted field's members as directives; `nil` when one that takes delta-seconds has a value of
+    /// another type, which makes the field unusable.
+    private static func directives(of dictionary: StructuredDictionary) -> [Directive]? {
+        var directives: [Directive] = []
+        for (key, value) in dictionary.members {
+            let takesSeconds = ["max-age", "s-maxage", "stale-while-revalidate", "stale-if-error"].contains(key)
+            switch value {
+            case .boolean(true) where !takesSeconds:
+                directives.append(Directive(name: key, argument: nil))
+            case .boolean(false) where !takesSeconds:
+                continue
+            case .integer(let number):
+                directives.append(Directive(name: key, argument: String(number)))
+            case .string(let text) where !takesSeconds, .token(let text) where !takesSeconds:
+                directives.append(Directive(name: key, argument: text))
+            default:
+                guard !takesSeconds else { return nil }
+            }
+        }
+        return directives
+    }
+
     /// Whether the directive `name` (lowercased) is present.
     public func contains(_ name: String) -> Bool {
         directives.contains { $0.name == name }
@@ -61,7 +105,7 @@ public struct CacheControl: Sendable, Hashable {
     public func fieldNames(_ name: String) -> [String] {
         guard let argument = argument(name) else { return [] }
         return argument.split(separator: ",").compactMap {
-            let trimmed = $0.trimmingHTTPWhitespace().lowercased()
+            let trimmed = $0.trimmingWhitespace.lowercased()
             return trimmed.isEmpty ? nil : trimmed
         }
     }
@@ -209,16 +253,5 @@ struct ListScanner {
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs (RFC 9110 OWS).
-    func trimmingHTTPWhitespace() -> Substring {
-        let text = Substring(self)
-        guard let first = text.firstIndex(where: { $0 != " " && $0 != "\t" }),
-            let last = text.lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return "" }
-        return text[first...last]
     }
 }

@@ -3,7 +3,8 @@ public import ParapetCore
 
 /// How long a response stays fresh in a shared cache (RFC 9111 §4.2.1–4.2.2).
 ///
-/// In order: `s-maxage`, `max-age`, `Expires` minus `Date`, and — only for a response that may be
+/// In order: `s-maxage`, `max-age`, `Expires` minus `Date` (unless the directives come from a targeted
+/// field, RFC 9213), and — only for a response that may be
 /// cached heuristically — a tenth of the time since `Last-Modified`, capped. A directive with a bad
 /// argument, or an `Expires` that is not one valid HTTP date, means the response is already stale: the
 /// sender meant something, and a cache that guesses could serve for too long.
@@ -28,7 +29,7 @@ public enum FreshnessLifetime {
             }
         }
         let date = fields[.date].flatMap(WallInstant.init(httpDate:)) ?? receivedAt
-        let expires = fields[values: .expires]
+        let expires = control.isTargeted ? [] : fields[values: .expires]
         if !expires.isEmpty {
             guard expires.count == 1, let instant = WallInstant(httpDate: expires[0]) else { return .zero }
             return max(.zero, instant.sinceEpoch - date.sinceEpoch)
@@ -41,6 +42,6 @@ public enum FreshnessLifetime {
 
     /// Whether the response carries explicit freshness: `s-maxage`, `max-age` or `Expires`.
     static func isExplicit(fields: HTTPFields, control: CacheControl) -> Bool {
-        control.contains("s-maxage") || control.contains("max-age") || fields[.expires] != nil
+        control.contains("s-maxage") || control.contains("max-age") || (!control.isTargeted && fields[.expires] != nil)
     }
 }

@@ -47,7 +47,7 @@ public struct ResponseAge: Sendable, Hashable {
         guard let line = fields[values: .age].first,
             let first = line.split(separator: ",", omittingEmptySubsequences: false).first
         else { return nil }
-        return DeltaSeconds(String(first.trimmingHTTPWhitespace())).duration
+        return DeltaSeconds(String(first.trimmingWhitespace)).duration
     }
 }
 

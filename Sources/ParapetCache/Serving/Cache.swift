@@ -1,3 +1,4 @@
+public import HTTPTypes
 public import ParapetCore
 
 /// An RFC 9111 shared cache in front of the rest of the chain, for a reverse proxy.
@@ -58,6 +59,10 @@ public struct Cache: Middleware {
         public var staleIfUnreachable: Duration
         /// How long a background revalidation may take. Default 30 s.
         public var revalidateTimeout: Duration
+        /// The targeted cache-control fields (RFC 9213) this cache obeys, in order of precedence: the first
+        /// with a valid value replaces `Cache-Control` and `Expires` for this cache's decisions. Default
+        /// `CDN-Cache-Control`, for a cache at the edge; empty to obey `Cache-Control` alone.
+        public var targetedFields: [HTTPField.Name]
         /// Whether responses also say `X-Cache: HIT`, `MISS` or `STALE`, as the Go original does.
         /// Default `false`.
         public var xCache: Bool
@@ -70,7 +75,7 @@ public struct Cache: Middleware {
             name: String = "parapet", maxObjectSize: Int = 8 << 20, heuristicLimit: Duration = .seconds(86_400),
             staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero,
             staleIfUnreachable: Duration = .seconds(3_600), revalidateTimeout: Duration = .seconds(30),
-            xCache: Bool = false, cacheable: (@Sendable (Request) -> Bool)? = nil
+            targetedFields: [HTTPField.Name] = [.cdnCacheControl], xCache: Bool = false, cacheable: (@Sendable (Request) -> Bool)? = nil
         ) {
             self.name = name
             self.maxObjectSize = maxObjectSize
@@ -79,6 +84,7 @@ public struct Cache: Middleware {
             self.staleIfError = staleIfError
             self.staleIfUnreachable = staleIfUnreachable
             self.revalidateTimeout = revalidateTimeout
+            self.targetedFields = targetedFields
             self.xCache = xCache
             self.cacheable = cacheable
         }
@@ -111,4 +117,9 @@ public struct Cache: Middleware {
             next: next, store: store, options: options, runtime: environment.runtime,
             revalidations: KeysInFlight())
     }
+}
+
+extension HTTPField.Name {
+    /// `CDN-Cache-Control` (RFC 9213): cache directives for CDNs and other edge caches only.
+    public static let cdnCacheControl = HTTPField.Name("CDN-Cache-Control")!
 }

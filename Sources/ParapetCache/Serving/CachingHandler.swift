@@ -206,7 +206,7 @@ struct CachingHandler: Handler {
     /// or would never be of use (no freshness and nothing to revalidate with, or `Vary: *`).
     private func storable(_ response: Response, sent: MonotonicInstant, for request: Request) -> PendingEntry? {
         let fields = response.headerFields
-        let control = CacheControl(fields)
+        let control = CacheControl(response: fields, targets: options.targetedFields)
         guard
             StoragePolicy.mayStore(
                 status: response.status, fields: fields, control: control, requestFields: request.headerFields,
@@ -225,16 +225,16 @@ struct CachingHandler: Handler {
         let hasValidator = stored[.eTag] != nil || stored[.lastModified] != nil
         guard !variant.isWildcard, lifetime > age.initial || hasValidator else { return nil }
         return PendingEntry(
-            status: response.status, fields: stored, age: age, lifetime: lifetime, variant: variant,
-            declaredLength: declaredLength)
+            status: response.status, fields: stored, control: control, age: age, lifetime: lifetime,
+            variant: variant, declaredLength: declaredLength)
     }
 
     /// A stored response updated by the `304` that validated it (RFC 9111 §4.3.4): its fields replaced by
     /// the `304`'s, except `Content-Length` and the hop-by-hop ones; its age and freshness from now.
     private func refresh(_ entry: CachedResponse, with notModified: Response, sent: MonotonicInstant) -> CachedResponse {
         let wallTime = runtime.wallClock.now
-        let control = CacheControl(notModified.headerFields)
-        let update = StoragePolicy.storedFields(notModified.headerFields, control: control, receivedAt: wallTime)
+        let update = StoragePolicy.storedFields(
+            notModified.headerFields, control: CacheControl(notModified.headerFields), receivedAt: wallTime)
         var fields = entry.headerFields
         for name in Set(update.map(\.name)) where name != .contentLength {
             fields[values: name] = update[values: name]
@@ -242,12 +242,13 @@ struct CachingHandler: Handler {
         let age = ResponseAge(
             fields: notModified.headerFields, requestSent: sent, responseReceived: runtime.clock.now,
             receivedAtWallTime: wallTime)
+        let control = CacheControl(response: fields, targets: options.targetedFields)
         let lifetime = FreshnessLifetime.of(
-            status: entry.status, fields: fields, control: CacheControl(fields), receivedAt: wallTime,
+            status: entry.status, fields: fields, control: control, receivedAt: wallTime,
             heuristicLimit: options.heuristicLimit)
         return CachedResponse(
-            status: entry.status, headerFields: fields, body: entry.body, age: age, freshnessLifetime: lifetime,
-            variant: entry.variant)
+            status: entry.status, headerFields: fields, control: control, body: entry.body, age: age,
+            freshnessLifetime: lifetime, variant: entry.variant)
     }
 
     // MARK: - Answering
@@ -272,8 +273,34 @@ struct CachingHandler: Handler {
         {
             return stamped(notModified(from: fields), status)
         }
+        if request.method == .get, entry.status == .ok, let range = request.headerFields[.range],
+            ConditionalRequest.allowsRange(ifRange: request.headerFields[.ifRange], responseFields: fields)
+        {
+            return stamped(part(of: entry.body, fields: fields, range: range), status)
+        }
         let body = request.method == .head ? HTTPBody.empty : HTTPBody(entry.body)
         return stamped(Response(status: entry.status, headerFields: fields, body: body), status)
+    }
+
+    /// The `206` or `416` a `Range` field asks of a stored `200` (RFC 9110 §14), or the whole of it for a
+    /// field the cache does not answer (several ranges, another unit).
+    private func part(of body: ByteBuffer, fields: HTTPFields, range: String) -> Response {
+        var fields = fields
+        let size = body.readableBytes
+        switch ByteRangeRequest(field: range, size: Int64(size)) {
+        case .whole:
+            return Response(status: .ok, headerFields: fields, body: HTTPBody(body))
+        case .partial(let bytes):
+            let (start, end) = (Int(bytes.lowerBound), Int(bytes.upperBound))
+            fields[.contentRange] = "bytes \(start)-\(end)/\(size)"
+            fields[.contentLength] = String(end - start + 1)
+            let slice = body.getSlice(at: body.readerIndex + start, length: end - start + 1) ?? ByteBuffer()
+            return Response(status: .partialContent, headerFields: fields, body: HTTPBody(slice))
+        case .unsatisfiable:
+            fields[.contentRange] = "bytes */\(size)"
+            fields[.contentLength] = nil
+            return Response(status: .rangeNotSatisfiable, headerFields: fields)
+        }
     }
 
     /// `response` from the origin, or a `304` when the client's own condition holds on it — the cache
@@ -323,6 +350,7 @@ struct CachingHandler: Handler {
 struct PendingEntry: Sendable {
     var status: HTTPResponse.Status
     var fields: HTTPFields
+    var control: CacheControl
     var age: ResponseAge
     var lifetime: Duration
     var variant: Variant
@@ -333,6 +361,7 @@ struct PendingEntry: Sendable {
         var fields = fields
         if status.code != 204 { fields[.contentLength] = String(body.readableBytes) }
         return CachedResponse(
-            status: status, headerFields: fields, body: body, age: age, freshnessLifetime: lifetime, variant: variant)
+            status: status, headerFields: fields, control: control, body: body, age: age,
+            freshnessLifetime: lifetime, variant: variant)
     }
 }

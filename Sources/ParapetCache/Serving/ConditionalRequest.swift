@@ -22,6 +22,22 @@ enum ConditionalRequest {
         return modified <= since
     }
 
+    /// Whether a `Range` is answered given the request's `If-Range` (RFC 9110 §13.1.5): when there is
+    /// none, or it names the response's strong entity tag or its exact `Last-Modified` date.
+    static func allowsRange(ifRange: String?, responseFields: HTTPFields) -> Bool {
+        guard let ifRange = ifRange.map({ String($0.trimmingWhitespace) }), !ifRange.isEmpty else { return true }
+        if ifRange.hasPrefix("\"") || ifRange.hasPrefix("W/") {
+            guard let wanted = EntityTag(ifRange), !wanted.isWeak,
+                let current = responseFields[.eTag].flatMap(EntityTag.init), !current.isWeak
+            else { return false }
+            return wanted.opaque == current.opaque
+        }
+        guard let date = WallInstant(httpDate: ifRange),
+            let modified = responseFields[.lastModified].flatMap(WallInstant.init(httpDate:))
+        else { return false }
+        return date == modified
+    }
+
     /// The fields a `304` repeats from the `200` it stands for (RFC 9110 §15.4.5).
     static let notModifiedFields: [HTTPField.Name] = [
         .cacheControl, .contentLocation, .date, .eTag, .expires, .lastModified, .vary,
@@ -36,7 +52,7 @@ struct EntityTag: Equatable {
 
     /// The tag `text` holds exactly; `nil` if it is not one.
     init?(_ text: String) {
-        guard let (tag, rest) = Self.scan(Substring(text).trimmingHTTPWhitespace()), rest.isEmpty else { return nil }
+        guard let (tag, rest) = Self.scan(Substring(text).trimmingWhitespace), rest.isEmpty else { return nil }
         self = tag
     }
 
@@ -53,14 +69,14 @@ struct EntityTag: Equatable {
 
     /// The tags of an `If-None-Match` line (`*` is a wildcard); a malformed remainder is dropped.
     static func list(_ line: String) -> [EntityTag] {
-        var rest = Substring(line).trimmingHTTPWhitespace()
+        var rest = Substring(line).trimmingWhitespace
         if rest == "*" { return [EntityTag(opaque: "*", isWeak: false, isWildcard: true)] }
         var tags: [EntityTag] = []
         while let (tag, after) = scan(rest) {
             tags.append(tag)
-            rest = after.trimmingHTTPWhitespace()
+            rest = after.trimmingWhitespace
             guard rest.first == "," else { break }
-            rest = rest.dropFirst().trimmingHTTPWhitespace()
+            rest = rest.dropFirst().trimmingWhitespace
         }
         return tags
     }

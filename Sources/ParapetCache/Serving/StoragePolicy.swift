@@ -42,7 +42,7 @@ enum StoragePolicy {
         var dropped = hopByHop
         for line in fields[values: .connection] {
             for token in line.split(separator: ",") {
-                if let name = HTTPField.Name(String(token.trimmingHTTPWhitespace())) { dropped.insert(name) }
+                if let name = HTTPField.Name(String(token.trimmingWhitespace)) { dropped.insert(name) }
             }
         }
         for name in control.fieldNames("private") {

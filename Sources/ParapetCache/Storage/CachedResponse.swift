@@ -17,13 +17,13 @@ public struct CachedResponse: Sendable {
     public let freshnessLifetime: Duration
     /// The request's values of the fields its `Vary` names; the variant it is.
     public let variant: Variant
-    /// Its `Cache-Control` directives, parsed once.
+    /// The directives it was stored with (see ``CacheControl/init(response:targets:)``), parsed once.
     public let control: CacheControl
 
     /// Creates an entry.
     public init(
-        status: HTTPResponse.Status, headerFields: HTTPFields, body: ByteBuffer, age: ResponseAge,
-        freshnessLifetime: Duration, variant: Variant
+        status: HTTPResponse.Status, headerFields: HTTPFields, control: CacheControl, body: ByteBuffer,
+        age: ResponseAge, freshnessLifetime: Duration, variant: Variant
     ) {
         self.status = status
         self.headerFields = headerFields
@@ -31,7 +31,7 @@ public struct CachedResponse: Sendable {
         self.age = age
         self.freshnessLifetime = freshnessLifetime
         self.variant = variant
-        self.control = CacheControl(headerFields)
+        self.control = control
     }
 
     /// How long it stays fresh after `now` (negative once stale).

@@ -1,4 +1,5 @@
 public import HTTPTypes
+import ParapetCore
 
 /// Which request a stored response answers, among requests for the same URL (RFC 9111 §4.1): the
 /// request's values of the fields the response's `Vary` lists.
@@ -31,7 +32,7 @@ public struct Variant: Sendable, Hashable {
         var wildcard = false
         for line in responseFields[values: .vary] {
             for member in line.split(separator: ",") {
-                let name = member.trimmingHTTPWhitespace().lowercased()
+                let name = member.trimmingWhitespace.lowercased()
                 if name == "*" { wildcard = true } else if !name.isEmpty { names.insert(name) }
             }
         }
@@ -54,7 +55,7 @@ public struct Variant: Sendable, Hashable {
         let lines = fields[values: fieldName]
         guard !lines.isEmpty else { return nil }
         return lines.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
-            .map { $0.trimmingHTTPWhitespace() }
+            .map { $0.trimmingWhitespace }
             .joined(separator: ", ")
     }
 }

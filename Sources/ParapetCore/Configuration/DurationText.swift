@@ -157,9 +157,6 @@ extension Duration {
 
 extension String {
     package var trimmingSpaces: String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view = view.dropFirst() }
-        while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }
-        return String(view)
+        String(trimmingWhitespace)
     }
 }

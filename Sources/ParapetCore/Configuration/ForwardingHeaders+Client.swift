@@ -91,13 +91,3 @@ extension TrustedProxies {
         networks.contains { $0.contains(address) }
     }
 }
-
-extension Substring {
-    /// The text without the spaces and tabs around it.
-    var trimmingWhitespace: Substring {
-        var slice = self
-        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-        return slice
-    }
-}

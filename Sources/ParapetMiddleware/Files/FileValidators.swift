@@ -24,31 +24,19 @@ struct FileValidators: Equatable {
     /// Whether a `Range` may be honoured under `If-Range`: absent, a strongly matching tag, or exactly
     /// the `Last-Modified` date.
     func allowsRange(ifRange: String?) -> Bool {
-        guard let ifRange = ifRange.map({ String($0.trimmingPrefixAndSuffixSpaces) }), !ifRange.isEmpty else { return true }
+        guard let ifRange = ifRange.map({ String($0.trimmingWhitespace) }), !ifRange.isEmpty else { return true }
         if ifRange.hasPrefix("\"") { return ifRange == etag }
         if ifRange.hasPrefix("W/") { return false }
         return WallInstant(httpDate: ifRange)?.secondsSinceEpoch == modified
     }
 
     private static func entityTags(in field: String) -> [Substring] {
-        field.split(separator: ",").map { $0.trimmingPrefixAndSuffixSpaces }
+        field.split(separator: ",").map { $0.trimmingWhitespace }
     }
 
     /// The quoted part of a tag, without a weakness prefix.
     private static func opaque(_ tag: some StringProtocol) -> Substring {
         let text = Substring(tag)
         return text.hasPrefix("W/") ? text.dropFirst(2) : text
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs.
-    var trimmingPrefixAndSuffixSpaces: Substring {
-        let start = drop { $0 == " " || $0 == "\t" }
-        var end = start.endIndex
-        while end > start.startIndex, [" ", "\t"].contains(start[start.index(before: end)]) {
-            end = start.index(before: end)
-        }
-        return Substring(start[start.startIndex..<end])
     }
 }

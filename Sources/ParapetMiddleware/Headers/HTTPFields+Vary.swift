@@ -1,4 +1,5 @@
 import HTTPTypes
+import ParapetCore
 
 extension HTTPFields {
     /// Adds `token` to `Vary` unless a line already lists it (compared case-insensitively) or lists `*`:
@@ -13,19 +14,10 @@ extension HTTPFields {
         let wanted = token.lowercased()
         for line in self[values: .vary] {
             for listed in line.split(separator: ",") {
-                let name = Self.trimmingWhitespace(listed)
+                let name = listed.trimmingWhitespace
                 if name == "*" || name.lowercased() == wanted { return }
             }
         }
         append(HTTPField(name: .vary, value: token))
-    }
-
-    /// `text` without leading and trailing spaces and tabs.
-    private static func trimmingWhitespace(_ text: Substring) -> Substring {
-        var trimmed = text.drop { $0 == " " || $0 == "\t" }
-        while trimmed.last == " " || trimmed.last == "\t" {
-            trimmed.removeLast()
-        }
-        return trimmed
     }
 }

@@ -11,20 +11,10 @@ enum ForwardedScheme {
     static func isHTTPS(_ request: Request, context: RequestContext) -> Bool {
         guard let value = request.headerFields[.xForwardedProto] else { return context.connection.isSecure }
         let first = value.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        switch first.trimmingASCIISpaces().lowercased() {
+        switch first.trimmingWhitespace.lowercased() {
         case "https": return true
         case "http": return false
         default: return context.connection.isSecure
         }
-    }
-}
-
-extension Substring {
-    /// This text without leading and trailing spaces and tabs.
-    func trimmingASCIISpaces() -> Substring {
-        var slice = self
-        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-        return slice
     }
 }

@@ -1,7 +1,7 @@
 /// What a `Range` request field asks of a representation of `size` bytes (RFC 9110 §14.2), for a server
 /// that answers single ranges: several ranges, another unit or a malformed field are ignored (the whole
-/// representation is sent, which the RFC allows).
-enum ByteRangeRequest: Equatable {
+/// representation is sent, which the RFC allows). The file server and the cache answer ranges with it.
+package enum ByteRangeRequest: Equatable {
     /// Send everything (`200`).
     case whole
     /// Send these bytes (`206` with `Content-Range`).
@@ -9,12 +9,12 @@ enum ByteRangeRequest: Equatable {
     /// No byte of the representation is in range (`416` with `Content-Range: bytes */size`).
     case unsatisfiable
 
-    init(field: String?, size: Int64) {
+    package init(field: String?, size: Int64) {
         guard let field, field.hasPrefix("bytes="), !field.contains(",") else {
             self = .whole
             return
         }
-        let spec = field.dropFirst("bytes=".count).trimmingPrefixAndSuffixSpaces
+        let spec = field.dropFirst("bytes=".count).trimmingWhitespace
         guard let dash = spec.firstIndex(of: "-") else {
             self = .whole
             return
