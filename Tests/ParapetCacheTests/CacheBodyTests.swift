@@ -52,11 +52,11 @@ struct CacheBodyTests {
             await #expect(throws: Chunks.Cut.self) { try await client.execute(.get, "/a") }
         }
         #expect(failing.requests.count == 2)
-        // The origin promised 100 bytes and sent 7.
+        // The origin promised 100 bytes and sent 7: the client learns the body was cut short.
         let short = streamingOrigin(parts: ["one ", "two"], length: 100)
         try await cached(short).test { client in
-            _ = try await client.execute(.get, "/a")
-            _ = try await client.execute(.get, "/a")
+            await #expect(throws: CacheFillError.self) { try await client.execute(.get, "/a") }
+            await #expect(throws: CacheFillError.self) { try await client.execute(.get, "/a") }
         }
         #expect(short.requests.count == 2)
     }

@@ -57,6 +57,9 @@ public struct Cache: Middleware {
         /// saying `must-revalidate`, `proxy-revalidate`, `s-maxage` or `no-cache` is never served stale.
         /// Default one hour.
         public var staleIfUnreachable: Duration
+        /// How long a miss waits for the same key's miss in flight before asking the origin itself.
+        /// Default 2 s.
+        public var lockTimeout: Duration
         /// How long a background revalidation may take. Default 30 s.
         public var revalidateTimeout: Duration
         /// The targeted cache-control fields (RFC 9213) this cache obeys, in order of precedence: the first
@@ -74,7 +77,8 @@ public struct Cache: Middleware {
         public init(
             name: String = "parapet", maxObjectSize: Int = 8 << 20, heuristicLimit: Duration = .seconds(86_400),
             staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero,
-            staleIfUnreachable: Duration = .seconds(3_600), revalidateTimeout: Duration = .seconds(30),
+            staleIfUnreachable: Duration = .seconds(3_600), lockTimeout: Duration = .seconds(2),
+            revalidateTimeout: Duration = .seconds(30),
             targetedFields: [HTTPField.Name] = [.cdnCacheControl], xCache: Bool = false, cacheable: (@Sendable (Request) -> Bool)? = nil
         ) {
             self.name = name
@@ -83,6 +87,7 @@ public struct Cache: Middleware {
             self.staleWhileRevalidate = staleWhileRevalidate
             self.staleIfError = staleIfError
             self.staleIfUnreachable = staleIfUnreachable
+            self.lockTimeout = lockTimeout
             self.revalidateTimeout = revalidateTimeout
             self.targetedFields = targetedFields
             self.xCache = xCache
@@ -111,11 +116,12 @@ public struct Cache: Middleware {
         check.nonNegative(options.staleWhileRevalidate, "staleWhileRevalidate")
         check.nonNegative(options.staleIfError, "staleIfError")
         check.nonNegative(options.staleIfUnreachable, "staleIfUnreachable")
+        check.nonNegative(options.lockTimeout, "lockTimeout")
         check.positive(options.revalidateTimeout, "revalidateTimeout")
         try check.result()
         return CachingHandler(
             next: next, store: store, options: options, runtime: environment.runtime,
-            revalidations: KeysInFlight())
+            revalidations: KeysInFlight(), flights: Flights(clock: environment.runtime.clock, timeout: options.lockTimeout))
     }
 }
 

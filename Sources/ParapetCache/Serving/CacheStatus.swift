@@ -19,6 +19,8 @@ struct CacheStatus {
     var forwardStatus: Int?
     /// The response was stored.
     var stored = false
+    /// The request waited for another one's response instead of asking the origin.
+    var collapsed = false
     /// How long the response served stays fresh, in seconds (negative when stale).
     var ttl: Int64?
     /// Anything else worth saying, such as why nothing could be served.
@@ -31,6 +33,7 @@ struct CacheStatus {
         if let forward { text += "; fwd=\(forward.rawValue)" }
         if let forwardStatus { text += "; fwd-status=\(forwardStatus)" }
         if stored { text += "; stored" }
+        if collapsed { text += "; collapsed" }
         if let ttl { text += "; ttl=\(ttl)" }
         if let detail { text += "; detail=\(detail)" }
         return text

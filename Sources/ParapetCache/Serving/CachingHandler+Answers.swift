@@ -1,0 +1,97 @@
+import HTTPTypes
+import NIOCore
+import ParapetCore
+
+extension CachingHandler {
+    /// A stored response as sent to the client: with its current `Age`, without the fields a qualified
+    /// `no-cache` withholds until validation, and as a `304` when the client's condition holds.
+    func serve(
+        _ entry: CachedResponse, to request: Request, validated: Bool, status: CacheStatus
+    ) -> Response {
+        var fields = entry.headerFields
+        if !validated {
+            for name in entry.control.fieldNames("no-cache") {
+                if let name = HTTPField.Name(name) { fields[name] = nil }
+            }
+        }
+        fields[.age] = String(entry.age.current(at: runtime.clock.now).wholeSeconds)
+        if fields[.contentLength] == nil, entry.status.code != 204 {
+            fields[.contentLength] = String(entry.body.readableBytes)
+        }
+        if entry.status.kind == .successful,
+            ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: fields)
+        {
+            return stamped(notModified(from: fields), status)
+        }
+        if request.method == .get, entry.status == .ok, let range = request.headerFields[.range],
+            ConditionalRequest.allowsRange(ifRange: request.headerFields[.ifRange], responseFields: fields)
+        {
+            return stamped(part(of: entry.body, fields: fields, range: range), status)
+        }
+        let body = request.method == .head ? HTTPBody.empty : HTTPBody(entry.body)
+        return stamped(Response(status: entry.status, headerFields: fields, body: body), status)
+    }
+
+    /// The `206` or `416` a `Range` field asks of a stored `200` (RFC 9110 §14), or the whole of it for a
+    /// field the cache does not answer (several ranges, another unit).
+    private func part(of body: ByteBuffer, fields: HTTPFields, range: String) -> Response {
+        var fields = fields
+        let size = body.readableBytes
+        switch ByteRangeRequest(field: range, size: Int64(size)) {
+        case .whole:
+            return Response(status: .ok, headerFields: fields, body: HTTPBody(body))
+        case .partial(let bytes):
+            let (start, end) = (Int(bytes.lowerBound), Int(bytes.upperBound))
+            fields[.contentRange] = "bytes \(start)-\(end)/\(size)"
+            fields[.contentLength] = String(end - start + 1)
+            let slice = body.getSlice(at: body.readerIndex + start, length: end - start + 1) ?? ByteBuffer()
+            return Response(status: .partialContent, headerFields: fields, body: HTTPBody(slice))
+        case .unsatisfiable:
+            fields[.contentRange] = "bytes */\(size)"
+            fields[.contentLength] = nil
+            return Response(status: .rangeNotSatisfiable, headerFields: fields)
+        }
+    }
+
+    /// `response` from the origin, or a `304` when the client's own condition holds on it — the cache
+    /// removed the client's conditions to ask on its own behalf. A body being stored is read to its end
+    /// first, so the entry is still filled.
+    func answeringConditional(_ response: Response, of request: Request) async -> Response {
+        guard response.status.kind == .successful,
+            ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: response.headerFields)
+        else { return response }
+        await drain(response.body)
+        var notModified = notModified(from: response.headerFields)
+        notModified.headerFields[values: .cacheStatus] = response.headerFields[values: .cacheStatus]
+        if let word = response.headerFields[.xCache] { notModified.headerFields[.xCache] = word }
+        return notModified
+    }
+
+    /// Reads `body` to its end, for the copy being stored; a body that fails is simply not stored.
+    func drain(_ body: HTTPBody) async {
+        guard !body.isReplayable else { return }
+        do {
+            for try await _ in body {}
+        } catch {}
+    }
+
+    func notModified(from fields: HTTPFields) -> Response {
+        var kept = HTTPFields()
+        for field in fields where ConditionalRequest.notModifiedFields.contains(field.name) || field.name == .age {
+            kept.append(field)
+        }
+        return Response(status: .notModified, headerFields: kept)
+    }
+
+    /// The `504` of `only-if-cached` when nothing stored may be served (RFC 9111 §5.2.1.7).
+    func notCached() -> Response {
+        stamped(Response.error(.gatewayTimeout), CacheStatus(detail: "only-if-cached"))
+    }
+
+    func stamped(_ response: Response, _ status: CacheStatus) -> Response {
+        var response = response
+        response.headerFields.append(HTTPField(name: .cacheStatus, value: status.member(name: options.name)))
+        if options.xCache { response.headerFields[.xCache] = status.xCache }
+        return response
+    }
+}

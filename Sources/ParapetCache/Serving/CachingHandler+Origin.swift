@@ -1,0 +1,242 @@
+import HTTPTypes
+import NIOCore
+import ParapetCore
+
+extension CachingHandler {
+    /// A miss: the origin's answer is passed on, and kept when it may be. Concurrent `GET` misses for one
+    /// key make one origin request: the others read its response as it is stored, or look it up once
+    /// stored, or — when it cannot be shared or takes longer than ``Cache/Options/lockTimeout`` — ask the
+    /// origin themselves.
+    func fetch(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> Response {
+        guard exchange.request.method == .get else { return try await fetchAlone(exchange, because: reason) }
+        switch await flights.join(exchange.key) {
+        case .lead:
+            let sent = runtime.clock.now
+            let response: Response
+            do {
+                response = try await next.handle(exchange.request, context: exchange.context)
+            } catch {
+                flights.land(exchange.key, with: .goAlone)
+                throw error
+            }
+            let (answer, outcome) = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
+            flights.land(exchange.key, with: outcome)
+            return answer
+        case .follow(.filling(let fill)) where fill.entry.variant.matches(exchange.request.headerFields):
+            return collapsed(onto: fill, for: exchange.request, because: reason)
+        case .follow(.stored):
+            let stored = (try? await store.responses(for: exchange.key)) ?? []
+            let now = runtime.clock.now
+            guard let entry = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
+                entry.remainingFreshness(at: now) > .zero
+            else { return try await fetchAlone(exchange, because: reason) }
+            var status = CacheStatus(hit: true, ttl: entry.remainingFreshness(at: now).wholeSeconds)
+            status.collapsed = true
+            return serve(entry, to: exchange.request, validated: true, status: status)
+        case .follow:
+            return try await fetchAlone(exchange, because: reason)
+        }
+    }
+
+    /// A miss that asks the origin on its own.
+    private func fetchAlone(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> Response {
+        let sent = runtime.clock.now
+        let response = try await next.handle(exchange.request, context: exchange.context)
+        return await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).response
+    }
+
+    /// A stored response that may not be served as it is: asked for again with its validators. A `304`
+    /// refreshes it and it is served; a failure within one of the `fallback` windows serves it stale;
+    /// anything else is handled as a miss.
+    func validate(
+        _ entry: CachedResponse, _ exchange: Exchange, because reason: CacheStatus.Forward, fallback: StaleWindows?
+    ) async throws -> Response {
+        let sent = runtime.clock.now
+        let response: Response
+        do {
+            response = try await next.handle(conditional(exchange.request, for: entry), context: exchange.context)
+        } catch {
+            guard !(error is CancellationError), !Task.isCancelled, let fallback,
+                let stale = servedStale(entry, to: exchange.request, window: fallback.ifUnreachable, status: nil)
+            else { throw error }
+            return stale
+        }
+        if response.status == .notModified {
+            let refreshed = refresh(entry, with: response, sent: sent)
+            try? await store.store(refreshed, for: exchange.key)
+            let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
+            let status = CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl)
+            return serve(refreshed, to: exchange.request, validated: true, status: status)
+        }
+        if let fallback,
+            let stale = servedStale(
+                entry, to: exchange.request, window: fallback.window(forStatus: response.status.code),
+                status: response.status.code)
+        {
+            return stale
+        }
+        let answer = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).response
+        return await answeringConditional(answer, of: exchange.request)
+    }
+
+    /// The request the cache sends to validate `entry`: the client's own conditions replaced by the
+    /// entry's validators.
+    private func conditional(_ request: Request, for entry: CachedResponse) -> Request {
+        var conditional = request
+        for name in ConditionalRequest.fields { conditional.headerFields[name] = nil }
+        if let tag = entry.headerFields[.eTag] { conditional.headerFields[.ifNoneMatch] = tag }
+        if let modified = entry.headerFields[.lastModified] { conditional.headerFields[.ifModifiedSince] = modified }
+        return conditional
+    }
+
+    /// `entry` served stale in place of a failed revalidation (answered `status`, or not at all), when it
+    /// is no staler than `window`.
+    private func servedStale(
+        _ entry: CachedResponse, to request: Request, window: Duration, status: Int?
+    ) -> Response? {
+        let remaining = entry.remainingFreshness(at: runtime.clock.now)
+        guard window > .zero, .zero - remaining <= window else { return nil }
+        let detail = status.map { [502, 504].contains($0) ? "origin-unreachable" : "stale-if-error" } ?? "origin-unreachable"
+        let cacheStatus = CacheStatus(
+            forward: .stale, forwardStatus: status, ttl: remaining.wholeSeconds, detail: detail)
+        return serve(entry, to: request, validated: false, status: cacheStatus)
+    }
+
+    /// Revalidates `entry` off the request path, at most once at a time per key: a `304` refreshes it, a
+    /// new response replaces it when it may be stored, and a failure leaves it as it is.
+    func revalidateInBackground(_ entry: CachedResponse, _ exchange: Exchange) {
+        guard revalidations.claim(exchange.key) else { return }
+        var context = exchange.context
+        context.values = RequestValues()
+        context.interimResponses = nil
+        context.upgradedInbound = nil
+        context.deadline = runtime.clock.now.advanced(by: options.revalidateTimeout)
+        var request = exchange.request
+        request.method = .get
+        request.body = .empty
+        let background = Exchange(request: conditional(request, for: entry), key: exchange.key, context: context)
+        runtime.spawner.spawn("cache-revalidation") { [self] in
+            defer { revalidations.release(background.key) }
+            let sent = runtime.clock.now
+            guard let response = try? await next.handle(background.request, context: background.context) else {
+                return
+            }
+            if response.status == .notModified {
+                try? await store.store(refresh(entry, with: response, sent: sent), for: background.key)
+            } else if !StaleWindows.isError(response.status.code) {
+                // Reading the body to its end is what commits it.
+                await drain(await admit(response, sent: sent, for: background, status: CacheStatus()).response.body)
+            }
+        }
+    }
+
+    /// Passes on an origin response, storing it on the way when RFC 9111 allows, and says what requests
+    /// waiting for it can do. A body of known length is read from the origin by a task of its own, so it
+    /// is stored even if the client that asked goes away, and every client reads it as it arrives.
+    private func admit(
+        _ response: Response, sent: MonotonicInstant, for exchange: Exchange, status: CacheStatus
+    ) async -> (response: Response, outcome: Flights.Outcome) {
+        var status = status
+        status.forwardStatus = response.status.code
+        guard exchange.request.method == .get, let entry = storable(response, sent: sent, for: exchange.request) else {
+            return (stamped(response, status), .goAlone)
+        }
+        status.stored = true
+        status.ttl = (entry.lifetime - entry.age.initial).wholeSeconds
+        var response = response
+        let key = exchange.key
+        let store = store
+        if response.body.isReplayable {
+            guard let body = try? await response.body.collect(upTo: options.maxObjectSize) else {
+                return (stamped(response, status), .goAlone)
+            }
+            try? await store.store(entry.complete(with: body), for: key)
+            return (stamped(response, status), .stored)
+        }
+        if let length = response.body.knownLength ?? entry.declaredLength {
+            let fill = CacheFill(entry: entry, length: length)
+            let origin = response.body
+            let flights = flights
+            flights.fillBegan(key, fill)
+            runtime.spawner.spawn("cache-fill") {
+                if let body = await fill.fill(from: origin) {
+                    try? await store.store(entry.complete(with: body), for: key)
+                }
+                flights.fillEnded(key, fill)
+            }
+            response.body = fill.body
+            return (stamped(response, status), .filling(fill))
+        }
+        // No declared length: the copy is kept as the client reads, and nobody else can share it.
+        let filling = FillingBody(base: response.body, limit: options.maxObjectSize, expectedLength: nil) { body in
+            try? await store.store(entry.complete(with: body), for: key)
+        }
+        response.body = HTTPBody(stream: filling, length: nil, trailers: response.body.trailers)
+        return (stamped(response, status), .goAlone)
+    }
+
+    /// A request answered from the fill of the request it waited for.
+    private func collapsed(onto fill: CacheFill, for request: Request, because reason: CacheStatus.Forward) -> Response {
+        var fields = fill.entry.fields
+        fields[.age] = String(fill.entry.age.current(at: runtime.clock.now).wholeSeconds)
+        fields[.contentLength] = String(fill.length)
+        var status = CacheStatus(forward: reason, forwardStatus: fill.entry.status.code)
+        status.collapsed = true
+        status.ttl = (fill.entry.lifetime - fill.entry.age.current(at: runtime.clock.now)).wholeSeconds
+        if fill.entry.status.kind == .successful,
+            ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: fields)
+        {
+            return stamped(notModified(from: fields), status)
+        }
+        return stamped(Response(status: fill.entry.status, headerFields: fields, body: fill.body), status)
+    }
+
+    /// The parts of a response to be stored once its body is complete; `nil` when it may not be stored
+    /// or would never be of use (no freshness and nothing to revalidate with, or `Vary: *`).
+    private func storable(_ response: Response, sent: MonotonicInstant, for request: Request) -> PendingEntry? {
+        let fields = response.headerFields
+        let control = CacheControl(response: fields, targets: options.targetedFields)
+        guard
+            StoragePolicy.mayStore(
+                status: response.status, fields: fields, control: control, requestFields: request.headerFields,
+                requestControl: CacheControl(request.headerFields))
+        else { return nil }
+        let declaredLength = fields[.contentLength].flatMap { Int($0) }
+        if let length = response.body.knownLength ?? declaredLength, length > options.maxObjectSize { return nil }
+        let wallTime = runtime.wallClock.now
+        let age = ResponseAge(
+            fields: fields, requestSent: sent, responseReceived: runtime.clock.now, receivedAtWallTime: wallTime)
+        let stored = StoragePolicy.storedFields(fields, control: control, receivedAt: wallTime)
+        let lifetime = FreshnessLifetime.of(
+            status: response.status, fields: stored, control: control, receivedAt: wallTime,
+            heuristicLimit: options.heuristicLimit)
+        let variant = Variant(vary: fields, request: request.headerFields)
+        let hasValidator = stored[.eTag] != nil || stored[.lastModified] != nil
+        guard !variant.isWildcard, lifetime > age.initial || hasValidator else { return nil }
+        return PendingEntry(
+            status: response.status, fields: stored, control: control, age: age, lifetime: lifetime,
+            variant: variant, declaredLength: declaredLength)
+    }
+
+    /// A stored response updated by the `304` that validated it (RFC 9111 §4.3.4): its fields replaced by
+    /// the `304`'s, except `Content-Length` and the hop-by-hop ones; its age and freshness from now.
+    private func refresh(_ entry: CachedResponse, with notModified: Response, sent: MonotonicInstant) -> CachedResponse {
+        let wallTime = runtime.wallClock.now
+        let update = StoragePolicy.storedFields(
+            notModified.headerFields, control: CacheControl(notModified.headerFields), receivedAt: wallTime)
+        var fields = entry.headerFields
+        for name in Set(update.map(\.name)) where name != .contentLength {
+            fields[values: name] = update[values: name]
+        }
+        let age = ResponseAge(
+            fields: notModified.headerFields, requestSent: sent, responseReceived: runtime.clock.now,
+            receivedAtWallTime: wallTime)
+        let control = CacheControl(response: fields, targets: options.targetedFields)
+        let lifetime = FreshnessLifetime.of(
+            status: entry.status, fields: fields, control: control, receivedAt: wallTime,
+            heuristicLimit: options.heuristicLimit)
+        return CachedResponse(
+            status: entry.status, headerFields: fields, control: control, body: entry.body, age: age,
+            freshnessLifetime: lifetime, variant: entry.variant)
+    }
+}

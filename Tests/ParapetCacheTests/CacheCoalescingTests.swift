@@ -1,0 +1,172 @@
+import HTTPTypes
+import NIOCore
+import ParapetCore
+import ParapetTesting
+import Testing
+
+@testable import ParapetCache
+
+/// Chunks of text that arrive `delay` apart on `clock`, optionally failing after the last one.
+struct SlowChunks: AsyncSequence, Sendable {
+    let clock: any MonotonicClock
+    let parts: [String]
+    let delay: Duration
+    var failsAtEnd = false
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(chunks: self)
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let chunks: SlowChunks
+        var index = 0
+
+        mutating func next() async throws -> ByteBuffer? {
+            try await chunks.clock.sleep(for: chunks.delay)
+            guard index < chunks.parts.count else {
+                if chunks.failsAtEnd { throw Chunks.Cut() }
+                return nil
+            }
+            index += 1
+            return ByteBuffer(string: chunks.parts[index - 1])
+        }
+    }
+}
+
+@Suite("Cache: request coalescing")
+struct CacheCoalescingTests {
+    /// An origin that answers after `thinking`, with `parts` arriving 100 ms apart, declaring their length.
+    func slowOrigin(
+        _ test: ChainTest, parts: [String], thinking: Duration = .milliseconds(100), fields: HTTPFields = [:],
+        failsAtEnd: Bool = false
+    ) -> Origin {
+        let clock = test.runtime.clock
+        return Origin { _, _ in
+            try await clock.sleep(for: thinking)
+            var headers: HTTPFields = [.cacheControl: "max-age=60"]
+            headers.append(contentsOf: fields)
+            let body = SlowChunks(clock: clock, parts: parts, delay: .milliseconds(100), failsAtEnd: failsAtEnd)
+            return Response(
+                status: .ok, headerFields: headers,
+                body: HTTPBody(stream: body, length: parts.map(\.utf8.count).reduce(0, +)))
+        }
+    }
+
+    @Test func tenThousandMissesForOneColdKeyMakeOneOriginRequest() async throws {
+        let test = ChainTest()
+        let parts = (0..<10).map { "part \($0) " }
+        let origin = slowOrigin(test, parts: parts)
+        let statuses = try await test.run(cached(origin)) { client in
+            try await withThrowingTaskGroup(of: (String, String?).self) { group in
+                for _ in 0..<10_000 {
+                    group.addTask {
+                        let response = try await client.execute(.get, "/cold")
+                        return (response.text, response.headerFields[.cacheStatus])
+                    }
+                }
+                var statuses: [String: Int] = [:]
+                for try await (body, status) in group {
+                    #expect(body == parts.joined())
+                    statuses[status ?? "none", default: 0] += 1
+                }
+                return statuses
+            }
+        }
+        #expect(origin.requests.count == 1)
+        // The origin took 100 ms, which counts towards the response's age: 59.9 s of freshness left.
+        #expect(
+            statuses == [
+                "parapet; fwd=uri-miss; fwd-status=200; stored; ttl=59": 1,
+                "parapet; fwd=uri-miss; fwd-status=200; collapsed; ttl=59": 9_999,
+            ])
+    }
+
+    @Test func followersReadWhileTheBodyArrives() async throws {
+        let test = ChainTest()
+        let origin = slowOrigin(test, parts: ["a", "b", "c", "d"], thinking: .zero)
+        let clock = test.runtime.clock
+        try await test.run(cached(origin)) { client in
+            let start = clock.now
+            async let first = client.execute(.get, "/a")
+            try await client.sleep(for: .milliseconds(250))
+            // Two chunks are in; the follower gets the rest as they come, finishing with the leader.
+            let second = try await client.execute(.get, "/a")
+            #expect(second.text == "abcd")
+            #expect(clock.now - start == .milliseconds(500))
+            #expect(try await first.text == "abcd")
+        }
+        #expect(origin.requests.count == 1)
+    }
+
+    @Test func theFillGoesOnWhenTheLeadersClientGoesAway() async throws {
+        let test = ChainTest()
+        let origin = slowOrigin(test, parts: ["one ", "two"])
+        // The client of a request marked `X-Gone` drops the body unread, as a disconnected client would.
+        let dropping = Around { request, context, next in
+            var response = try await next.handle(request, context: context)
+            if request.headerFields[HTTPField.Name("X-Gone")!] != nil { response.body = .empty }
+            return response
+        }
+        let chain = Middlewares([dropping, Cache(store: MemoryCacheStore(byteBudget: 1 << 20)), origin.endpoint])
+        try await test.run(chain) { client in
+            _ = try await client.execute(.get, "/a", headers: [HTTPField.Name("X-Gone")!: "1"])
+            try await client.sleep(for: .seconds(1))
+            let hit = try await client.execute(.get, "/a")
+            #expect(hit.text == "one two")
+            #expect(hit.headerFields[.cacheStatus]?.contains("hit") == true)
+        }
+        #expect(origin.requests.count == 1)
+    }
+
+    @Test func aFillThatBreaksOffFailsEveryReaderAndStoresNothing() async throws {
+        let test = ChainTest()
+        let origin = slowOrigin(test, parts: ["one ", "two"], failsAtEnd: true)
+        try await test.run(cached(origin)) { client in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        do {
+                            _ = try await client.execute(.get, "/a")
+                            return false
+                        } catch {
+                            return true
+                        }
+                    }
+                }
+                for try await failed in group { #expect(failed) }
+            }
+            await #expect(throws: (any Error).self) { try await client.execute(.get, "/a") }
+        }
+        #expect(origin.requests.count == 2)
+    }
+
+    @Test func anUnstorableResponseSendsEachWaiterToTheOrigin() async throws {
+        let test = ChainTest()
+        let origin = slowOrigin(test, parts: ["x"], fields: [.cacheControl: "no-store"])
+        try await test.run(cached(origin)) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<5 { group.addTask { _ = try await client.execute(.get, "/a") } }
+                try await group.waitForAll()
+            }
+        }
+        #expect(origin.requests.count == 5)
+    }
+
+    @Test func aWaiterGivesUpAfterTheLockTimeout() async throws {
+        let test = ChainTest()
+        let origin = slowOrigin(test, parts: ["x"], thinking: .seconds(5))
+        let clock = test.runtime.clock
+        try await test.run(cached(origin, options: Cache.Options(lockTimeout: .seconds(2)))) { client in
+            async let leader = client.execute(.get, "/a")
+            try await client.sleep(for: .milliseconds(1))
+            let start = clock.now
+            let follower = try await client.execute(.get, "/a")
+            // 2 s waiting, then its own origin request: 5 s thinking, 100 ms before the chunk and 100 ms
+            // before the end.
+            #expect(clock.now - start == .milliseconds(7_200))
+            #expect(follower.headerFields[.cacheStatus]?.contains("collapsed") == false)
+            _ = try await leader
+        }
+        #expect(origin.requests.count == 2)
+    }
+}
