@@ -253,6 +253,7 @@ let package = Package(
         .testTarget(
             name: "ParapetCacheTests",
             dependencies: [
+                "ParapetTestSupport",
                 "ParapetTesting",
                 "ParapetCache",
                 "ParapetCore",

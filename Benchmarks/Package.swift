@@ -69,6 +69,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ParapetCore", package: "Parapet"),
+                .product(name: "ParapetCache", package: "Parapet"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ParapetSimulation", package: "Parapet"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

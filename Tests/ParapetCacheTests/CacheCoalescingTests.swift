@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import ParapetCore
+import ParapetTestSupport
 import ParapetTesting
 import Testing
 
@@ -33,7 +34,7 @@ struct SlowChunks: AsyncSequence, Sendable {
     }
 }
 
-@Suite("Cache: request coalescing")
+@Suite("Cache: request coalescing", .cpuHeavy)
 struct CacheCoalescingTests {
     /// An origin that answers after `thinking`, with `parts` arriving 100 ms apart, declaring their length.
     func slowOrigin(
@@ -168,5 +169,58 @@ struct CacheCoalescingTests {
             _ = try await leader
         }
         #expect(origin.requests.count == 2)
+    }
+
+    @Test func onlyWhatAHitCouldServeIsShared() async throws {
+        let test = ChainTest()
+        // Revalidated on every use: a waiting request must ask the origin itself (with its own cookie).
+        let perUser = slowOrigin(test, parts: ["mine"], fields: [.cacheControl: "no-cache", .eTag: "\"u\""])
+        try await test.run(cached(perUser)) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 { group.addTask { _ = try await client.execute(.get, "/me") } }
+                try await group.waitForAll()
+            }
+        }
+        #expect(perUser.requests.count == 3)
+        // Shared, but never with the field it withholds until validation.
+        let cookieTest = ChainTest()
+        let cookie = slowOrigin(
+            cookieTest, parts: ["page"], fields: [.cacheControl: "no-cache=\"Set-Cookie\"", .setCookie: "id=1"])
+        let statuses = try await cookieTest.run(cached(cookie)) { client in
+            try await withThrowingTaskGroup(of: (String?, String?).self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        let response = try await client.execute(.get, "/page")
+                        return (response.headerFields[.cacheStatus], response.headerFields[.setCookie])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        #expect(cookie.requests.count == 1)
+        for (status, setCookie) in statuses where status?.contains("collapsed") == true {
+            #expect(setCookie == nil)
+        }
+        #expect(statuses.filter { $0.0?.contains("collapsed") == true }.count == 2)
+    }
+
+    @Test func anInvalidationDuringAFillKeepsItOutOfTheStore() async throws {
+        let test = ChainTest()
+        let clock = test.runtime.clock
+        let origin = Origin { request, _ in
+            if request.method == .post { return Response(status: .noContent) }
+            let body = SlowChunks(clock: clock, parts: ["old ", "body"], delay: .milliseconds(100))
+            return Response(
+                status: .ok, headerFields: [.cacheControl: "max-age=60"], body: HTTPBody(stream: body, length: 8))
+        }
+        try await test.run(cached(origin)) { client in
+            async let reader = client.execute(.get, "/a")
+            try await client.sleep(for: .milliseconds(150))
+            _ = try await client.execute(.post, "/a")
+            #expect(try await reader.text == "old body")
+            let after = try await client.execute(.get, "/a")
+            #expect(after.headerFields[.cacheStatus]?.hasPrefix("parapet; fwd=uri-miss") == true)
+        }
+        #expect(origin.requests.count == 3)
     }
 }

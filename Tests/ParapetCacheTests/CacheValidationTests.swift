@@ -92,7 +92,7 @@ struct CacheValidationTests {
     }
 
     @Test func mustRevalidateAndNoCacheAreNeverServedStale() async throws {
-        for cacheControl in ["max-age=1, must-revalidate", "max-age=1, proxy-revalidate", "s-maxage=1"] {
+        for cacheControl in ["max-age=1, must-revalidate", "max-age=1, proxy-revalidate", "s-maxage=1", "max-age=1, no-cache"] {
             let origin = Origin([.cacheControl: cacheControl])
             try await cached(origin).test { client in
                 _ = try await client.execute(.get, "/a")
@@ -113,5 +113,68 @@ struct CacheValidationTests {
             #expect(hit.headerFields[.setCookie] == nil)
         }
         #expect(origin.requests.count == 1)
+    }
+
+    @Test func a304ForAnotherRepresentationDoesNotRefreshTheStoredOne() async throws {
+        let origin = Origin { request, count in
+            switch count {
+            case 1:
+                return Response(
+                    status: .ok, headerFields: [.eTag: "\"v1\"", .cacheControl: "max-age=10"], body: HTTPBody(string: "one"))
+            case 2:
+                return Response(status: .notModified, headerFields: [.eTag: "\"v2\"", .cacheControl: "max-age=10"])
+            default:
+                #expect(request.headerFields[.ifNoneMatch] == nil)
+                return Response(
+                    status: .ok, headerFields: [.eTag: "\"v2\"", .cacheControl: "max-age=10"], body: HTTPBody(string: "two"))
+            }
+        }
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(20))
+            let response = try await client.execute(.get, "/a")
+            #expect(response.text == "two")
+            #expect(response.headerFields[.eTag] == "\"v2\"")
+        }
+        #expect(origin.requests.count == 3)
+    }
+
+    @Test func aRangeOnAStaleEntryIsCutFromTheValidatedOne() async throws {
+        let origin = Origin { request, count in
+            if count > 1 {
+                #expect(request.headerFields[.range] == nil)
+                #expect(request.headerFields[.ifRange] == nil)
+                return Response(status: .notModified, headerFields: [.eTag: "\"v1\"", .cacheControl: "max-age=10"])
+            }
+            return Response(
+                status: .ok, headerFields: [.eTag: "\"v1\"", .cacheControl: "max-age=10"],
+                body: HTTPBody(string: "0123456789"))
+        }
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(20))
+            let part = try await client.execute(.get, "/a", headers: [.range: "bytes=3-4", .ifRange: "\"v1\""])
+            #expect(part.status == .partialContent)
+            #expect(part.text == "34")
+        }
+        #expect(origin.requests.count == 2)
+    }
+
+    @Test func fieldsA304AddsKeepTheirOrder() async throws {
+        let names = (0..<12).map { HTTPField.Name("X-Added-\($0)")! }
+        let origin = Origin { _, count in
+            guard count > 1 else {
+                return Response(status: .ok, headerFields: [.eTag: "\"v1\"", .cacheControl: "max-age=10"])
+            }
+            var fields: HTTPFields = [.eTag: "\"v1\"", .cacheControl: "max-age=10"]
+            for name in names { fields[name] = "1" }
+            return Response(status: .notModified, headerFields: fields)
+        }
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(20))
+            let response = try await client.execute(.get, "/a")
+            #expect(response.headerFields.map(\.name).filter(names.contains) == names)
+        }
     }
 }

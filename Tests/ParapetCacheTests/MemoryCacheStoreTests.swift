@@ -46,21 +46,18 @@ struct MemoryCacheStoreTests {
         #expect(store.storedBytes == 0)
     }
 
+    @Test func aKeyKeepsAtMostItsVariantCapTheNewestFirst() {
+        let store = MemoryCacheStore(byteBudget: 1 << 30)
+        for language in 0..<40 { store.store(response(bytes: language, language: "l\(language)"), for: "a") }
+        let stored = store.responses(for: "a")
+        #expect(stored.count == LRUEntries.maxVariants)
+        #expect(stored.first?.body.readableBytes == 39)
+        #expect(store.count == LRUEntries.maxVariants)
+    }
+
     @Test func aResponseLargerThanTheBudgetIsNotKept() {
         let store = MemoryCacheStore(byteBudget: 500)
         store.store(response(bytes: 1000), for: "a")
         #expect(store.count == 0)
-    }
-
-    @Test func slotsAreReusedAfterRemoval() {
-        let entry = response(bytes: 10)
-        let store = MemoryCacheStore(byteBudget: 1 << 20)
-        for round in 0..<100 {
-            store.store(entry, for: "k\(round)")
-            store.removeAll(for: "k\(round)")
-        }
-        store.store(entry, for: "x")
-        #expect(store.count == 1)
-        #expect(store.responses(for: "x").count == 1)
     }
 }

@@ -32,10 +32,11 @@ public struct CacheControl: Sendable, Hashable {
 
     /// The directives of `lines`, the values of one message's `Cache-Control` field lines in order.
     public init(lines: [String]) {
+        var seen: Set<String> = []
         for line in lines {
             var scanner = ListScanner(line)
             while let element = scanner.nextElement() {
-                guard case .directive(let directive) = element, !contains(directive.name) else { continue }
+                guard case .directive(let directive) = element, seen.insert(directive.name).inserted else { continue }
                 directives.append(directive)
             }
         }

@@ -29,6 +29,7 @@ struct StructuredDictionary: Equatable {
     /// The dictionary the field `lines` hold together, or `nil` when they are not one.
     init?(lines: [String]) {
         var parser = Parser(Array(lines.joined(separator: ",").utf8))
+        var positions: [String: Int] = [:]
         parser.skip(while: Parser.isSpace)
         while !parser.isAtEnd {
             guard let key = parser.key() else { return nil }
@@ -40,9 +41,10 @@ struct StructuredDictionary: Equatable {
                 value = .boolean(true)
             }
             guard parser.parameters() else { return nil }
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = positions[key] {
                 members[index].value = value
             } else {
+                positions[key] = members.count
                 members.append((key, value))
             }
             parser.skip(while: Parser.isOptionalWhitespace)

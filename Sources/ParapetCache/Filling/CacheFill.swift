@@ -16,13 +16,14 @@ final class CacheFill: Sendable {
         var phase = Phase.filling
         var chunks: [ByteBuffer] = []
         var received = 0
-        var waiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+        /// Readers waiting for more, in the order they began to wait (woken in that order).
+        var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
 
         /// Ends the fill in `phase`, handing back the readers waiting for more.
         mutating func end(_ phase: Phase) -> [CheckedContinuation<Void, any Error>] {
             self.phase = phase
-            defer { waiters = [:] }
-            return Array(waiters.values)
+            defer { waiters = [] }
+            return waiters.map(\.continuation)
         }
     }
 
@@ -32,6 +33,15 @@ final class CacheFill: Sendable {
     let length: Int
     private let state = Mutex(State())
     private let waiterIDs = Atomic<Int>(0)
+    private let invalidated = Atomic<Bool>(false)
+
+    /// Whether the response was invalidated while it filled (a successful unsafe request for its URL):
+    /// its readers still get it, but it is not stored.
+    var isInvalidated: Bool { invalidated.load(ordering: .acquiring) }
+
+    func invalidate() {
+        invalidated.store(true, ordering: .releasing)
+    }
 
     init(entry: PendingEntry, length: Int) {
         self.entry = entry
@@ -62,8 +72,8 @@ final class CacheFill: Sendable {
             guard state.phase == .filling, state.received + chunk.readableBytes <= length else { return nil }
             state.chunks.append(chunk)
             state.received += chunk.readableBytes
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            defer { state.waiters = [] }
+            return state.waiters.map(\.continuation)
         }
         guard let waiters else {
             fail()
@@ -113,14 +123,20 @@ final class CacheFill: Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let waits = state.withLock { state -> Bool in
-                    guard state.phase == .filling, index >= state.chunks.count else { return false }
-                    state.waiters[id] = continuation
+                    guard state.phase == .filling, index >= state.chunks.count, !Task.isCancelled else { return false }
+                    state.waiters.append((id, continuation))
                     return true
                 }
-                if !waits { continuation.resume() }
+                guard !waits else { return }
+                // Cancelled before it could wait: the handler above has already run and found nothing.
+                if Task.isCancelled { continuation.resume(throwing: CancellationError()) } else { continuation.resume() }
             }
         } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let position = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: position).continuation
+            }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 

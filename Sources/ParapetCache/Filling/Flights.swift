@@ -59,8 +59,8 @@ final class Flights: Sendable {
                 return true
             }
             guard waiting else {
-                // The leader landed between the two locks: its outcome is in the store, if anywhere.
-                continuation.resume(returning: .stored)
+                // The leader landed between the two locks: its response is filling or stored, if anywhere.
+                continuation.resume(returning: fills.withLock { $0[key] }.map(Outcome.filling) ?? .stored)
                 return
             }
             let timer = clock.scheduleCallback(at: clock.now.advanced(by: timeout)) { [self] in
@@ -88,6 +88,11 @@ final class Flights: Sendable {
     /// `fill` of `key` has begun: misses read along until ``fillEnded(_:_:)``.
     func fillBegan(_ key: String, _ fill: CacheFill) {
         fills.withLock { $0[key] = fill }
+    }
+
+    /// Stops sharing the fill of `key`, if any, and keeps it from being stored: its URL was invalidated.
+    func invalidate(_ key: String) {
+        fills.withLock { $0.removeValue(forKey: key) }?.invalidate()
     }
 
     /// `fill` of `key` has ended, stored or failed: later misses look in the store, or lead.

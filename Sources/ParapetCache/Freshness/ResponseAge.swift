@@ -52,8 +52,10 @@ public struct ResponseAge: Sendable, Hashable {
 }
 
 extension Duration {
-    /// Whole seconds, rounded down: how `Age` and `ttl` are written.
+    /// Whole seconds, rounded toward negative infinity: how `Age` and `ttl` are written, so a response
+    /// stale by half a second says `ttl=-1`, not `ttl=0`.
     var wholeSeconds: Int64 {
-        components.seconds
+        let (seconds, attoseconds) = components
+        return attoseconds < 0 ? seconds - 1 : seconds
     }
 }

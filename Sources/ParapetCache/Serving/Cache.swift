@@ -14,8 +14,10 @@ public import ParapetCore
 /// unsafe request (`POST`, `PUT`, `DELETE`, …) invalidates its URL and same-origin `Location` and
 /// `Content-Location`. A stale response is served while it is revalidated in the background within its
 /// `stale-while-revalidate` window, and instead of an error within its `stale-if-error` window (RFC 5861)
-/// or, when the origin cannot be reached, within ``Options/staleIfUnreachable``. Every response says
-/// what the cache did in `Cache-Status` (RFC 9211).
+/// or, when the origin cannot be reached, within ``Options/staleIfUnreachable``. Concurrent misses for
+/// one URL make one origin request, whose body every waiting client reads as it arrives; a targeted
+/// `CDN-Cache-Control` (RFC 9213) overrides `Cache-Control` for this cache. Every response says what the
+/// cache did in `Cache-Status` (RFC 9211).
 ///
 /// ```swift
 /// let store = MemoryCacheStore(byteBudget: 256 << 20)
@@ -28,10 +30,13 @@ public import ParapetCore
 /// | served fresh from the cache | `parapet; hit; ttl=120` |
 /// | served stale, as the request's `max-stale` allows | `parapet; hit; ttl=-3` |
 /// | not in the cache | `parapet; fwd=uri-miss; fwd-status=200; stored; ttl=60` |
+/// | not in the cache, answered by another request's origin response | `parapet; fwd=uri-miss; fwd-status=200; collapsed; ttl=60` |
 /// | in the cache, but for other `Vary` values | `parapet; fwd=vary-miss; fwd-status=200` |
 /// | stale, revalidated | `parapet; fwd=stale; fwd-status=304; ttl=60` |
 /// | stale, revalidating in the background | `parapet; hit; ttl=-3; detail=stale-while-revalidate` |
 /// | stale, served because the origin failed | `parapet; fwd=stale; fwd-status=503; ttl=-3; detail=stale-if-error` |
+/// | stale, served because the origin was unreachable | `parapet; fwd=stale; fwd-status=502; ttl=-3; detail=origin-unreachable` |
+/// | `only-if-cached` and nothing to serve (`504`) | `parapet; detail=only-if-cached` |
 /// | the request's directives asked for the origin | `parapet; fwd=request; fwd-status=200` |
 /// | a method the cache does not serve | `parapet; fwd=method; fwd-status=201` |
 /// | not for the cache (``Options/cacheable``, an upgrade) | `parapet; fwd=bypass; fwd-status=101` |

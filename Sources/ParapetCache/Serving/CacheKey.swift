@@ -4,10 +4,25 @@ import ParapetCore
 /// The primary cache key (RFC 9111 §2): scheme, lowercased authority and the request target, query
 /// included as sent — so different queries are different keys, and `GET` and `HEAD` share one.
 enum CacheKey {
-    /// The key of `request`'s target; `nil` for a request without a path (`CONNECT`, `OPTIONS *`).
+    /// The key of `request`'s target; `nil` for a request without a path (`CONNECT`, `OPTIONS *`) or
+    /// without a plain `host[:port]` authority — `Host: a.example/b` with `/c` must not share the key of
+    /// `a.example` with `/b/c`, so such a request is not cached at all.
     static func of(_ request: Request) -> String? {
-        guard let path = request.path, path.hasPrefix("/") else { return nil }
+        guard let path = request.path, path.hasPrefix("/"), let authority = request.authority,
+            !authority.isEmpty, authority.utf8.allSatisfy(isAuthorityByte)
+        else { return nil }
         return origin(of: request) + path
+    }
+
+    /// Bytes of a `host[:port]`: RFC 3986 reg-name and IP-literal characters, without `/ ? # @` or space.
+    private static func isAuthorityByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-._~!$&'()*+,;=%:[]".utf8.contains(byte)
+        }
     }
 
     /// The key of a `Location` or `Content-Location` value sent in answer to `request`, when it names a

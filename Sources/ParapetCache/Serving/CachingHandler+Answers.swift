@@ -54,27 +54,31 @@ extension CachingHandler {
     }
 
     /// `response` from the origin, or a `304` when the client's own condition holds on it — the cache
-    /// removed the client's conditions to ask on its own behalf. A body being stored is read to its end
-    /// first, so the entry is still filled.
-    func answeringConditional(_ response: Response, of request: Request) async -> Response {
+    /// removed the client's conditions to ask on its own behalf. The body of a `304` is dropped unread;
+    /// a response filling by its own task is stored all the same.
+    func answeringConditional(_ response: Response, of request: Request) -> Response {
         guard response.status.kind == .successful,
             ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: response.headerFields)
         else { return response }
-        await drain(response.body)
         var notModified = notModified(from: response.headerFields)
         notModified.headerFields[values: .cacheStatus] = response.headerFields[values: .cacheStatus]
         if let word = response.headerFields[.xCache] { notModified.headerFields[.xCache] = word }
         return notModified
     }
 
-    /// Reads `body` to its end, for the copy being stored; a body that fails is simply not stored.
+    /// Reads `body` to its end, for the copy being stored, giving up past ``Cache/Options/maxObjectSize``
+    /// (the copy was abandoned by then); a body that fails is simply not stored.
     func drain(_ body: HTTPBody) async {
-        guard !body.isReplayable else { return }
+        var read = 0
         do {
-            for try await _ in body {}
+            for try await chunk in body {
+                read += chunk.readableBytes
+                if read > options.maxObjectSize { return }
+            }
         } catch {}
     }
 
+    /// The `304` standing for a `200` with `fields`: the fields RFC 9110 §15.4.5 says it repeats, and `Age`.
     func notModified(from fields: HTTPFields) -> Response {
         var kept = HTTPFields()
         for field in fields where ConditionalRequest.notModifiedFields.contains(field.name) || field.name == .age {

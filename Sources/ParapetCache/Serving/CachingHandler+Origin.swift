@@ -19,23 +19,34 @@ extension CachingHandler {
                 flights.land(exchange.key, with: .goAlone)
                 throw error
             }
-            let (answer, outcome) = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
+            let (answer, outcome, _) = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
             flights.land(exchange.key, with: outcome)
             return answer
-        case .follow(.filling(let fill)) where fill.entry.variant.matches(exchange.request.headerFields):
+        case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange.request):
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
             let stored = (try? await store.responses(for: exchange.key)) ?? []
             let now = runtime.clock.now
             guard let entry = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
-                entry.remainingFreshness(at: now) > .zero
+                Reuse(of: entry, windows: .never, requestControl: CacheControl(exchange.request.headerFields), at: now)
+                    == .fresh
             else { return try await fetchAlone(exchange, because: reason) }
             var status = CacheStatus(hit: true, ttl: entry.remainingFreshness(at: now).wholeSeconds)
             status.collapsed = true
-            return serve(entry, to: exchange.request, validated: true, status: status)
+            return serve(entry, to: exchange.request, validated: false, status: status)
         case .follow:
             return try await fetchAlone(exchange, because: reason)
         }
+    }
+
+    /// Whether a request that waited may be answered with `entry`, the response another request is
+    /// storing: only as a fresh hit would be — same variant, fresh enough for the request's directives,
+    /// no `no-cache` — so nothing that must be revalidated per request is handed to another client.
+    private func mayShare(_ entry: PendingEntry, with request: Request) -> Bool {
+        entry.variant.matches(request.headerFields)
+            && Reuse(
+                age: entry.age, lifetime: entry.lifetime, control: entry.control, windows: .never,
+                requestControl: CacheControl(request.headerFields), at: runtime.clock.now) == .fresh
     }
 
     /// A miss that asks the origin on its own.
@@ -62,6 +73,11 @@ extension CachingHandler {
             return stale
         }
         if response.status == .notModified {
+            guard ConditionalRequest.notModified(response.headerFields, validates: entry.headerFields) else {
+                // A 304 for another representation (RFC 9111 §4.3.4) says nothing about the stored one.
+                try? await store.removeAll(for: exchange.key)
+                return try await fetchAlone(exchange, because: reason)
+            }
             let refreshed = refresh(entry, with: response, sent: sent)
             try? await store.store(refreshed, for: exchange.key)
             let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
@@ -75,15 +91,18 @@ extension CachingHandler {
         {
             return stale
         }
-        let answer = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).response
-        return await answeringConditional(answer, of: exchange.request)
+        let admitted = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
+        // The origin's new answer may not be stored: neither may the old one be served any more.
+        if !admitted.stores { try? await store.removeAll(for: exchange.key) }
+        return answeringConditional(admitted.response, of: exchange.request)
     }
 
-    /// The request the cache sends to validate `entry`: the client's own conditions replaced by the
-    /// entry's validators.
+    /// The request the cache sends to validate `entry`: the client's own conditions (and its `Range`,
+    /// which the cache cuts itself) replaced by the entry's validators.
     private func conditional(_ request: Request, for entry: CachedResponse) -> Request {
         var conditional = request
         for name in ConditionalRequest.fields { conditional.headerFields[name] = nil }
+        conditional.headerFields[.range] = nil
         if let tag = entry.headerFields[.eTag] { conditional.headerFields[.ifNoneMatch] = tag }
         if let modified = entry.headerFields[.lastModified] { conditional.headerFields[.ifModifiedSince] = modified }
         return conditional
@@ -122,10 +141,19 @@ extension CachingHandler {
                 return
             }
             if response.status == .notModified {
+                guard ConditionalRequest.notModified(response.headerFields, validates: entry.headerFields) else {
+                    try? await store.removeAll(for: background.key)
+                    return
+                }
                 try? await store.store(refresh(entry, with: response, sent: sent), for: background.key)
             } else if !StaleWindows.isError(response.status.code) {
-                // Reading the body to its end is what commits it.
-                await drain(await admit(response, sent: sent, for: background, status: CacheStatus()).response.body)
+                let admitted = await admit(response, sent: sent, for: background, status: CacheStatus())
+                if !admitted.stores {
+                    try? await store.removeAll(for: background.key)
+                } else if case .goAlone = admitted.outcome {
+                    // Stored as it is read, and nobody else reads it.
+                    await drain(admitted.response.body)
+                }
             }
         }
     }
@@ -135,11 +163,11 @@ extension CachingHandler {
     /// is stored even if the client that asked goes away, and every client reads it as it arrives.
     private func admit(
         _ response: Response, sent: MonotonicInstant, for exchange: Exchange, status: CacheStatus
-    ) async -> (response: Response, outcome: Flights.Outcome) {
+    ) async -> (response: Response, outcome: Flights.Outcome, stores: Bool) {
         var status = status
         status.forwardStatus = response.status.code
         guard exchange.request.method == .get, let entry = storable(response, sent: sent, for: exchange.request) else {
-            return (stamped(response, status), .goAlone)
+            return (stamped(response, status), .goAlone, false)
         }
         status.stored = true
         status.ttl = (entry.lifetime - entry.age.initial).wholeSeconds
@@ -148,10 +176,11 @@ extension CachingHandler {
         let store = store
         if response.body.isReplayable {
             guard let body = try? await response.body.collect(upTo: options.maxObjectSize) else {
-                return (stamped(response, status), .goAlone)
+                status.stored = false
+                return (stamped(response, status), .goAlone, false)
             }
             try? await store.store(entry.complete(with: body), for: key)
-            return (stamped(response, status), .stored)
+            return (stamped(response, status), .stored, true)
         }
         if let length = response.body.knownLength ?? entry.declaredLength {
             let fill = CacheFill(entry: entry, length: length)
@@ -159,27 +188,30 @@ extension CachingHandler {
             let flights = flights
             flights.fillBegan(key, fill)
             runtime.spawner.spawn("cache-fill") {
-                if let body = await fill.fill(from: origin) {
+                if let body = await fill.fill(from: origin), !fill.isInvalidated {
                     try? await store.store(entry.complete(with: body), for: key)
                 }
                 flights.fillEnded(key, fill)
             }
             response.body = fill.body
-            return (stamped(response, status), .filling(fill))
+            return (stamped(response, status), .filling(fill), true)
         }
         // No declared length: the copy is kept as the client reads, and nobody else can share it.
         let filling = FillingBody(base: response.body, limit: options.maxObjectSize, expectedLength: nil) { body in
             try? await store.store(entry.complete(with: body), for: key)
         }
         response.body = HTTPBody(stream: filling, length: nil, trailers: response.body.trailers)
-        return (stamped(response, status), .goAlone)
+        return (stamped(response, status), .goAlone, true)
     }
 
     /// A request answered from the fill of the request it waited for.
     private func collapsed(onto fill: CacheFill, for request: Request, because reason: CacheStatus.Forward) -> Response {
         var fields = fill.entry.fields
+        for name in fill.entry.control.fieldNames("no-cache") {
+            if let name = HTTPField.Name(name) { fields[name] = nil }
+        }
         fields[.age] = String(fill.entry.age.current(at: runtime.clock.now).wholeSeconds)
-        fields[.contentLength] = String(fill.length)
+        if fill.entry.status.code != 204 { fields[.contentLength] = String(fill.length) }
         var status = CacheStatus(forward: reason, forwardStatus: fill.entry.status.code)
         status.collapsed = true
         status.ttl = (fill.entry.lifetime - fill.entry.age.current(at: runtime.clock.now)).wholeSeconds
@@ -201,7 +233,7 @@ extension CachingHandler {
                 status: response.status, fields: fields, control: control, requestFields: request.headerFields,
                 requestControl: CacheControl(request.headerFields))
         else { return nil }
-        let declaredLength = fields[.contentLength].flatMap { Int($0) }
+        let declaredLength = fields[.contentLength].flatMap(Self.contentLength)
         if let length = response.body.knownLength ?? declaredLength, length > options.maxObjectSize { return nil }
         let wallTime = runtime.wallClock.now
         let age = ResponseAge(
@@ -218,6 +250,14 @@ extension CachingHandler {
             variant: variant, declaredLength: declaredLength)
     }
 
+    /// A `Content-Length` value: digits only (`Int` would take `+5`).
+    static func contentLength(_ text: String) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return Int(text)
+    }
+
     /// A stored response updated by the `304` that validated it (RFC 9111 §4.3.4): its fields replaced by
     /// the `304`'s, except `Content-Length` and the hop-by-hop ones; its age and freshness from now.
     private func refresh(_ entry: CachedResponse, with notModified: Response, sent: MonotonicInstant) -> CachedResponse {
@@ -225,8 +265,9 @@ extension CachingHandler {
         let update = StoragePolicy.storedFields(
             notModified.headerFields, control: CacheControl(notModified.headerFields), receivedAt: wallTime)
         var fields = entry.headerFields
-        for name in Set(update.map(\.name)) where name != .contentLength {
-            fields[values: name] = update[values: name]
+        var seen: Set<HTTPField.Name> = []
+        for field in update where field.name != .contentLength && seen.insert(field.name).inserted {
+            fields[values: field.name] = update[values: field.name]
         }
         let age = ResponseAge(
             fields: notModified.headerFields, requestSent: sent, responseReceived: runtime.clock.now,

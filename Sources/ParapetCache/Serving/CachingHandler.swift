@@ -74,6 +74,9 @@ struct CachingHandler: Handler {
         for name in [HTTPField.Name.location, .contentLocation] {
             keys += response.headerFields[values: name].map { CacheKey.of(reference: $0, answering: request) }
         }
-        for key in keys.compactMap(\.self) { try? await store.removeAll(for: key) }
+        for key in keys.compactMap(\.self) {
+            flights.invalidate(key)
+            try? await store.removeAll(for: key)
+        }
     }
 }

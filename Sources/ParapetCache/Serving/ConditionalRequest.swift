@@ -23,7 +23,7 @@ enum ConditionalRequest {
     }
 
     /// Whether a `Range` is answered given the request's `If-Range` (RFC 9110 §13.1.5): when there is
-    /// none, or it names the response's strong entity tag or its exact `Last-Modified` date.
+    /// none, or it names the response's strong entity tag or its exact, strong `Last-Modified` date.
     static func allowsRange(ifRange: String?, responseFields: HTTPFields) -> Bool {
         guard let ifRange = ifRange.map({ String($0.trimmingWhitespace) }), !ifRange.isEmpty else { return true }
         if ifRange.hasPrefix("\"") || ifRange.hasPrefix("W/") {
@@ -32,10 +32,23 @@ enum ConditionalRequest {
             else { return false }
             return wanted.opaque == current.opaque
         }
+        // A date is a strong validator only when the response was sent at least a second after it
+        // (RFC 9110 §8.8.2.2).
         guard let date = WallInstant(httpDate: ifRange),
-            let modified = responseFields[.lastModified].flatMap(WallInstant.init(httpDate:))
+            let modified = responseFields[.lastModified].flatMap(WallInstant.init(httpDate:)),
+            let sent = responseFields[.date].flatMap(WallInstant.init(httpDate:)),
+            sent.secondsSinceEpoch - modified.secondsSinceEpoch >= 1
         else { return false }
         return date == modified
+    }
+
+    /// Whether a `304` with `fields` is about the stored response with `storedFields` (RFC 9111
+    /// §4.3.4): a strong entity tag in the `304` must be the stored one; without one, it is taken as
+    /// validating what was asked about.
+    static func notModified(_ fields: HTTPFields, validates storedFields: HTTPFields) -> Bool {
+        guard let tag = fields[.eTag].flatMap(EntityTag.init), !tag.isWeak else { return true }
+        guard let stored = storedFields[.eTag].flatMap(EntityTag.init), !stored.isWeak else { return false }
+        return stored.opaque == tag.opaque
     }
 
     /// The fields a `304` repeats from the `200` it stands for (RFC 9110 §15.4.5).

@@ -21,9 +21,18 @@ enum Reuse: Equatable {
     /// The reuse of `response`, whose stale windows are `windows`, for a request with `requestControl`
     /// at `now`.
     init(of response: CachedResponse, windows: StaleWindows, requestControl: CacheControl, at now: MonotonicInstant) {
-        let age = response.age.current(at: now)
-        let remaining = response.freshnessLifetime - age
-        let control = response.control
+        self.init(
+            age: response.age, lifetime: response.freshnessLifetime, control: response.control, windows: windows,
+            requestControl: requestControl, at: now)
+    }
+
+    /// The reuse of a response whose age is `age`, fresh for `lifetime`, with directives `control`.
+    init(
+        age: ResponseAge, lifetime: Duration, control: CacheControl, windows: StaleWindows,
+        requestControl: CacheControl, at now: MonotonicInstant
+    ) {
+        let age = age.current(at: now)
+        let remaining = lifetime - age
         if requestControl.contains("no-cache") {
             self = .validate(because: .request)
         } else if control.isUnqualified("no-cache") {

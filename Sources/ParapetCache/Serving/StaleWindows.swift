@@ -9,11 +9,22 @@ struct StaleWindows {
     /// Served when the origin cannot be reached: no answer, `502` or `504`.
     var ifUnreachable: Duration = .zero
 
+    /// No serving stale at all.
+    static let never = StaleWindows()
+
+    private init() {}
+
     init(_ control: CacheControl, options: Cache.Options) {
         guard Reuse.allowsStale(control) else { return }
         whileRevalidate = control.seconds("stale-while-revalidate").duration ?? options.staleWhileRevalidate
-        ifError = control.seconds("stale-if-error").duration ?? options.staleIfError
-        ifUnreachable = max(ifError, options.staleIfUnreachable)
+        if let explicit = control.seconds("stale-if-error").duration {
+            // The origin said how long past freshness it may be served on errors: that covers outages too.
+            ifError = explicit
+            ifUnreachable = explicit
+        } else {
+            ifError = options.staleIfError
+            ifUnreachable = max(ifError, options.staleIfUnreachable)
+        }
     }
 
     /// Whether `status` is one RFC 5861 counts as an error: `500`, `502`, `503` or `504`.

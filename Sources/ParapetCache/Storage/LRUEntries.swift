@@ -18,6 +18,9 @@ struct LRUEntries {
     private(set) var storedBytes = 0
     private(set) var count = 0
 
+    /// The most variants kept per key.
+    static let maxVariants = 32
+
     init(budget: Int) {
         self.budget = budget
     }
@@ -33,7 +36,10 @@ struct LRUEntries {
         guard response.cost <= budget else { return }
         var responses = [response]
         if let slot = index[key] {
-            responses += slots[slot].responses.filter { !$0.variant.selectsSameRequests(as: response.variant) }
+            let others = slots[slot].responses.filter { !$0.variant.selectsSameRequests(as: response.variant) }
+            // Each lookup walks a key's variants: a `Vary` on a field clients vary at will must not make
+            // that walk long. The oldest variants go first.
+            responses += others.prefix(Self.maxVariants - 1)
             remove(key)
         }
         let cost = responses.reduce(0) { $0 + $1.cost }
