@@ -1,4 +1,4 @@
-/// What the ready queue holds: a runnable job, or a callback timer to put on the heap once the jobs queued
+/// What the ready queue holds: a runnable job, or a callback timer to put in the timer queue once the jobs queued
 /// before it have run (``SimulationExecutor/scheduleCallback(at:_:)``).
 enum ReadyItem {
     case job(UnownedJob)

@@ -3,7 +3,7 @@ import Synchronization
 
 /// The deterministic, single-threaded `TaskExecutor` (SE-0417) at the heart of the simulator.
 ///
-/// It holds a first-in, first-out queue of ready jobs and a min-heap of timers ordered by
+/// It holds a first-in, first-out queue of ready jobs and a priority queue of timers ordered by
 /// (virtual instant, sequence). ``drive(until:notPast:maximumEvents:)`` runs on the calling thread:
 /// it runs ready jobs in the order they were enqueued, and only when none is left does it advance
 /// virtual time to the earliest timer and fire it: resume its sleeper, start its held task, or run its
@@ -80,7 +80,7 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
     private struct State {
         var now: MonotonicInstant
         var ready = ReadyQueue()
-        var timers = TimerHeap()
+        var timers = TimerQueue()
         var slots = TimerSlots()
         var pendingTimers = 0
         var nextSequence: UInt64 = 0
@@ -90,20 +90,20 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
         /// Set by ``holdingNextJob(until:_:)``: the next job enqueued is held until this instant.
         var holdUntil: MonotonicInstant?
 
-        /// Puts `job` on the timer heap, due at `start`.
+        /// Puts `job` in the timer queue, due at `start`.
         mutating func hold(_ job: UnownedJob, until start: MonotonicInstant) {
             let id = slots.insert(.job(job), sequence: nextSequence)
             nextSequence += 1
-            timers.insert(TimerKey(deadline: start, id: id))
+            timers.insert(TimerKey(deadline: start, id: id), preferring: .heldStarts)
             pendingTimers += 1
         }
 
-        /// Puts callback `id`, which has reached the front of the ready queue, on the timer heap — unless it
+        /// Puts callback `id`, which has reached the front of the ready queue, in the timer queue — unless it
         /// was cancelled meanwhile. It takes its place among timers due at the same instant now.
         mutating func arm(_ id: TimerID) {
             guard case .arming(let deadline, let callback)? = slots[id] else { return }
             slots.update(id, to: .callback(callback))
-            timers.insert(TimerKey(deadline: max(deadline, now), order: nextSequence, id: id))
+            timers.insert(TimerKey(deadline: max(deadline, now), order: nextSequence, id: id), preferring: .callbacks)
             nextSequence += 1
         }
     }
@@ -236,14 +236,14 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
                     state.arm(id)
                 }
             }
-            while let key = state.timers.min {
+            while let (key, place) = state.timers.next {
                 if let limit, key.deadline > limit {
                     // Every live timer is due at or after `key`, so none is due within the limit.
                     guard state.pendingTimers > 0 else { break }
                     if state.now < limit { state.now = limit }
                     return .stop(.timeLimitReached)
                 }
-                _ = state.timers.popMin()
+                state.timers.removeFirst(at: place)
                 guard let entry = state.slots.remove(key.id) else {
                     continue  // cancelled: its continuation was already resumed
                 }
@@ -260,7 +260,7 @@ public final class SimulationExecutor: TaskExecutor, Sendable {
                     state.timersFired += 1
                     return .callback(callback, at: state.now)
                 case .reserved, .cancelledBeforeScheduling, .arming:
-                    preconditionFailure("an unscheduled timer is in the heap")
+                    preconditionFailure("an unscheduled timer is in the timer queue")
                 }
             }
             return .stop(.idle)
@@ -337,7 +337,7 @@ extension SimulationExecutor {
                 return true
             }
             state.slots.update(id, to: .sleeper(continuation))
-            state.timers.insert(TimerKey(deadline: deadline, id: id))
+            state.timers.insert(TimerKey(deadline: deadline, id: id), preferring: .heap)
             state.pendingTimers += 1
             return false
         }

@@ -42,10 +42,6 @@ struct TimerKey {
 struct TimerHeap {
     private var keys: [TimerKey] = []
 
-    var isEmpty: Bool { keys.isEmpty }
-
-    var count: Int { keys.count }
-
     var min: TimerKey? { keys.first }
 
     mutating func insert(_ key: TimerKey) {

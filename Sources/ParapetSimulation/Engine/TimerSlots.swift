@@ -1,7 +1,7 @@
 import ParapetCore
 
 /// Names one timer: the slab slot that holds it and the sequence number it was given. Slots are reused once
-/// a timer is gone; sequence numbers never are, so a stale identity (a cancelled timer's heap key, a late
+/// a timer is gone; sequence numbers never are, so a stale identity (a cancelled timer's queued key, a late
 /// cancellation) no longer matches its slot.
 struct TimerID: Sendable, Hashable {
     var slot: UInt32
@@ -18,47 +18,50 @@ enum TimerEntry {
     case sleeper(UnsafeContinuation<Void, any Error>)
     /// A task's first job, held back until the task's start time.
     case job(UnownedJob)
-    /// A callback due at `deadline`, waiting in the ready queue to be put on the heap.
+    /// A callback due at `deadline`, waiting in the ready queue to join the timer queue.
     case arming(at: MonotonicInstant, @Sendable () -> Void)
-    /// A callback on the heap.
+    /// A callback in the timer queue.
     case callback(@Sendable () -> Void)
 }
 
 /// The live timers, in a slab of reusable slots: looking a timer up, adding and removing one cost no hashing
 /// and, once the slab has grown to the most timers ever live at once, no allocation.
 struct TimerSlots {
-    private var sequences: [UInt64] = []
-    private var entries: [TimerEntry?] = []
+    /// A slot: the sequence number of the timer it holds or last held, and that timer's entry while it is live.
+    private struct Slot {
+        var sequence: UInt64
+        var entry: TimerEntry?
+    }
+
+    private var slots: [Slot] = []
     private var freeSlots: [UInt32] = []
 
     /// Stores `entry` for the timer numbered `sequence` and returns its identity.
     mutating func insert(_ entry: TimerEntry, sequence: UInt64) -> TimerID {
         if let slot = freeSlots.popLast() {
-            sequences[Int(slot)] = sequence
-            entries[Int(slot)] = entry
+            slots[Int(slot)] = Slot(sequence: sequence, entry: entry)
             return TimerID(slot: slot, sequence: sequence)
         }
-        sequences.append(sequence)
-        entries.append(entry)
-        return TimerID(slot: UInt32(entries.count - 1), sequence: sequence)
+        slots.append(Slot(sequence: sequence, entry: entry))
+        return TimerID(slot: UInt32(slots.count - 1), sequence: sequence)
     }
 
     /// The entry of timer `id`, or `nil` once it is gone.
     subscript(id: TimerID) -> TimerEntry? {
-        let slot = Int(id.slot)
-        return sequences[slot] == id.sequence ? entries[slot] : nil
+        let slot = slots[Int(id.slot)]
+        return slot.sequence == id.sequence ? slot.entry : nil
     }
 
     /// Replaces the entry of timer `id`, which must still be live.
     mutating func update(_ id: TimerID, to entry: TimerEntry) {
-        entries[Int(id.slot)] = entry
+        slots[Int(id.slot)].entry = entry
     }
 
     /// Removes timer `id` and returns its entry, or returns `nil` if it was already gone.
     mutating func remove(_ id: TimerID) -> TimerEntry? {
-        let slot = Int(id.slot)
-        guard sequences[slot] == id.sequence, let entry = entries[slot] else { return nil }
-        entries[slot] = nil
+        let index = Int(id.slot)
+        guard slots[index].sequence == id.sequence, let entry = slots[index].entry else { return nil }
+        slots[index].entry = nil
         freeSlots.append(id.slot)
         return entry
     }

@@ -1,7 +1,7 @@
 public import ParapetCore
 
 /// The simulator's ``MonotonicClock``: it reads the ``SimulationExecutor``'s virtual instant, and a
-/// sleep parks the sleeping task on the executor's timer heap instead of waiting in real time; so does a
+/// sleep parks the sleeping task in the executor's timer queue instead of waiting in real time; so does a
 /// callback (``scheduleCallback(at:_:)``), without a task.
 ///
 /// Sleepers due at the same instant wake in the order they went to sleep. Cancelling a sleeping task
@@ -19,7 +19,7 @@ public import ParapetCore
 /// assert(waited == .seconds(30))
 /// ```
 public struct VirtualClock: MonotonicClock {
-    /// The executor whose virtual time this clock reads and whose timer heap it sleeps on.
+    /// The executor whose virtual time this clock reads and whose timer queue it sleeps in.
     public let executor: SimulationExecutor
 
     /// Creates a clock over `executor`'s virtual time.
@@ -50,7 +50,7 @@ public struct VirtualClock: MonotonicClock {
     /// Calls `callback` on the thread driving the executor, between its events (in no simulated task), once
     /// virtual time reaches `deadline` — at once, after the jobs already runnable, when it has.
     ///
-    /// The callback is a timer on the executor's heap, not a task. It takes its place among the timers due
+    /// The callback is a timer in the executor's timer queue, not a task. It takes its place among the timers due
     /// at the same instant as a sleep by a task started now would: after the jobs already in the ready
     /// queue have run. So replacing a child task that sleeps and then reports with a callback changes no
     /// run. Cancelling removes the timer.
@@ -69,7 +69,7 @@ public struct VirtualClock: MonotonicClock {
     }
 }
 
-/// The handle of a callback on the simulation executor's timer heap.
+/// The handle of a callback in the simulation executor's timer queue.
 private struct VirtualTimer: ScheduledCallback {
     let executor: SimulationExecutor
     let id: TimerID
