@@ -30,6 +30,13 @@ extension CacheControlTests {
         #expect(control.seconds("max-age") == .valid(7))
     }
 
+    @Test func aQuotedArgumentIsUnescapedByteByByte() {
+        // Found by FuzzCacheDirectives: U+06DD before an escaped quote joins it into one Character.
+        let control = CacheControl(lines: ["zne, ex=\"1\\\u{06DD}\\\"a, \\\"\u{0}b\\\"\""])
+        #expect(control.argument("ex") == "1\u{06DD}\"a, \"\u{0}b\"")
+        #expect(control.contains("zne"))
+    }
+
     @Test func theFirstOccurrenceWins() {
         let control = CacheControl(lines: ["max-age=10", "max-age=20, MAX-AGE=30"])
         #expect(control.seconds("max-age") == .valid(10))

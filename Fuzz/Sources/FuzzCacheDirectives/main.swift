@@ -25,10 +25,11 @@ fuzz { raw in
     }
     let canonical = control.directives.map { directive in
         guard let argument = directive.argument else { return directive.name }
+        // Scalars, not Characters: a prepended mark (U+06DD) and the quote after it are one Character.
         var quoted = "\""
-        for character in argument {
-            if character == "\"" || character == "\\" { quoted.append("\\") }
-            quoted.append(character)
+        for scalar in argument.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { quoted.unicodeScalars.append("\\") }
+            quoted.unicodeScalars.append(scalar)
         }
         return directive.name + "=" + quoted + "\""
     }.joined(separator: ", ")
