@@ -177,4 +177,18 @@ struct CacheValidationTests {
             #expect(response.headerFields.map(\.name).filter(names.contains) == names)
         }
     }
+
+    @Test func aClientRevalidatingItsOwnCopyStillFillsTheCache() async throws {
+        let origin = Origin([.eTag: "\"v1\"", .cacheControl: "max-age=60"], body: "whole")
+        try await cached(origin).test { client in
+            let revalidated = try await client.execute(.get, "/a", headers: [.ifNoneMatch: "\"v1\""])
+            #expect(revalidated.status == .notModified)
+            #expect(revalidated.headerFields[.cacheStatus] == "parapet; fwd=uri-miss; fwd-status=200; stored; ttl=60")
+            let hit = try await client.execute(.get, "/a")
+            #expect(hit.text == "whole")
+            #expect(hit.headerFields[.cacheStatus] == "parapet; hit; ttl=60")
+        }
+        #expect(origin.requests.count == 1)
+        #expect(origin.requests.first?.headerFields[.ifNoneMatch] == nil)
+    }
 }

@@ -9,19 +9,26 @@ extension CachingHandler {
     /// origin themselves.
     func fetch(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> Response {
         guard exchange.request.method == .get else { return try await fetchAlone(exchange, because: reason) }
+        // A client revalidating its own copy (a browser, after an eviction here) still fills the cache:
+        // the origin is asked for the whole response, and the client's condition is answered from it.
+        var asked = exchange
+        if exchange.request.headerFields[.range] == nil {
+            asked.request.headerFields[.ifNoneMatch] = nil
+            asked.request.headerFields[.ifModifiedSince] = nil
+        }
         switch await flights.join(exchange.key) {
         case .lead:
             let sent = runtime.clock.now
             let response: Response
             do {
-                response = try await next.handle(exchange.request, context: exchange.context)
+                response = try await next.handle(asked.request, context: asked.context)
             } catch {
                 flights.land(exchange.key, with: .goAlone)
                 throw error
             }
-            let (answer, outcome, _) = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
+            let (answer, outcome, _) = await admit(response, sent: sent, for: asked, status: CacheStatus(forward: reason))
             flights.land(exchange.key, with: outcome)
-            return answer
+            return answeringConditional(answer, of: exchange.request)
         case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange.request):
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
@@ -30,12 +37,12 @@ extension CachingHandler {
             guard let entry = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
                 Reuse(of: entry, windows: .never, requestControl: CacheControl(exchange.request.headerFields), at: now)
                     == .fresh
-            else { return try await fetchAlone(exchange, because: reason) }
+            else { return try await fetchAlone(asked, answering: exchange.request, because: reason) }
             var status = CacheStatus(hit: true, ttl: entry.remainingFreshness(at: now).wholeSeconds)
             status.collapsed = true
             return serve(entry, to: exchange.request, validated: false, status: status)
         case .follow:
-            return try await fetchAlone(exchange, because: reason)
+            return try await fetchAlone(asked, answering: exchange.request, because: reason)
         }
     }
 
@@ -49,11 +56,15 @@ extension CachingHandler {
                 requestControl: CacheControl(request.headerFields), at: runtime.clock.now) == .fresh
     }
 
-    /// A miss that asks the origin on its own.
-    private func fetchAlone(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> Response {
+    /// A miss that asks the origin on its own, with `exchange`'s request, for a client that sent
+    /// `original` (the same request, or it with its conditions, which are answered here).
+    private func fetchAlone(
+        _ exchange: Exchange, answering original: Request? = nil, because reason: CacheStatus.Forward
+    ) async throws -> Response {
         let sent = runtime.clock.now
         let response = try await next.handle(exchange.request, context: exchange.context)
-        return await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).response
+        let answer = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).response
+        return original.map { answeringConditional(answer, of: $0) } ?? answer
     }
 
     /// A stored response that may not be served as it is: asked for again with its validators. A `304`
