@@ -223,4 +223,37 @@ struct CacheCoalescingTests {
         }
         #expect(origin.requests.count == 3)
     }
+
+    @Test func requestsThatFindAnEntryStaleTogetherMakeOneValidation() async throws {
+        let test = ChainTest()
+        let clock = test.runtime.clock
+        let origin = Origin { request, count in
+            guard count > 1 else {
+                return Response(
+                    status: .ok, headerFields: [.eTag: "\"v1\"", .cacheControl: "max-age=10"], body: HTTPBody(string: "v1"))
+            }
+            try await clock.sleep(for: .milliseconds(300))
+            #expect(request.headerFields[.ifNoneMatch] == "\"v1\"")
+            return Response(status: .notModified, headerFields: [.eTag: "\"v1\"", .cacheControl: "max-age=10"])
+        }
+        let statuses = try await test.run(cached(origin)) { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(20))
+            return try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<100 {
+                    group.addTask {
+                        let response = try await client.execute(.get, "/a")
+                        #expect(response.text == "v1")
+                        return response.headerFields[.cacheStatus]
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1 ?? "none", default: 0] += 1 }
+            }
+        }
+        #expect(origin.requests.count == 2)
+        #expect(
+            statuses == [
+                "parapet; fwd=stale; fwd-status=304; ttl=9": 1, "parapet; hit; collapsed; ttl=9": 99,
+            ])
+    }
 }

@@ -15,7 +15,8 @@ public import ParapetCore
 /// `Content-Location`. A stale response is served while it is revalidated in the background within its
 /// `stale-while-revalidate` window, and instead of an error within its `stale-if-error` window (RFC 5861)
 /// or, when the origin cannot be reached, within ``Options/staleIfUnreachable``. Concurrent misses for
-/// one URL make one origin request, whose body every waiting client reads as it arrives; a targeted
+/// one URL make one origin request, whose body every waiting client reads as it arrives, and requests
+/// that find an entry stale together make one validation; a targeted
 /// `CDN-Cache-Control` (RFC 9213) overrides `Cache-Control` for this cache. Every response says what the
 /// cache did in `Cache-Status` (RFC 9211).
 ///

@@ -69,10 +69,46 @@ extension CachingHandler {
 
     /// A stored response that may not be served as it is: asked for again with its validators. A `304`
     /// refreshes it and it is served; a failure within one of the `fallback` windows serves it stale;
-    /// anything else is handled as a miss.
+    /// anything else is handled as a miss. Requests that find the same entry stale together make one
+    /// validation, as misses make one fetch: the others are answered with what it brought, when a fresh
+    /// hit could be.
     func validate(
         _ entry: CachedResponse, _ exchange: Exchange, because reason: CacheStatus.Forward, fallback: StaleWindows?
     ) async throws -> Response {
+        switch await flights.join(exchange.key) {
+        case .lead:
+            do {
+                let (response, outcome) = try await validateAlone(entry, exchange, because: reason, fallback: fallback)
+                flights.land(exchange.key, with: outcome)
+                return response
+            } catch {
+                flights.land(exchange.key, with: .goAlone)
+                throw error
+            }
+        case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange.request):
+            return collapsed(onto: fill, for: exchange.request, because: reason)
+        case .follow(.stored):
+            let stored = (try? await store.responses(for: exchange.key)) ?? []
+            let now = runtime.clock.now
+            if let refreshed = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
+                Reuse(
+                    of: refreshed, windows: .never, requestControl: CacheControl(exchange.request.headerFields), at: now)
+                    == .fresh
+            {
+                var status = CacheStatus(hit: true, ttl: refreshed.remainingFreshness(at: now).wholeSeconds)
+                status.collapsed = true
+                return serve(refreshed, to: exchange.request, validated: false, status: status)
+            }
+            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
+        case .follow:
+            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
+        }
+    }
+
+    /// One validation of `entry`, and what requests waiting for it can do.
+    private func validateAlone(
+        _ entry: CachedResponse, _ exchange: Exchange, because reason: CacheStatus.Forward, fallback: StaleWindows?
+    ) async throws -> (response: Response, outcome: Flights.Outcome) {
         let sent = runtime.clock.now
         let response: Response
         do {
@@ -81,31 +117,31 @@ extension CachingHandler {
             guard !(error is CancellationError), !Task.isCancelled, let fallback,
                 let stale = servedStale(entry, to: exchange.request, window: fallback.ifUnreachable, status: nil)
             else { throw error }
-            return stale
+            return (stale, .goAlone)
         }
         if response.status == .notModified {
             guard ConditionalRequest.notModified(response.headerFields, validates: entry.headerFields) else {
                 // A 304 for another representation (RFC 9111 §4.3.4) says nothing about the stored one.
                 try? await store.removeAll(for: exchange.key)
-                return try await fetchAlone(exchange, because: reason)
+                return (try await fetchAlone(exchange, because: reason), .goAlone)
             }
             let refreshed = refresh(entry, with: response, sent: sent)
             try? await store.store(refreshed, for: exchange.key)
             let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
             let status = CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl)
-            return serve(refreshed, to: exchange.request, validated: true, status: status)
+            return (serve(refreshed, to: exchange.request, validated: true, status: status), .stored)
         }
         if let fallback,
             let stale = servedStale(
                 entry, to: exchange.request, window: fallback.window(forStatus: response.status.code),
                 status: response.status.code)
         {
-            return stale
+            return (stale, .goAlone)
         }
         let admitted = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
         // The origin's new answer may not be stored: neither may the old one be served any more.
         if !admitted.stores { try? await store.removeAll(for: exchange.key) }
-        return answeringConditional(admitted.response, of: exchange.request)
+        return (answeringConditional(admitted.response, of: exchange.request), admitted.outcome)
     }
 
     /// The request the cache sends to validate `entry`: the client's own conditions (and its `Range`,
