@@ -32,18 +32,25 @@ extension CachingHandler {
         case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange.request):
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
-            let stored = (try? await store.responses(for: exchange.key)) ?? []
-            let now = runtime.clock.now
-            guard let entry = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
-                Reuse(of: entry, windows: .never, requestControl: CacheControl(exchange.request.headerFields), at: now)
-                    == .fresh
-            else { return try await fetchAlone(asked, answering: exchange.request, because: reason) }
-            var status = CacheStatus(hit: true, ttl: entry.remainingFreshness(at: now).wholeSeconds)
-            status.collapsed = true
-            return serve(entry, to: exchange.request, validated: false, status: status)
+            if let hit = await storedHit(for: exchange) { return hit }
+            return try await fetchAlone(asked, answering: exchange.request, because: reason)
         case .follow:
             return try await fetchAlone(asked, answering: exchange.request, because: reason)
         }
+    }
+
+    /// The stored response a request that waited is answered with, when its leader stored one that a
+    /// fresh hit could serve.
+    private func storedHit(for exchange: Exchange) async -> Response? {
+        let stored = (try? await store.responses(for: exchange.key)) ?? []
+        let now = runtime.clock.now
+        guard let entry = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
+            Reuse(of: entry, windows: .never, requestControl: CacheControl(exchange.request.headerFields), at: now)
+                == .fresh
+        else { return nil }
+        var status = CacheStatus(hit: true, ttl: entry.remainingFreshness(at: now).wholeSeconds)
+        status.collapsed = true
+        return serve(entry, to: exchange.request, validated: false, status: status)
     }
 
     /// Whether a request that waited may be answered with `entry`, the response another request is
@@ -88,17 +95,7 @@ extension CachingHandler {
         case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange.request):
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
-            let stored = (try? await store.responses(for: exchange.key)) ?? []
-            let now = runtime.clock.now
-            if let refreshed = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
-                Reuse(
-                    of: refreshed, windows: .never, requestControl: CacheControl(exchange.request.headerFields), at: now)
-                    == .fresh
-            {
-                var status = CacheStatus(hit: true, ttl: refreshed.remainingFreshness(at: now).wholeSeconds)
-                status.collapsed = true
-                return serve(refreshed, to: exchange.request, validated: false, status: status)
-            }
+            if let hit = await storedHit(for: exchange) { return hit }
             return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
         case .follow:
             return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
