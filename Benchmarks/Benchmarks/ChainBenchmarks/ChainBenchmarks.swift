@@ -12,6 +12,9 @@
 //
 //   Cache/hit 13 B, Cache/hit 16 KiB    a `Cache` over a `MemoryCacheStore` answering a fresh stored
 //                                       response (the endpoint is never reached): the cache's hit path
+//   Cache/store 1M entries              peak resident memory after a `MemoryCacheStore` holds a million
+//                                       13-byte responses with five header fields, each under its own
+//                                       key: (peak - the process before) / 1M = bytes per entry
 //
 // Each sample runs `scalingFactor` (1000) requests; the text output divides by it, so the numbers
 // printed are per request (`--scale` prints them per 1000 requests instead, with more precision).
@@ -62,6 +65,39 @@ let benchmarks: @Sendable () -> Void = {
     )
     registerCacheHitBenchmark("Cache/hit 13 B", fixture: fixture, bodyBytes: 13)
     registerCacheHitBenchmark("Cache/hit 16 KiB", fixture: fixture, bodyBytes: 16 << 10)
+    registerCacheStoreMemoryBenchmark()
+}
+
+/// Registers the memory benchmark of a million stored entries (see the header).
+func registerCacheStoreMemoryBenchmark() {
+    let fields: HTTPFields = [
+        .cacheControl: "public, max-age=3600", .contentType: "text/plain", .date: "Mon, 07 Dec 2026 12:00:00 GMT",
+        .eTag: "\"5f3a-17c\"", .contentLength: "13",
+    ]
+    let body = ByteBuffer(string: "hello, world\n")
+    let age = ResponseAge(
+        fields: fields, requestSent: .zero, responseReceived: .zero, receivedAtWallTime: WallInstant(secondsSinceEpoch: 0))
+    Benchmark(
+        "Cache/store 1M entries",
+        configuration: .init(
+            metrics: [.peakMemoryResident, .peakMemoryResidentDelta], timeUnits: .milliseconds, warmupIterations: 0,
+            scalingFactor: .one, maxDuration: .seconds(120), maxIterations: 1)
+    ) { _ in
+        let store = MemoryCacheStore(byteBudget: 1 << 40)
+        for index in 0..<1_000_000 {
+            // Every entry has its own fields and body, as responses from the origin would.
+            var ownFields = fields
+            ownFields[.eTag] = "\"\(index)\""
+            var ownBody = ByteBuffer()
+            ownBody.writeImmutableBuffer(body)
+            store.store(
+                CachedResponse(
+                    status: .ok, headerFields: ownFields, control: CacheControl(ownFields), body: ownBody, age: age,
+                    freshnessLifetime: .seconds(3_600), variant: Variant(vary: ownFields, request: [:])),
+                for: "http://example.com/objects/\(index)")
+        }
+        blackHole(store.count)
+    }
 }
 
 /// Registers a benchmark of cache hits: the first request (in setup) stores a response of `bodyBytes`,
