@@ -14,6 +14,7 @@ struct CacheStatus {
 
     /// Served from the cache.
     var hit = false
+    /// Why the origin was asked, when it was.
     var forward: Forward?
     /// The status the origin answered with.
     var forwardStatus: Int?

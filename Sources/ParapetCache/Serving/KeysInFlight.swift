@@ -9,6 +9,7 @@ final class KeysInFlight: Sendable {
         keys.withLock { $0.insert(key).inserted }
     }
 
+    /// Gives `key` back once its work is done, whatever its outcome.
     func release(_ key: String) {
         _ = keys.withLock { $0.remove(key) }
     }
