@@ -87,4 +87,15 @@ struct CacheBodyTests {
             #expect(hit.headerFields[.date] != nil)
         }
     }
+
+    @Test func responsesSettingCookiesCanBeKeptOut() async throws {
+        let origin = Origin([.cacheControl: "max-age=60", .setCookie: "session=alice"])
+        try await cached(origin, options: Cache.Options(storesSetCookie: false)).test { client in
+            let first = try await client.execute(.get, "/a")
+            #expect(first.headerFields[.cacheStatus] == "parapet; fwd=uri-miss; fwd-status=200")
+            let second = try await client.execute(.get, "/a")
+            #expect(second.headerFields[.setCookie] == "session=alice")
+        }
+        #expect(origin.requests.count == 2)
+    }
 }

@@ -72,6 +72,11 @@ public struct Cache: Middleware {
         /// with a valid value replaces `Cache-Control` and `Expires` for this cache's decisions. Default
         /// `CDN-Cache-Control`, for a cache at the edge; empty to obey `Cache-Control` alone.
         public var targetedFields: [HTTPField.Name]
+        /// Whether a response that sets a cookie may be stored and served to other clients. RFC 9111 lets a
+        /// shared cache do so (and the cache-tests suite requires it); nginx and Varnish refuse by
+        /// default, since an origin that sets a session cookie on a cacheable page hands it to everyone.
+        /// Default `true`; `false` keeps every response with `Set-Cookie` out of the store.
+        public var storesSetCookie: Bool
         /// Whether responses also say `X-Cache: HIT`, `MISS` or `STALE`, as the Go original does.
         /// Default `false`.
         public var xCache: Bool
@@ -85,7 +90,8 @@ public struct Cache: Middleware {
             staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero,
             staleIfUnreachable: Duration = .seconds(3_600), lockTimeout: Duration = .seconds(2),
             revalidateTimeout: Duration = .seconds(30),
-            targetedFields: [HTTPField.Name] = [.cdnCacheControl], xCache: Bool = false, cacheable: (@Sendable (Request) -> Bool)? = nil
+            targetedFields: [HTTPField.Name] = [.cdnCacheControl], storesSetCookie: Bool = true, xCache: Bool = false,
+            cacheable: (@Sendable (Request) -> Bool)? = nil
         ) {
             self.name = name
             self.maxObjectSize = maxObjectSize
@@ -96,6 +102,7 @@ public struct Cache: Middleware {
             self.lockTimeout = lockTimeout
             self.revalidateTimeout = revalidateTimeout
             self.targetedFields = targetedFields
+            self.storesSetCookie = storesSetCookie
             self.xCache = xCache
             self.cacheable = cacheable
         }

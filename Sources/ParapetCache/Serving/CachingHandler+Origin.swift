@@ -277,6 +277,7 @@ extension CachingHandler {
                 status: response.status, fields: fields, control: control, requestFields: request.headerFields,
                 requestControl: CacheControl(request.headerFields))
         else { return nil }
+        guard options.storesSetCookie || fields[.setCookie] == nil else { return nil }
         let declaredLength = fields[.contentLength].flatMap(Self.contentLength)
         if let length = response.body.knownLength ?? declaredLength, length > options.maxObjectSize { return nil }
         let wallTime = runtime.wallClock.now
