@@ -29,7 +29,7 @@ extension CachingHandler {
             let (answer, outcome, _) = await admit(response, sent: sent, for: asked, status: CacheStatus(forward: reason))
             flights.land(exchange.key, with: outcome)
             return answeringConditional(answer, of: exchange.request)
-        case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange.request):
+        case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange):
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
             if let hit = await storedHit(for: exchange) { return hit }
@@ -45,7 +45,7 @@ extension CachingHandler {
         let stored = (try? await store.responses(for: exchange.key)) ?? []
         let now = runtime.clock.now
         guard let entry = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
-            Reuse(of: entry, windows: .never, requestControl: CacheControl(exchange.request.headerFields), at: now)
+            Reuse(of: entry, windows: .never, requestControl: exchange.requestControl, at: now)
                 == .fresh
         else { return nil }
         var status = CacheStatus(hit: true, ttl: entry.remainingFreshness(at: now).wholeSeconds)
@@ -56,11 +56,11 @@ extension CachingHandler {
     /// Whether a request that waited may be answered with `entry`, the response another request is
     /// storing: only as a fresh hit would be — same variant, fresh enough for the request's directives,
     /// no `no-cache` — so nothing that must be revalidated per request is handed to another client.
-    private func mayShare(_ entry: PendingEntry, with request: Request) -> Bool {
-        entry.variant.matches(request.headerFields)
+    private func mayShare(_ entry: PendingEntry, with exchange: Exchange) -> Bool {
+        entry.variant.matches(exchange.request.headerFields)
             && Reuse(
                 age: entry.age, lifetime: entry.lifetime, control: entry.control, windows: .never,
-                requestControl: CacheControl(request.headerFields), at: runtime.clock.now) == .fresh
+                requestControl: exchange.requestControl, at: runtime.clock.now) == .fresh
     }
 
     /// A miss that asks the origin on its own, with `exchange`'s request, for a client that sent
@@ -92,7 +92,7 @@ extension CachingHandler {
                 flights.land(exchange.key, with: .goAlone)
                 throw error
             }
-        case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange.request):
+        case .follow(.filling(let fill)) where mayShare(fill.entry, with: exchange):
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
             if let hit = await storedHit(for: exchange) { return hit }
@@ -177,7 +177,9 @@ extension CachingHandler {
         var request = exchange.request
         request.method = .get
         request.body = .empty
-        let background = Exchange(request: conditional(request, for: entry), key: exchange.key, context: context)
+        let background = Exchange(
+            request: conditional(request, for: entry), requestControl: exchange.requestControl, key: exchange.key,
+            context: context)
         runtime.spawner.spawn("cache-revalidation") { [self] in
             defer { revalidations.release(background.key) }
             let sent = runtime.clock.now
@@ -210,7 +212,7 @@ extension CachingHandler {
     ) async -> (response: Response, outcome: Flights.Outcome, stores: Bool) {
         var status = status
         status.forwardStatus = response.status.code
-        guard exchange.request.method == .get, let entry = storable(response, sent: sent, for: exchange.request) else {
+        guard exchange.request.method == .get, let entry = storable(response, sent: sent, for: exchange) else {
             return (stamped(response, status), .goAlone, false)
         }
         status.stored = true
@@ -269,13 +271,13 @@ extension CachingHandler {
 
     /// The parts of a response to be stored once its body is complete; `nil` when it may not be stored
     /// or would never be of use (no freshness and nothing to revalidate with, or `Vary: *`).
-    private func storable(_ response: Response, sent: MonotonicInstant, for request: Request) -> PendingEntry? {
+    private func storable(_ response: Response, sent: MonotonicInstant, for exchange: Exchange) -> PendingEntry? {
         let fields = response.headerFields
         let control = CacheControl(response: fields, targets: options.targetedFields)
         guard
             StoragePolicy.mayStore(
-                status: response.status, fields: fields, control: control, requestFields: request.headerFields,
-                requestControl: CacheControl(request.headerFields))
+                status: response.status, fields: fields, control: control,
+                requestFields: exchange.request.headerFields, requestControl: exchange.requestControl)
         else { return nil }
         guard options.storesSetCookie || fields[.setCookie] == nil else { return nil }
         let declaredLength = fields[.contentLength].flatMap(Self.contentLength)
@@ -287,7 +289,7 @@ extension CachingHandler {
         let lifetime = FreshnessLifetime.of(
             status: response.status, fields: stored, control: control, receivedAt: wallTime,
             heuristicLimit: options.heuristicLimit)
-        let variant = Variant(vary: fields, request: request.headerFields)
+        let variant = Variant(vary: fields, request: exchange.request.headerFields)
         let hasValidator = stored[.eTag] != nil || stored[.lastModified] != nil
         guard !variant.isWildcard, lifetime > age.initial || hasValidator else { return nil }
         return PendingEntry(

@@ -26,11 +26,12 @@ struct CachingHandler: Handler {
         guard let entry = stored.first(where: { $0.variant.matches(request.headerFields) }) else {
             if requestControl.contains("only-if-cached") { return notCached() }
             return try await fetch(
-                Exchange(request: request, key: key, context: context), because: stored.isEmpty ? .uriMiss : .varyMiss)
+                Exchange(request: request, requestControl: requestControl, key: key, context: context),
+                because: stored.isEmpty ? .uriMiss : .varyMiss)
         }
         let now = runtime.clock.now
         let windows = StaleWindows(entry.control, options: options)
-        let exchange = Exchange(request: request, key: key, context: context)
+        let exchange = Exchange(request: request, requestControl: requestControl, key: key, context: context)
         switch Reuse(of: entry, windows: windows, requestControl: requestControl, at: now) {
         case .fresh, .stale:
             let ttl = entry.remainingFreshness(at: now).wholeSeconds
@@ -51,6 +52,8 @@ struct CachingHandler: Handler {
     /// One client request on its way through the cache.
     struct Exchange {
         var request: Request
+        /// The request's `Cache-Control`, parsed once for every decision on its way.
+        var requestControl: CacheControl
         var key: String
         var context: RequestContext
     }
