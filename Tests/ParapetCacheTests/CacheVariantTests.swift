@@ -174,3 +174,21 @@ struct CacheRangeTests {
         }
     }
 }
+
+@Suite("Surrogate keys")
+struct SurrogateKeyTests {
+    @Test func cacheTagIsCommaSeparatedAndSurrogateKeySpaceSeparatedWithoutRepeats() {
+        let fields: HTTPFields = [
+            .cacheTag: " product-42, home ,,product-42", .surrogateKey: "home  sale\tnews", .cacheTag: "news",
+        ]
+        #expect(SurrogateKeys.of(fields) == ["product-42", "home", "news", "sale"])
+    }
+
+    @Test func tooManyOrTooLongTagsAreSkippedNotCut() {
+        let long = String(repeating: "x", count: SurrogateKeys.maxLength + 1)
+        let many = (0..<100).map { "t\($0)" }.joined(separator: ",")
+        let tags = SurrogateKeys.of([.cacheTag: long + "," + many])
+        #expect(tags.count == SurrogateKeys.maxCount)
+        #expect(tags.first == "t0")
+    }
+}

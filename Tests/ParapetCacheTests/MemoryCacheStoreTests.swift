@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import ParapetCore
+import Synchronization
 import Testing
 
 @testable import ParapetCache
@@ -59,5 +60,33 @@ struct MemoryCacheStoreTests {
         let store = MemoryCacheStore(byteBudget: 500)
         store.store(response(bytes: 1000), for: "a")
         #expect(store.count == 0)
+    }
+
+    @Test func aSweepInSlicesVisitsEveryKeyOnceAndForgetsOnlyWhatItPicks() {
+        let store = MemoryCacheStore(byteBudget: 1 << 20)
+        for key in 0..<10 { store.store(response(bytes: key), for: "k\(key)") }
+        store.store(response(bytes: 100, language: "en"), for: "k3")
+        _ = store.responses(for: "k0")   // a use must not move a key within the walk
+        let seen = Mutex<[String]>([])
+        var position = 0
+        var slices = 0
+        var removed = 0
+        while true {
+            let slice = store.sweep(from: position, limit: 3) { key, response in
+                seen.withLock { $0.append(key) }
+                return response.body.readableBytes % 2 == 1 || response.body.readableBytes == 100
+            }
+            slices += 1
+            removed += slice.removed
+            guard let next = slice.next else { break }
+            position = next
+        }
+        #expect(slices == 4)
+        #expect(Set(seen.withLock { $0 }).count == 10)
+        #expect(removed == 6)
+        #expect(store.count == 5)
+        #expect(store.responses(for: "k3").isEmpty)
+        #expect(store.responses(for: "k4").count == 1)
+        #expect(store.storedBytes == (0..<10).filter { $0 % 2 == 0 }.map { response(bytes: $0).cost }.reduce(0, +))
     }
 }

@@ -19,6 +19,9 @@ public struct ResponseAge: Sendable, Hashable {
     public var initial: Duration
     /// When it arrived, on the monotonic clock.
     public var receivedAt: MonotonicInstant
+    /// When it arrived, on the wall clock: what purges are compared with, and what a store that outlives
+    /// the process keeps instead of ``receivedAt``.
+    public var receivedAtWallTime: WallInstant
 
     /// The age of a response whose request was sent at `requestSent` and whose head arrived at
     /// `responseReceived` (monotonic), `receivedAtWallTime` on the wall clock.
@@ -34,6 +37,16 @@ public struct ResponseAge: Sendable, Hashable {
         let responseDelay = max(.zero, responseReceived.offset - requestSent.offset)
         initial = max(apparentAge, ageValue + responseDelay)
         receivedAt = responseReceived
+        self.receivedAtWallTime = receivedAtWallTime
+    }
+
+    /// An age known from an earlier run: `initial` on arrival at `receivedAtWallTime`, placed on this run's
+    /// monotonic clock by the wall-clock time since. A wall clock stepped back counts as no time passed.
+    public init(initial: Duration, receivedAtWallTime: WallInstant, now: MonotonicInstant, wallNow: WallInstant) {
+        self.initial = initial
+        self.receivedAtWallTime = receivedAtWallTime
+        let elapsed = max(.zero, wallNow.sinceEpoch - receivedAtWallTime.sinceEpoch)
+        receivedAt = MonotonicInstant(offset: now.offset - elapsed)
     }
 
     /// The age at `now` on the monotonic clock.

@@ -294,7 +294,7 @@ extension CachingHandler {
         guard !variant.isWildcard, lifetime > age.initial || hasValidator else { return nil }
         return PendingEntry(
             status: response.status, fields: stored, control: control, age: age, lifetime: lifetime,
-            variant: variant, declaredLength: declaredLength)
+            variant: variant, declaredLength: declaredLength, tags: SurrogateKeys.of(stored))
     }
 
     /// A `Content-Length` value: digits only (`Int` would take `+5`).
@@ -325,6 +325,6 @@ extension CachingHandler {
             heuristicLimit: options.heuristicLimit)
         return CachedResponse(
             status: entry.status, headerFields: fields, control: control, body: entry.body, age: age,
-            freshnessLifetime: lifetime, variant: entry.variant)
+            freshnessLifetime: lifetime, variant: entry.variant, tags: SurrogateKeys.of(fields))
     }
 }

@@ -16,4 +16,27 @@ public protocol CacheStore: Sendable {
 
     /// Forgets every response stored for `key`.
     func removeAll(for key: String) async throws
+
+    /// One slice of a walk over the whole store, for a reaper: looks at the responses of at most `limit`
+    /// keys from `position` on (start at 0) and forgets each one `isDead` picks, without counting a use.
+    ///
+    /// `isDead` judges a response by its head, age, variant and tags; a store that keeps bodies elsewhere
+    /// may hand it a response with an empty body. Keys stored during a walk may be missed until the next.
+    func sweep(
+        from position: Int, limit: Int, removing isDead: @Sendable (String, CachedResponse) -> Bool
+    ) async throws -> CacheSweep
+}
+
+/// What one slice of a walk over a ``CacheStore`` did.
+public struct CacheSweep: Sendable, Hashable {
+    /// The responses forgotten.
+    public var removed: Int
+    /// Where the next slice starts; `nil` when the walk has reached the end.
+    public var next: Int?
+
+    /// Creates a result.
+    public init(removed: Int, next: Int?) {
+        self.removed = removed
+        self.next = next
+    }
 }

@@ -19,11 +19,13 @@ public struct CachedResponse: Sendable {
     public let variant: Variant
     /// The directives it was stored with (see ``CacheControl/init(response:targets:)``), parsed once.
     public let control: CacheControl
+    /// Its surrogate keys (`Cache-Tag`, `Surrogate-Key`): the tags a purge by tag names.
+    public let tags: [String]
 
     /// Creates an entry.
     public init(
         status: HTTPResponse.Status, headerFields: HTTPFields, control: CacheControl, body: ByteBuffer,
-        age: ResponseAge, freshnessLifetime: Duration, variant: Variant
+        age: ResponseAge, freshnessLifetime: Duration, variant: Variant, tags: [String] = []
     ) {
         self.status = status
         self.headerFields = headerFields
@@ -32,6 +34,7 @@ public struct CachedResponse: Sendable {
         self.freshnessLifetime = freshnessLifetime
         self.variant = variant
         self.control = control
+        self.tags = tags
     }
 
     /// How long it stays fresh after `now` (negative once stale).
@@ -45,6 +48,7 @@ public struct CachedResponse: Sendable {
         var cost = 256 + body.readableBytes
         for field in headerFields { cost += 32 + field.name.rawName.utf8.count + field.value.utf8.count }
         for field in variant.fields { cost += 32 + field.name.utf8.count + (field.value?.utf8.count ?? 0) }
+        for tag in tags { cost += 16 + tag.utf8.count }
         return cost
     }
 }

@@ -71,6 +71,36 @@ struct LRUEntries {
         freeSlots.append(slot)
     }
 
+    /// Walks the slots in array order, which a use does not change, so a walk in slices neither repeats
+    /// nor skips a key that stays stored.
+    mutating func sweep(
+        from position: Int, limit: Int, removing isDead: (String, CachedResponse) -> Bool
+    ) -> CacheSweep {
+        var slot = max(0, position)
+        var visited = 0
+        var removed = 0
+        while slot < slots.count, visited < limit {
+            defer { slot += 1 }
+            let key = slots[slot].key
+            guard index[key] == slot else { continue }
+            visited += 1
+            let responses = slots[slot].responses
+            let kept = responses.filter { !isDead(key, $0) }
+            guard kept.count < responses.count else { continue }
+            removed += responses.count - kept.count
+            if kept.isEmpty {
+                remove(key)
+            } else {
+                let cost = kept.reduce(0) { $0 + $1.cost }
+                storedBytes += cost - slots[slot].cost
+                count -= responses.count - kept.count
+                slots[slot].responses = kept
+                slots[slot].cost = cost
+            }
+        }
+        return CacheSweep(removed: removed, next: slot < slots.count ? slot : nil)
+    }
+
     private mutating func moveToFront(_ slot: Int) {
         guard newest != slot else { return }
         unlink(slot)

@@ -33,6 +33,12 @@ public final class MemoryCacheStore: CacheStore {
         state.withLock { $0.remove(key) }
     }
 
+    public func sweep(
+        from position: Int, limit: Int, removing isDead: @Sendable (String, CachedResponse) -> Bool
+    ) -> CacheSweep {
+        state.withLock { $0.sweep(from: position, limit: limit, removing: isDead) }
+    }
+
     /// The bytes stored, by ``CachedResponse/cost``.
     public var storedBytes: Int { state.withLock { $0.storedBytes } }
 

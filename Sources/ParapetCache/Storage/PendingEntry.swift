@@ -11,6 +11,7 @@ struct PendingEntry: Sendable {
     var lifetime: Duration
     var variant: Variant
     var declaredLength: Int?
+    var tags: [String]
 
     /// The entry, with `body` and a `Content-Length` that says its length.
     func complete(with body: ByteBuffer) -> CachedResponse {
@@ -18,6 +19,6 @@ struct PendingEntry: Sendable {
         if status.code != 204 { fields[.contentLength] = String(body.readableBytes) }
         return CachedResponse(
             status: status, headerFields: fields, control: control, body: body, age: age,
-            freshnessLifetime: lifetime, variant: variant)
+            freshnessLifetime: lifetime, variant: variant, tags: tags)
     }
 }
