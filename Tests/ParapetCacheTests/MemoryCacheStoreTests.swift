@@ -51,9 +51,9 @@ struct MemoryCacheStoreTests {
         let store = MemoryCacheStore(byteBudget: 1 << 30)
         for language in 0..<40 { store.store(response(bytes: language, language: "l\(language)"), for: "a") }
         let stored = store.responses(for: "a")
-        #expect(stored.count == LRUEntries.maxVariants)
+        #expect(stored.count == LRUEntries<CachedResponse>.maxVariants)
         #expect(stored.first?.body.readableBytes == 39)
-        #expect(store.count == LRUEntries.maxVariants)
+        #expect(store.count == LRUEntries<CachedResponse>.maxVariants)
     }
 
     @Test func aResponseLargerThanTheBudgetIsNotKept() {

@@ -2,7 +2,7 @@
 // Parapet server (backend profile: HTTP/1.1 and h2c on one port) whose chain is one `Upstream` to a
 // single origin over the pooled HTTP/1.1 client, optionally behind a cache with default options.
 //
-//     ProxyBench --listen 127.0.0.1:27120 --upstream 127.0.0.1:27080 [--cache memory]
+//     ProxyBench --listen 127.0.0.1:27120 --upstream 127.0.0.1:27080 [--cache memory|disk:DIR]
 //
 // Run it from the perf harness:
 //
@@ -24,7 +24,7 @@ func option(_ name: String) -> String? {
 }
 
 guard let upstream = option("--upstream") else {
-    print("usage: ProxyBench --listen HOST:PORT --upstream HOST:PORT [--cache memory]")
+    print("usage: ProxyBench --listen HOST:PORT --upstream HOST:PORT [--cache memory|disk:DIR]")
     exit(2)
 }
 var configuration = ServerConfiguration.backend
@@ -42,8 +42,11 @@ case nil:
     break
 case "memory":
     server.use(Cache(store: MemoryCacheStore(byteBudget: 1 << 30)))
+case let disk? where disk.hasPrefix("disk:") && disk.count > 5:
+    let store = try await DiskCacheStore(directory: String(disk.dropFirst(5)), byteBudget: 1 << 30, runtime: .system)
+    server.use(Cache(store: store))
 case let other?:
-    print("unknown --cache \(other): the store can be memory")
+    print("unknown --cache \(other): the store can be memory or disk:DIRECTORY")
     exit(2)
 }
 server.use(Upstream(SingleHost(upstream, transport: transport)))

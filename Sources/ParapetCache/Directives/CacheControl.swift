@@ -42,6 +42,12 @@ public struct CacheControl: Sendable, Hashable {
         }
     }
 
+    /// Directives read back from a store.
+    init(directives: [Directive], isTargeted: Bool) {
+        self.directives = directives
+        self.isTargeted = isTargeted
+    }
+
     /// Whether the directives came from a targeted field (RFC 9213) rather than `Cache-Control`: a
     /// response's `Expires` is then ignored too.
     public private(set) var isTargeted = false

@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 
 /// One member of the `Cache-Status` field (RFC 9211): what this cache did with a request.
 struct CacheStatus {
@@ -48,6 +48,8 @@ struct CacheStatus {
 }
 
 extension HTTPField.Name {
-    static let cacheStatus = HTTPField.Name("Cache-Status")!
-    static let xCache = HTTPField.Name("X-Cache")!
+    /// `Cache-Status` (RFC 9211): what each cache on the way did with the request.
+    public static let cacheStatus = HTTPField.Name("Cache-Status")!
+    /// `X-Cache`: `HIT`, `MISS` or `STALE`, the Go original's summary (``Cache/Options/xCache``).
+    public static let xCache = HTTPField.Name("X-Cache")!
 }

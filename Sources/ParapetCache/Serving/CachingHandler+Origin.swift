@@ -42,9 +42,9 @@ extension CachingHandler {
     /// The stored response a request that waited is answered with, when its leader stored one that a
     /// fresh hit could serve.
     private func storedHit(for exchange: Exchange) async -> Response? {
-        let stored = (try? await store.responses(for: exchange.key)) ?? []
+        let lookup = try? await store.response(for: exchange.key, selectedBy: exchange.request.headerFields)
         let now = runtime.clock.now
-        guard let entry = stored.first(where: { $0.variant.matches(exchange.request.headerFields) }),
+        guard let entry = lookup?.response,
             Reuse(of: entry, windows: .never, requestControl: exchange.requestControl, at: now)
                 == .fresh
         else { return nil }

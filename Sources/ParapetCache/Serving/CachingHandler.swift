@@ -22,12 +22,13 @@ struct CachingHandler: Handler {
         }
         let requestControl = CacheControl(request.headerFields)
         // A store that fails is a miss: the origin can still answer.
-        let stored = (try? await store.responses(for: key)) ?? []
-        guard let entry = stored.first(where: { $0.variant.matches(request.headerFields) }) else {
+        let lookup = (try? await store.response(for: key, selectedBy: request.headerFields)) ?? .none
+        guard case .found(let entry) = lookup else {
             if requestControl.contains("only-if-cached") { return notCached() }
+            let reason: CacheStatus.Forward = if case .otherVariants = lookup { .varyMiss } else { .uriMiss }
             return try await fetch(
                 Exchange(request: request, requestControl: requestControl, key: key, context: context),
-                because: stored.isEmpty ? .uriMiss : .varyMiss)
+                because: reason)
         }
         let now = runtime.clock.now
         let windows = StaleWindows(entry.control, options: options)

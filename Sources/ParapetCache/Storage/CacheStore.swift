@@ -1,3 +1,5 @@
+public import HTTPTypes
+
 /// Where a ``Cache`` keeps responses: the stored variants of each URL.
 ///
 /// A store decides nothing about HTTP; it keeps what it is given within its budget and forgets entries
@@ -8,8 +10,9 @@
 /// server.use(Cache(store: store))
 /// ```
 public protocol CacheStore: Sendable {
-    /// The stored responses for `key`, most recently stored first; reading one counts as a use.
-    func responses(for key: String) async throws -> [CachedResponse]
+    /// The stored response a request with `requestFields` selects among the variants stored for `key`
+    /// (RFC 9111 §4.1); finding one counts as a use.
+    func response(for key: String, selectedBy requestFields: HTTPFields) async throws -> CacheLookup
 
     /// Keeps `response` for `key`, replacing a stored response that answers the same requests.
     func store(_ response: CachedResponse, for key: String) async throws
@@ -25,6 +28,27 @@ public protocol CacheStore: Sendable {
     func sweep(
         from position: Int, limit: Int, removing isDead: @Sendable (String, CachedResponse) -> Bool
     ) async throws -> CacheSweep
+}
+
+/// What a ``CacheStore`` holds for one request.
+public enum CacheLookup: Sendable {
+    /// Nothing is stored for the URL.
+    case none
+    /// Responses are stored for the URL, but for other values of the fields their `Vary` names.
+    case otherVariants
+    /// The response the request selects.
+    case found(CachedResponse)
+
+    /// The lookup of a store's selection.
+    init(_ selection: (entry: CachedResponse?, keyIsStored: Bool)) {
+        self = selection.entry.map(CacheLookup.found) ?? (selection.keyIsStored ? .otherVariants : .none)
+    }
+
+    /// The response found, if any.
+    var response: CachedResponse? {
+        if case .found(let response) = self { return response }
+        return nil
+    }
 }
 
 /// What one slice of a walk over a ``CacheStore`` did.

@@ -1,9 +1,25 @@
-/// The bookkeeping of ``MemoryCacheStore``: the variants of each key, and a recency list of keys in
+import HTTPTypes
+
+/// What ``LRUEntries`` keeps for one variant of a key: the response (a store that keeps bodies elsewhere
+/// keeps it with an empty body) and what it costs against the budget.
+protocol StoredVariant {
+    var response: CachedResponse { get }
+    var cost: Int { get }
+}
+
+extension CachedResponse: StoredVariant {
+    var response: CachedResponse { self }
+}
+
+/// The bookkeeping of a store with a byte budget: the variants of each key, and a recency list of keys in
 /// slots of an array (no allocation per use), so that touching, inserting and evicting are O(1).
-struct LRUEntries {
+///
+/// Operations that make entries go return them, so a store that keeps them elsewhere (files) can delete
+/// what no longer counts.
+struct LRUEntries<Entry: StoredVariant> {
     private struct Slot {
         var key: String
-        var responses: [CachedResponse]
+        var entries: [Entry]
         var cost: Int
         var newer: Int?
         var older: Int?
@@ -18,38 +34,54 @@ struct LRUEntries {
     private(set) var storedBytes = 0
     private(set) var count = 0
 
-    /// The most variants kept per key.
-    static let maxVariants = 32
-
     init(budget: Int) {
         self.budget = budget
     }
 
-    /// The responses of `key`, newest first, marking the key used.
-    mutating func touch(_ key: String) -> [CachedResponse] {
+    /// The entries of `key`, newest first, marking the key used.
+    mutating func touch(_ key: String) -> [Entry] {
         guard let slot = index[key] else { return [] }
         moveToFront(slot)
-        return slots[slot].responses
+        return slots[slot].entries
     }
 
-    mutating func insert(_ response: CachedResponse, for key: String) {
-        guard response.cost <= budget else { return }
-        var responses = [response]
+    /// The entry a request with `requestFields` selects among `key`'s variants, and whether the key has
+    /// any; marks the key used.
+    mutating func select(_ key: String, by requestFields: HTTPFields) -> (entry: Entry?, keyIsStored: Bool) {
+        let entries = touch(key)
+        return (entries.first { $0.response.variant.matches(requestFields) }, !entries.isEmpty)
+    }
+
+    /// Keeps `entry` as the newest of `key`'s variants; returns the entries no longer kept: the one it
+    /// replaces, those evicted for room, or `entry` itself when it alone is over the budget.
+    @discardableResult
+    mutating func insert(_ entry: Entry, for key: String) -> [Entry] {
+        guard entry.cost <= budget else { return [entry] }
+        var entries = [entry]
+        var gone: [Entry] = []
         if let slot = index[key] {
-            let others = slots[slot].responses.filter { !$0.variant.selectsSameRequests(as: response.variant) }
+            var others: [Entry] = []
+            for other in slots[slot].entries {
+                if other.response.variant.selectsSameRequests(as: entry.response.variant) {
+                    gone.append(other)
+                } else {
+                    others.append(other)
+                }
+            }
             // Each lookup walks a key's variants: a `Vary` on a field clients vary at will must not make
             // that walk long. The oldest variants go first.
-            responses += others.prefix(Self.maxVariants - 1)
-            remove(key)
+            entries += others.prefix(Self.maxVariants - 1)
+            gone += others.dropFirst(Self.maxVariants - 1)
+            unlinkAndFree(key)
         }
-        let cost = responses.reduce(0) { $0 + $1.cost }
-        let entry = Slot(key: key, responses: responses, cost: cost, newer: nil, older: newest)
+        let cost = entries.reduce(0) { $0 + $1.cost }
+        let newSlot = Slot(key: key, entries: entries, cost: cost, newer: nil, older: newest)
         let slot: Int
         if let free = freeSlots.popLast() {
-            slots[free] = entry
+            slots[free] = newSlot
             slot = free
         } else {
-            slots.append(entry)
+            slots.append(newSlot)
             slot = slots.count - 1
         }
         if let newest { slots[newest].newer = slot }
@@ -57,48 +89,80 @@ struct LRUEntries {
         if oldest == nil { oldest = slot }
         index[key] = slot
         storedBytes += cost
-        count += responses.count
-        while storedBytes > budget, let oldest { remove(slots[oldest].key) }
+        count += entries.count
+        return gone + evict(toFit: 0)
     }
 
-    mutating func remove(_ key: String) {
-        guard let slot = index.removeValue(forKey: key) else { return }
-        unlink(slot)
-        storedBytes -= slots[slot].cost
-        count -= slots[slot].responses.count
-        slots[slot].responses = []
-        slots[slot].key = ""
-        freeSlots.append(slot)
+    /// Forgets the least recently used keys until `bytes` more fit in the budget; returns what went.
+    mutating func evict(toFit bytes: Int) -> [Entry] {
+        var gone: [Entry] = []
+        while storedBytes + bytes > budget, let oldest { gone += remove(slots[oldest].key) }
+        return gone
+    }
+
+    /// Forgets `key`'s variants and returns them.
+    @discardableResult
+    mutating func remove(_ key: String) -> [Entry] {
+        guard let slot = index[key] else { return [] }
+        let entries = slots[slot].entries
+        unlinkAndFree(key)
+        return entries
+    }
+
+    /// Forgets the one variant of `key` that answers the same requests as `variant`.
+    @discardableResult
+    mutating func remove(_ variant: Variant, of key: String) -> [Entry] {
+        guard let slot = index[key] else { return [] }
+        return retain(in: slot) { !$0.response.variant.selectsSameRequests(as: variant) }
     }
 
     /// Walks the slots in array order, which a use does not change, so a walk in slices neither repeats
-    /// nor skips a key that stays stored.
+    /// nor skips a key that stays stored; returns where it stopped and what it forgot.
     mutating func sweep(
         from position: Int, limit: Int, removing isDead: (String, CachedResponse) -> Bool
-    ) -> CacheSweep {
+    ) -> (sweep: CacheSweep, removed: [Entry]) {
         var slot = max(0, position)
         var visited = 0
-        var removed = 0
+        var removed: [Entry] = []
         while slot < slots.count, visited < limit {
             defer { slot += 1 }
             let key = slots[slot].key
             guard index[key] == slot else { continue }
             visited += 1
-            let responses = slots[slot].responses
-            let kept = responses.filter { !isDead(key, $0) }
-            guard kept.count < responses.count else { continue }
-            removed += responses.count - kept.count
-            if kept.isEmpty {
-                remove(key)
-            } else {
-                let cost = kept.reduce(0) { $0 + $1.cost }
-                storedBytes += cost - slots[slot].cost
-                count -= responses.count - kept.count
-                slots[slot].responses = kept
-                slots[slot].cost = cost
-            }
+            removed += retain(in: slot) { !isDead(key, $0.response) }
         }
-        return CacheSweep(removed: removed, next: slot < slots.count ? slot : nil)
+        return (CacheSweep(removed: removed.count, next: slot < slots.count ? slot : nil), removed)
+    }
+
+    /// The most variants kept per key.
+    static var maxVariants: Int { 32 }
+
+    /// Keeps the entries of `slot` that `keep` picks, forgetting the key when none is left.
+    private mutating func retain(in slot: Int, where keep: (Entry) -> Bool) -> [Entry] {
+        let entries = slots[slot].entries
+        let kept = entries.filter(keep)
+        guard kept.count < entries.count else { return [] }
+        let gone = entries.filter { !keep($0) }
+        if kept.isEmpty {
+            unlinkAndFree(slots[slot].key)
+        } else {
+            let cost = kept.reduce(0) { $0 + $1.cost }
+            storedBytes += cost - slots[slot].cost
+            count -= gone.count
+            slots[slot].entries = kept
+            slots[slot].cost = cost
+        }
+        return gone
+    }
+
+    private mutating func unlinkAndFree(_ key: String) {
+        guard let slot = index.removeValue(forKey: key) else { return }
+        unlink(slot)
+        storedBytes -= slots[slot].cost
+        count -= slots[slot].entries.count
+        slots[slot].entries = []
+        slots[slot].key = ""
+        freeSlots.append(slot)
     }
 
     private mutating func moveToFront(_ slot: Int) {

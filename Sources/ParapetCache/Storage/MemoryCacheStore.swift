@@ -1,3 +1,4 @@
+public import HTTPTypes
 import Synchronization
 
 /// A ``CacheStore`` in memory: least recently used entries go first once the stored bytes pass the
@@ -10,7 +11,7 @@ import Synchronization
 /// let store = MemoryCacheStore(byteBudget: 512 << 20)   // 512 MiB
 /// ```
 public final class MemoryCacheStore: CacheStore {
-    private let state: Mutex<LRUEntries>
+    private let state: Mutex<LRUEntries<CachedResponse>>
 
     /// The most bytes the store keeps.
     public let byteBudget: Int
@@ -21,22 +22,27 @@ public final class MemoryCacheStore: CacheStore {
         state = Mutex(LRUEntries(budget: byteBudget))
     }
 
-    public func responses(for key: String) -> [CachedResponse] {
+    public func response(for key: String, selectedBy requestFields: HTTPFields) -> CacheLookup {
+        CacheLookup(state.withLock { $0.select(key, by: requestFields) })
+    }
+
+    /// Every response stored for `key`, newest first; counts as a use.
+    func responses(for key: String) -> [CachedResponse] {
         state.withLock { $0.touch(key) }
     }
 
     public func store(_ response: CachedResponse, for key: String) {
-        state.withLock { $0.insert(response, for: key) }
+        state.withLock { _ = $0.insert(response, for: key) }
     }
 
     public func removeAll(for key: String) {
-        state.withLock { $0.remove(key) }
+        state.withLock { _ = $0.remove(key) }
     }
 
     public func sweep(
         from position: Int, limit: Int, removing isDead: @Sendable (String, CachedResponse) -> Bool
     ) -> CacheSweep {
-        state.withLock { $0.sweep(from: position, limit: limit, removing: isDead) }
+        state.withLock { $0.sweep(from: position, limit: limit, removing: isDead).sweep }
     }
 
     /// The bytes stored, by ``CachedResponse/cost``.

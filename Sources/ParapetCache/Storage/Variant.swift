@@ -40,6 +40,12 @@ public struct Variant: Sendable, Hashable {
         fields = names.sorted().map { Field(name: $0, value: Self.value(of: $0, in: requestFields)) }
     }
 
+    /// A variant read back from a store.
+    init(fields: [Field]) {
+        self.fields = fields
+        isWildcard = false
+    }
+
     /// Whether a request with `requestFields` selects this variant.
     public func matches(_ requestFields: HTTPFields) -> Bool {
         !isWildcard && fields.allSatisfy { $0.value == Self.value(of: $0.name, in: requestFields) }
