@@ -21,7 +21,8 @@ public struct CacheReport: Sendable, Hashable, Codable {
     /// Stale answers by why they were served (`stale-while-revalidate`, `stale-if-error`,
     /// `origin-unreachable`, `max-stale`), in that order, the non-zero ones.
     public var staleReasons: [StatusCount]
-    /// How far past its freshness the stalest answer was (whole seconds, as `Cache-Status` says).
+    /// How far past its freshness the stalest answer was, in whole seconds rounded up: `Cache-Status` gives
+    /// the remaining freshness (`ttl`) rounded down.
     @Milliseconds public var maxStaleness: Duration
     /// How far past their freshness stale answers were on average (zero without any).
     @Milliseconds public var meanStaleness: Duration
