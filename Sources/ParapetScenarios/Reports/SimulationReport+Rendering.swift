@@ -104,14 +104,16 @@ extension RateLimitReport {
 
 extension CacheReport {
     var textLines: [String] {
+        let reasons = staleReasons.map { "\($0.status) \($0.count)" }.joined(separator: ", ")
         var lines = [
             "  cache: origin requests \(originRequests)  hits \(hits)  misses \(misses)  stale \(staleAnswers)"
-                + (staleReasons.isEmpty ? "" : " (" + staleReasons.map { "\($0.status) \($0.count)" }.joined(separator: ", ") + ")")
+                + (reasons.isEmpty ? "" : " (\(reasons))")
                 + "  collapsed \(collapsedAnswers)  revalidated \(revalidated)  forwarded \(forwarded)"
         ]
         if staleAnswers > 0 {
             lines.append(
-                "  stale answers past freshness: max \(DecimalText.seconds(maxStaleness)), mean \(DecimalText.seconds(meanStaleness))")
+                "  stale answers past freshness: max \(DecimalText.seconds(maxStaleness)), "
+                    + "mean \(DecimalText.seconds(meanStaleness))")
         }
         return lines
     }

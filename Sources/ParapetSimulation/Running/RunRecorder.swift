@@ -2,8 +2,8 @@ import ParapetUpstream
 import Synchronization
 
 /// The shared, lock-protected measurements of one stack's run: client requests, the stack's attempts, state
-/// transitions, what its rate limit and cache did, and (optionally) the request trace. Every simulated task records here; the lock is held for a
-/// few increments at a time and never across an `await`.
+/// transitions, what its rate limit and cache did, and (optionally) the request trace. Every simulated task
+/// records here; the lock is held for a few increments at a time and never across an `await`.
 final class RunRecorder: Sendable {
     struct State: Sendable {
         var client: ClientTally

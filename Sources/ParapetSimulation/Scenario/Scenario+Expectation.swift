@@ -245,8 +245,8 @@ public enum ComparisonMetric: String, Sendable, Hashable, Codable, CaseIterable 
     }
 }
 
-/// What a cached stack counted over a run, for ``Scenario/Expectation/cacheCount(_:atLeast:atMost:stack:)``;
-/// each is a field of ``CacheReport``, and its name is the expectation's.
+/// What a cached stack counted over a run, for ``Scenario/Expectation/cacheCount(_:atLeast:atMost:stack:)``
+/// (``CacheReport/count(_:)`` reads it from a report); its name is the expectation's in a scenario file.
 ///
 /// ```yaml
 /// - originRequests: {stack: cached, atMost: 1}

@@ -29,7 +29,8 @@ extension Scenario.Expectation: CustomStringConvertible {
         case .better(let stack, let than, let metric, let by, let window):
             return "better(" + parts(stack, ["than: \(than)", "metric: \(metric.rawValue)", "by: \(by)"], window) + ")"
         case .cacheCount(let count, let atLeast, let atMost, let stack):
-            return count.rawValue + "(" + parts(stack, (atLeast.map { ["atLeast: \($0)"] } ?? []) + (atMost.map { ["atMost: \($0)"] } ?? [])) + ")"
+            let bounds = (atLeast.map { ["atLeast: \($0)"] } ?? []) + (atMost.map { ["atMost: \($0)"] } ?? [])
+            return count.rawValue + "(" + parts(stack, bounds) + ")"
         }
     }
 

@@ -69,7 +69,8 @@ extension Scenario {
             atLeast(target.weight, 1, path.appending("weight"), maximum: 1_000_000)
             atLeast(target.maxConcurrent, 1, path.appending("maxConcurrent"))
             if let cacheControl = target.cacheControl,
-                cacheControl.isEmpty || cacheControl.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F })
+                cacheControl.isEmpty
+                    || cacheControl.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F })
             {
                 invalid(path.appending("cacheControl"), "must be a non-empty field value without control characters")
             }
@@ -133,7 +134,9 @@ extension Scenario {
             atLeast(requests, 1, ["workload", "spike", "requests"], maximum: 1_000_000)
             nonNegative(at, ["workload", "spike", "at"])
             if at >= duration {
-                invalid(["workload", "spike", "at"], "must be before the end of traffic (\(DurationText.format(duration))), got \(DurationText.format(at))")
+                invalid(
+                    ["workload", "spike", "at"],
+                    "must be before the end of traffic (\(DurationText.format(duration))), got \(DurationText.format(at))")
             }
         }
         if workload.mix.isEmpty || workload.mix.allSatisfy({ $0.weight == 0 }) {
@@ -283,12 +286,14 @@ extension Scenario {
                 problems += window.problems(at: body)
             case .cacheCount(_, let least, let most, let stack):
                 checkStack(stack)
-                let subject = stack.flatMap { name in stacks.first { $0.name == name } } ?? (stacks.count == 1 ? stacks.first : nil)
+                let subject = stack.flatMap { name in stacks.first { $0.name == name } }
+                    ?? (stacks.count == 1 ? stacks.first : nil)
                 if let subject, subject.cache == nil {
                     invalid(stack == nil ? body : body.appending("stack"), "stack \"\(subject.name)\" has no cache")
                 }
                 if least == nil && most == nil {
-                    problems.append(ScenarioProblem(path: body, kind: .missingField, message: "\(body) needs atLeast, atMost or both"))
+                    problems.append(
+                        ScenarioProblem(path: body, kind: .missingField, message: "\(body) needs atLeast, atMost or both"))
                 }
                 atLeast(least, 0, body.appending("atLeast"))
                 atLeast(most, least ?? 0, body.appending("atMost"))

@@ -160,8 +160,8 @@ extension Scenario {
                 throw ScenarioProblem(
                     path: kinds.count > 1 ? path.appending(kinds[1].rawValue) : path,
                     kind: kinds.count > 1 ? .invalidValue : .missingField,
-                    message: "\(path.containerName) needs exactly one of rate (open loop), clients (closed loop), arrivals (replay) "
-                        + "or spike (requests at one instant)",
+                    message: "\(path.containerName) needs exactly one of rate (open loop), clients (closed loop), "
+                        + "arrivals (replay) or spike (requests at one instant)",
                     pointsAtKey: kinds.count > 1)
             }
             if kind != .rate, container.contains(.bursts) {
