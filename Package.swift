@@ -123,6 +123,7 @@ let package = Package(
             name: "ParapetSimulation",
             dependencies: [
                 "ParapetCore",
+                "ParapetCache",
                 "ParapetRateLimit",
                 "ParapetUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),

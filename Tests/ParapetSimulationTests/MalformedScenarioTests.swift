@@ -46,7 +46,7 @@ let malformedCases: [MalformedCase] = [
     MalformedCase(
         file: "misspelt-field.yaml", text: scenarioText(stackKey: "balancr"), line: 10, column: 5, field: "stacks[0].balancr",
         kind: .unknownField,
-        message: #"unknown field "balancr" in stacks[0] (expected one of: name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout, rateLimit)"#),
+        message: #"unknown field "balancr" in stacks[0] (expected one of: name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout, rateLimit, cache)"#),
     MalformedCase(
         file: "misspelt-option.yaml", text: scenarioText(balancer: "{type: circuit-breaker, failureTreshold: 3}"), line: 10,
         column: 39, field: "stacks[0].balancer.failureTreshold", kind: .unknownField,
@@ -126,7 +126,7 @@ let malformedCases: [MalformedCase] = [
         file: "unknown.json",
         text: "{\"duration\": \"5s\", \"targets\": [{\"name\": \"a\", \"wieght\": 2}],\n \"workload\": {\"rate\": 1}, \"stack\": {\"balancer\": \"round-robin\"}}",
         line: 1, column: 46, field: "targets[0].wieght", kind: .unknownField,
-        message: #"unknown field "wieght" in targets[0] (expected one of: name, weight, maxConcurrent, latency, behaviour, capacity)"#),
+        message: #"unknown field "wieght" in targets[0] (expected one of: name, weight, maxConcurrent, latency, behaviour, capacity, cacheControl)"#),
     MalformedCase(
         file: "json-wrong-type.json", text: #"{"duration": "5s", "targets": {"name": "a"}, "workload": {"rate": 1}, "stack": {"balancer": "round-robin"}}"#,
         line: 1, column: 31, field: "targets", kind: .wrongType, message: #"wrong type for "targets" in scenario: expected a list, found a mapping"#),

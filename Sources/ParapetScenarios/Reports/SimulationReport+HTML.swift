@@ -274,6 +274,7 @@ extension StackReport {
         if notDrawn > 0 { html += "<p class=\"note\">\(notDrawn) transitions not drawn.</p>\n" }
         html += targetTable
         if let rateLimit { html += rateLimit.htmlTable }
+        if let cache { html += cache.htmlStats }
         return html + "</section>\n"
     }
 
@@ -406,6 +407,23 @@ extension RateLimitReport {
             html += "<td>\(window.limited)</td><td>\(window.storeFailures)</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n"
+    }
+}
+
+extension CacheReport {
+    /// The cache's answers by kind, why stale ones were served and how stale they were.
+    var htmlStats: String {
+        var html = "<p class=\"stats cache\">cache: origin requests \(originRequests) · hits \(hits) · misses \(misses)"
+        html += " · stale \(staleAnswers)"
+        if !staleReasons.isEmpty {
+            html += " (" + HTMLText.escape(staleReasons.map { "\($0.status) \($0.count)" }.joined(separator: ", ")) + ")"
+        }
+        html += " · collapsed \(collapsedAnswers) · revalidated \(revalidated) · forwarded \(forwarded)"
+        if staleAnswers > 0 {
+            html += "<br>stale answers past freshness: max \(DecimalText.seconds(maxStaleness)),"
+            html += " mean \(DecimalText.seconds(meanStaleness))"
+        }
+        return html + "</p>\n"
     }
 }
 

@@ -80,6 +80,7 @@ extension StackReport {
                     + " (\(window.successes) ok)  attempts \(window.attempts): shed \(window.shed), routed \(window.routed)")
         }
         if let rateLimit { lines += rateLimit.textLines }
+        if let cache { lines += cache.textLines }
         return lines
     }
 }
@@ -96,6 +97,23 @@ extension RateLimitReport {
             lines.append(
                 "    [\(DecimalText.seconds(window.from)), \(DecimalText.seconds(window.to))) \(window.state)  requests "
                     + "\(window.requests) (\(window.successes) ok)  limited \(window.limited)  store failures \(window.storeFailures)")
+        }
+        return lines
+    }
+}
+
+extension CacheReport {
+    var textLines: [String] {
+        let reasons = staleReasons.map { "\($0.status) \($0.count)" }.joined(separator: ", ")
+        var lines = [
+            "  cache: origin requests \(originRequests)  hits \(hits)  misses \(misses)  stale \(staleAnswers)"
+                + (reasons.isEmpty ? "" : " (\(reasons))")
+                + "  collapsed \(collapsedAnswers)  revalidated \(revalidated)  forwarded \(forwarded)"
+        ]
+        if staleAnswers > 0 {
+            lines.append(
+                "  stale answers past freshness: max \(DecimalText.seconds(maxStaleness)), "
+                    + "mean \(DecimalText.seconds(meanStaleness))")
         }
         return lines
     }

@@ -1,5 +1,6 @@
 /// What one stack did in a run: client-side outcomes and latency, the balancer's attempts and sheds, every
-/// target's view, the state transitions in order, the all-down windows, and a time series for charts.
+/// target's view, the state transitions in order, the all-down windows, a time series for charts, and what
+/// its rate limit and cache did.
 ///
 /// ```swift
 /// let breaker = report.stack("breaker")
@@ -43,12 +44,14 @@ public struct StackReport: Sendable, Hashable, Codable {
 
     /// The global rate limit's decisions, for a stack with one.
     public var rateLimit: RateLimitReport? = nil
+    /// The HTTP cache's answers and origin requests, for a stack with one.
+    public var cache: CacheReport? = nil
     /// The per-request trace, when the run was asked to record one (not part of the JSON).
     public var trace: RequestTrace? = nil
 
     private enum CodingKeys: String, CodingKey {
         case name, composition, requests, successes, successRatio, unfinished, statuses, latency, attempts, targets,
-            transitions, transitionsDropped, allDownWindows, timeSeries, simulatedEvents, virtualTime, rateLimit
+            transitions, transitionsDropped, allDownWindows, timeSeries, simulatedEvents, virtualTime, rateLimit, cache
     }
 
     /// The report of the target named `name`; an empty report when there is none.

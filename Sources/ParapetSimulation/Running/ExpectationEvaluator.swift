@@ -116,6 +116,15 @@ enum ExpectationEvaluator {
             return (passed, "\(name): peak in flight \(value)" + (peak.map { " (target \($0.name))" } ?? "")
                 + (passed ? " ≤ " : " exceeds ") + "\(atMost)")
 
+        case .cacheCount(let count, let atLeast, let atMost, _):
+            guard let cache = subject.report.cache else { return (false, "\(name): has no cache") }
+            let value = cache.count(count)
+            var bounds: [String] = []
+            if let atLeast { bounds.append((value >= atLeast ? "≥ " : "is below ") + "\(atLeast)") }
+            if let atMost { bounds.append((value <= atMost ? "≤ " : "exceeds ") + "\(atMost)") }
+            let passed = value >= (atLeast ?? value) && value <= (atMost ?? value)
+            return (passed, "\(name): \(count.rawValue) \(value) " + bounds.joined(separator: " and "))
+
         case .better(_, let than, let metric, let by, let window):
             guard let baseline = run(than, in: runs) else { return (false, "no stack \"\(than)\" ran") }
             switch metric {

@@ -2,8 +2,8 @@ import ParapetUpstream
 import Synchronization
 
 /// The shared, lock-protected measurements of one stack's run: client requests, the stack's attempts, state
-/// transitions and (optionally) the request trace. Every simulated task records here; the lock is held for a
-/// few increments at a time and never across an `await`.
+/// transitions, what its rate limit and cache did, and (optionally) the request trace. Every simulated task
+/// records here; the lock is held for a few increments at a time and never across an `await`.
 final class RunRecorder: Sendable {
     struct State: Sendable {
         var client: ClientTally
@@ -12,6 +12,7 @@ final class RunRecorder: Sendable {
         var transitionsDropped = 0
         var trace: [RequestTrace.Entry]?
         var rateLimit: RateLimitTally?
+        var cache: CacheTally?
     }
 
     static let transitionLimit = 100_000
@@ -21,10 +22,13 @@ final class RunRecorder: Sendable {
 
     private let state: Mutex<State>
 
-    init(layout: ReportLayout, allDownWindows: [Range<Int64>], recordsTrace: Bool, rateLimit: RateLimitTally? = nil) {
+    init(
+        layout: ReportLayout, allDownWindows: [Range<Int64>], recordsTrace: Bool, rateLimit: RateLimitTally? = nil,
+        cache: CacheTally? = nil
+    ) {
         state = Mutex(State(
             client: ClientTally(layout: layout), attempts: AttemptTally(allDownWindows: allDownWindows),
-            trace: recordsTrace ? [] : nil, rateLimit: rateLimit))
+            trace: recordsTrace ? [] : nil, rateLimit: rateLimit, cache: cache))
     }
 
     /// Records a finished request and, when given, its single attempt (`.some(nil)`: routed; `.some(reason)`: shed).
@@ -57,6 +61,16 @@ final class RunRecorder: Sendable {
     /// A request, arrived at `arrival`, that the rate limit refused.
     func refusal(arrival: Int64) {
         state.withLock { $0.rateLimit?.recordRefusal(arrival: arrival) }
+    }
+
+    /// An answer of the stack's cache, as its `Cache-Status` describes it.
+    func cacheAnswer(_ answer: CacheAnswer) {
+        state.withLock { $0.cache?.record(answer) }
+    }
+
+    /// A request the stack's cache sent on towards the origin.
+    func originRequest() {
+        state.withLock { $0.cache?.originRequests += 1 }
     }
 
     func transition(_ change: StateChange, source: String, at time: Int64) {

@@ -124,7 +124,9 @@ public enum ScenarioRunner {
         let rateLimit = stack.rateLimit.map { _ in
             RateLimitTally(outages: RateLimitTally.outages(in: scenario.timeline, end: layout.end))
         }
-        let recorder = RunRecorder(layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace, rateLimit: rateLimit)
+        let recorder = RunRecorder(
+            layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace, rateLimit: rateLimit,
+            cache: stack.cache.map { _ in CacheTally() })
         let ticks = progress.map { observer, start in
             VirtualTimeTicks(every: observer.interval) { now in
                 var progress = start

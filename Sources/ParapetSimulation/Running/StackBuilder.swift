@@ -1,5 +1,6 @@
 import HTTPTypes
 import Logging
+import ParapetCache
 import ParapetCore
 import ParapetRateLimit
 import ParapetUpstream
@@ -8,7 +9,8 @@ import ParapetUpstream
 struct BuiltStack: Sendable {
     /// The transport stack.
     let transport: any Transport
-    /// The handler in front of it — the rate limit and the `Upstream` middleware — when the stack has either.
+    /// The handler in front of it — the rate limit, the cache and the `Upstream` middleware — when the stack
+    /// has any of them.
     let handler: (any Handler)?
     /// The health check, to start and stop with the run.
     let healthCheck: ActiveHealthCheck?
@@ -101,7 +103,20 @@ enum StackBuilder {
                 }))
             // Building the upstream checks the balancers' configuration too.
             let proxy = try upstream.wrap(Unrouted(), in: environment)
-            handler = proxy
+            var inner: any Handler = proxy
+            if let spec = stack.cache {
+                // Wrapped in the simulation's environment, the cache reads the virtual clocks and spawns its
+                // fills and background revalidations on the simulator.
+                let cache = Cache(
+                    store: MemoryCacheStore(byteBudget: spec.byteBudget),
+                    options: Cache.Options(
+                        staleWhileRevalidate: spec.staleWhileRevalidate, staleIfError: spec.staleIfError,
+                        staleIfUnreachable: spec.staleIfUnreachable, lockTimeout: spec.lockTimeout))
+                inner = CacheAnswerWatcher(
+                    next: try cache.wrap(OriginRequestCounter(next: proxy, recorder: recorder), in: environment),
+                    recorder: recorder)
+            }
+            handler = inner
             if let spec = stack.rateLimit {
                 let server = server ?? Scenario.Redis()
                 let store = SimulatedRedis(runtime: runtime, latency: server.latency, timeout: server.timeout)
@@ -112,7 +127,7 @@ enum StackBuilder {
                     options: RateLimit.Options(observe: { event in
                         if event.outcome == .limited { recorder.refusal(arrival: RunRecorder.arrival ?? clock.now.nanoseconds) }
                     }))
-                handler = try limit.wrap(proxy, in: environment)
+                handler = try limit.wrap(inner, in: environment)
                 redis = store
             }
         } else {
@@ -130,6 +145,20 @@ enum StackBuilder {
         var layers: [String] = []
         if let limit = stack.rateLimit {
             layers.append("rate-limit(\(limit.limit) per \(DurationText.format(limit.per)), fail \(limit.failureMode.name))")
+        }
+        if let cache = stack.cache {
+            let defaults = Scenario.Cache()
+            var options: [String] = []
+            if cache.byteBudget != defaults.byteBudget { options.append("byteBudget: \(cache.byteBudget)") }
+            for (name, value, standard) in [
+                ("staleIfError", cache.staleIfError, defaults.staleIfError),
+                ("staleWhileRevalidate", cache.staleWhileRevalidate, defaults.staleWhileRevalidate),
+                ("staleIfUnreachable", cache.staleIfUnreachable, defaults.staleIfUnreachable),
+                ("lockTimeout", cache.lockTimeout, defaults.lockTimeout),
+            ] where value != standard {
+                options.append("\(name): \(DurationText.format(value))")
+            }
+            layers.append("cache" + (options.isEmpty ? "" : "(" + options.joined(separator: ", ") + ")"))
         }
         if let upstream = stack.effectiveUpstream {
             let defaults = Upstream.Options.Policy()

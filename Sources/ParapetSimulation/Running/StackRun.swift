@@ -46,6 +46,7 @@ struct StackRun: Sendable {
             simulatedEvents: statistics.eventsProcessed,
             virtualTime: .nanoseconds(measured.ended),
             rateLimit: Self.rateLimitReport(stack.rateLimit, tally: measured.recorder.rateLimit, redis: measured.redis),
+            cache: Self.cacheReport(stack.cache, tally: measured.recorder.cache),
             trace: trace)
         clientWindows = client.windows
         targetWindows = measured.targets.map(\.windows)
@@ -66,6 +67,11 @@ struct StackRun: Sendable {
                     to: .nanoseconds(window.range.upperBound), requests: window.requests, successes: window.successes,
                     limited: window.limited, storeFailures: window.storeFailures)
             })
+    }
+
+    private static func cacheReport(_ cache: Scenario.Cache?, tally: CacheTally?) -> CacheReport? {
+        guard let cache, let tally else { return nil }
+        return CacheReport(byteBudget: cache.byteBudget, tally: tally)
     }
 
     private static func timeSeries(client: ClientTally, targets: [TargetTally], names: [String], layout: ReportLayout) -> TimeSeries {

@@ -12,6 +12,8 @@ extension Scenario {
     ///   - allDown: {stack: breaker, policy: shed, atLeast: 0.8}
     ///   - maxInFlight: {stack: bulkhead, target: c, atMost: 10}
     ///   - better: {stack: breaker, than: round-robin, metric: successRatio, by: 0.05}
+    ///   - originRequests: {stack: cached, atLeast: 1, atMost: 1}
+    ///   - staleAnswers: {stack: cached, atLeast: 100}
     /// ```
     ///
     /// ```swift
@@ -40,8 +42,12 @@ extension Scenario {
         /// `stack` beats `than` on `metric` (in `window`) by at least `by`: an absolute margin for the success
         /// ratio, a relative one (0.2 = 20 % lower) for latency percentiles and backend attempts.
         case better(stack: String, than: String, metric: ComparisonMetric, by: Double = 0, window: TimeWindow = .whole)
+        /// A cached stack's `count` over the whole run is at least `atLeast` and at most `atMost` (at least
+        /// one of them given).
+        case cacheCount(CacheCount, atLeast: Int? = nil, atMost: Int? = nil, stack: String? = nil)
 
         static let tags = ["successRatio", "latency", "noTraffic", "allDown", "maxInFlight", "better"]
+            + CacheCount.allCases.map(\.rawValue)
 
         private enum SuccessKeys: String, CodingKey, CaseIterable { case stack, atLeast, from, to }
         private enum LatencyKeys: String, CodingKey, CaseIterable { case stack, percentile, atMost, from, to }
@@ -49,13 +55,15 @@ extension Scenario {
         private enum AllDownKeys: String, CodingKey, CaseIterable { case stack, policy, atLeast }
         private enum InFlightKeys: String, CodingKey, CaseIterable { case stack, target, atMost }
         private enum BetterKeys: String, CodingKey, CaseIterable { case stack, than, metric, by, from, to }
+        private enum CountKeys: String, CodingKey, CaseIterable { case stack, atLeast, atMost }
         private enum WindowKeys: String, CodingKey { case from, to }
 
         /// The stack this expectation is about, if it names one (`better` names two: `stack` and `than`).
         public var stack: String? {
             switch self {
             case .successRatio(_, _, let stack), .latency(_, _, _, let stack), .noTraffic(_, _, let stack),
-                .noTrafficWhileOpen(_, let stack), .allDown(_, _, let stack), .maxInFlight(_, _, let stack):
+                .noTrafficWhileOpen(_, let stack), .allDown(_, _, let stack), .maxInFlight(_, _, let stack),
+                .cacheCount(_, _, _, let stack):
                 stack
             case .better(let stack, _, _, _, _):
                 stack
@@ -72,6 +80,13 @@ extension Scenario {
             func window<Keys: CodingKey>(_ container: KeyedDecodingContainer<Keys>) throws -> TimeWindow {
                 _ = container
                 return try outer.decode(TimeWindow.self, forKey: key)
+            }
+            if let count = CacheCount(rawValue: tagged.tag) {
+                let values = try outer.nestedContainer(keyedBy: CountKeys.self, forKey: key)
+                self = .cacheCount(
+                    count, atLeast: try values.decodeOptional(.atLeast), atMost: try values.decodeOptional(.atMost),
+                    stack: try values.decodeOptional(.stack))
+                return
             }
             switch tagged.tag {
             case "successRatio":
@@ -163,6 +178,11 @@ extension Scenario {
                 try values.encode(metric, forKey: .metric)
                 try values.encode(by, forKey: .by)
                 try encodeWindow(window, into: &values, from: .from, to: .to)
+            case .cacheCount(let count, let atLeast, let atMost, let stack):
+                var values = outer.nestedContainer(keyedBy: CountKeys.self, forKey: NameKey(count.rawValue))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encodeIfPresent(atLeast, forKey: .atLeast)
+                try values.encodeIfPresent(atMost, forKey: .atMost)
             }
         }
     }
@@ -223,4 +243,23 @@ public enum ComparisonMetric: String, Sendable, Hashable, Codable, CaseIterable 
         }
         self = metric
     }
+}
+
+/// What a cached stack counted over a run, for ``Scenario/Expectation/cacheCount(_:atLeast:atMost:stack:)``
+/// (``CacheReport/count(_:)`` reads it from a report); its name is the expectation's in a scenario file.
+///
+/// ```yaml
+/// - originRequests: {stack: cached, atMost: 1}
+/// ```
+public enum CacheCount: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Requests the cache sent to its origin, background revalidations included.
+    case originRequests
+    /// Answers served fresh from the cache.
+    case cacheHits
+    /// Answers that asked the origin because nothing was stored.
+    case cacheMisses
+    /// Answers served stale, for any reason.
+    case staleAnswers
+    /// Answers taken from another request's origin response.
+    case collapsedAnswers
 }

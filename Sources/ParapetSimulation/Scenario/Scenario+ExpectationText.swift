@@ -28,6 +28,9 @@ extension Scenario.Expectation: CustomStringConvertible {
             return "maxInFlight(" + parts(stack, (target.map { ["target: \($0)"] } ?? []) + ["atMost: \(atMost)"]) + ")"
         case .better(let stack, let than, let metric, let by, let window):
             return "better(" + parts(stack, ["than: \(than)", "metric: \(metric.rawValue)", "by: \(by)"], window) + ")"
+        case .cacheCount(let count, let atLeast, let atMost, let stack):
+            let bounds = (atLeast.map { ["atLeast: \($0)"] } ?? []) + (atMost.map { ["atMost: \($0)"] } ?? [])
+            return count.rawValue + "(" + parts(stack, bounds) + ")"
         }
     }
 

@@ -3,15 +3,17 @@ public import ParapetUpstream
 
 extension Scenario {
     /// A proxy stack built from Parapet's real types, outermost first: a global rate limit (optional, see
-    /// ``RateLimit``), the `Upstream` middleware with retries (optional; a rate-limited stack always has one),
-    /// a total request deadline (optional), `HedgingBalancer` (optional), `ActiveHealthCheck` (optional) and
-    /// the balancer, over the simulated fleet (with an optional per-attempt transport timeout, the
-    /// response-header timeout of a real upstream client). Each layer's options are the real type's
-    /// `Options.Policy`: a field left out takes the real default, and the real checks refuse bad values.
+    /// ``RateLimit``), an HTTP cache (optional, see ``Cache``), the `Upstream` middleware with retries
+    /// (optional; a rate-limited or cached stack always has one), a total request deadline (optional),
+    /// `HedgingBalancer` (optional), `ActiveHealthCheck` (optional) and the balancer, over the simulated fleet
+    /// (with an optional per-attempt transport timeout, the response-header timeout of a real upstream
+    /// client). Each layer's options are the real type's `Options.Policy`: a field left out takes the real
+    /// default, and the real checks refuse bad values.
     ///
     /// ```yaml
     /// stacks:
     ///   - name: breaker
+    ///     cache: {staleIfError: 10m}
     ///     upstream: {retries: 2, backoff: 50ms}
     ///     deadline: 2s
     ///     hedging: {hedgeDelay: 50ms}
@@ -45,6 +47,8 @@ extension Scenario {
         public var transportTimeout: Duration?
         /// The global rate limit in front of the stack, counted in the scenario's ``Scenario/redis``, if any.
         public var rateLimit: RateLimit?
+        /// The HTTP cache in front of the `Upstream` middleware (behind the rate limit), if any.
+        public var cache: Cache?
 
         /// Creates a stack.
         public init(
@@ -55,7 +59,8 @@ extension Scenario {
             upstream: Upstream.Options.Policy? = nil,
             deadline: Duration? = nil,
             transportTimeout: Duration? = nil,
-            rateLimit: RateLimit? = nil
+            rateLimit: RateLimit? = nil,
+            cache: Cache? = nil
         ) {
             self.name = name ?? balancer.typeName
             self.balancer = balancer
@@ -65,16 +70,17 @@ extension Scenario {
             self.deadline = deadline
             self.transportTimeout = transportTimeout
             self.rateLimit = rateLimit
+            self.cache = cache
         }
 
-        /// The `Upstream` middleware's options: ``upstream``, or — since the rate limit is a middleware in front
-        /// of it — no retries for a rate-limited stack without them.
+        /// The `Upstream` middleware's options: ``upstream``, or — since the rate limit and the cache are
+        /// middleware in front of it — no retries for a rate-limited or cached stack without them.
         var effectiveUpstream: Upstream.Options.Policy? {
-            upstream ?? rateLimit.map { _ in Upstream.Options.Policy(retries: 0) }
+            upstream ?? (rateLimit != nil || cache != nil ? Upstream.Options.Policy(retries: 0) : nil)
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout, rateLimit
+            case name, balancer, healthCheck, hedging, upstream, deadline, transportTimeout, rateLimit, cache
         }
 
         /// Decodes a stack mapping; only `balancer` is required.
@@ -88,6 +94,7 @@ extension Scenario {
             deadline = try container.decodeDurationIfPresent(.deadline)
             transportTimeout = try container.decodeDurationIfPresent(.transportTimeout)
             rateLimit = try container.decodeOptional(.rateLimit)
+            cache = try container.decodeOptional(.cache)
         }
 
         /// Encodes the fields that are set.
@@ -101,6 +108,7 @@ extension Scenario {
             try container.encodeDurationIfPresent(deadline, forKey: .deadline)
             try container.encodeDurationIfPresent(transportTimeout, forKey: .transportTimeout)
             try container.encodeIfPresent(rateLimit, forKey: .rateLimit)
+            try container.encodeIfPresent(cache, forKey: .cache)
         }
     }
 }

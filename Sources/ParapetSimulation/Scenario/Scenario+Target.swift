@@ -12,6 +12,7 @@ extension Scenario {
     ///     maxConcurrent: 16
     ///     capacity: {concurrency: 8, queue: 32}
     ///     behaviour: {errors: {rate: 0.1}}
+    ///     cacheControl: "max-age=60, stale-if-error=600"
     /// ```
     ///
     /// ```swift
@@ -30,15 +31,19 @@ extension Scenario {
         public var behaviour: BackendBehaviour
         /// The backend's finite capacity; `nil` for unlimited.
         public var capacity: BackendCapacity?
+        /// The `Cache-Control` field of the target's `2xx` answers, for a stack's ``Scenario/Cache``; `nil`
+        /// sends none. Failures never carry it, so that a cache never stores an outage's error.
+        public var cacheControl: String?
 
-        /// Creates a target; by default healthy, 10 ms, unlimited.
+        /// Creates a target; by default healthy, 10 ms, unlimited, without `Cache-Control`.
         public init(
             _ name: String,
             weight: Int = 1,
             maxConcurrent: Int? = nil,
             latency: LatencyDistribution = .fixed(.milliseconds(10)),
             behaviour: BackendBehaviour = .healthy,
-            capacity: BackendCapacity? = nil
+            capacity: BackendCapacity? = nil,
+            cacheControl: String? = nil
         ) {
             self.name = name
             self.weight = weight
@@ -46,10 +51,11 @@ extension Scenario {
             self.latency = latency
             self.behaviour = behaviour
             self.capacity = capacity
+            self.cacheControl = cacheControl
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, weight, maxConcurrent, latency, behaviour, capacity
+            case name, weight, maxConcurrent, latency, behaviour, capacity, cacheControl
         }
 
         /// Decodes a target mapping; only `name` is required.
@@ -61,9 +67,10 @@ extension Scenario {
             latency = try container.decodeValue(.latency, default: .fixed(.milliseconds(10)))
             behaviour = try container.decodeValue(.behaviour, default: .healthy)
             capacity = try container.decodeOptional(.capacity)
+            cacheControl = try container.decodeOptional(.cacheControl)
         }
 
-        /// Encodes every field.
+        /// Encodes every field that is set.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
@@ -72,6 +79,7 @@ extension Scenario {
             try container.encode(latency, forKey: .latency)
             try container.encode(behaviour, forKey: .behaviour)
             try container.encodeIfPresent(capacity, forKey: .capacity)
+            try container.encodeIfPresent(cacheControl, forKey: .cacheControl)
         }
     }
 

@@ -68,6 +68,12 @@ extension Scenario {
             seen.append(target.name)
             atLeast(target.weight, 1, path.appending("weight"), maximum: 1_000_000)
             atLeast(target.maxConcurrent, 1, path.appending("maxConcurrent"))
+            if let cacheControl = target.cacheControl,
+                cacheControl.isEmpty
+                    || cacheControl.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F })
+            {
+                invalid(path.appending("cacheControl"), "must be a non-empty field value without control characters")
+            }
             problems += target.latency.problems(at: path.appending("latency"))
             problems += target.behaviour.problems(at: path.appending("behaviour"))
             if let capacity = target.capacity { problems += capacity.problems(at: path.appending("capacity")) }
@@ -123,6 +129,14 @@ extension Scenario {
         case .replay(let offsets):
             if let index = offsets.firstIndex(where: { $0 < .zero }) {
                 invalid(ScenarioPath(["workload", "arrivals", .index(index)]), "must not be negative")
+            }
+        case .spike(let requests, let at):
+            atLeast(requests, 1, ["workload", "spike", "requests"], maximum: 1_000_000)
+            nonNegative(at, ["workload", "spike", "at"])
+            if at >= duration {
+                invalid(
+                    ["workload", "spike", "at"],
+                    "must be before the end of traffic (\(DurationText.format(duration))), got \(DurationText.format(at))")
             }
         }
         if workload.mix.isEmpty || workload.mix.allSatisfy({ $0.weight == 0 }) {
@@ -192,6 +206,14 @@ extension Scenario {
                     invalid(limitPath.appending("per"), "must be between 1s and 1 day, got \(DurationText.format(rateLimit.per))")
                 }
             }
+            if let cache = stack.cache {
+                let cachePath = path.appending("cache")
+                atLeast(cache.byteBudget, 1, cachePath.appending("byteBudget"), maximum: 1 << 40)
+                nonNegative(cache.staleIfError, cachePath.appending("staleIfError"))
+                nonNegative(cache.staleWhileRevalidate, cachePath.appending("staleWhileRevalidate"))
+                nonNegative(cache.staleIfUnreachable, cachePath.appending("staleIfUnreachable"))
+                nonNegative(cache.lockTimeout, cachePath.appending("lockTimeout"))
+            }
             positive(stack.deadline, path.appending("deadline"))
             positive(stack.transportTimeout, path.appending("transportTimeout"))
         }
@@ -207,6 +229,7 @@ extension Scenario {
             case .allDown: tag = "allDown"
             case .maxInFlight: tag = "maxInFlight"
             case .better: tag = "better"
+            case .cacheCount(let count, _, _, _): tag = count.rawValue
             }
             let body = path.appending(tag)
             func checkStack(_ name: String?, field: String = "stack") {
@@ -261,6 +284,19 @@ extension Scenario {
                 if stack == than { invalid(body.appending("than"), "must name another stack than \"\(stack)\"") }
                 if !(by >= 0 && by <= 1_000) { invalid(body.appending("by"), "must be between 0 and 1000, got \(by)") }
                 problems += window.problems(at: body)
+            case .cacheCount(_, let least, let most, let stack):
+                checkStack(stack)
+                let subject = stack.flatMap { name in stacks.first { $0.name == name } }
+                    ?? (stacks.count == 1 ? stacks.first : nil)
+                if let subject, subject.cache == nil {
+                    invalid(stack == nil ? body : body.appending("stack"), "stack \"\(subject.name)\" has no cache")
+                }
+                if least == nil && most == nil {
+                    problems.append(
+                        ScenarioProblem(path: body, kind: .missingField, message: "\(body) needs atLeast, atMost or both"))
+                }
+                atLeast(least, 0, body.appending("atLeast"))
+                atLeast(most, least ?? 0, body.appending("atMost"))
             }
         }
 

@@ -1,7 +1,8 @@
 import ParapetCore
 extension Scenario {
     /// The traffic a run sends: open-loop Poisson arrivals at a rate (with bursts), a closed loop of clients
-    /// with think time, or replayed arrival times — each request's method and path drawn from `mix`.
+    /// with think time, replayed arrival times, or a spike of requests at one instant — each request's method
+    /// and path drawn from `mix`.
     ///
     /// ```yaml
     /// workload:
@@ -11,7 +12,8 @@ extension Scenario {
     ///     - {method: GET, path: /, weight: 9}
     ///     - {method: POST, path: /orders, weight: 1}
     /// ```
-    /// or `{clients: 50, thinkTime: 100ms}` for a closed loop, or `{arrivals: [0s, 15ms, 40ms]}` for a replay.
+    /// or `{clients: 50, thinkTime: 100ms}` for a closed loop, `{arrivals: [0s, 15ms, 40ms]}` for a replay, or
+    /// `{spike: {requests: 10000, at: 1s}}` for a thundering herd.
     ///
     /// ```swift
     /// let workload = Scenario.Workload(arrivals: .poisson(rate: 200), mix: [.init(method: "GET", path: "/", weight: 1)])
@@ -29,6 +31,33 @@ extension Scenario {
             case closedLoop(clients: Int, thinkTime: LatencyDistribution)
             /// Requests at exactly these offsets from the start (a replayed trace).
             case replay([Duration])
+            /// `requests` requests arriving together at `at`: a thundering herd.
+            case spike(requests: Int, at: Duration)
+        }
+
+        /// The payload of `spike`.
+        private struct Spike: Codable {
+            var requests: Int
+            var at: Duration
+
+            private enum CodingKeys: String, CodingKey, CaseIterable { case requests, at }
+
+            init(requests: Int, at: Duration) {
+                self.requests = requests
+                self.at = at
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                requests = try container.decode(Int.self, forKey: .requests)
+                at = try container.decodeDurationIfPresent(.at) ?? .zero
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(requests, forKey: .requests)
+                try container.encodeDuration(at, forKey: .at)
+            }
         }
 
         /// A window during which the open-loop rate is multiplied.
@@ -119,19 +148,20 @@ extension Scenario {
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case rate, bursts, clients, thinkTime, arrivals, mix
+            case rate, bursts, clients, thinkTime, arrivals, spike, mix
         }
 
-        /// Decodes the flat workload mapping: exactly one of `rate`, `clients` or `arrivals`.
+        /// Decodes the flat workload mapping: exactly one of `rate`, `clients`, `arrivals` or `spike`.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            let kinds = [CodingKeys.rate, .clients, .arrivals].filter { container.contains($0) }
+            let kinds = [CodingKeys.rate, .clients, .arrivals, .spike].filter { container.contains($0) }
             let path = ScenarioPath(codingPath: decoder.codingPath)
             guard kinds.count == 1, let kind = kinds.first else {
                 throw ScenarioProblem(
                     path: kinds.count > 1 ? path.appending(kinds[1].rawValue) : path,
                     kind: kinds.count > 1 ? .invalidValue : .missingField,
-                    message: "\(path.containerName) needs exactly one of rate (open loop), clients (closed loop) or arrivals (replay)",
+                    message: "\(path.containerName) needs exactly one of rate (open loop), clients (closed loop), "
+                        + "arrivals (replay) or spike (requests at one instant)",
                     pointsAtKey: kinds.count > 1)
             }
             if kind != .rate, container.contains(.bursts) {
@@ -149,6 +179,9 @@ extension Scenario {
                 arrivals = .closedLoop(
                     clients: try container.decode(Int.self, forKey: .clients),
                     thinkTime: try container.decodeValue(.thinkTime, default: .fixed(.zero)))
+            case .spike:
+                let spike = try container.decode(Spike.self, forKey: .spike)
+                arrivals = .spike(requests: spike.requests, at: spike.at)
             default:
                 arrivals = .replay(try container.decode([DurationValue].self, forKey: .arrivals).map(\.duration))
             }
@@ -167,6 +200,8 @@ extension Scenario {
                 try container.encode(thinkTime, forKey: .thinkTime)
             case .replay(let offsets):
                 try container.encode(offsets.map(DurationValue.init), forKey: .arrivals)
+            case .spike(let requests, let at):
+                try container.encode(Spike(requests: requests, at: at), forKey: .spike)
             }
             try container.encode(mix, forKey: .mix)
         }

@@ -71,7 +71,13 @@ public final class SimulatedBackend: Transport {
             machine: StateMachine(target: target, timeline: timeline),
             random: runtime.random.generator(for: "backend/\(target.name)"),
             tally: TargetTally(layout: layout)))
-        responses = (100..<600).map { Response(status: HTTPResponse.Status(code: $0)) }
+        responses = (100..<600).map { code in
+            var response = Response(status: HTTPResponse.Status(code: code))
+            if let cacheControl = target.cacheControl, (200..<300).contains(code) {
+                response.headerFields[.cacheControl] = cacheControl
+            }
+            return response
+        }
     }
 
     /// Plays the behaviour for one request.

@@ -85,6 +85,13 @@ struct WorkloadDriver: Sendable {
         case .replay(let offsets):
             var remaining = offsets.map(\.wholeNanoseconds).sorted()[...]
             await sendBatched { remaining.popFirst().map { ($0, mix.pick(using: &mixRandom)) } }
+        case .spike(let requests, let at):
+            var remaining = requests
+            await sendBatched {
+                guard remaining > 0 else { return nil }
+                remaining -= 1
+                return (at.wholeNanoseconds, mix.pick(using: &mixRandom))
+            }
         case .closedLoop(let clients, let thinkTime):
             await withDiscardingTaskGroup { group in
                 for index in 0..<clients {
