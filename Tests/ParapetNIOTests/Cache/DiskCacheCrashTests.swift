@@ -28,24 +28,9 @@ enum CrashTestObjects {
             else { return .error(.notFound) }
             return Response(
                 status: .ok, headerFields: [.cacheControl: "max-age=3600"],
-                body: HTTPBody(stream: Chunks(whole: all[number]), length: size(number)))
+                body: HTTPBody(stream: PacedChunks(whole: all[number], pause: .microseconds(200)), length: size(number)))
         })
         return server
-    }
-
-    struct Chunks: AsyncSequence, Sendable {
-        let whole: ByteBuffer
-
-        struct AsyncIterator: AsyncIteratorProtocol {
-            var rest: ByteBuffer
-            mutating func next() async throws -> ByteBuffer? {
-                guard rest.readableBytes > 0 else { return nil }
-                try await Task.sleep(for: .microseconds(200))
-                return rest.readSlice(length: Swift.min(CrashTestObjects.chunk, rest.readableBytes))
-            }
-        }
-
-        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: whole) }
     }
 }
 
