@@ -21,8 +21,7 @@ struct CachingHandler: Handler {
             return try await forward(request, context: context, because: .bypass)
         }
         let requestControl = CacheControl(request.headerFields)
-        // A store that fails is a miss: the origin can still answer.
-        let stored = (try? await store.responses(for: key)) ?? []
+        let stored = await storedResponses(for: key)
         guard let entry = stored.first(where: { $0.variant.matches(request.headerFields) }) else {
             if requestControl.contains("only-if-cached") { return notCached() }
             return try await fetch(
