@@ -36,6 +36,7 @@ extension PurgeTable {
         var hasPurges: Bool { highWater != nil }
 
         /// Records `scope` as purged at `now` (or later, see the type's notes); returns the epoch.
+        @discardableResult
         mutating func purge(_ scope: PurgeScope, now: WallInstant) -> WallInstant {
             let epoch = max(now, highWater ?? now)
             highWater = epoch

@@ -55,9 +55,11 @@ extension CachingHandler {
 
     /// Whether a request that waited may be answered with `entry`, the response another request is
     /// storing: only as a fresh hit would be — same variant, fresh enough for the request's directives,
-    /// no `no-cache` — so nothing that must be revalidated per request is handed to another client.
+    /// no `no-cache` — so nothing that must be revalidated per request is handed to another client; and
+    /// not once a purge overtook it, nor while purges are suspended.
     private func mayShare(_ entry: PendingEntry, with exchange: Exchange) -> Bool {
-        !isPurged(key: exchange.key, receivedAt: entry.age.receivedAtWallTime, tags: entry.tags)
+        options.purges?.isSuspended != true
+            && !isPurged(key: exchange.key, receivedAt: entry.age.receivedAtWallTime, tags: entry.tags)
             && entry.variant.matches(exchange.request.headerFields)
             && Reuse(
                 age: entry.age, lifetime: entry.lifetime, control: entry.control, windows: .never,

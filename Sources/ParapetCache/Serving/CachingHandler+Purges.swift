@@ -18,10 +18,8 @@ extension CachingHandler {
         try? await store.store(response, for: key)
     }
 
-    /// Whether a response for `key` that arrived at `receivedAt` with `tags` was purged since, or may
-    /// have been (purges are suspended).
+    /// Whether a response for `key` that arrived at `receivedAt` with `tags` was purged since.
     func isPurged(key: String, receivedAt: WallInstant, tags: [String]) -> Bool {
-        guard let purges = options.purges else { return false }
-        return purges.isSuspended || purges.isPurged(key: key, receivedAt: receivedAt, tags: tags)
+        options.purges?.isPurged(key: key, receivedAt: receivedAt, tags: tags) ?? false
     }
 }
