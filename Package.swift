@@ -91,11 +91,13 @@ let package = Package(
             name: "ParapetRedis",
             dependencies: [
                 "ParapetCore",
+                "ParapetCache",
                 "ParapetRateLimit",
                 "CHiredis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -284,6 +286,7 @@ let package = Package(
                 "ParapetTestSupport",
                 "ParapetTesting",
                 "ParapetRedis",
+                "ParapetCache",
                 "ParapetCore",
                 "ParapetNIO",
                 "ParapetRateLimit",
