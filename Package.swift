@@ -72,6 +72,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -91,11 +92,13 @@ let package = Package(
             name: "ParapetRedis",
             dependencies: [
                 "ParapetCore",
+                "ParapetCache",
                 "ParapetRateLimit",
                 "CHiredis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -285,6 +288,7 @@ let package = Package(
                 "ParapetTestSupport",
                 "ParapetTesting",
                 "ParapetRedis",
+                "ParapetCache",
                 "ParapetCore",
                 "ParapetNIO",
                 "ParapetRateLimit",

@@ -23,7 +23,7 @@ import Synchronization
 public final class RedisClient: Sendable {
     /// Where the client connects and its limits.
     public let configuration: RedisConfiguration
-    private let eventLoopGroup: any EventLoopGroup
+    let eventLoopGroup: any EventLoopGroup
     let pool: Mutex<StateMachine<RedisConnection, EventLoopPromise<RedisConnection>>>
 
     /// Creates a client for the server in `configuration`, running its connections on `eventLoopGroup`.

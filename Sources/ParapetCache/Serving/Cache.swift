@@ -37,6 +37,7 @@ public import ParapetCore
 /// | stale, revalidating in the background | `parapet; hit; ttl=-3; detail=stale-while-revalidate` |
 /// | stale, served because the origin failed | `parapet; fwd=stale; fwd-status=503; ttl=-3; detail=stale-if-error` |
 /// | stale, served because the origin was unreachable | `parapet; fwd=stale; fwd-status=502; ttl=-3; detail=origin-unreachable` |
+/// | purged (see ``Options/purges``) | `parapet; fwd=uri-miss; fwd-status=200; stored; ttl=60` |
 /// | `only-if-cached` and nothing to serve (`504`) | `parapet; detail=only-if-cached` |
 /// | the request's directives asked for the origin | `parapet; fwd=request; fwd-status=200` |
 /// | a method the cache does not serve | `parapet; fwd=method; fwd-status=201` |
@@ -83,6 +84,9 @@ public struct Cache: Middleware {
         /// Decides per request whether the cache handles it at all; `false` forwards it untouched
         /// (`fwd=bypass`). Default: every request.
         public var cacheable: (@Sendable (Request) -> Bool)?
+        /// The purges the cache obeys: a response a purge covers is never served again, and is removed
+        /// when a lookup finds it (see ``PurgeTable``). Default: none.
+        public var purges: PurgeTable?
 
         /// Creates options.
         public init(
@@ -91,7 +95,7 @@ public struct Cache: Middleware {
             staleIfUnreachable: Duration = .seconds(3_600), lockTimeout: Duration = .seconds(2),
             revalidateTimeout: Duration = .seconds(30),
             targetedFields: [HTTPField.Name] = [.cdnCacheControl], storesSetCookie: Bool = true, xCache: Bool = false,
-            cacheable: (@Sendable (Request) -> Bool)? = nil
+            cacheable: (@Sendable (Request) -> Bool)? = nil, purges: PurgeTable? = nil
         ) {
             self.name = name
             self.maxObjectSize = maxObjectSize
@@ -105,6 +109,7 @@ public struct Cache: Middleware {
             self.storesSetCookie = storesSetCookie
             self.xCache = xCache
             self.cacheable = cacheable
+            self.purges = purges
         }
     }
 

@@ -44,3 +44,14 @@ enum CacheKey {
         (request.head.scheme ?? "http").lowercased() + "://" + (request.authority ?? "").lowercased()
     }
 }
+
+extension CacheKey {
+    /// The host (as ``PurgeScope`` normalizes it) and the path and query of a key, for matching purges;
+    /// an empty host and target for a string that is not a key.
+    static func purgeTarget(of key: String) -> (host: String, pathAndQuery: Substring) {
+        guard let schemeEnd = key.firstRange(of: "://") else { return ("", "") }
+        let rest = key[schemeEnd.upperBound...]
+        let pathStart = rest.firstIndex(of: "/") ?? rest.endIndex
+        return (PurgeScope.normalizedHost(rest[..<pathStart]), rest[pathStart...])
+    }
+}

@@ -42,9 +42,9 @@ extension CachingHandler {
     /// The stored response a request that waited is answered with, when its leader stored one that a
     /// fresh hit could serve.
     private func storedHit(for exchange: Exchange) async -> Response? {
-        let lookup = try? await store.response(for: exchange.key, selectedBy: exchange.request.headerFields)
+        let lookup = await storedLookup(for: exchange.key, selectedBy: exchange.request.headerFields)
         let now = runtime.clock.now
-        guard let entry = lookup?.response,
+        guard let entry = lookup.response,
             Reuse(of: entry, windows: .never, requestControl: exchange.requestControl, at: now)
                 == .fresh
         else { return nil }
@@ -55,9 +55,12 @@ extension CachingHandler {
 
     /// Whether a request that waited may be answered with `entry`, the response another request is
     /// storing: only as a fresh hit would be — same variant, fresh enough for the request's directives,
-    /// no `no-cache` — so nothing that must be revalidated per request is handed to another client.
+    /// no `no-cache` — so nothing that must be revalidated per request is handed to another client; and
+    /// not once a purge overtook it, nor while purges are suspended.
     private func mayShare(_ entry: PendingEntry, with exchange: Exchange) -> Bool {
-        entry.variant.matches(exchange.request.headerFields)
+        options.purges?.isSuspended != true
+            && !isPurged(key: exchange.key, receivedAt: entry.age.receivedAtWallTime, tags: entry.tags)
+            && entry.variant.matches(exchange.request.headerFields)
             && Reuse(
                 age: entry.age, lifetime: entry.lifetime, control: entry.control, windows: .never,
                 requestControl: exchange.requestControl, at: runtime.clock.now) == .fresh
@@ -117,13 +120,16 @@ extension CachingHandler {
             return (stale, .goAlone)
         }
         if response.status == .notModified {
-            guard ConditionalRequest.notModified(response.headerFields, validates: entry.headerFields) else {
-                // A 304 for another representation (RFC 9111 §4.3.4) says nothing about the stored one.
+            // A 304 for another representation (RFC 9111 §4.3.4) says nothing about the stored one; nor
+            // does one for a response purged while it was asked for, which must not come back as fresh.
+            guard ConditionalRequest.notModified(response.headerFields, validates: entry.headerFields),
+                !isPurged(key: exchange.key, receivedAt: entry.age.receivedAtWallTime, tags: entry.tags)
+            else {
                 try? await store.removeAll(for: exchange.key)
                 return (try await fetchAlone(exchange, because: reason), .goAlone)
             }
             let refreshed = refresh(entry, with: response, sent: sent)
-            try? await store.store(refreshed, for: exchange.key)
+            await keep(refreshed, for: exchange.key)
             let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
             let status = CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl)
             return (serve(refreshed, to: exchange.request, validated: true, status: status), .stored)
@@ -187,11 +193,13 @@ extension CachingHandler {
                 return
             }
             if response.status == .notModified {
-                guard ConditionalRequest.notModified(response.headerFields, validates: entry.headerFields) else {
+                guard ConditionalRequest.notModified(response.headerFields, validates: entry.headerFields),
+                    !isPurged(key: background.key, receivedAt: entry.age.receivedAtWallTime, tags: entry.tags)
+                else {
                     try? await store.removeAll(for: background.key)
                     return
                 }
-                try? await store.store(refresh(entry, with: response, sent: sent), for: background.key)
+                await keep(refresh(entry, with: response, sent: sent), for: background.key)
             } else if !StaleWindows.isError(response.status.code) {
                 let admitted = await admit(response, sent: sent, for: background, status: CacheStatus())
                 if !admitted.stores {
@@ -219,13 +227,12 @@ extension CachingHandler {
         status.ttl = (entry.lifetime - entry.age.initial).wholeSeconds
         var response = response
         let key = exchange.key
-        let store = store
         if response.body.isReplayable {
             guard let body = try? await response.body.collect(upTo: options.maxObjectSize) else {
                 status.stored = false
                 return (stamped(response, status), .goAlone, false)
             }
-            try? await store.store(entry.complete(with: body), for: key)
+            await keep(entry.complete(with: body), for: key)
             return (stamped(response, status), .stored, true)
         }
         if let length = response.body.knownLength ?? entry.declaredLength {
@@ -233,9 +240,9 @@ extension CachingHandler {
             let origin = response.body
             let flights = flights
             flights.fillBegan(key, fill)
-            runtime.spawner.spawn("cache-fill") {
+            runtime.spawner.spawn("cache-fill") { [self] in
                 if let body = await fill.fill(from: origin), !fill.isInvalidated {
-                    try? await store.store(entry.complete(with: body), for: key)
+                    await keep(entry.complete(with: body), for: key)
                 }
                 flights.fillEnded(key, fill)
             }
@@ -243,8 +250,9 @@ extension CachingHandler {
             return (stamped(response, status), .filling(fill), true)
         }
         // No declared length: the copy is kept as the client reads, and nobody else can share it.
-        let filling = FillingBody(base: response.body, limit: options.maxObjectSize, expectedLength: nil) { body in
-            try? await store.store(entry.complete(with: body), for: key)
+        let filling = FillingBody(base: response.body, limit: options.maxObjectSize, expectedLength: nil) {
+            [self] body in
+            await keep(entry.complete(with: body), for: key)
         }
         response.body = HTTPBody(stream: filling, length: nil, trailers: response.body.trailers)
         return (stamped(response, status), .goAlone, true)

@@ -21,8 +21,7 @@ struct CachingHandler: Handler {
             return try await forward(request, context: context, because: .bypass)
         }
         let requestControl = CacheControl(request.headerFields)
-        // A store that fails is a miss: the origin can still answer.
-        let lookup = (try? await store.response(for: key, selectedBy: request.headerFields)) ?? .none
+        let lookup = await storedLookup(for: key, selectedBy: request.headerFields)
         guard case .found(let entry) = lookup else {
             if requestControl.contains("only-if-cached") { return notCached() }
             let reason: CacheStatus.Forward = if case .otherVariants = lookup { .varyMiss } else { .uriMiss }

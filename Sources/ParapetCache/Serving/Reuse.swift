@@ -1,3 +1,4 @@
+import HTTPTypes
 import ParapetCore
 
 /// What a cache may do with a stored response for a request (RFC 9111 §4.2–4.3, §5.2.1).
@@ -50,6 +51,14 @@ enum Reuse: Equatable {
         } else {
             self = .validate(because: .stale)
         }
+    }
+
+    /// Whether `response` can never be used again at `now`: stale past the longest of its `windows`, and
+    /// without a validator to revalidate it with. (A request's `max-stale` could still take it; a store
+    /// does not keep responses for that.)
+    static func isSpent(_ response: CachedResponse, windows: StaleWindows, at now: MonotonicInstant) -> Bool {
+        response.remainingFreshness(at: now) + windows.longest < .zero
+            && response.headerFields[.eTag] == nil && response.headerFields[.lastModified] == nil
     }
 
     /// Whether the response lets a shared cache serve it stale at all.

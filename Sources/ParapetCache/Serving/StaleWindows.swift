@@ -27,6 +27,9 @@ struct StaleWindows {
         }
     }
 
+    /// The longest of the windows: past it, only a validation can make the response of use again.
+    var longest: Duration { max(whileRevalidate, ifError, ifUnreachable) }
+
     /// Whether `status` is one RFC 5861 counts as an error: `500`, `502`, `503` or `504`.
     static func isError(_ status: Int) -> Bool {
         [500, 502, 503, 504].contains(status)
