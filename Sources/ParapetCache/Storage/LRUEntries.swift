@@ -109,11 +109,10 @@ struct LRUEntries<Entry: StoredVariant> {
         return entries
     }
 
-    /// Forgets the one variant of `key` that answers the same requests as `variant`.
-    @discardableResult
-    mutating func remove(_ variant: Variant, of key: String) -> [Entry] {
+    /// Forgets the entries of `key` that `isGone` picks, without counting a use; returns them.
+    mutating func remove(of key: String, where isGone: (Entry) -> Bool) -> [Entry] {
         guard let slot = index[key] else { return [] }
-        return retain(in: slot) { !$0.response.variant.selectsSameRequests(as: variant) }
+        return retain(in: slot) { !isGone($0) }
     }
 
     /// Walks the slots in array order, which a use does not change, so a walk in slices neither repeats

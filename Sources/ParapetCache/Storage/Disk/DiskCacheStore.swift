@@ -64,11 +64,12 @@ public final class DiskCacheStore: CacheStore {
         guard let selected else { return keyIsStored ? .otherVariants : .none }
         let path = path(of: selected.number)
         let header = selected.header
-        let read = try? await DiskFiles.run {
+        // A read that fails (out of descriptors, say) is a miss that keeps the entry; a file that is gone
+        // or the wrong size was changed behind the store's back: never served, and forgotten.
+        let read = try await DiskFiles.run {
             try DiskFiles.read(path, header.fileSize - header.bodyLength..<header.fileSize)
         }
-        guard let (size, body) = read ?? nil, size == header.fileSize, body.readableBytes == header.bodyLength else {
-            // Deleted or cut short behind the store's back: never served, and forgotten.
+        guard let (size, body) = read, size == header.fileSize, body.readableBytes == header.bodyLength else {
             await forget(selected, of: key)
             return .none
         }
@@ -134,12 +135,10 @@ public final class DiskCacheStore: CacheStore {
     /// The number of responses indexed.
     public var count: Int { state.withLock { $0.entries.count } }
 
+    /// Forgets `entry` unless a newer file has replaced it meanwhile, and deletes its file.
     private func forget(_ entry: DiskEntry, of key: String) async {
-        let gone = state.withLock { state in
-            state.entries.touch(key).contains { $0.number == entry.number }
-                ? state.entries.remove(entry.response.variant, of: key) : []
-        }
-        await delete(gone + [entry])
+        _ = state.withLock { $0.entries.remove(of: key) { $0.number == entry.number } }
+        await delete([entry])
     }
 
     /// Deletes the files of entries the index no longer holds. A file that cannot be deleted now is
