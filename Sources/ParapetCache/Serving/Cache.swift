@@ -87,6 +87,18 @@ public struct Cache: Middleware {
         /// The purges the cache obeys: a response a purge covers is never served again, and is removed
         /// when a lookup finds it (see ``PurgeTable``). Default: none.
         public var purges: PurgeTable?
+        /// Forces a caching policy on the responses it returns one for, over the origin's directives —
+        /// for an origin that sends no cache headers, or unwanted ones (see ``CacheOverride`` for what each
+        /// mode forces and never forces). It is called with the request and the origin's status and
+        /// fields each time a `GET` response may be stored — a miss, a revalidation, a `304` refreshing a
+        /// stored response — so a stored response follows the policy the hook gives now. `nil` from it, or
+        /// a ``CacheOverride/ttl`` of zero or less, leaves the origin's directives to decide. Default: none.
+        ///
+        /// The forced policy is the cache's own: clients are sent the origin's `Cache-Control`.
+        ///
+        /// > Warning: Responses that depend on `Cookie` or `Authorization` are shared once forced, since
+        /// > neither is in the cache key: return an override only for paths known to be public.
+        public var override: (@Sendable (Request, HTTPResponse.Status, HTTPFields) -> CacheOverride?)?
 
         /// Creates options.
         public init(
@@ -95,7 +107,8 @@ public struct Cache: Middleware {
             staleIfUnreachable: Duration = .seconds(3_600), lockTimeout: Duration = .seconds(2),
             revalidateTimeout: Duration = .seconds(30),
             targetedFields: [HTTPField.Name] = [.cdnCacheControl], storesSetCookie: Bool = true, xCache: Bool = false,
-            cacheable: (@Sendable (Request) -> Bool)? = nil, purges: PurgeTable? = nil
+            cacheable: (@Sendable (Request) -> Bool)? = nil, purges: PurgeTable? = nil,
+            override: (@Sendable (Request, HTTPResponse.Status, HTTPFields) -> CacheOverride?)? = nil
         ) {
             self.name = name
             self.maxObjectSize = maxObjectSize
@@ -110,6 +123,7 @@ public struct Cache: Middleware {
             self.xCache = xCache
             self.cacheable = cacheable
             self.purges = purges
+            self.override = override
         }
     }
 

@@ -128,7 +128,7 @@ extension CachingHandler {
                 try? await store.removeAll(for: exchange.key)
                 return (try await fetchAlone(exchange, because: reason), .goAlone)
             }
-            let refreshed = refresh(entry, with: response, sent: sent)
+            let refreshed = refresh(entry, with: response, sent: sent, for: exchange)
             await keep(refreshed, for: exchange.key)
             let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
             let status = CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl)
@@ -199,7 +199,7 @@ extension CachingHandler {
                     try? await store.removeAll(for: background.key)
                     return
                 }
-                await keep(refresh(entry, with: response, sent: sent), for: background.key)
+                await keep(refresh(entry, with: response, sent: sent, for: background), for: background.key)
             } else if !StaleWindows.isError(response.status.code) {
                 let admitted = await admit(response, sent: sent, for: background, status: CacheStatus())
                 if !admitted.stores {
@@ -282,26 +282,35 @@ extension CachingHandler {
     private func storable(_ response: Response, sent: MonotonicInstant, for exchange: Exchange) -> PendingEntry? {
         let fields = response.headerFields
         let control = CacheControl(response: fields, targets: options.targetedFields)
-        guard
-            StoragePolicy.mayStore(
-                status: response.status, fields: fields, control: control,
-                requestFields: exchange.request.headerFields, requestControl: exchange.requestControl)
-        else { return nil }
-        guard options.storesSetCookie || fields[.setCookie] == nil else { return nil }
-        let declaredLength = fields[.contentLength].flatMap(Self.contentLength)
-        if let length = response.body.knownLength ?? declaredLength, length > options.maxObjectSize { return nil }
         let wallTime = runtime.wallClock.now
         let age = ResponseAge(
             fields: fields, requestSent: sent, responseReceived: runtime.clock.now, receivedAtWallTime: wallTime)
         let stored = StoragePolicy.storedFields(fields, control: control, receivedAt: wallTime)
-        let lifetime = FreshnessLifetime.of(
+        let originLifetime = FreshnessLifetime.of(
             status: response.status, fields: stored, control: control, receivedAt: wallTime,
             heuristicLimit: options.heuristicLimit)
+        let policy: StoredPolicy
+        if let forced = forcedPolicy(
+            status: response.status, fields: fields, control: control, originLifetime: originLifetime, age: age,
+            for: exchange)
+        {
+            policy = forced
+        } else {
+            guard
+                StoragePolicy.mayStore(
+                    status: response.status, fields: fields, control: control,
+                    requestFields: exchange.request.headerFields, requestControl: exchange.requestControl),
+                options.storesSetCookie || fields[.setCookie] == nil
+            else { return nil }
+            policy = StoredPolicy(control: control, lifetime: originLifetime)
+        }
+        let declaredLength = fields[.contentLength].flatMap(Self.contentLength)
+        if let length = response.body.knownLength ?? declaredLength, length > options.maxObjectSize { return nil }
         let variant = Variant(vary: fields, request: exchange.request.headerFields)
         let hasValidator = stored[.eTag] != nil || stored[.lastModified] != nil
-        guard !variant.isWildcard, lifetime > age.initial || hasValidator else { return nil }
+        guard !variant.isWildcard, policy.lifetime > age.initial || hasValidator else { return nil }
         return PendingEntry(
-            status: response.status, fields: stored, control: control, age: age, lifetime: lifetime,
+            status: response.status, fields: stored, control: policy.control, age: age, lifetime: policy.lifetime,
             variant: variant, declaredLength: declaredLength, tags: SurrogateKeys.of(stored))
     }
 
@@ -315,7 +324,9 @@ extension CachingHandler {
 
     /// A stored response updated by the `304` that validated it (RFC 9111 §4.3.4): its fields replaced by
     /// the `304`'s, except `Content-Length` and the hop-by-hop ones; its age and freshness from now.
-    private func refresh(_ entry: CachedResponse, with notModified: Response, sent: MonotonicInstant) -> CachedResponse {
+    private func refresh(
+        _ entry: CachedResponse, with notModified: Response, sent: MonotonicInstant, for exchange: Exchange
+    ) -> CachedResponse {
         let wallTime = runtime.wallClock.now
         let update = StoragePolicy.storedFields(
             notModified.headerFields, control: CacheControl(notModified.headerFields), receivedAt: wallTime)
@@ -331,8 +342,12 @@ extension CachingHandler {
         let lifetime = FreshnessLifetime.of(
             status: entry.status, fields: fields, control: control, receivedAt: wallTime,
             heuristicLimit: options.heuristicLimit)
+        let policy =
+            forcedPolicy(
+                status: entry.status, fields: fields, control: control, originLifetime: lifetime, age: age,
+                for: exchange) ?? StoredPolicy(control: control, lifetime: lifetime)
         return CachedResponse(
-            status: entry.status, headerFields: fields, control: control, body: entry.body, age: age,
-            freshnessLifetime: lifetime, variant: entry.variant, tags: SurrogateKeys.of(fields))
+            status: entry.status, headerFields: fields, control: policy.control, body: entry.body, age: age,
+            freshnessLifetime: policy.lifetime, variant: entry.variant, tags: SurrogateKeys.of(fields))
     }
 }
