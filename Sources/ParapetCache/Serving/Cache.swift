@@ -99,6 +99,19 @@ public struct Cache: Middleware {
         /// > Warning: Responses that depend on `Cookie` or `Authorization` are shared once forced, since
         /// > neither is in the cache key: return an override only for paths known to be public.
         public var override: (@Sendable (Request, HTTPResponse.Status, HTTPFields) -> CacheOverride?)?
+        /// Told what the cache did with each request it answers — hit, miss, stale, stale on error or
+        /// bypass (see ``CacheResult``), and how long the origin took when this request asked it — once,
+        /// when the response's head leaves the cache, before its body. Never called for background
+        /// revalidations, nor for a request whose handling throws. It runs on the request's path: keep it
+        /// quick. Default: none.
+        ///
+        /// ```swift
+        /// Cache.Options(onResult: { _, result in
+        ///     metrics.count(result.outcome)
+        ///     if let time = result.fillDuration { metrics.observeFill(time) }
+        /// })
+        /// ```
+        public var onResult: (@Sendable (Request, CacheResult) -> Void)?
 
         /// Creates options.
         public init(
@@ -108,7 +121,8 @@ public struct Cache: Middleware {
             revalidateTimeout: Duration = .seconds(30),
             targetedFields: [HTTPField.Name] = [.cdnCacheControl], storesSetCookie: Bool = true, xCache: Bool = false,
             cacheable: (@Sendable (Request) -> Bool)? = nil, purges: PurgeTable? = nil,
-            override: (@Sendable (Request, HTTPResponse.Status, HTTPFields) -> CacheOverride?)? = nil
+            override: (@Sendable (Request, HTTPResponse.Status, HTTPFields) -> CacheOverride?)? = nil,
+            onResult: (@Sendable (Request, CacheResult) -> Void)? = nil
         ) {
             self.name = name
             self.maxObjectSize = maxObjectSize
@@ -124,6 +138,7 @@ public struct Cache: Middleware {
             self.cacheable = cacheable
             self.purges = purges
             self.override = override
+            self.onResult = onResult
         }
     }
 

@@ -7,7 +7,7 @@ extension CachingHandler {
     /// key make one origin request: the others read its response as it is stored, or look it up once
     /// stored, or — when it cannot be shared or takes longer than ``Cache/Options/lockTimeout`` — ask the
     /// origin themselves.
-    func fetch(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> Response {
+    func fetch(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> CacheAnswer {
         guard exchange.request.method == .get else { return try await fetchAlone(exchange, because: reason) }
         // A client revalidating its own copy (a browser, after an eviction here) still fills the cache:
         // the origin is asked for the whole response, and the client's condition is answered from it.
@@ -41,7 +41,7 @@ extension CachingHandler {
 
     /// The stored response a request that waited is answered with, when its leader stored one that a
     /// fresh hit could serve.
-    private func storedHit(for exchange: Exchange) async -> Response? {
+    private func storedHit(for exchange: Exchange) async -> CacheAnswer? {
         let lookup = await storedLookup(for: exchange.key, selectedBy: exchange.request.headerFields)
         let now = runtime.clock.now
         guard let entry = lookup.response,
@@ -70,10 +70,10 @@ extension CachingHandler {
     /// `original` (the same request, or it with its conditions, which are answered here).
     private func fetchAlone(
         _ exchange: Exchange, answering original: Request? = nil, because reason: CacheStatus.Forward
-    ) async throws -> Response {
+    ) async throws -> CacheAnswer {
         let sent = runtime.clock.now
         let response = try await next.handle(exchange.request, context: exchange.context)
-        let answer = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).response
+        let answer = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).answer
         return original.map { answeringConditional(answer, of: $0) } ?? answer
     }
 
@@ -84,13 +84,13 @@ extension CachingHandler {
     /// hit could be.
     func validate(
         _ entry: CachedResponse, _ exchange: Exchange, because reason: CacheStatus.Forward, fallback: StaleWindows?
-    ) async throws -> Response {
+    ) async throws -> CacheAnswer {
         switch await flights.join(exchange.key) {
         case .lead:
             do {
-                let (response, outcome) = try await validateAlone(entry, exchange, because: reason, fallback: fallback)
+                let (answer, outcome) = try await validateAlone(entry, exchange, because: reason, fallback: fallback)
                 flights.land(exchange.key, with: outcome)
-                return response
+                return answer
             } catch {
                 flights.land(exchange.key, with: .goAlone)
                 throw error
@@ -99,23 +99,24 @@ extension CachingHandler {
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
             if let hit = await storedHit(for: exchange) { return hit }
-            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
+            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).answer
         case .follow:
-            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
+            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).answer
         }
     }
 
     /// One validation of `entry`, and what requests waiting for it can do.
     private func validateAlone(
         _ entry: CachedResponse, _ exchange: Exchange, because reason: CacheStatus.Forward, fallback: StaleWindows?
-    ) async throws -> (response: Response, outcome: Flights.Outcome) {
+    ) async throws -> (answer: CacheAnswer, outcome: Flights.Outcome) {
         let sent = runtime.clock.now
         let response: Response
         do {
             response = try await next.handle(conditional(exchange.request, for: entry), context: exchange.context)
         } catch {
             guard !(error is CancellationError), !Task.isCancelled, let fallback,
-                let stale = servedStale(entry, to: exchange.request, window: fallback.ifUnreachable, status: nil)
+                let stale = servedStale(
+                    entry, to: exchange.request, window: fallback.ifUnreachable, status: nil, sent: sent)
             else { throw error }
             return (stale, .goAlone)
         }
@@ -131,20 +132,23 @@ extension CachingHandler {
             let refreshed = refresh(entry, with: response, sent: sent, for: exchange)
             await keep(refreshed, for: exchange.key)
             let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
-            let status = CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl)
-            return (serve(refreshed, to: exchange.request, validated: true, status: status), .stored)
+            var answer = serve(
+                refreshed, to: exchange.request, validated: true,
+                status: CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl))
+            answer.originTime = runtime.clock.now - sent
+            return (answer, .stored)
         }
         if let fallback,
             let stale = servedStale(
                 entry, to: exchange.request, window: fallback.window(forStatus: response.status.code),
-                status: response.status.code)
+                status: response.status.code, sent: sent)
         {
             return (stale, .goAlone)
         }
         let admitted = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
         // The origin's new answer may not be stored: neither may the old one be served any more.
         if !admitted.stores { try? await store.removeAll(for: exchange.key) }
-        return (answeringConditional(admitted.response, of: exchange.request), admitted.outcome)
+        return (answeringConditional(admitted.answer, of: exchange.request), admitted.outcome)
     }
 
     /// The request the cache sends to validate `entry`: the client's own conditions (and its `Range`,
@@ -158,17 +162,19 @@ extension CachingHandler {
         return conditional
     }
 
-    /// `entry` served stale in place of a failed revalidation (answered `status`, or not at all), when it
-    /// is no staler than `window`.
+    /// `entry` served stale in place of a failed revalidation sent at `sent` (answered `status`, or not
+    /// at all), when it is no staler than `window`.
     private func servedStale(
-        _ entry: CachedResponse, to request: Request, window: Duration, status: Int?
-    ) -> Response? {
+        _ entry: CachedResponse, to request: Request, window: Duration, status: Int?, sent: MonotonicInstant
+    ) -> CacheAnswer? {
         let remaining = entry.remainingFreshness(at: runtime.clock.now)
         guard window > .zero, .zero - remaining <= window else { return nil }
         let detail = status.map { [502, 504].contains($0) ? "origin-unreachable" : "stale-if-error" } ?? "origin-unreachable"
         let cacheStatus = CacheStatus(
             forward: .stale, forwardStatus: status, ttl: remaining.wholeSeconds, detail: detail)
-        return serve(entry, to: request, validated: false, status: cacheStatus)
+        var answer = serve(entry, to: request, validated: false, status: cacheStatus)
+        answer.originTime = runtime.clock.now - sent
+        return answer
     }
 
     /// Revalidates `entry` off the request path, at most once at a time per key: a `304` refreshes it, a
@@ -206,7 +212,7 @@ extension CachingHandler {
                     try? await store.removeAll(for: background.key)
                 } else if case .goAlone = admitted.outcome {
                     // Stored as it is read, and nobody else reads it.
-                    await drain(admitted.response.body)
+                    await drain(admitted.answer.response.body)
                 }
             }
         }
@@ -217,11 +223,12 @@ extension CachingHandler {
     /// is stored even if the client that asked goes away, and every client reads it as it arrives.
     private func admit(
         _ response: Response, sent: MonotonicInstant, for exchange: Exchange, status: CacheStatus
-    ) async -> (response: Response, outcome: Flights.Outcome, stores: Bool) {
+    ) async -> (answer: CacheAnswer, outcome: Flights.Outcome, stores: Bool) {
         var status = status
         status.forwardStatus = response.status.code
+        let originTime = runtime.clock.now - sent
         guard exchange.request.method == .get, let entry = storable(response, sent: sent, for: exchange) else {
-            return (stamped(response, status), .goAlone, false)
+            return (CacheAnswer(response, status, originTime: originTime), .goAlone, false)
         }
         status.stored = true
         status.ttl = (entry.lifetime - entry.age.initial).wholeSeconds
@@ -230,10 +237,10 @@ extension CachingHandler {
         if response.body.isReplayable {
             guard let body = try? await response.body.collect(upTo: options.maxObjectSize) else {
                 status.stored = false
-                return (stamped(response, status), .goAlone, false)
+                return (CacheAnswer(response, status, originTime: originTime), .goAlone, false)
             }
             await keep(entry.complete(with: body), for: key)
-            return (stamped(response, status), .stored, true)
+            return (CacheAnswer(response, status, originTime: originTime), .stored, true)
         }
         if let length = response.body.knownLength ?? entry.declaredLength {
             let fill = CacheFill(entry: entry, length: length)
@@ -247,7 +254,7 @@ extension CachingHandler {
                 flights.fillEnded(key, fill)
             }
             response.body = fill.body
-            return (stamped(response, status), .filling(fill), true)
+            return (CacheAnswer(response, status, originTime: originTime), .filling(fill), true)
         }
         // No declared length: the copy is kept as the client reads, and nobody else can share it.
         let filling = FillingBody(base: response.body, limit: options.maxObjectSize, expectedLength: nil) {
@@ -255,11 +262,13 @@ extension CachingHandler {
             await keep(entry.complete(with: body), for: key)
         }
         response.body = HTTPBody(stream: filling, length: nil, trailers: response.body.trailers)
-        return (stamped(response, status), .goAlone, true)
+        return (CacheAnswer(response, status, originTime: originTime), .goAlone, true)
     }
 
     /// A request answered from the fill of the request it waited for.
-    private func collapsed(onto fill: CacheFill, for request: Request, because reason: CacheStatus.Forward) -> Response {
+    private func collapsed(
+        onto fill: CacheFill, for request: Request, because reason: CacheStatus.Forward
+    ) -> CacheAnswer {
         var fields = fill.entry.fields
         for name in fill.entry.control.fieldNames("no-cache") {
             if let name = HTTPField.Name(name) { fields[name] = nil }
@@ -272,9 +281,10 @@ extension CachingHandler {
         if fill.entry.status.kind == .successful,
             ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: fields)
         {
-            return stamped(notModified(from: fields), status)
+            return CacheAnswer(notModified(from: fields), status, isFromCache: true)
         }
-        return stamped(Response(status: fill.entry.status, headerFields: fields, body: fill.body), status)
+        return CacheAnswer(
+            Response(status: fill.entry.status, headerFields: fields, body: fill.body), status, isFromCache: true)
     }
 
     /// The parts of a response to be stored once its body is complete; `nil` when it may not be stored

@@ -11,7 +11,16 @@ struct CachingHandler: Handler {
     let revalidations: KeysInFlight
     let flights: Flights
 
+    /// Answers `request`, then says what the cache did: in `Cache-Status`, and to
+    /// ``Cache/Options/onResult``. A request whose handling throws is not reported.
     func handle(_ request: Request, context: RequestContext) async throws -> Response {
+        let answer = try await answer(request, context: context)
+        let result = CacheResult(answer)
+        options.onResult?(request, result)
+        return stamped(answer)
+    }
+
+    private func answer(_ request: Request, context: RequestContext) async throws -> CacheAnswer {
         guard request.method == .get || request.method == .head else {
             return try await forward(request, context: context, because: .method)
         }
@@ -61,12 +70,12 @@ struct CachingHandler: Handler {
     /// Forwards a request the cache does not serve; a successful unsafe one invalidates what it changed.
     private func forward(
         _ request: Request, context: RequestContext, because reason: CacheStatus.Forward
-    ) async throws -> Response {
+    ) async throws -> CacheAnswer {
         let response = try await next.handle(request, context: context)
         if !Self.safeMethods.contains(request.method), (200..<400).contains(response.status.code) {
             await invalidate(after: request, answeredWith: response)
         }
-        return stamped(response, CacheStatus(forward: reason, forwardStatus: response.status.code))
+        return CacheAnswer(response, CacheStatus(forward: reason, forwardStatus: response.status.code))
     }
 
     private static let safeMethods: Set<HTTPRequest.Method> = [.get, .head, .options, .trace]
