@@ -1,6 +1,8 @@
 import HTTPTypes
+import Logging
 import NIOCore
 import ParapetCore
+import ParapetMiddleware
 import ParapetTesting
 import Testing
 
@@ -143,5 +145,30 @@ struct CacheResultTests {
         #expect(outcomes.count == 3)
         #expect(outcomes.filter { $0 == CacheResult(outcome: .miss, fillDuration: .milliseconds(100)) }.count == 1)
         #expect(outcomes.filter { $0 == CacheResult(outcome: .hit) }.count == 2)
+    }
+
+    @Test func theAccessLogSaysWhatTheCacheDid() async throws {
+        let lines = Recorder<String>()
+        let logger = Logger(label: "test.access") { _ in JSONLinesLogHandler(write: lines.append) }
+        let origin = Origin([.cacheControl: "max-age=60"])
+        let chain = Middlewares([
+            AccessLog(logger: logger), Cache(store: MemoryCacheStore(byteBudget: 1 << 20)), origin.endpoint,
+        ])
+        try await chain.test { client in
+            _ = try await client.execute(.get, "/a")
+            _ = try await client.execute(.get, "/a")
+            _ = try await client.execute(.post, "/b")
+        }
+        let logged = lines.elements
+        #expect(logged.count == 3)
+        let expected = [
+            (#""cacheStatus":"MISS""#, #""cacheDetail":"parapet; fwd=uri-miss; fwd-status=200; stored; ttl=60""#),
+            (#""cacheStatus":"HIT""#, #""cacheDetail":"parapet; hit; ttl=60""#),
+            (#""cacheStatus":"BYPASS""#, #""cacheDetail":"parapet; fwd=method; fwd-status=200""#),
+        ]
+        for (line, (status, detail)) in zip(logged, expected) {
+            #expect(line.contains(status), "\(line)")
+            #expect(line.contains(detail), "\(line)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Logging
 import NIOCore
 import ParapetCore
 
@@ -11,12 +12,17 @@ struct CachingHandler: Handler {
     let revalidations: KeysInFlight
     let flights: Flights
 
-    /// Answers `request`, then says what the cache did: in `Cache-Status`, and to
-    /// ``Cache/Options/onResult``. A request whose handling throws is not reported.
+    /// Answers `request`, then says what the cache did: in `Cache-Status`, to
+    /// ``Cache/Options/onResult``, and on the access-log record (`cacheStatus`, `cacheDetail`). A request
+    /// whose handling throws is not reported.
     func handle(_ request: Request, context: RequestContext) async throws -> Response {
         let answer = try await answer(request, context: context)
         let result = CacheResult(answer)
         options.onResult?(request, result)
+        if let record = context.accessLog {
+            record.set("cacheStatus", .string(result.outcome.rawValue))
+            record.set("cacheDetail", .string(answer.status.member(name: options.name)))
+        }
         return stamped(answer)
     }
 
