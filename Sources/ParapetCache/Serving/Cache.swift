@@ -42,6 +42,10 @@ public import ParapetCore
 /// | the request's directives asked for the origin | `parapet; fwd=request; fwd-status=200` |
 /// | a method the cache does not serve | `parapet; fwd=method; fwd-status=201` |
 /// | not for the cache (``Options/cacheable``, an upgrade) | `parapet; fwd=bypass; fwd-status=101` |
+///
+/// The same outcome goes to ``Options/onResult`` and to an access log mounted outside the cache, in the Go
+/// original's words (see ``CacheResult``). For an origin that sends no cache headers, or unwanted ones,
+/// ``Options/override`` forces a lifetime and stale windows per response (see ``CacheOverride``).
 public struct Cache: Middleware {
     /// How the cache behaves.
     public struct Options: Sendable {

@@ -59,6 +59,6 @@ public struct CacheResult: Sendable, Hashable {
             } else {
                 .hit
             }
-        self.init(outcome: outcome, fillDuration: outcome == .bypass ? nil : answer.originTime)
+        self.init(outcome: outcome, fillDuration: answer.originTime)
     }
 }

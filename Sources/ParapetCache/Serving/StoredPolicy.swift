@@ -43,7 +43,7 @@ struct StoredPolicy: Equatable {
         forcing override: CacheOverride, status: HTTPResponse.Status, fields: HTTPFields, control: CacheControl,
         requestFields: HTTPFields, requestControl: CacheControl, originLifetime: Duration, initialAge: Duration
     ) {
-        // `Vary: *` and a body too large are refused for every response where it is stored.
+        // `Vary: *` and a body too large are refused where the entry is made, forced or not.
         guard override.ttl > .zero, Self.forcibleStatuses.contains(status.code), fields[.setCookie] == nil,
             !requestControl.contains("no-store")
         else { return nil }
