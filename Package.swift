@@ -262,8 +262,10 @@ let package = Package(
                 "ParapetTesting",
                 "ParapetCache",
                 "ParapetCore",
+                "ParapetMiddleware",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -42,6 +42,10 @@ public import ParapetCore
 /// | the request's directives asked for the origin | `parapet; fwd=request; fwd-status=200` |
 /// | a method the cache does not serve | `parapet; fwd=method; fwd-status=201` |
 /// | not for the cache (``Options/cacheable``, an upgrade) | `parapet; fwd=bypass; fwd-status=101` |
+///
+/// The same outcome goes to ``Options/onResult`` and to an access log mounted outside the cache, in the Go
+/// original's words (see ``CacheResult``). For an origin that sends no cache headers, or unwanted ones,
+/// ``Options/override`` forces a lifetime and stale windows per response (see ``CacheOverride``).
 public struct Cache: Middleware {
     /// How the cache behaves.
     public struct Options: Sendable {
@@ -87,6 +91,31 @@ public struct Cache: Middleware {
         /// The purges the cache obeys: a response a purge covers is never served again, and is removed
         /// when a lookup finds it (see ``PurgeTable``). Default: none.
         public var purges: PurgeTable?
+        /// Forces a caching policy on the responses it returns one for, over the origin's directives —
+        /// for an origin that sends no cache headers, or unwanted ones (see ``CacheOverride`` for what each
+        /// mode forces and never forces). It is called with the request and the origin's status and
+        /// fields each time a `GET` response may be stored — a miss, a revalidation, a `304` refreshing a
+        /// stored response — so a stored response follows the policy the hook gives now. `nil` from it, or
+        /// a ``CacheOverride/ttl`` of zero or less, leaves the origin's directives to decide. Default: none.
+        ///
+        /// The forced policy is the cache's own: clients are sent the origin's `Cache-Control`.
+        ///
+        /// > Warning: Responses that depend on `Cookie` or `Authorization` are shared once forced, since
+        /// > neither is in the cache key: return an override only for paths known to be public.
+        public var override: (@Sendable (Request, HTTPResponse.Status, HTTPFields) -> CacheOverride?)?
+        /// Told what the cache did with each request it answers — hit, miss, stale, stale on error or
+        /// bypass (see ``CacheResult``), and how long the origin took when this request asked it — once,
+        /// when the response's head leaves the cache, before its body. Never called for background
+        /// revalidations, nor for a request whose handling throws. It runs on the request's path: keep it
+        /// quick. Default: none.
+        ///
+        /// ```swift
+        /// Cache.Options(onResult: { _, result in
+        ///     metrics.count(result.outcome)
+        ///     if let time = result.fillDuration { metrics.observeFill(time) }
+        /// })
+        /// ```
+        public var onResult: (@Sendable (Request, CacheResult) -> Void)?
 
         /// Creates options.
         public init(
@@ -95,7 +124,9 @@ public struct Cache: Middleware {
             staleIfUnreachable: Duration = .seconds(3_600), lockTimeout: Duration = .seconds(2),
             revalidateTimeout: Duration = .seconds(30),
             targetedFields: [HTTPField.Name] = [.cdnCacheControl], storesSetCookie: Bool = true, xCache: Bool = false,
-            cacheable: (@Sendable (Request) -> Bool)? = nil, purges: PurgeTable? = nil
+            cacheable: (@Sendable (Request) -> Bool)? = nil, purges: PurgeTable? = nil,
+            override: (@Sendable (Request, HTTPResponse.Status, HTTPFields) -> CacheOverride?)? = nil,
+            onResult: (@Sendable (Request, CacheResult) -> Void)? = nil
         ) {
             self.name = name
             self.maxObjectSize = maxObjectSize
@@ -110,6 +141,8 @@ public struct Cache: Middleware {
             self.xCache = xCache
             self.cacheable = cacheable
             self.purges = purges
+            self.override = override
+            self.onResult = onResult
         }
     }
 

@@ -7,7 +7,7 @@ extension CachingHandler {
     /// `no-cache` withholds until validation, and as a `304` when the client's condition holds.
     func serve(
         _ entry: CachedResponse, to request: Request, validated: Bool, status: CacheStatus
-    ) -> Response {
+    ) -> CacheAnswer {
         var fields = entry.headerFields
         if !validated {
             for name in entry.control.fieldNames("no-cache") {
@@ -21,15 +21,15 @@ extension CachingHandler {
         if entry.status.kind == .successful,
             ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: fields)
         {
-            return stamped(notModified(from: fields), status)
+            return CacheAnswer(notModified(from: fields), status, isFromCache: true)
         }
         if request.method == .get, entry.status == .ok, let range = request.headerFields[.range],
             ConditionalRequest.allowsRange(ifRange: request.headerFields[.ifRange], responseFields: fields)
         {
-            return stamped(part(of: entry.body, fields: fields, range: range), status)
+            return CacheAnswer(part(of: entry.body, fields: fields, range: range), status, isFromCache: true)
         }
         let body = request.method == .head ? HTTPBody.empty : HTTPBody(entry.body)
-        return stamped(Response(status: entry.status, headerFields: fields, body: body), status)
+        return CacheAnswer(Response(status: entry.status, headerFields: fields, body: body), status, isFromCache: true)
     }
 
     /// The `206` or `416` a `Range` field asks of a stored `200` (RFC 9110 §14), or the whole of it for a
@@ -53,16 +53,16 @@ extension CachingHandler {
         }
     }
 
-    /// `response` from the origin, or a `304` when the client's own condition holds on it — the cache
+    /// `answer` from the origin, or a `304` when the client's own condition holds on it — the cache
     /// removed the client's conditions to ask on its own behalf. The body of a `304` is dropped unread;
     /// a response filling by its own task is stored all the same.
-    func answeringConditional(_ response: Response, of request: Request) -> Response {
-        guard response.status.kind == .successful,
-            ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: response.headerFields)
-        else { return response }
-        var notModified = notModified(from: response.headerFields)
-        notModified.headerFields[values: .cacheStatus] = response.headerFields[values: .cacheStatus]
-        if let word = response.headerFields[.xCache] { notModified.headerFields[.xCache] = word }
+    func answeringConditional(_ answer: CacheAnswer, of request: Request) -> CacheAnswer {
+        let fields = answer.response.headerFields
+        guard answer.response.status.kind == .successful,
+            ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: fields)
+        else { return answer }
+        var notModified = answer
+        notModified.response = self.notModified(from: fields)
         return notModified
     }
 
@@ -88,14 +88,15 @@ extension CachingHandler {
     }
 
     /// The `504` of `only-if-cached` when nothing stored may be served (RFC 9111 §5.2.1.7).
-    func notCached() -> Response {
-        stamped(Response.error(.gatewayTimeout), CacheStatus(detail: "only-if-cached"))
+    func notCached() -> CacheAnswer {
+        CacheAnswer(Response.error(.gatewayTimeout), CacheStatus(detail: "only-if-cached"))
     }
 
-    func stamped(_ response: Response, _ status: CacheStatus) -> Response {
-        var response = response
-        response.headerFields.append(HTTPField(name: .cacheStatus, value: status.member(name: options.name)))
-        if options.xCache { response.headerFields[.xCache] = status.xCache }
+    /// The response of `answer`, saying what the cache did in `Cache-Status` (and `X-Cache`).
+    func stamped(_ answer: CacheAnswer) -> Response {
+        var response = answer.response
+        response.headerFields.append(HTTPField(name: .cacheStatus, value: answer.status.member(name: options.name)))
+        if options.xCache { response.headerFields[.xCache] = answer.status.xCache }
         return response
     }
 }

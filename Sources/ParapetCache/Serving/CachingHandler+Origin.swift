@@ -7,7 +7,7 @@ extension CachingHandler {
     /// key make one origin request: the others read its response as it is stored, or look it up once
     /// stored, or — when it cannot be shared or takes longer than ``Cache/Options/lockTimeout`` — ask the
     /// origin themselves.
-    func fetch(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> Response {
+    func fetch(_ exchange: Exchange, because reason: CacheStatus.Forward) async throws -> CacheAnswer {
         guard exchange.request.method == .get else { return try await fetchAlone(exchange, because: reason) }
         // A client revalidating its own copy (a browser, after an eviction here) still fills the cache:
         // the origin is asked for the whole response, and the client's condition is answered from it.
@@ -41,7 +41,7 @@ extension CachingHandler {
 
     /// The stored response a request that waited is answered with, when its leader stored one that a
     /// fresh hit could serve.
-    private func storedHit(for exchange: Exchange) async -> Response? {
+    private func storedHit(for exchange: Exchange) async -> CacheAnswer? {
         let lookup = await storedLookup(for: exchange.key, selectedBy: exchange.request.headerFields)
         let now = runtime.clock.now
         guard let entry = lookup.response,
@@ -70,10 +70,10 @@ extension CachingHandler {
     /// `original` (the same request, or it with its conditions, which are answered here).
     private func fetchAlone(
         _ exchange: Exchange, answering original: Request? = nil, because reason: CacheStatus.Forward
-    ) async throws -> Response {
+    ) async throws -> CacheAnswer {
         let sent = runtime.clock.now
         let response = try await next.handle(exchange.request, context: exchange.context)
-        let answer = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).response
+        let answer = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason)).answer
         return original.map { answeringConditional(answer, of: $0) } ?? answer
     }
 
@@ -84,13 +84,13 @@ extension CachingHandler {
     /// hit could be.
     func validate(
         _ entry: CachedResponse, _ exchange: Exchange, because reason: CacheStatus.Forward, fallback: StaleWindows?
-    ) async throws -> Response {
+    ) async throws -> CacheAnswer {
         switch await flights.join(exchange.key) {
         case .lead:
             do {
-                let (response, outcome) = try await validateAlone(entry, exchange, because: reason, fallback: fallback)
+                let (answer, outcome) = try await validateAlone(entry, exchange, because: reason, fallback: fallback)
                 flights.land(exchange.key, with: outcome)
-                return response
+                return answer
             } catch {
                 flights.land(exchange.key, with: .goAlone)
                 throw error
@@ -99,23 +99,24 @@ extension CachingHandler {
             return collapsed(onto: fill, for: exchange.request, because: reason)
         case .follow(.stored):
             if let hit = await storedHit(for: exchange) { return hit }
-            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
+            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).answer
         case .follow:
-            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).response
+            return try await validateAlone(entry, exchange, because: reason, fallback: fallback).answer
         }
     }
 
     /// One validation of `entry`, and what requests waiting for it can do.
     private func validateAlone(
         _ entry: CachedResponse, _ exchange: Exchange, because reason: CacheStatus.Forward, fallback: StaleWindows?
-    ) async throws -> (response: Response, outcome: Flights.Outcome) {
+    ) async throws -> (answer: CacheAnswer, outcome: Flights.Outcome) {
         let sent = runtime.clock.now
         let response: Response
         do {
             response = try await next.handle(conditional(exchange.request, for: entry), context: exchange.context)
         } catch {
             guard !(error is CancellationError), !Task.isCancelled, let fallback,
-                let stale = servedStale(entry, to: exchange.request, window: fallback.ifUnreachable, status: nil)
+                let stale = servedStale(
+                    entry, to: exchange.request, window: fallback.ifUnreachable, status: nil, sent: sent)
             else { throw error }
             return (stale, .goAlone)
         }
@@ -128,23 +129,26 @@ extension CachingHandler {
                 try? await store.removeAll(for: exchange.key)
                 return (try await fetchAlone(exchange, because: reason), .goAlone)
             }
-            let refreshed = refresh(entry, with: response, sent: sent)
+            let refreshed = refresh(entry, with: response, sent: sent, for: exchange)
             await keep(refreshed, for: exchange.key)
             let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
-            let status = CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl)
-            return (serve(refreshed, to: exchange.request, validated: true, status: status), .stored)
+            var answer = serve(
+                refreshed, to: exchange.request, validated: true,
+                status: CacheStatus(forward: reason, forwardStatus: 304, ttl: ttl))
+            answer.originTime = runtime.clock.now - sent
+            return (answer, .stored)
         }
         if let fallback,
             let stale = servedStale(
                 entry, to: exchange.request, window: fallback.window(forStatus: response.status.code),
-                status: response.status.code)
+                status: response.status.code, sent: sent)
         {
             return (stale, .goAlone)
         }
         let admitted = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
         // The origin's new answer may not be stored: neither may the old one be served any more.
         if !admitted.stores { try? await store.removeAll(for: exchange.key) }
-        return (answeringConditional(admitted.response, of: exchange.request), admitted.outcome)
+        return (answeringConditional(admitted.answer, of: exchange.request), admitted.outcome)
     }
 
     /// The request the cache sends to validate `entry`: the client's own conditions (and its `Range`,
@@ -158,17 +162,19 @@ extension CachingHandler {
         return conditional
     }
 
-    /// `entry` served stale in place of a failed revalidation (answered `status`, or not at all), when it
-    /// is no staler than `window`.
+    /// `entry` served stale in place of a failed revalidation sent at `sent` (answered `status`, or not
+    /// at all), when it is no staler than `window`.
     private func servedStale(
-        _ entry: CachedResponse, to request: Request, window: Duration, status: Int?
-    ) -> Response? {
+        _ entry: CachedResponse, to request: Request, window: Duration, status: Int?, sent: MonotonicInstant
+    ) -> CacheAnswer? {
         let remaining = entry.remainingFreshness(at: runtime.clock.now)
         guard window > .zero, .zero - remaining <= window else { return nil }
         let detail = status.map { [502, 504].contains($0) ? "origin-unreachable" : "stale-if-error" } ?? "origin-unreachable"
         let cacheStatus = CacheStatus(
             forward: .stale, forwardStatus: status, ttl: remaining.wholeSeconds, detail: detail)
-        return serve(entry, to: request, validated: false, status: cacheStatus)
+        var answer = serve(entry, to: request, validated: false, status: cacheStatus)
+        answer.originTime = runtime.clock.now - sent
+        return answer
     }
 
     /// Revalidates `entry` off the request path, at most once at a time per key: a `304` refreshes it, a
@@ -199,14 +205,14 @@ extension CachingHandler {
                     try? await store.removeAll(for: background.key)
                     return
                 }
-                await keep(refresh(entry, with: response, sent: sent), for: background.key)
+                await keep(refresh(entry, with: response, sent: sent, for: background), for: background.key)
             } else if !StaleWindows.isError(response.status.code) {
                 let admitted = await admit(response, sent: sent, for: background, status: CacheStatus())
                 if !admitted.stores {
                     try? await store.removeAll(for: background.key)
                 } else if case .goAlone = admitted.outcome {
                     // Stored as it is read, and nobody else reads it.
-                    await drain(admitted.response.body)
+                    await drain(admitted.answer.response.body)
                 }
             }
         }
@@ -217,11 +223,12 @@ extension CachingHandler {
     /// is stored even if the client that asked goes away, and every client reads it as it arrives.
     private func admit(
         _ response: Response, sent: MonotonicInstant, for exchange: Exchange, status: CacheStatus
-    ) async -> (response: Response, outcome: Flights.Outcome, stores: Bool) {
+    ) async -> (answer: CacheAnswer, outcome: Flights.Outcome, stores: Bool) {
         var status = status
         status.forwardStatus = response.status.code
+        let originTime = runtime.clock.now - sent
         guard exchange.request.method == .get, let entry = storable(response, sent: sent, for: exchange) else {
-            return (stamped(response, status), .goAlone, false)
+            return (CacheAnswer(response, status, originTime: originTime), .goAlone, false)
         }
         status.stored = true
         status.ttl = (entry.lifetime - entry.age.initial).wholeSeconds
@@ -230,10 +237,10 @@ extension CachingHandler {
         if response.body.isReplayable {
             guard let body = try? await response.body.collect(upTo: options.maxObjectSize) else {
                 status.stored = false
-                return (stamped(response, status), .goAlone, false)
+                return (CacheAnswer(response, status, originTime: originTime), .goAlone, false)
             }
             await keep(entry.complete(with: body), for: key)
-            return (stamped(response, status), .stored, true)
+            return (CacheAnswer(response, status, originTime: originTime), .stored, true)
         }
         if let length = response.body.knownLength ?? entry.declaredLength {
             let fill = CacheFill(entry: entry, length: length)
@@ -247,7 +254,7 @@ extension CachingHandler {
                 flights.fillEnded(key, fill)
             }
             response.body = fill.body
-            return (stamped(response, status), .filling(fill), true)
+            return (CacheAnswer(response, status, originTime: originTime), .filling(fill), true)
         }
         // No declared length: the copy is kept as the client reads, and nobody else can share it.
         let filling = FillingBody(base: response.body, limit: options.maxObjectSize, expectedLength: nil) {
@@ -255,11 +262,13 @@ extension CachingHandler {
             await keep(entry.complete(with: body), for: key)
         }
         response.body = HTTPBody(stream: filling, length: nil, trailers: response.body.trailers)
-        return (stamped(response, status), .goAlone, true)
+        return (CacheAnswer(response, status, originTime: originTime), .goAlone, true)
     }
 
     /// A request answered from the fill of the request it waited for.
-    private func collapsed(onto fill: CacheFill, for request: Request, because reason: CacheStatus.Forward) -> Response {
+    private func collapsed(
+        onto fill: CacheFill, for request: Request, because reason: CacheStatus.Forward
+    ) -> CacheAnswer {
         var fields = fill.entry.fields
         for name in fill.entry.control.fieldNames("no-cache") {
             if let name = HTTPField.Name(name) { fields[name] = nil }
@@ -272,9 +281,10 @@ extension CachingHandler {
         if fill.entry.status.kind == .successful,
             ConditionalRequest.isNotModified(requestFields: request.headerFields, responseFields: fields)
         {
-            return stamped(notModified(from: fields), status)
+            return CacheAnswer(notModified(from: fields), status, isFromCache: true)
         }
-        return stamped(Response(status: fill.entry.status, headerFields: fields, body: fill.body), status)
+        return CacheAnswer(
+            Response(status: fill.entry.status, headerFields: fields, body: fill.body), status, isFromCache: true)
     }
 
     /// The parts of a response to be stored once its body is complete; `nil` when it may not be stored
@@ -282,26 +292,35 @@ extension CachingHandler {
     private func storable(_ response: Response, sent: MonotonicInstant, for exchange: Exchange) -> PendingEntry? {
         let fields = response.headerFields
         let control = CacheControl(response: fields, targets: options.targetedFields)
-        guard
-            StoragePolicy.mayStore(
-                status: response.status, fields: fields, control: control,
-                requestFields: exchange.request.headerFields, requestControl: exchange.requestControl)
-        else { return nil }
-        guard options.storesSetCookie || fields[.setCookie] == nil else { return nil }
-        let declaredLength = fields[.contentLength].flatMap(Self.contentLength)
-        if let length = response.body.knownLength ?? declaredLength, length > options.maxObjectSize { return nil }
         let wallTime = runtime.wallClock.now
         let age = ResponseAge(
             fields: fields, requestSent: sent, responseReceived: runtime.clock.now, receivedAtWallTime: wallTime)
         let stored = StoragePolicy.storedFields(fields, control: control, receivedAt: wallTime)
-        let lifetime = FreshnessLifetime.of(
+        let originLifetime = FreshnessLifetime.of(
             status: response.status, fields: stored, control: control, receivedAt: wallTime,
             heuristicLimit: options.heuristicLimit)
+        let policy: StoredPolicy
+        if let forced = forcedPolicy(
+            status: response.status, fields: fields, control: control, originLifetime: originLifetime, age: age,
+            for: exchange)
+        {
+            policy = forced
+        } else {
+            guard
+                StoragePolicy.mayStore(
+                    status: response.status, fields: fields, control: control,
+                    requestFields: exchange.request.headerFields, requestControl: exchange.requestControl),
+                options.storesSetCookie || fields[.setCookie] == nil
+            else { return nil }
+            policy = StoredPolicy(control: control, lifetime: originLifetime)
+        }
+        let declaredLength = fields[.contentLength].flatMap(Self.contentLength)
+        if let length = response.body.knownLength ?? declaredLength, length > options.maxObjectSize { return nil }
         let variant = Variant(vary: fields, request: exchange.request.headerFields)
         let hasValidator = stored[.eTag] != nil || stored[.lastModified] != nil
-        guard !variant.isWildcard, lifetime > age.initial || hasValidator else { return nil }
+        guard !variant.isWildcard, policy.lifetime > age.initial || hasValidator else { return nil }
         return PendingEntry(
-            status: response.status, fields: stored, control: control, age: age, lifetime: lifetime,
+            status: response.status, fields: stored, control: policy.control, age: age, lifetime: policy.lifetime,
             variant: variant, declaredLength: declaredLength, tags: SurrogateKeys.of(stored))
     }
 
@@ -315,7 +334,9 @@ extension CachingHandler {
 
     /// A stored response updated by the `304` that validated it (RFC 9111 §4.3.4): its fields replaced by
     /// the `304`'s, except `Content-Length` and the hop-by-hop ones; its age and freshness from now.
-    private func refresh(_ entry: CachedResponse, with notModified: Response, sent: MonotonicInstant) -> CachedResponse {
+    private func refresh(
+        _ entry: CachedResponse, with notModified: Response, sent: MonotonicInstant, for exchange: Exchange
+    ) -> CachedResponse {
         let wallTime = runtime.wallClock.now
         let update = StoragePolicy.storedFields(
             notModified.headerFields, control: CacheControl(notModified.headerFields), receivedAt: wallTime)
@@ -331,8 +352,12 @@ extension CachingHandler {
         let lifetime = FreshnessLifetime.of(
             status: entry.status, fields: fields, control: control, receivedAt: wallTime,
             heuristicLimit: options.heuristicLimit)
+        let policy =
+            forcedPolicy(
+                status: entry.status, fields: fields, control: control, originLifetime: lifetime, age: age,
+                for: exchange) ?? StoredPolicy(control: control, lifetime: lifetime)
         return CachedResponse(
-            status: entry.status, headerFields: fields, control: control, body: entry.body, age: age,
-            freshnessLifetime: lifetime, variant: entry.variant, tags: SurrogateKeys.of(fields))
+            status: entry.status, headerFields: fields, control: policy.control, body: entry.body, age: age,
+            freshnessLifetime: policy.lifetime, variant: entry.variant, tags: SurrogateKeys.of(fields))
     }
 }

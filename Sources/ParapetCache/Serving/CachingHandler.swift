@@ -1,4 +1,5 @@
 import HTTPTypes
+import Logging
 import NIOCore
 import ParapetCore
 
@@ -11,7 +12,21 @@ struct CachingHandler: Handler {
     let revalidations: KeysInFlight
     let flights: Flights
 
+    /// Answers `request`, then says what the cache did: in `Cache-Status`, to
+    /// ``Cache/Options/onResult``, and on the access-log record (`cacheStatus`, `cacheDetail`). A request
+    /// whose handling throws is not reported.
     func handle(_ request: Request, context: RequestContext) async throws -> Response {
+        let answer = try await answer(request, context: context)
+        let result = CacheResult(answer)
+        options.onResult?(request, result)
+        if let record = context.accessLog {
+            record.set("cacheStatus", .string(result.outcome.rawValue))
+            record.set("cacheDetail", .string(answer.status.member(name: options.name)))
+        }
+        return stamped(answer)
+    }
+
+    private func answer(_ request: Request, context: RequestContext) async throws -> CacheAnswer {
         guard request.method == .get || request.method == .head else {
             return try await forward(request, context: context, because: .method)
         }
@@ -61,12 +76,12 @@ struct CachingHandler: Handler {
     /// Forwards a request the cache does not serve; a successful unsafe one invalidates what it changed.
     private func forward(
         _ request: Request, context: RequestContext, because reason: CacheStatus.Forward
-    ) async throws -> Response {
+    ) async throws -> CacheAnswer {
         let response = try await next.handle(request, context: context)
         if !Self.safeMethods.contains(request.method), (200..<400).contains(response.status.code) {
             await invalidate(after: request, answeredWith: response)
         }
-        return stamped(response, CacheStatus(forward: reason, forwardStatus: response.status.code))
+        return CacheAnswer(response, CacheStatus(forward: reason, forwardStatus: response.status.code))
     }
 
     private static let safeMethods: Set<HTTPRequest.Method> = [.get, .head, .options, .trace]

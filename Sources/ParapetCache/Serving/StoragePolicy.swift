@@ -28,12 +28,17 @@ enum StoragePolicy {
             return false
         }
         guard !requestControl.contains("no-store"), !control.isUnqualified("private") else { return false }
-        if requestFields[.authorization] != nil {
-            guard control.contains("public") || control.contains("must-revalidate") || control.contains("s-maxage")
-            else { return false }
-        }
+        guard mayShare(control, answering: requestFields) else { return false }
         return control.contains("public") || FreshnessLifetime.isExplicit(fields: fields, control: control)
             || FreshnessLifetime.heuristicallyCacheable.contains(status.code)
+    }
+
+    /// Whether a response with `control` may be shared when it answers a request with `requestFields`:
+    /// the answer to an authorized request only when it says `public`, `must-revalidate` or `s-maxage`
+    /// (RFC 9111 §3.5).
+    static func mayShare(_ control: CacheControl, answering requestFields: HTTPFields) -> Bool {
+        requestFields[.authorization] == nil
+            || ["public", "must-revalidate", "s-maxage"].contains(where: control.contains)
     }
 
     /// The fields to keep: without hop-by-hop fields, those `Connection` names, and those a qualified

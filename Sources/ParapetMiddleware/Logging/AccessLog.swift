@@ -4,9 +4,9 @@ public import ParapetCore
 
 /// Writes one structured record per request when its response ends: time, method, host, path, status,
 /// bytes in and out, duration and time to first byte, peer, user agent, referer, and whatever inner
-/// middlewares added to ``ParapetCore/AccessLogRecord`` (the upstream target, the request id). Behind a
-/// trusted proxy, `realIP` is the client the server settled on (``ParapetCore/RequestContext/clientAddress``),
-/// never a header value as the client sent it.
+/// middlewares added to ``ParapetCore/AccessLogRecord`` (the upstream target, the request id, what a cache
+/// did). Behind a trusted proxy, `realIP` is the client the server settled on
+/// (``ParapetCore/RequestContext/clientAddress``), never a header value as the client sent it.
 ///
 /// The record goes to a swift-log `Logger` at `info` with the message `request`; the default logger
 /// writes JSON lines to standard output (``JSONLinesLogHandler``). Times come from the injected clocks,
