@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import ParapetCore
 import ParapetScenarios
 import ParapetTestSupport
 import Testing
@@ -121,6 +123,34 @@ struct PurgeTallyTests {
         #expect(served("/a", filledAfter: 3, askedAfter: 1) == 0)  // fetched for the request itself
     }
 
+    @Test("behind the cache origin answers are stamped with the purges applied; in front, a stamped answer a purge covers is counted")
+    func watchers() async throws {
+        let recorder = RunRecorder(
+            layout: .untimed, allDownWindows: [], recordsTrace: false, cache: CacheTally(purging: PurgeTally()))
+        let counted = try await Simulation(seed: 1).run { runtime in
+            let context = quietContext(runtime)
+            func request(_ path: String) -> Request {
+                Request(head: HTTPRequest(method: .get, scheme: "http", authority: Scenario.host, path: path))
+            }
+            // What an origin answers, stamped as it arrives behind the cache.
+            let origin = OriginRequestCounter(next: Answering(response: Response(status: .ok)), recorder: recorder, stampsPurges: true)
+            recorder.purged(.tag("other"))
+            var stored = try await origin.handle(request("/a"), context: context)
+            #expect(stored.headerFields[PurgeStamp.name] == "1")
+            stored.headerFields[HTTPField.Name("Cache-Tag")!] = "x, page"
+            // A cache that serves what it stored whatever was purged since.
+            let watcher = CacheAnswerWatcher(next: Answering(response: stored), recorder: recorder, checksPurges: true)
+            var counts: [Int] = []
+            for purge in [Scenario.Purge.url("/b"), .tag("page"), .prefix("/")] {
+                recorder.purged(purge)
+                _ = try await watcher.handle(request("/a"), context: context)
+                counts.append(recorder.snapshot.cache?.purging?.servedAfterPurge ?? -1)
+            }
+            return counts
+        }
+        #expect(counted == [0, 1, 2])
+    }
+
     @Test("scopes cover as PurgeScope documents", arguments: [
         (Scenario.Purge.all, "/x", true),
         (.host("Simulated:8080"), "/x", true),
@@ -235,5 +265,14 @@ struct PurgeFormatTests {
             let error = try #require(error as? ScenarioError)
             return error.field == "timeline[0].purge" && error.description.contains("no stack has a cache, so nothing is purged")
         }
+    }
+}
+
+/// A handler answering `response` to everything.
+private struct Answering: Handler {
+    let response: Response
+
+    func handle(_ request: Request, context: RequestContext) async throws -> Response {
+        response
     }
 }

@@ -116,7 +116,7 @@ public enum ScenarioRunner {
 
     /// When a purging stack's store is sampled: every time-series bucket boundary up to the end of the
     /// drain, and every instant a `cacheBytes` or `cacheEntries` expectation about the stack asks, in order.
-    static func memoryInstants(for stack: Scenario.Stack, of scenario: Scenario, layout: ReportLayout) -> [Int64] {
+    private static func memoryInstants(for stack: Scenario.Stack, of scenario: Scenario, layout: ReportLayout) -> [Int64] {
         var instants = Set<Int64>(stride(from: 0, through: layout.end, by: Int(layout.bucketWidth)))
         for expectation in scenario.expectations {
             guard case .cacheMemory(_, let at, _, _, let name) = expectation, (name ?? scenario.stacks.first?.name) == stack.name
@@ -131,7 +131,7 @@ public enum ScenarioRunner {
         recordsTrace: Bool, progress: (observer: ProgressObserver, start: ScenarioProgress)?
     ) throws -> StackRun {
         let simulation = Simulation(seed: seed)
-        let purges = scenario.purges && stack.cache != nil
+        let purges = scenario.purgesCache(of: stack)
         let worldSteps = WorkloadDriver.worldSteps(in: scenario.timeline, redis: stack.rateLimit != nil, purges: purges)
         let limit = scenario.duration + scenario.drain + .seconds(3_600)
         let rateLimit = stack.rateLimit.map { _ in
@@ -211,6 +211,6 @@ struct Measured: Sendable {
 extension Scenario.Workload.MixEntry {
     /// The request head this entry sends.
     var head: HTTPRequest {
-        HTTPRequest(method: HTTPRequest.Method(method) ?? .get, scheme: "http", authority: "simulated", path: path)
+        HTTPRequest(method: HTTPRequest.Method(method) ?? .get, scheme: "http", authority: Scenario.host, path: path)
     }
 }

@@ -32,16 +32,8 @@ extension Scenario {
 
         static let kinds = ["all", "host", "url", "prefix", "tag"]
 
-        /// The scope's kind, as a scenario names it.
-        var kind: String {
-            switch self {
-            case .all: "all"
-            case .host: "host"
-            case .url: "url"
-            case .prefix: "prefix"
-            case .tag: "tag"
-            }
-        }
+        /// The scope's kind, as a scenario (and `PurgeScope`'s JSON) names it.
+        var kind: String { scope.kind }
 
         /// The host, path or tag the scope names; `nil` for `all`.
         var argument: String? {
@@ -119,8 +111,13 @@ extension Scenario {
         timeline.contains { $0.purge != nil }
     }
 
-    /// Whether `stack`'s store is sampled over the run (and its purges checked): a cached stack of a
-    /// scenario that purges, or one with a reaper.
+    /// Whether `stack` has a cache the timeline purges.
+    func purgesCache(of stack: Stack) -> Bool {
+        purges && stack.cache != nil
+    }
+
+    /// Whether `stack`'s purging is reported (its store sampled over the run): a cached stack of a scenario
+    /// that purges, or one with a reaper.
     func tracksPurging(of stack: Stack) -> Bool {
         stack.cache != nil && (purges || stack.cache?.reaper != nil)
     }
