@@ -6,10 +6,10 @@ import Testing
 
 @Suite("Bundled scenarios", .cpuHeavy)
 struct BundledScenarioTests {
-    @Test("there is one scenario per reliability primitive, plus the correlated outage, the Redis outage and two for the cache")
+    @Test("there is one scenario per reliability primitive, plus the correlated outage, the Redis outage and three for the cache")
     func catalogue() {
         #expect(bundledScenarioFiles().map(\.lastPathComponent) == [
-            "cache-stale-if-error.yaml", "cache-thundering-herd.yaml", "cold-deploy.yaml", "correlated-outage.yaml", "dead-origin.yaml", "flaky-5xx.yaml", "gray-failure.yaml", "overload.yaml",
+            "cache-purge-reap.yaml", "cache-stale-if-error.yaml", "cache-thundering-herd.yaml", "cold-deploy.yaml", "correlated-outage.yaml", "dead-origin.yaml", "flaky-5xx.yaml", "gray-failure.yaml", "overload.yaml",
             "redis-outage.yaml", "tail-latency.yaml", "uneven-capacity.yaml",
         ])
     }

@@ -135,7 +135,7 @@ struct CacheFormatTests {
     @Test("a bad cache, spike, cacheControl or cache expectation is an error at its field", arguments: [
         ("cache: {staleIfError: -1s}", "", "stacks[0].cache.staleIfError", #"invalid value for "staleIfError" in stacks[0].cache: must not be negative, got -1s"#),
         ("cache: {byteBudget: 0}", "", "stacks[0].cache.byteBudget", "must be between 1 and"),
-        ("cache: {lockTimeot: 1s}", "", "stacks[0].cache.lockTimeot", "(expected one of: byteBudget, staleIfError, staleWhileRevalidate, staleIfUnreachable, lockTimeout)"),
+        ("cache: {lockTimeot: 1s}", "", "stacks[0].cache.lockTimeot", "(expected one of: byteBudget, staleIfError, staleWhileRevalidate, staleIfUnreachable, lockTimeout, reaper)"),
         ("cache: {}", "expect: [{originRequests: {stack: rr}}]", "expect[0].originRequests", "needs atLeast, atMost or both"),
         ("cache: {}", "expect: [{staleAnswers: {stack: rr, atLeast: 5, atMost: 2}}]", "expect[0].staleAnswers.atMost", "must be between 5 and"),
         ("cache: {}", "expect: [{cacheHits: {stack: plain, atLeast: 1}}]", "expect[0].cacheHits.stack", #"stack "plain" has no cache"#),

@@ -126,7 +126,7 @@ let malformedCases: [MalformedCase] = [
         file: "unknown.json",
         text: "{\"duration\": \"5s\", \"targets\": [{\"name\": \"a\", \"wieght\": 2}],\n \"workload\": {\"rate\": 1}, \"stack\": {\"balancer\": \"round-robin\"}}",
         line: 1, column: 46, field: "targets[0].wieght", kind: .unknownField,
-        message: #"unknown field "wieght" in targets[0] (expected one of: name, weight, maxConcurrent, latency, behaviour, capacity, cacheControl)"#),
+        message: #"unknown field "wieght" in targets[0] (expected one of: name, weight, maxConcurrent, latency, behaviour, capacity, cacheControl, cacheTags)"#),
     MalformedCase(
         file: "json-wrong-type.json", text: #"{"duration": "5s", "targets": {"name": "a"}, "workload": {"rate": 1}, "stack": {"balancer": "round-robin"}}"#,
         line: 1, column: 31, field: "targets", kind: .wrongType, message: #"wrong type for "targets" in scenario: expected a list, found a mapping"#),

@@ -135,8 +135,19 @@ struct ArrivalAndWindowTests {
         var random = TestGenerator(state: 5)
         var mix = RequestMix(weights: [9, 1])
         var counts = [0, 0]
-        for _ in 0..<10_000 { counts[mix.pick(using: &random)] += 1 }
+        for _ in 0..<10_000 { counts[mix.pick(at: 0, using: &random) ?? 0] += 1 }
         #expect((850...1_150).contains(counts[1]))
+    }
+
+    @Test("the request mix draws only the kinds active at the arrival, and nothing when none is")
+    func mixWindows() throws {
+        var random = TestGenerator(state: 5)
+        var mix = RequestMix(weights: [1, 1], active: [TimeWindow(to: .seconds(1)), TimeWindow(from: .seconds(1), to: .seconds(2))])
+        let early = (0..<100).compactMap { _ in mix.pick(at: 999_999_999, using: &random) }
+        let late = (0..<100).compactMap { _ in mix.pick(at: 1_000_000_000, using: &random) }
+        #expect(early == Array(repeating: 0, count: 100))
+        #expect(late == Array(repeating: 1, count: 100))
+        #expect(mix.pick(at: 2_000_000_000, using: &random) == nil)
     }
 
     @Test("all-down windows are the intersection of every target's outages")

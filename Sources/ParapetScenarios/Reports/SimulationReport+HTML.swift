@@ -423,7 +423,23 @@ extension CacheReport {
             html += "<br>stale answers past freshness: max \(DecimalText.seconds(maxStaleness)),"
             html += " mean \(DecimalText.seconds(meanStaleness))"
         }
-        return html + "</p>\n"
+        html += "</p>\n"
+        if let purging { html += purging.htmlStats }
+        return html
+    }
+}
+
+extension CachePurgingReport {
+    /// The purges' verdict, the store's baseline, peak and final size, and a table of its changes.
+    var htmlStats: String {
+        var html = "<p class=\"stats cache-purging\">cache purges \(purges) · served after purge \(servedAfterPurge)"
+        html += "<br>cache store: baseline \(HTMLText.escape(baseline.text)) · peak \(HTMLText.escape(peak.text))"
+        html += " · final \(HTMLText.escape(final.text))</p>\n"
+        html += "<table class=\"cache-store\">\n<thead><tr><th>at</th><th>bytes</th><th>entries</th></tr></thead>\n<tbody>\n"
+        for sample in changes {
+            html += "<tr><td>+\(DecimalText.seconds(sample.at))</td><td>\(sample.bytes)</td><td>\(sample.entries)</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n"
     }
 }
 

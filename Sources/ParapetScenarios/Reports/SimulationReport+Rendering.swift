@@ -115,7 +115,35 @@ extension CacheReport {
                 "  stale answers past freshness: max \(DecimalText.seconds(maxStaleness)), "
                     + "mean \(DecimalText.seconds(meanStaleness))")
         }
+        if let purging { lines += purging.textLines }
         return lines
+    }
+}
+
+extension CachePurgingReport {
+    var textLines: [String] {
+        [
+            "  cache purges \(purges): served after purge \(servedAfterPurge)",
+            "  cache store: baseline \(baseline.text)  peak \(peak.text)  final \(final.text)",
+            "  cache store changes: " + changes.map(\.text).joined(separator: ", "),
+        ]
+    }
+
+    /// The samples that differ from the one before (the first always), so that a report shows when the
+    /// store grew and when it was emptied without listing every bucket.
+    var changes: [CacheMemorySample] {
+        var changes: [CacheMemorySample] = []
+        for sample in samples where changes.last.map({ ($0.bytes, $0.entries) != (sample.bytes, sample.entries) }) ?? true {
+            changes.append(sample)
+        }
+        return changes
+    }
+}
+
+extension CacheMemorySample {
+    /// `1234 B (8 entries) at +30s`.
+    var text: String {
+        "\(bytes) B (\(entries) entries) at +\(DecimalText.seconds(at))"
     }
 }
 

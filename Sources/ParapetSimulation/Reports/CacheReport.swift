@@ -32,6 +32,8 @@ public struct CacheReport: Sendable, Hashable, Codable {
     public var revalidated: Int
     /// Answers the cache passed to the origin for other reasons (the method, the request's directives).
     public var forwarded: Int
+    /// Its purges and its store over time, when the scenario purges or the cache has a reaper.
+    public var purging: CachePurgingReport?
 
     init(byteBudget: Int, tally: CacheTally) {
         self.byteBudget = byteBudget
@@ -48,6 +50,7 @@ public struct CacheReport: Sendable, Hashable, Codable {
         collapsedAnswers = tally.collapsed
         revalidated = tally.revalidated
         forwarded = tally.forwarded
+        purging = tally.purging.map(CachePurgingReport.init)
     }
 
     /// The count an expectation names.
@@ -58,6 +61,7 @@ public struct CacheReport: Sendable, Hashable, Codable {
         case .cacheMisses: misses
         case .staleAnswers: staleAnswers
         case .collapsedAnswers: collapsedAnswers
+        case .servedAfterPurge: purging?.servedAfterPurge ?? 0
         }
     }
 }

@@ -85,6 +85,7 @@ public struct TimelineMark: Sendable, Hashable, Codable {
         if let capacity = event.capacity { changes.append("capacity \(capacity.concurrency)+\(capacity.queue)") }
         if let step = event.wallClockStep { changes.append("wall clock steps \(DurationText.format(step))") }
         if let redis = event.redis { changes.append("redis \(redis.name)") }
+        if let purge = event.purge { changes.append("purge \(purge.summary)") }
         change = changes.joined(separator: ", ")
     }
 }

@@ -10,6 +10,8 @@ struct CacheTally: Sendable {
     var staleSeconds: Int64 = 0
     var maxStaleSeconds: Int64 = 0
     var originRequests = 0
+    /// Purges and the store over time, for a cache whose scenario purges or that has a reaper.
+    var purging: PurgeTally? = nil
 
     var stale: Int { staleByReason.values.reduce(0, +) }
 

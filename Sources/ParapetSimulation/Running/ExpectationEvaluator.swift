@@ -118,12 +118,17 @@ enum ExpectationEvaluator {
 
         case .cacheCount(let count, let atLeast, let atMost, _):
             guard let cache = subject.report.cache else { return (false, "\(name): has no cache") }
-            let value = cache.count(count)
-            var bounds: [String] = []
-            if let atLeast { bounds.append((value >= atLeast ? "≥ " : "is below ") + "\(atLeast)") }
-            if let atMost { bounds.append((value <= atMost ? "≤ " : "exceeds ") + "\(atMost)") }
-            let passed = value >= (atLeast ?? value) && value <= (atMost ?? value)
-            return (passed, "\(name): \(count.rawValue) \(value) " + bounds.joined(separator: " and "))
+            return bounded(cache.count(count), atLeast: atLeast, atMost: atMost, what: "\(name): \(count.rawValue)")
+
+        case .cacheMemory(let measure, let at, let atLeast, let atMost, _):
+            guard let purging = subject.report.cache?.purging else { return (false, "\(name): its store was not sampled") }
+            guard let sample = purging.memory(at: at) else {
+                return (false, "\(name): no sample of its store at \(DurationText.format(at))")
+            }
+            let when = sample.at == at ? "" : " (the run ended at \(DecimalText.seconds(sample.at)))"
+            return bounded(
+                sample.value(measure), atLeast: atLeast, atMost: atMost,
+                what: "\(name): \(measure.rawValue) at \(DurationText.format(at))\(when)")
 
         case .better(_, let than, let metric, let by, let window):
             guard let baseline = run(than, in: runs) else { return (false, "no stack \"\(than)\" ran") }
@@ -153,6 +158,15 @@ enum ExpectationEvaluator {
                 ) { DecimalText.fixed($0, places: 3) + "ms" }
             }
         }
+    }
+
+    /// `value` against the bounds given: `cached: cacheHits 12 ≥ 10 and exceeds 11`.
+    private static func bounded(_ value: Int, atLeast: Int?, atMost: Int?, what: String) -> (Bool, String) {
+        var bounds: [String] = []
+        if let atLeast { bounds.append((value >= atLeast ? "≥ " : "is below ") + "\(atLeast)") }
+        if let atMost { bounds.append((value <= atMost ? "≤ " : "exceeds ") + "\(atMost)") }
+        let passed = value >= (atLeast ?? value) && value <= (atMost ?? value)
+        return (passed, "\(what) \(value) " + bounds.joined(separator: " and "))
     }
 
     /// Lower is better: passes when `mine < theirs` and `mine ≤ theirs × (1 − by)`.

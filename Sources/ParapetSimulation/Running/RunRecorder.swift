@@ -73,6 +73,35 @@ final class RunRecorder: Sendable {
         state.withLock { $0.cache?.originRequests += 1 }
     }
 
+    /// How many purges the stack's cache has been given so far (none without purge tracking).
+    var purgesApplied: Int {
+        state.withLock { $0.cache?.purging?.applied.count ?? 0 }
+    }
+
+    /// A purge the stack's cache has just been given.
+    func purged(_ purge: Scenario.Purge) {
+        state.withLock { $0.cache?.purging?.applied.append(purge) }
+    }
+
+    /// An answer of the stack's cache, checked against the purges (see ``PurgeTally/answered``).
+    func answered(host: String, pathAndQuery: String, tags: [String], filledAfter: Int, askedAfter: Int) {
+        state.withLock { state in
+            state.cache?.purging?.answered(
+                host: host, pathAndQuery: pathAndQuery, tags: tags, filledAfter: filledAfter, askedAfter: askedAfter)
+        }
+    }
+
+    /// What the stack's cache store holds now: a sample at a chosen instant, or the final one.
+    func cacheMemory(_ sample: CacheMemorySample, isFinal: Bool) {
+        state.withLock { state in
+            if isFinal {
+                state.cache?.purging?.final = sample
+            } else {
+                state.cache?.purging?.samples.append(sample)
+            }
+        }
+    }
+
     func transition(_ change: StateChange, source: String, at time: Int64) {
         state.withLock { state in
             guard state.transitions.count < Self.transitionLimit else {

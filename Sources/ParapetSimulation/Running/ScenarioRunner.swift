@@ -114,19 +114,32 @@ public enum ScenarioRunner {
         return windows
     }
 
+    /// When a purging stack's store is sampled: every time-series bucket boundary up to the end of the
+    /// drain, and every instant a `cacheBytes` or `cacheEntries` expectation about the stack asks, in order.
+    private static func memoryInstants(for stack: Scenario.Stack, of scenario: Scenario, layout: ReportLayout) -> [Int64] {
+        var instants = Set<Int64>(stride(from: 0, through: layout.end, by: Int(layout.bucketWidth)))
+        for expectation in scenario.expectations {
+            guard case .cacheMemory(_, let at, _, _, let name) = expectation, (name ?? scenario.stacks.first?.name) == stack.name
+            else { continue }
+            instants.insert(at.wholeNanoseconds)
+        }
+        return instants.sorted()
+    }
+
     private static func runStack(
         _ stack: Scenario.Stack, of scenario: Scenario, seed: UInt64, layout: ReportLayout, allDown: [Range<Int64>],
         recordsTrace: Bool, progress: (observer: ProgressObserver, start: ScenarioProgress)?
     ) throws -> StackRun {
         let simulation = Simulation(seed: seed)
-        let worldSteps = WorkloadDriver.worldSteps(in: scenario.timeline, redis: stack.rateLimit != nil)
+        let purges = scenario.purgesCache(of: stack)
+        let worldSteps = WorkloadDriver.worldSteps(in: scenario.timeline, redis: stack.rateLimit != nil, purges: purges)
         let limit = scenario.duration + scenario.drain + .seconds(3_600)
         let rateLimit = stack.rateLimit.map { _ in
             RateLimitTally(outages: RateLimitTally.outages(in: scenario.timeline, end: layout.end))
         }
         let recorder = RunRecorder(
             layout: layout, allDownWindows: allDown, recordsTrace: recordsTrace, rateLimit: rateLimit,
-            cache: stack.cache.map { _ in CacheTally() })
+            cache: stack.cache.map { _ in CacheTally(purging: scenario.tracksPurging(of: stack) ? PurgeTally() : nil) })
         let ticks = progress.map { observer, start in
             VirtualTimeTicks(every: observer.interval) { now in
                 var progress = start
@@ -140,7 +153,8 @@ public enum ScenarioRunner {
                 targets: scenario.targets, timeline: scenario.timeline, runtime: runtime,
                 transportTimeout: stack.transportTimeout, layout: layout)
             let built = try StackBuilder.build(
-                stack, targets: scenario.targets, fleet: fleet, redis: scenario.redis, recorder: recorder, runtime: runtime)
+                stack, targets: scenario.targets, fleet: fleet, redis: scenario.redis, purges: purges, recorder: recorder,
+                runtime: runtime)
             built.healthCheck?.start(runtime: runtime, logger: StackBuilder.quietLogger)
             let client = SimulatedClient(
                 stack: built,
@@ -149,8 +163,24 @@ public enum ScenarioRunner {
                 deadline: stack.deadline, recorder: recorder, clock: runtime.clock)
             let driver = WorkloadDriver(
                 workload: scenario.workload, client: client, runtime: runtime, executor: simulation.executor,
-                end: scenario.duration.wholeNanoseconds, cutoff: layout.end, worldSteps: worldSteps, redis: built.redis)
+                end: scenario.duration.wholeNanoseconds, cutoff: layout.end, worldSteps: worldSteps, redis: built.redis,
+                purges: built.purges)
+            let store = scenario.tracksPurging(of: stack) ? built.cacheStore : nil
+            if let store {
+                let instants = memoryInstants(for: stack, of: scenario, layout: layout)
+                runtime.spawner.spawn("cache-memory") {
+                    for instant in instants {
+                        do {
+                            try await runtime.clock.sleep(until: MonotonicInstant(nanoseconds: instant))
+                        } catch {
+                            return
+                        }
+                        recorder.cacheMemory(store.sample(at: instant), isFinal: false)
+                    }
+                }
+            }
             await driver.run()
+            if let store { recorder.cacheMemory(store.sample(at: runtime.clock.now.nanoseconds), isFinal: true) }
             built.healthCheck?.stop()
             return Measured(
                 recorder: recorder.snapshot, targets: fleet.backends.map(\.tally), ended: runtime.clock.now.nanoseconds,
@@ -181,6 +211,6 @@ struct Measured: Sendable {
 extension Scenario.Workload.MixEntry {
     /// The request head this entry sends.
     var head: HTTPRequest {
-        HTTPRequest(method: HTTPRequest.Method(method) ?? .get, scheme: "http", authority: "simulated", path: path)
+        HTTPRequest(method: HTTPRequest.Method(method) ?? .get, scheme: "http", authority: Scenario.host, path: path)
     }
 }

@@ -16,6 +16,10 @@ struct BuiltStack: Sendable {
     let healthCheck: ActiveHealthCheck?
     /// The Redis the rate limit counts in, which the timeline's `redis` steps change.
     let redis: SimulatedRedis?
+    /// The cache's store, sampled over a purging run.
+    let cacheStore: MemoryCacheStore?
+    /// The purge table the cache obeys, which the timeline's `purge` steps purge.
+    let purges: PurgeTable?
 }
 
 /// Builds the real balancer stack a ``Scenario/Stack`` describes over a simulated fleet, wiring every
@@ -40,9 +44,10 @@ enum StackBuilder {
 
     static let quietLogger = Logger(label: "parapet.simulation") { _ in SwiftLogNoOpLogHandler() }
 
+    /// Builds `stack`; with `purges`, its cache obeys a purge table and its answers are checked against it.
     static func build(
         _ stack: Scenario.Stack, targets: [Scenario.Target], fleet: SimulatedFleet, redis server: Scenario.Redis?,
-        recorder: RunRecorder, runtime: Runtime
+        purges: Bool, recorder: RunRecorder, runtime: Runtime
     ) throws -> BuiltStack {
         let clock = runtime.clock
         func hook(_ source: Source, cooldown: EjectionCooldown? = nil) -> @Sendable (StateChange) -> Void {
@@ -88,6 +93,8 @@ enum StackBuilder {
         }
         var handler: (any Handler)?
         var redis: SimulatedRedis?
+        var cacheStore: MemoryCacheStore?
+        var purgeTable: PurgeTable?
         let environment = ChainEnvironment(runtime: runtime, logger: quietLogger)
         if let policy = stack.effectiveUpstream {
             let upstream = Upstream(transport, Upstream.Options(
@@ -106,15 +113,25 @@ enum StackBuilder {
             var inner: any Handler = proxy
             if let spec = stack.cache {
                 // Wrapped in the simulation's environment, the cache reads the virtual clocks and spawns its
-                // fills and background revalidations on the simulator.
-                let cache = Cache(
-                    store: MemoryCacheStore(byteBudget: spec.byteBudget),
-                    options: Cache.Options(
-                        staleWhileRevalidate: spec.staleWhileRevalidate, staleIfError: spec.staleIfError,
-                        staleIfUnreachable: spec.staleIfUnreachable, lockTimeout: spec.lockTimeout))
-                inner = CacheAnswerWatcher(
-                    next: try cache.wrap(OriginRequestCounter(next: proxy, recorder: recorder), in: environment),
-                    recorder: recorder)
+                // fills and background revalidations on the simulator; its purges are stamped on the
+                // simulated wall clock, and its reaper walks on the simulator too.
+                let store = MemoryCacheStore(byteBudget: spec.byteBudget)
+                var options = Cache.Options(
+                    staleWhileRevalidate: spec.staleWhileRevalidate, staleIfError: spec.staleIfError,
+                    staleIfUnreachable: spec.staleIfUnreachable, lockTimeout: spec.lockTimeout)
+                if purges {
+                    let table = PurgeTable(wallClock: runtime.wallClock)
+                    options.purges = table
+                    purgeTable = table
+                }
+                let cache = Cache(store: store, options: options)
+                var cached = try cache.wrap(
+                    OriginRequestCounter(next: proxy, recorder: recorder, stampsPurges: purges), in: environment)
+                if let reaper = spec.reaper {
+                    cached = try CacheReaper(for: cache, options: reaper.options).wrap(cached, in: environment)
+                }
+                inner = CacheAnswerWatcher(next: cached, recorder: recorder, checksPurges: purges)
+                cacheStore = store
             }
             handler = inner
             if let spec = stack.rateLimit {
@@ -133,15 +150,18 @@ enum StackBuilder {
         } else {
             try transport.checkConfiguration()
         }
-        return BuiltStack(transport: transport, handler: handler, healthCheck: healthCheck, redis: redis)
+        return BuiltStack(
+            transport: transport, handler: handler, healthCheck: healthCheck, redis: redis, cacheStore: cacheStore,
+            purges: purgeTable)
     }
 
     static func failureClassifier(failOn5xx: Bool) -> FailureClassifier {
         failOn5xx ? FailureClassifiers.transportFailuresAndServerErrors : FailureClassifiers.transportFailuresOnly
     }
 
-    /// The stack's composition, outermost first, with each layer's options that differ from the defaults.
-    static func composition(of stack: Scenario.Stack) -> String {
+    /// The stack's composition, outermost first, with each layer's options that differ from the defaults
+    /// (and, when the scenario `purges`, the cache's purge table).
+    static func composition(of stack: Scenario.Stack, purges: Bool) -> String {
         var layers: [String] = []
         if let limit = stack.rateLimit {
             layers.append("rate-limit(\(limit.limit) per \(DurationText.format(limit.per)), fail \(limit.failureMode.name))")
@@ -157,6 +177,16 @@ enum StackBuilder {
                 ("lockTimeout", cache.lockTimeout, defaults.lockTimeout),
             ] where value != standard {
                 options.append("\(name): \(DurationText.format(value))")
+            }
+            if purges { options.append("purges") }
+            if let reaper = cache.reaper {
+                let defaults = Scenario.Cache.Reaper()
+                var reaperOptions = ["interval: \(DurationText.format(reaper.interval))"]
+                if reaper.sliceSize != defaults.sliceSize { reaperOptions.append("sliceSize: \(reaper.sliceSize)") }
+                if reaper.pauseBetweenSlices != defaults.pauseBetweenSlices {
+                    reaperOptions.append("pauseBetweenSlices: \(DurationText.format(reaper.pauseBetweenSlices))")
+                }
+                layers.append("cache-reaper(" + reaperOptions.joined(separator: ", ") + ")")
             }
             layers.append("cache" + (options.isEmpty ? "" : "(" + options.joined(separator: ", ") + ")"))
         }

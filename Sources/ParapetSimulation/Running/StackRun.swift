@@ -22,7 +22,7 @@ struct StackRun: Sendable {
         }
         report = StackReport(
             name: stack.name,
-            composition: StackBuilder.composition(of: stack),
+            composition: StackBuilder.composition(of: stack, purges: scenario.purgesCache(of: stack)),
             requests: client.requests,
             successes: client.successes,
             successRatio: client.requests == 0 ? nil : Double(client.successes) / Double(client.requests),

@@ -5,12 +5,13 @@ extension Scenario {
     /// An HTTP cache in front of a stack's `Upstream` middleware: the real `Cache` middleware over a
     /// `MemoryCacheStore`, with the options that shape what a run shows. What it stores and for how long
     /// is up to the targets' answers (``Target/cacheControl``); the rest of `Cache.Options` keeps its
-    /// defaults.
+    /// defaults. When the timeline purges, the cache obeys a `PurgeTable` on the simulated wall clock; with
+    /// a `reaper`, a `CacheReaper` walks its store in virtual time.
     ///
     /// ```yaml
     /// stacks:
     ///   - name: cached
-    ///     cache: {staleIfError: 10m, lockTimeout: 2s}
+    ///     cache: {staleIfError: 10m, lockTimeout: 2s, reaper: {interval: 30s, sliceSize: 1000}}
     ///     balancer: round-robin
     /// ```
     ///
@@ -31,6 +32,8 @@ extension Scenario {
         public var staleIfUnreachable: Duration
         /// `Cache.Options.lockTimeout`: how long a miss waits for the same key's miss in flight.
         public var lockTimeout: Duration
+        /// The `CacheReaper` in front of the cache, if any.
+        public var reaper: Reaper?
 
         /// The store's budget when a scenario gives none: 64 MiB.
         public static let defaultByteBudget = 64 << 20
@@ -38,7 +41,7 @@ extension Scenario {
         /// Creates a cache description; a duration left `nil` keeps the real `Cache.Options` default.
         public init(
             byteBudget: Int = Self.defaultByteBudget, staleIfError: Duration? = nil, staleWhileRevalidate: Duration? = nil,
-            staleIfUnreachable: Duration? = nil, lockTimeout: Duration? = nil
+            staleIfUnreachable: Duration? = nil, lockTimeout: Duration? = nil, reaper: Reaper? = nil
         ) {
             let defaults = ParapetCache.Cache.Options()
             self.byteBudget = byteBudget
@@ -46,10 +49,11 @@ extension Scenario {
             self.staleWhileRevalidate = staleWhileRevalidate ?? defaults.staleWhileRevalidate
             self.staleIfUnreachable = staleIfUnreachable ?? defaults.staleIfUnreachable
             self.lockTimeout = lockTimeout ?? defaults.lockTimeout
+            self.reaper = reaper
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case byteBudget, staleIfError, staleWhileRevalidate, staleIfUnreachable, lockTimeout
+            case byteBudget, staleIfError, staleWhileRevalidate, staleIfUnreachable, lockTimeout, reaper
         }
 
         /// Decodes the mapping; every field is optional.
@@ -60,7 +64,8 @@ extension Scenario {
                 staleIfError: try container.decodeDurationIfPresent(.staleIfError),
                 staleWhileRevalidate: try container.decodeDurationIfPresent(.staleWhileRevalidate),
                 staleIfUnreachable: try container.decodeDurationIfPresent(.staleIfUnreachable),
-                lockTimeout: try container.decodeDurationIfPresent(.lockTimeout))
+                lockTimeout: try container.decodeDurationIfPresent(.lockTimeout),
+                reaper: try container.decodeOptional(.reaper))
         }
 
         /// Encodes every field.
@@ -71,6 +76,55 @@ extension Scenario {
             try container.encodeDuration(staleWhileRevalidate, forKey: .staleWhileRevalidate)
             try container.encodeDuration(staleIfUnreachable, forKey: .staleIfUnreachable)
             try container.encodeDuration(lockTimeout, forKey: .lockTimeout)
+            try container.encodeIfPresent(reaper, forKey: .reaper)
+        }
+
+        /// `CacheReaper.Options`: every `interval` of virtual time (from the start of the run) the reaper
+        /// walks the store `sliceSize` keys at a time, pausing `pauseBetweenSlices` after each slice, and
+        /// removes what is purged or spent.
+        ///
+        /// ```yaml
+        /// reaper: {interval: 30s, sliceSize: 1000, pauseBetweenSlices: 1ms}
+        /// ```
+        public struct Reaper: Sendable, Hashable, Codable {
+            /// From the start of one walk to the start of the next.
+            public var interval: Duration
+            /// The most keys one slice looks at.
+            public var sliceSize: Int
+            /// The pause after each slice but the last.
+            public var pauseBetweenSlices: Duration
+
+            /// Creates a reaper description; a value left `nil` keeps the real `CacheReaper.Options` default.
+            public init(interval: Duration? = nil, sliceSize: Int? = nil, pauseBetweenSlices: Duration? = nil) {
+                let defaults = CacheReaper.Options()
+                self.interval = interval ?? defaults.interval
+                self.sliceSize = sliceSize ?? defaults.sliceSize
+                self.pauseBetweenSlices = pauseBetweenSlices ?? defaults.pauseBetweenSlices
+            }
+
+            private enum CodingKeys: String, CodingKey, CaseIterable { case interval, sliceSize, pauseBetweenSlices }
+
+            /// Decodes the mapping; every field is optional.
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.init(
+                    interval: try container.decodeDurationIfPresent(.interval),
+                    sliceSize: try container.decodeOptional(.sliceSize),
+                    pauseBetweenSlices: try container.decodeDurationIfPresent(.pauseBetweenSlices))
+            }
+
+            /// Encodes every field.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encodeDuration(interval, forKey: .interval)
+                try container.encode(sliceSize, forKey: .sliceSize)
+                try container.encodeDuration(pauseBetweenSlices, forKey: .pauseBetweenSlices)
+            }
+
+            /// The real reaper's options.
+            var options: CacheReaper.Options {
+                CacheReaper.Options(interval: interval, sliceSize: sliceSize, pauseBetweenSlices: pauseBetweenSlices)
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ extension Scenario {
     ///   - better: {stack: breaker, than: round-robin, metric: successRatio, by: 0.05}
     ///   - originRequests: {stack: cached, atLeast: 1, atMost: 1}
     ///   - staleAnswers: {stack: cached, atLeast: 100}
+    ///   - servedAfterPurge: {stack: cached, atMost: 0}
+    ///   - cacheBytes: {stack: cached, at: 95s, atMost: 0}
     /// ```
     ///
     /// ```swift
@@ -45,9 +47,12 @@ extension Scenario {
         /// A cached stack's `count` over the whole run is at least `atLeast` and at most `atMost` (at least
         /// one of them given).
         case cacheCount(CacheCount, atLeast: Int? = nil, atMost: Int? = nil, stack: String? = nil)
+        /// A cached stack's store holds at least `atLeast` and at most `atMost` (at least one of them given)
+        /// of `measure` at virtual instant `at` (sampled then, whatever else happens at that instant).
+        case cacheMemory(CacheMemoryMeasure, at: Duration, atLeast: Int? = nil, atMost: Int? = nil, stack: String? = nil)
 
         static let tags = ["successRatio", "latency", "noTraffic", "allDown", "maxInFlight", "better"]
-            + CacheCount.allCases.map(\.rawValue)
+            + CacheCount.allCases.map(\.rawValue) + CacheMemoryMeasure.allCases.map(\.rawValue)
 
         private enum SuccessKeys: String, CodingKey, CaseIterable { case stack, atLeast, from, to }
         private enum LatencyKeys: String, CodingKey, CaseIterable { case stack, percentile, atMost, from, to }
@@ -56,6 +61,7 @@ extension Scenario {
         private enum InFlightKeys: String, CodingKey, CaseIterable { case stack, target, atMost }
         private enum BetterKeys: String, CodingKey, CaseIterable { case stack, than, metric, by, from, to }
         private enum CountKeys: String, CodingKey, CaseIterable { case stack, atLeast, atMost }
+        private enum MemoryKeys: String, CodingKey, CaseIterable { case stack, at, atLeast, atMost }
         private enum WindowKeys: String, CodingKey { case from, to }
 
         /// The stack this expectation is about, if it names one (`better` names two: `stack` and `than`).
@@ -63,7 +69,7 @@ extension Scenario {
             switch self {
             case .successRatio(_, _, let stack), .latency(_, _, _, let stack), .noTraffic(_, _, let stack),
                 .noTrafficWhileOpen(_, let stack), .allDown(_, _, let stack), .maxInFlight(_, _, let stack),
-                .cacheCount(_, _, _, let stack):
+                .cacheCount(_, _, _, let stack), .cacheMemory(_, _, _, _, let stack):
                 stack
             case .better(let stack, _, _, _, _):
                 stack
@@ -86,6 +92,13 @@ extension Scenario {
                 self = .cacheCount(
                     count, atLeast: try values.decodeOptional(.atLeast), atMost: try values.decodeOptional(.atMost),
                     stack: try values.decodeOptional(.stack))
+                return
+            }
+            if let measure = CacheMemoryMeasure(rawValue: tagged.tag) {
+                let values = try outer.nestedContainer(keyedBy: MemoryKeys.self, forKey: key)
+                self = .cacheMemory(
+                    measure, at: try values.decodeDuration(.at), atLeast: try values.decodeOptional(.atLeast),
+                    atMost: try values.decodeOptional(.atMost), stack: try values.decodeOptional(.stack))
                 return
             }
             switch tagged.tag {
@@ -183,6 +196,12 @@ extension Scenario {
                 try values.encodeIfPresent(stack, forKey: .stack)
                 try values.encodeIfPresent(atLeast, forKey: .atLeast)
                 try values.encodeIfPresent(atMost, forKey: .atMost)
+            case .cacheMemory(let measure, let at, let atLeast, let atMost, let stack):
+                var values = outer.nestedContainer(keyedBy: MemoryKeys.self, forKey: NameKey(measure.rawValue))
+                try values.encodeIfPresent(stack, forKey: .stack)
+                try values.encodeDuration(at, forKey: .at)
+                try values.encodeIfPresent(atLeast, forKey: .atLeast)
+                try values.encodeIfPresent(atMost, forKey: .atMost)
             }
         }
     }
@@ -262,4 +281,21 @@ public enum CacheCount: String, Sendable, Hashable, Codable, CaseIterable {
     case staleAnswers
     /// Answers taken from another request's origin response.
     case collapsedAnswers
+    /// Answers whose response had come from the origin before a purge covering it that the request came
+    /// after — what a purge promises never happens (a stack whose scenario purges).
+    case servedAfterPurge
+}
+
+/// What a cached stack's store holds at an instant, for
+/// ``Scenario/Expectation/cacheMemory(_:at:atLeast:atMost:stack:)``; its name is the expectation's in a
+/// scenario file. Sampled for a stack whose scenario purges or whose cache has a reaper.
+///
+/// ```yaml
+/// - cacheBytes: {stack: reaped, at: 95s, atMost: 0}
+/// ```
+public enum CacheMemoryMeasure: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `MemoryCacheStore.storedBytes`: the stored responses' cost in bytes.
+    case cacheBytes
+    /// `MemoryCacheStore.count`: the stored responses.
+    case cacheEntries
 }

@@ -13,6 +13,9 @@ extension Scenario.Expectation: CustomStringConvertible {
             if !window.isWhole { all.append("window: \(window)") }
             return all.joined(separator: ", ")
         }
+        func bounds(_ atLeast: Int?, _ atMost: Int?) -> [String] {
+            (atLeast.map { ["atLeast: \($0)"] } ?? []) + (atMost.map { ["atMost: \($0)"] } ?? [])
+        }
         switch self {
         case .successRatio(let atLeast, let window, let stack):
             return "successRatio(" + parts(stack, ["atLeast: \(atLeast)"], window) + ")"
@@ -29,8 +32,9 @@ extension Scenario.Expectation: CustomStringConvertible {
         case .better(let stack, let than, let metric, let by, let window):
             return "better(" + parts(stack, ["than: \(than)", "metric: \(metric.rawValue)", "by: \(by)"], window) + ")"
         case .cacheCount(let count, let atLeast, let atMost, let stack):
-            let bounds = (atLeast.map { ["atLeast: \($0)"] } ?? []) + (atMost.map { ["atMost: \($0)"] } ?? [])
-            return count.rawValue + "(" + parts(stack, bounds) + ")"
+            return count.rawValue + "(" + parts(stack, bounds(atLeast, atMost)) + ")"
+        case .cacheMemory(let measure, let at, let atLeast, let atMost, let stack):
+            return measure.rawValue + "(" + parts(stack, ["at: \(DurationText.format(at))"] + bounds(atLeast, atMost)) + ")"
         }
     }
 

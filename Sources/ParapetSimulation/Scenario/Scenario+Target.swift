@@ -13,6 +13,7 @@ extension Scenario {
     ///     capacity: {concurrency: 8, queue: 32}
     ///     behaviour: {errors: {rate: 0.1}}
     ///     cacheControl: "max-age=60, stale-if-error=600"
+    ///     cacheTags: [catalogue]
     /// ```
     ///
     /// ```swift
@@ -34,8 +35,11 @@ extension Scenario {
         /// The `Cache-Control` field of the target's `2xx` answers, for a stack's ``Scenario/Cache``; `nil`
         /// sends none. Failures never carry it, so that a cache never stores an outage's error.
         public var cacheControl: String?
+        /// The tags of the target's `2xx` answers, sent as one `Cache-Tag` field, for a timeline
+        /// ``Scenario/Purge/tag(_:)``; empty sends none.
+        public var cacheTags: [String]
 
-        /// Creates a target; by default healthy, 10 ms, unlimited, without `Cache-Control`.
+        /// Creates a target; by default healthy, 10 ms, unlimited, without `Cache-Control` or `Cache-Tag`.
         public init(
             _ name: String,
             weight: Int = 1,
@@ -43,7 +47,8 @@ extension Scenario {
             latency: LatencyDistribution = .fixed(.milliseconds(10)),
             behaviour: BackendBehaviour = .healthy,
             capacity: BackendCapacity? = nil,
-            cacheControl: String? = nil
+            cacheControl: String? = nil,
+            cacheTags: [String] = []
         ) {
             self.name = name
             self.weight = weight
@@ -52,10 +57,11 @@ extension Scenario {
             self.behaviour = behaviour
             self.capacity = capacity
             self.cacheControl = cacheControl
+            self.cacheTags = cacheTags
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, weight, maxConcurrent, latency, behaviour, capacity, cacheControl
+            case name, weight, maxConcurrent, latency, behaviour, capacity, cacheControl, cacheTags
         }
 
         /// Decodes a target mapping; only `name` is required.
@@ -68,6 +74,7 @@ extension Scenario {
             behaviour = try container.decodeValue(.behaviour, default: .healthy)
             capacity = try container.decodeOptional(.capacity)
             cacheControl = try container.decodeOptional(.cacheControl)
+            cacheTags = try container.decodeValue(.cacheTags, default: [])
         }
 
         /// Encodes every field that is set.
@@ -80,11 +87,19 @@ extension Scenario {
             try container.encode(behaviour, forKey: .behaviour)
             try container.encodeIfPresent(capacity, forKey: .capacity)
             try container.encodeIfPresent(cacheControl, forKey: .cacheControl)
+            if !cacheTags.isEmpty { try container.encode(cacheTags, forKey: .cacheTags) }
+        }
+
+        /// Whether `tag` can be one member of a `Cache-Tag` field the cache keeps: 1 to 256 bytes, no
+        /// whitespace (which the cache trims) and no comma (which separates members).
+        static func isTag(_ tag: String) -> Bool {
+            !tag.isEmpty && tag.utf8.count <= 256 && !tag.contains(where: { $0.isWhitespace || $0 == "," })
         }
     }
 
     /// One step of the outage timeline: at `at`, `target` changes behaviour, latency or capacity — or the
-    /// wall clock steps (to model NTP), or the scenario's Redis server changes state.
+    /// wall clock steps (to model NTP), or the scenario's Redis server changes state, or every cached stack
+    /// purges.
     ///
     /// ```yaml
     /// timeline:
@@ -93,6 +108,7 @@ extension Scenario {
     ///   - {at: 60s, target: a, latency: 200ms}
     ///   - {at: 45s, wallClockStep: -2s}
     ///   - {at: 50s, redis: down}
+    ///   - {at: 60s, purge: {prefix: /blog}}
     /// ```
     ///
     /// ```swift
@@ -114,6 +130,8 @@ extension Scenario {
         /// The state the scenario's Redis server moves to, if it changes: `down` (refusing; it comes back
         /// empty), `partitioned` (unreachable: calls time out) or `up`.
         public var redis: SimulatedRedis.State?
+        /// What every cached stack's purge table purges, if anything.
+        public var purge: Purge?
 
         /// Creates a timeline step.
         public init(
@@ -123,7 +141,8 @@ extension Scenario {
             latency: LatencyDistribution? = nil,
             capacity: BackendCapacity? = nil,
             wallClockStep: Duration? = nil,
-            redis: SimulatedRedis.State? = nil
+            redis: SimulatedRedis.State? = nil,
+            purge: Purge? = nil
         ) {
             self.at = at
             self.target = target
@@ -132,10 +151,11 @@ extension Scenario {
             self.capacity = capacity
             self.wallClockStep = wallClockStep
             self.redis = redis
+            self.purge = purge
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case at, target, become, latency, capacity, wallClockStep, redis
+            case at, target, become, latency, capacity, wallClockStep, redis, purge
         }
 
         /// Decodes a timeline mapping.
@@ -157,6 +177,7 @@ extension Scenario {
             } else {
                 redis = nil
             }
+            purge = try container.decodeOptional(.purge)
         }
 
         /// Encodes the fields that are set.
@@ -169,6 +190,7 @@ extension Scenario {
             try container.encodeIfPresent(capacity, forKey: .capacity)
             try container.encodeDurationIfPresent(wallClockStep, forKey: .wallClockStep)
             try container.encodeIfPresent(redis?.name, forKey: .redis)
+            try container.encodeIfPresent(purge, forKey: .purge)
         }
     }
 }

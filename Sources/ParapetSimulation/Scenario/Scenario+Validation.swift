@@ -74,6 +74,11 @@ extension Scenario {
             {
                 invalid(path.appending("cacheControl"), "must be a non-empty field value without control characters")
             }
+            for (position, tag) in target.cacheTags.enumerated() where !Target.isTag(tag) {
+                invalid(
+                    path.appending("cacheTags").appending(.index(position)),
+                    "a tag is 1 to 256 bytes without whitespace or commas, got \"\(tag)\"")
+            }
             problems += target.latency.problems(at: path.appending("latency"))
             problems += target.behaviour.problems(at: path.appending("behaviour"))
             if let capacity = target.capacity { problems += capacity.problems(at: path.appending("capacity")) }
@@ -98,13 +103,19 @@ extension Scenario {
                 }
             } else if changesTarget {
                 problems.append(ScenarioProblem(path: path, kind: .missingField, message: "missing field \"target\" in \(path)"))
-            } else if event.wallClockStep == nil && event.redis == nil {
+            } else if event.wallClockStep == nil && event.redis == nil && event.purge == nil {
                 problems.append(ScenarioProblem(
                     path: path, kind: .missingField,
-                    message: "\(path) changes nothing (give target and become, wallClockStep or redis)"))
+                    message: "\(path) changes nothing (give target and become, wallClockStep, redis or purge)"))
             }
             if event.redis != nil, !stacks.contains(where: { $0.rateLimit != nil }) {
                 invalid(path.appending("redis"), "no stack has a rateLimit, so nothing uses Redis")
+            }
+            if let purge = event.purge {
+                if let problem = purge.problem { invalid(path.appending("purge"), problem) }
+                if !stacks.contains(where: { $0.cache != nil }) {
+                    invalid(path.appending("purge"), "no stack has a cache, so nothing is purged")
+                }
             }
             if let behaviour = event.become { problems += behaviour.problems(at: path.appending("become")) }
             if let latency = event.latency { problems += latency.problems(at: path.appending("latency")) }
@@ -149,6 +160,7 @@ extension Scenario {
             }
             if !entry.path.hasPrefix("/") { invalid(path.appending("path"), "must start with /, got \"\(entry.path)\"") }
             atLeast(entry.weight, 0, path.appending("weight"), maximum: 1_000_000)
+            problems += entry.active.problems(at: path)
         }
 
         // Redis.
@@ -213,6 +225,12 @@ extension Scenario {
                 nonNegative(cache.staleWhileRevalidate, cachePath.appending("staleWhileRevalidate"))
                 nonNegative(cache.staleIfUnreachable, cachePath.appending("staleIfUnreachable"))
                 nonNegative(cache.lockTimeout, cachePath.appending("lockTimeout"))
+                if let reaper = cache.reaper {
+                    let reaperPath = cachePath.appending("reaper")
+                    positive(reaper.interval, reaperPath.appending("interval"))
+                    atLeast(reaper.sliceSize, 1, reaperPath.appending("sliceSize"), maximum: 1_000_000)
+                    nonNegative(reaper.pauseBetweenSlices, reaperPath.appending("pauseBetweenSlices"))
+                }
             }
             positive(stack.deadline, path.appending("deadline"))
             positive(stack.transportTimeout, path.appending("transportTimeout"))
@@ -230,6 +248,7 @@ extension Scenario {
             case .maxInFlight: tag = "maxInFlight"
             case .better: tag = "better"
             case .cacheCount(let count, _, _, _): tag = count.rawValue
+            case .cacheMemory(let measure, _, _, _, _): tag = measure.rawValue
             }
             let body = path.appending(tag)
             func checkStack(_ name: String?, field: String = "stack") {
@@ -244,6 +263,26 @@ extension Scenario {
                         path: body, kind: .missingField,
                         message: "missing field \"stack\" in \(body): the scenario has several stacks (\(stackNames.joined(separator: ", ")))"))
                 }
+            }
+            /// That the stack has a cache and, for what only a purging cache measures, that it purges or reaps.
+            func checkCache(_ stack: String?, needsPurging: Bool) {
+                let subject = stack.flatMap { name in stacks.first { $0.name == name } }
+                    ?? (stacks.count == 1 ? stacks.first : nil)
+                guard let subject else { return }
+                let field = stack == nil ? body : body.appending("stack")
+                if subject.cache == nil {
+                    invalid(field, "stack \"\(subject.name)\" has no cache")
+                } else if needsPurging, !tracksPurging(of: subject) {
+                    invalid(field, "stack \"\(subject.name)\" has no reaper and the timeline never purges")
+                }
+            }
+            func checkBounds(_ least: Int?, _ most: Int?) {
+                if least == nil && most == nil {
+                    problems.append(
+                        ScenarioProblem(path: body, kind: .missingField, message: "\(body) needs atLeast, atMost or both"))
+                }
+                atLeast(least, 0, body.appending("atLeast"))
+                atLeast(most, least ?? 0, body.appending("atMost"))
             }
             func checkTarget(_ name: String?) {
                 if let name, !targets.contains(where: { $0.name == name }) {
@@ -284,19 +323,20 @@ extension Scenario {
                 if stack == than { invalid(body.appending("than"), "must name another stack than \"\(stack)\"") }
                 if !(by >= 0 && by <= 1_000) { invalid(body.appending("by"), "must be between 0 and 1000, got \(by)") }
                 problems += window.problems(at: body)
-            case .cacheCount(_, let least, let most, let stack):
+            case .cacheCount(let count, let least, let most, let stack):
                 checkStack(stack)
-                let subject = stack.flatMap { name in stacks.first { $0.name == name } }
-                    ?? (stacks.count == 1 ? stacks.first : nil)
-                if let subject, subject.cache == nil {
-                    invalid(stack == nil ? body : body.appending("stack"), "stack \"\(subject.name)\" has no cache")
+                checkCache(stack, needsPurging: count == .servedAfterPurge)
+                checkBounds(least, most)
+            case .cacheMemory(_, let at, let least, let most, let stack):
+                checkStack(stack)
+                checkCache(stack, needsPurging: true)
+                if at < .zero || at > duration + drain {
+                    invalid(
+                        body.appending("at"),
+                        "must be between 0 and the end of the drain (\(DurationText.format(duration + drain))), "
+                            + "got \(DurationText.format(at))")
                 }
-                if least == nil && most == nil {
-                    problems.append(
-                        ScenarioProblem(path: body, kind: .missingField, message: "\(body) needs atLeast, atMost or both"))
-                }
-                atLeast(least, 0, body.appending("atLeast"))
-                atLeast(most, least ?? 0, body.appending("atMost"))
+                checkBounds(least, most)
             }
         }
 

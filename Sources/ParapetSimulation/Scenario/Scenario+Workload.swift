@@ -11,6 +11,7 @@ extension Scenario {
     ///   mix:
     ///     - {method: GET, path: /, weight: 9}
     ///     - {method: POST, path: /orders, weight: 1}
+    ///     - {method: GET, path: /blog, weight: 2, to: 40s}   # only arrivals in [from, to)
     /// ```
     /// or `{clients: 50, thinkTime: 100ms}` for a closed loop, `{arrivals: [0s, 15ms, 40ms]}` for a replay, or
     /// `{spike: {requests: 10000, at: 1s}}` for a thundering herd.
@@ -112,22 +113,38 @@ extension Scenario {
             public var path: String
             /// The relative weight.
             public var weight: Int
+            /// When the entry is drawn: an arrival outside it picks among the other entries, and one that
+            /// falls outside every entry's window sends nothing. The whole run by default.
+            public var active: TimeWindow
 
             /// Creates a mix entry.
-            public init(method: String = "GET", path: String = "/", weight: Int = 1) {
+            public init(method: String = "GET", path: String = "/", weight: Int = 1, active: TimeWindow = .whole) {
                 self.method = method
                 self.path = path
                 self.weight = weight
+                self.active = active
             }
 
-            private enum CodingKeys: String, CodingKey, CaseIterable { case method, path, weight }
+            private enum CodingKeys: String, CodingKey, CaseIterable { case method, path, weight, from, to }
 
-            /// Decodes `{method, path, weight}`, each optional.
+            /// Decodes `{method, path, weight, from, to}`, each optional.
             public init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 method = try container.decodeValue(.method, default: "GET")
                 path = try container.decodeValue(.path, default: "/")
                 weight = try container.decodeValue(.weight, default: 1)
+                active = TimeWindow(
+                    from: try container.decodeDurationIfPresent(.from) ?? .zero, to: try container.decodeDurationIfPresent(.to))
+            }
+
+            /// Encodes `{method, path, weight}` and the window's bounds that are set.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(method, forKey: .method)
+                try container.encode(path, forKey: .path)
+                try container.encode(weight, forKey: .weight)
+                if active.from != .zero { try container.encodeDuration(active.from, forKey: .from) }
+                try container.encodeDurationIfPresent(active.to, forKey: .to)
             }
         }
 

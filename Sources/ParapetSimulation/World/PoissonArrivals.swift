@@ -44,22 +44,52 @@ struct PoissonArrivals: Sendable {
     }
 }
 
-/// Picks a request kind by weight.
+/// Picks a request kind by weight, among the kinds active at the arrival.
 struct RequestMix: Sendable {
+    private let weights: [UInt64]
     private let cumulative: [UInt64]
+    /// Each kind's active span in virtual nanoseconds; `nil` when every kind is always active, so that a mix
+    /// without windows picks exactly as it always did.
+    private let windows: [Range<Int64>]?
 
-    init(weights: [Int]) {
+    init(weights: [Int], active: [TimeWindow] = []) {
+        self.weights = weights.map { UInt64(max($0, 0)) }
         var total: UInt64 = 0
-        cumulative = weights.map { weight in
-            total += UInt64(max(weight, 0))
+        cumulative = self.weights.map { weight in
+            total += weight
             return total
+        }
+        windows = active.allSatisfy(\.isWhole) ? nil : active.map { window in
+            let from = window.from.wholeNanoseconds
+            return from..<max(window.to?.wholeNanoseconds ?? .max, from)
         }
     }
 
-    /// An index into the mix; draws nothing when there is a single kind.
-    mutating func pick<Generator: RandomNumberGenerator>(using random: inout Generator) -> Int {
-        guard cumulative.count > 1, let total = cumulative.last, total > 0 else { return 0 }
+    init(_ entries: [Scenario.Workload.MixEntry]) {
+        self.init(weights: entries.map(\.weight), active: entries.map(\.active))
+    }
+
+    /// An index into the mix, or `nil` when no kind is active at `time`; draws nothing when the mix has a
+    /// single kind.
+    mutating func pick<Generator: RandomNumberGenerator>(at time: Int64, using random: inout Generator) -> Int? {
+        var cumulative = self.cumulative
+        if let windows {
+            var total: UInt64 = 0
+            cumulative = weights.indices.map { index in
+                if windows[index].contains(time) { total += weights[index] }
+                return total
+            }
+        }
+        guard let total = cumulative.last, total > 0 else { return nil }
+        guard cumulative.count > 1 else { return 0 }
         let draw = random.next() % total
-        return cumulative.firstIndex { draw < $0 } ?? 0
+        // An inactive kind adds nothing, so the first bound above the draw is an active kind's.
+        return cumulative.firstIndex { draw < $0 }
+    }
+
+    /// The first instant after `time` at which an entry with a positive weight becomes active, if any.
+    func nextStart(after time: Int64) -> Int64? {
+        guard let windows else { return nil }
+        return zip(weights, windows).filter { $0.0 > 0 && $0.1.lowerBound > time }.map(\.1.lowerBound).min()
     }
 }

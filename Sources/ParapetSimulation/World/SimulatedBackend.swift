@@ -1,4 +1,5 @@
 import HTTPTypes
+import ParapetCache
 public import ParapetCore
 public import ParapetUpstream
 import Synchronization
@@ -75,6 +76,9 @@ public final class SimulatedBackend: Transport {
             var response = Response(status: HTTPResponse.Status(code: code))
             if let cacheControl = target.cacheControl, (200..<300).contains(code) {
                 response.headerFields[.cacheControl] = cacheControl
+            }
+            if !target.cacheTags.isEmpty, (200..<300).contains(code) {
+                response.headerFields[.cacheTag] = target.cacheTags.joined(separator: ", ")
             }
             return response
         }

@@ -1,3 +1,4 @@
+import ParapetCache
 import ParapetCore
 
 /// Generates a scenario's traffic in virtual time and sends it through a ``SimulatedClient``.
@@ -22,27 +23,31 @@ struct WorkloadDriver: Sendable {
     let worldSteps: [WorldStep]
     /// The stack's Redis, which the `redis` steps change.
     let redis: SimulatedRedis?
+    /// The stack's cache's purge table, which the `purge` steps purge.
+    let purges: PurgeTable?
 
     /// A timeline step that changes something other than a backend.
     enum WorldStep: Sendable {
         case wallClock(at: Int64, step: Duration)
         case redis(at: Int64, state: SimulatedRedis.State)
+        case purge(at: Int64, purge: Scenario.Purge)
 
         var at: Int64 {
             switch self {
-            case .wallClock(let at, _), .redis(let at, _): at
+            case .wallClock(let at, _), .redis(let at, _), .purge(let at, _): at
             }
         }
     }
 
-    /// The wall-clock steps of `timeline` and, for a stack with a Redis, its `redis` steps, in time order
-    /// (steps at the same instant in timeline order).
-    static func worldSteps(in timeline: [Scenario.TimelineEvent], redis: Bool) -> [WorldStep] {
+    /// The wall-clock steps of `timeline` and, for a stack with a Redis, its `redis` steps, and for a
+    /// purging cache its `purge` steps, in time order (steps at the same instant in timeline order).
+    static func worldSteps(in timeline: [Scenario.TimelineEvent], redis: Bool, purges: Bool) -> [WorldStep] {
         var steps: [(step: WorldStep, index: Int)] = []
         for (index, event) in timeline.enumerated() {
             let at = event.at.wholeNanoseconds
             if let step = event.wallClockStep { steps.append((.wallClock(at: at, step: step), index)) }
             if redis, let state = event.redis { steps.append((.redis(at: at, state: state), index)) }
+            if purges, let purge = event.purge { steps.append((.purge(at: at, purge: purge), index)) }
         }
         return steps.sorted { ($0.step.at, $0.index) < ($1.step.at, $1.index) }.map(\.step)
     }
@@ -75,22 +80,22 @@ struct WorkloadDriver: Sendable {
     }
 
     private func traffic() async {
-        var mix = RequestMix(weights: workload.mix.map(\.weight))
+        var mix = RequestMix(workload.mix)
         var mixRandom = runtime.random.generator(for: "workload/mix")
         switch workload.arrivals {
         case .poisson(let rate, let bursts):
             var arrivals = PoissonArrivals(rate: rate, bursts: bursts)
             var random = runtime.random.generator(for: "workload/arrivals")
-            await sendBatched { arrivals.next(using: &random).map { ($0, mix.pick(using: &mixRandom)) } }
+            await sendBatched { arrivals.next(using: &random).map { ($0, mix.pick(at: $0, using: &mixRandom)) } }
         case .replay(let offsets):
             var remaining = offsets.map(\.wholeNanoseconds).sorted()[...]
-            await sendBatched { remaining.popFirst().map { ($0, mix.pick(using: &mixRandom)) } }
+            await sendBatched { remaining.popFirst().map { ($0, mix.pick(at: $0, using: &mixRandom)) } }
         case .spike(let requests, let at):
             var remaining = requests
             await sendBatched {
                 guard remaining > 0 else { return nil }
                 remaining -= 1
-                return (at.wholeNanoseconds, mix.pick(using: &mixRandom))
+                return (at.wholeNanoseconds, mix.pick(at: at.wholeNanoseconds, using: &mixRandom))
             }
         case .closedLoop(let clients, let thinkTime):
             await withDiscardingTaskGroup { group in
@@ -101,8 +106,9 @@ struct WorkloadDriver: Sendable {
         }
     }
 
-    /// Sends the arrivals `next` produces (in time order) until the end of traffic, batch by batch.
-    private func sendBatched(_ next: () -> (Int64, Int)?) async {
+    /// Sends the arrivals `next` produces (in time order) until the end of traffic, batch by batch; an
+    /// arrival without a kind (no mix entry active) sends nothing.
+    private func sendBatched(_ next: () -> (Int64, Int?)?) async {
         let clock = runtime.clock
         let client = self.client
         let bindsArrival = redis != nil
@@ -113,8 +119,8 @@ struct WorkloadDriver: Sendable {
             while let (first, _) = pending, first < end {
                 let batchEnd = max(batchStart, first - first % Self.batchWidth) + Self.batchWidth
                 var batch: [(Int64, Int)] = []
-                while let arrival = pending, arrival.0 < batchEnd, arrival.0 < end {
-                    batch.append(arrival)
+                while let (arrival, kind) = pending, arrival < batchEnd, arrival < end {
+                    if let kind { batch.append((arrival, kind)) }
                     pending = next()
                 }
                 batches.addTask {
@@ -151,14 +157,20 @@ struct WorkloadDriver: Sendable {
         let clock = runtime.clock
         var random = runtime.random.generator(for: "workload/client-\(index)")
         var think = LatencySampler(thinkTime)
-        var mix = RequestMix(weights: workload.mix.map(\.weight))
+        var mix = RequestMix(workload.mix)
         do {
             // Stagger the start by one think time.
             try await clock.sleep(until: MonotonicInstant(nanoseconds: think.next(using: &random)))
             while true {
                 let now = clock.now.nanoseconds
                 guard now < end, !Task.isCancelled else { return }
-                await Self.send(mix.pick(using: &random), arrival: now, through: client, bindingArrival: redis != nil)
+                guard let kind = mix.pick(at: now, using: &random) else {
+                    // Nothing to ask now: wait for the next entry to start, rather than spin on a zero think time.
+                    guard let start = mix.nextStart(after: now) else { return }
+                    try await clock.sleep(until: MonotonicInstant(nanoseconds: start))
+                    continue
+                }
+                await Self.send(kind, arrival: now, through: client, bindingArrival: redis != nil)
                 try await clock.sleep(until: MonotonicInstant(nanoseconds: clock.now.nanoseconds &+ think.next(using: &random)))
             }
         } catch {
@@ -177,6 +189,10 @@ struct WorkloadDriver: Sendable {
             switch step {
             case .wallClock(_, let step): (runtime.wallClock as? VirtualWallClock)?.step(by: step)
             case .redis(_, let state): redis?.set(state)
+            case .purge(_, let purge):
+                // Recorded with the purge, with no suspension between, so that every answer sees both or neither.
+                purges?.purge(purge.scope)
+                client.recorder.purged(purge)
             }
         }
     }
