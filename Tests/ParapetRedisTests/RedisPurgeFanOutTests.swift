@@ -98,7 +98,8 @@ func withTwoInstances(
     }
 }
 
-@Suite("RedisPurgeFanOut: purges across instances over redis-server", .serialized, .timingSensitive, .timeLimit(.minutes(2)))
+// The time limit counts the wait for a turn beside the CPU-heavy tests too: it bounds a hang.
+@Suite("RedisPurgeFanOut: purges across instances over redis-server", .serialized, .timingSensitive, .timeLimit(.minutes(10)))
 struct RedisPurgeFanOutTests {
     @Test func aPurgeOnOneInstanceIsHonouredByTheOtherWithinAHundredMilliseconds() async throws {
         try await withTwoInstances { _, a, b in
@@ -116,7 +117,6 @@ struct RedisPurgeFanOutTests {
                 }
                 return ContinuousClock.now - started
             }
-            print("cross-instance purge latency: \(latency)")
             #expect(latency < .milliseconds(100))
             #expect(try await !b.isHit("/a"))
             #expect(try await !a.isHit("/a"))

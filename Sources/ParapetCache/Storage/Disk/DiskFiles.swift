@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 import NIOCore
-import NIOPosix
+import NIOPosix  // determinism: ok — file I/O runs on NIO's thread pool, as the file server's does; a disk store is no part of a simulation
 
 /// The file operations of a ``DiskCacheStore``: blocking system calls, run on NIO's thread pool so that
 /// neither an event loop nor the cooperative pool waits on the disk.
