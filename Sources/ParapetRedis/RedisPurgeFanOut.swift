@@ -1,13 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 public import Logging
 import NIOCore
 public import ParapetCache
 public import ParapetCore
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Purges across every instance sharing a Redis: each purge made through it is applied to the local
 /// ``ParapetCache/PurgeTable`` and published; the purges the others publish are applied as they arrive.
@@ -53,7 +54,9 @@ public final class RedisPurgeFanOut: Purger {
         public var connectionName: String
 
         /// Creates options.
-        public init(channel: String = "parapet:purge", logLength: Int = 10_000, connectionName: String = "parapet-purge") {
+        public init(
+            channel: String = "parapet:purge", logLength: Int = 10_000, connectionName: String = "parapet-purge"
+        ) {
             self.channel = channel
             self.logLength = logLength
             self.connectionName = connectionName
@@ -126,7 +129,8 @@ public final class RedisPurgeFanOut: Purger {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(scope), as: UTF8.self)
         let reply = try await client.evaluate(
-            Self.publishScript, keys: [sequenceKey, logKey], arguments: [json, String(options.logLength), options.channel])
+            Self.publishScript, keys: [sequenceKey, logKey],
+            arguments: [json, String(options.logLength), options.channel])
         guard case .integer = reply else {
             if case .error(let message) = reply { throw RedisClientError.serverError(message) }
             throw RedisClientError.unexpectedReply(reply)

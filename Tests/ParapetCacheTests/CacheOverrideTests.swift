@@ -203,7 +203,9 @@ struct CacheOverrideTests {
             try await client.sleep(for: .seconds(70))
             let stale = try await client.execute(.get, "/a")
             #expect(stale.text == "v1")
-            #expect(stale.headerFields[.cacheStatus] == "parapet; fwd=stale; fwd-status=503; ttl=-60; detail=stale-if-error")
+            #expect(
+                stale.headerFields[.cacheStatus] == "parapet; fwd=stale; fwd-status=503; ttl=-60; detail=stale-if-error"
+            )
             try await client.sleep(for: .seconds(1))
             let failed = try await client.execute(.get, "/a")
             #expect(failed.status == .serviceUnavailable)

@@ -157,7 +157,8 @@ struct CachePurgeTests {
             purges.suspend()
             #expect(purges.isSuspended)
             let whileSuspended = try await client.execute(.get, "/b")
-            #expect(whileSuspended.headerFields[.cacheStatus] == "parapet; fwd=uri-miss; fwd-status=200; stored; ttl=60")
+            #expect(
+                whileSuspended.headerFields[.cacheStatus] == "parapet; fwd=uri-miss; fwd-status=200; stored; ttl=60")
             #expect(try await client.execute(.get, "/a").text == "answer 3")
             #expect(store.count == 2)
             purges.resume()

@@ -71,22 +71,24 @@ struct CacheReaperTests {
         }
     }
 
-    @Test(arguments: [
-        ([.cacheControl: "max-age=60"], true),
-        ([.cacheControl: "max-age=60", .eTag: "\"v1\""], false),
-        ([.cacheControl: "max-age=60", .lastModified: "Thu, 01 Jan 2026 00:00:00 GMT"], false),
-        ([.cacheControl: "max-age=60, stale-while-revalidate=3600"], false),
-        ([.cacheControl: "max-age=60, stale-if-error=3600"], false),
-        ([.cacheControl: "max-age=60, must-revalidate, stale-if-error=3600"], true),
-        ([.cacheControl: "max-age=60, stale-while-revalidate=5"], true),
-    ] as [(HTTPFields, Bool)])
+    @Test(
+        arguments: [
+            ([.cacheControl: "max-age=60"], true),
+            ([.cacheControl: "max-age=60", .eTag: "\"v1\""], false),
+            ([.cacheControl: "max-age=60", .lastModified: "Thu, 01 Jan 2026 00:00:00 GMT"], false),
+            ([.cacheControl: "max-age=60, stale-while-revalidate=3600"], false),
+            ([.cacheControl: "max-age=60, stale-if-error=3600"], false),
+            ([.cacheControl: "max-age=60, must-revalidate, stale-if-error=3600"], true),
+            ([.cacheControl: "max-age=60, stale-while-revalidate=5"], true),
+        ] as [(HTTPFields, Bool)])
     func aResponseStaysWhileAWindowOrAValidatorCanStillMakeItOfUse(fields: HTTPFields, isSpent: Bool) async throws {
         let test = ChainTest()
         let store = MemoryCacheStore(byteBudget: 1 << 20)
         let cache = Cache(store: store, options: .init(staleIfUnreachable: .zero))
         let reaper = CacheReaper(for: cache, options: .init(interval: .seconds(10)))
         try await test.run(Middlewares([reaper, cache, Endpoint { _, _ in .text("origin") }])) { client in
-            store.store(Self.response(client.runtime, lifetime: .seconds(60), fields: fields), for: "http://example.com/")
+            store.store(
+                Self.response(client.runtime, lifetime: .seconds(60), fields: fields), for: "http://example.com/")
             // The walk at 60 s finds it just stale; the one at 70 s, 10 s past its freshness.
             try await client.sleep(for: .seconds(61))
             #expect(store.count == 1)

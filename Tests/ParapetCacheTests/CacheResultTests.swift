@@ -111,7 +111,8 @@ struct CacheResultTests {
                 return Response.error(.serviceUnavailable)
             }
             return Response(
-                status: .ok, headerFields: [.cacheControl: "max-age=10, stale-if-error=60"], body: HTTPBody(string: "v1"))
+                status: .ok, headerFields: [.cacheControl: "max-age=10, stale-if-error=60"],
+                body: HTTPBody(string: "v1"))
         }
         try await test.run(cached(origin, options: reporting(to: results))) { client in
             _ = try await client.execute(.get, "/a")

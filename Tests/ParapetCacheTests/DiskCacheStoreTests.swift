@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import HTTPTypes
 import NIOCore
 import ParapetCore
@@ -9,12 +6,17 @@ import Testing
 
 @testable import ParapetCache
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("DiskCacheStore")
 struct DiskCacheStoreTests {
     /// A fresh directory for one test, removed when it ends.
     func withDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
         var template = Array("/tmp/parapet-disk-cache-XXXXXX".utf8CString)
-        let path = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
+        let path = try #require(
+            template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
         defer { _ = system("rm -rf '\(path)'") }
         return try await body(path)
     }
@@ -61,7 +63,8 @@ struct DiskCacheStoreTests {
             let other = try await reopened.response(for: "http://a/x", selectedBy: [.acceptLanguage: "de"])
             #expect(other.response == nil)
             if case .otherVariants = other {} else { Issue.record("expected other variants, got \(other)") }
-            if case .none = try await reopened.response(for: "http://a/y", selectedBy: [:]) {} else {
+            if case .none = try await reopened.response(for: "http://a/y", selectedBy: [:]) {
+            } else {
                 Issue.record("expected nothing stored for another URL")
             }
         }
@@ -86,14 +89,19 @@ struct DiskCacheStoreTests {
     @Test func tornAndForeignFilesAreDeletedAtStartAndNeverServed() async throws {
         try await withDirectory { directory in
             let store = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
-            for key in 0..<4 { try await store.store(response(String(repeating: "b", count: 1000)), for: "http://a/\(key)") }
+            for key in 0..<4 {
+                try await store.store(response(String(repeating: "b", count: 1000)), for: "http://a/\(key)")
+            }
             let paths = try files(in: directory).sorted()
             #expect(paths.count == 4)
             // Cut one short, grow one, garble one's head; leave a file from a crash mid-write in tmp/.
             #expect(truncate(paths[0], 500) == 0)
             #expect(system("printf x >> '\(paths[1])'") == 0)
             #expect(system("printf XXXX | dd of='\(paths[2])' conv=notrunc status=none") == 0)
-            #expect(system("printf junk > '\(directory)/tmp/0000000000000099' && printf junk > '\(directory)/00/notanumber'") == 0)
+            #expect(
+                system(
+                    "printf junk > '\(directory)/tmp/0000000000000099' && printf junk > '\(directory)/00/notanumber'")
+                    == 0)
             let reopened = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
             #expect(reopened.count == 1)
             #expect(try files(in: directory) == [paths[3]])

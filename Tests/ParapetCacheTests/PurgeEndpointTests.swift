@@ -50,7 +50,10 @@ struct PurgeEndpointTests {
         (#"{"purge":"all"}"#, #"{"purge":"all"}"#),
         (#"{"purge":"host","host":"Example.com"}"#, #"{"host":"Example.com","purge":"host"}"#),
         (#"{"path":"/a","purge":"url","host":"example.com"}"#, #"{"host":"example.com","path":"/a","purge":"url"}"#),
-        (#"{"purge":"prefix","host":"example.com","path":"/"}"#, #"{"host":"example.com","path":"/","purge":"prefix"}"#),
+        (
+            #"{"purge":"prefix","host":"example.com","path":"/"}"#,
+            #"{"host":"example.com","path":"/","purge":"prefix"}"#
+        ),
         (#"{"purge":"tag","tag":"a"}"#, #"{"purge":"tag","tag":"a"}"#),
     ])
     func aPostedScopeIsPurgedAndEchoed(body: String, echoed: String) async throws {

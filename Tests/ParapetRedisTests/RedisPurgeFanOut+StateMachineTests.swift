@@ -36,7 +36,8 @@ struct RedisPurgeFanOutStateMachineTests {
     @Test func aReplayAppliesExactlyWhatWasMissedInOrder() {
         var machine = Self.caughtUp(at: 10)
         let log = (8...13).map { Self.message(Int64($0), "t\($0)") }
-        #expect(machine.replayed(counter: 13, log: log) == [.purge(.tag("t11")), .purge(.tag("t12")), .purge(.tag("t13"))])
+        #expect(
+            machine.replayed(counter: 13, log: log) == [.purge(.tag("t11")), .purge(.tag("t12")), .purge(.tag("t13"))])
         // Messages published while the replay ran arrive on the channel too: applied once.
         #expect(machine.received(Self.message(13, "t13")) == [])
         #expect(machine.received(Self.message(14, "t14")) == [.purge(.tag("t14"))])
@@ -70,11 +71,12 @@ struct RedisPurgeFanOutStateMachineTests {
         #expect(machine.replayed(counter: 14, log: [Message(sequence: 14, scope: nil)]) == [.purgeAll])
     }
 
-    @Test(arguments: [
-        ("42 {\"purge\":\"tag\",\"tag\":\"a\"}", Message(sequence: 42, scope: .tag("a"))),
-        ("43 {\"purge\":\"nonsense\"}", Message(sequence: 43, scope: nil)),
-        ("44", Message(sequence: 44, scope: nil)),
-    ] as [(String, Message)])
+    @Test(
+        arguments: [
+            ("42 {\"purge\":\"tag\",\"tag\":\"a\"}", Message(sequence: 42, scope: .tag("a"))),
+            ("43 {\"purge\":\"nonsense\"}", Message(sequence: 43, scope: nil)),
+            ("44", Message(sequence: 44, scope: nil)),
+        ] as [(String, Message)])
     func messagesAreReadFromTheirText(text: String, message: Message) {
         #expect(Message(text: text) == message)
     }

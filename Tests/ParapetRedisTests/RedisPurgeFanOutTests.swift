@@ -22,7 +22,9 @@ final class PurgingInstance: Sendable {
     let runtime = Runtime.system
     private let handler: any Handler
 
-    init(_ name: String, server: RedisServerProcess, backoff: RedisBackoff = RedisBackoff(initial: .milliseconds(20))) throws {
+    init(_ name: String, server: RedisServerProcess, backoff: RedisBackoff = RedisBackoff(initial: .milliseconds(20)))
+        throws
+    {
         self.name = name
         table = PurgeTable(wallClock: runtime.wallClock)
         var configuration = server.configuration()
@@ -99,7 +101,9 @@ func withTwoInstances(
 }
 
 // The time limit counts the wait for a turn beside the CPU-heavy tests too: it bounds a hang.
-@Suite("RedisPurgeFanOut: purges across instances over redis-server", .serialized, .timingSensitive, .timeLimit(.minutes(10)))
+@Suite(
+    "RedisPurgeFanOut: purges across instances over redis-server", .serialized, .timingSensitive,
+    .timeLimit(.minutes(10)))
 struct RedisPurgeFanOutTests {
     @Test func aPurgeOnOneInstanceIsHonouredByTheOtherWithinAHundredMilliseconds() async throws {
         try await withTwoInstances { _, a, b in

@@ -46,7 +46,9 @@ struct CachePurgeScenarioTests {
         let report = try await Scenario(yaml: tinyPurgeScenario, file: "tiny-purge.yaml").run()
 
         let reaped = report.stack("reaped")
-        #expect(reaped.composition == "cache-reaper(interval: 3s, sliceSize: 1) > cache(purges) > upstream(retries: 0) > round-robin")
+        #expect(
+            reaped.composition
+                == "cache-reaper(interval: 3s, sliceSize: 1) > cache(purges) > upstream(retries: 0) > round-robin")
         #expect(reaped.requests == 4)
         let cache = try #require(reaped.cache)
         #expect([cache.misses, cache.hits, cache.originRequests] == [2, 2, 2] as [Int])
@@ -89,12 +91,14 @@ struct CachePurgeScenarioTests {
 
     @Test("a scenario without purges or a reaper reports no purging, and its reports do not change")
     func noPurging() async throws {
-        let report = try await Scenario(yaml: """
-            duration: 2s
-            targets: [{name: a, cacheControl: "max-age=60"}]
-            workload: {arrivals: [0s, 1s]}
-            stack: {cache: {}, balancer: round-robin}
-            """, file: "plain.yaml").run()
+        let report = try await Scenario(
+            yaml: """
+                duration: 2s
+                targets: [{name: a, cacheControl: "max-age=60"}]
+                workload: {arrivals: [0s, 1s]}
+                stack: {cache: {}, balancer: round-robin}
+                """, file: "plain.yaml"
+        ).run()
         #expect(report.stack().cache?.purging == nil)
         #expect(report.stack().composition == "cache > upstream(retries: 0) > round-robin")
         #expect(!report.text.contains("cache purges"))
@@ -110,7 +114,8 @@ struct PurgeTallyTests {
         tally.applied = [.url("/a"), .prefix("/blog"), .tag("t")]
         func served(_ path: String, tags: [String] = [], filledAfter: Int, askedAfter: Int) -> Int {
             let before = tally.servedAfterPurge
-            tally.answered(host: "simulated", pathAndQuery: path, tags: tags, filledAfter: filledAfter, askedAfter: askedAfter)
+            tally.answered(
+                host: "simulated", pathAndQuery: path, tags: tags, filledAfter: filledAfter, askedAfter: askedAfter)
             return tally.servedAfterPurge - before
         }
         #expect(served("/a", filledAfter: 0, askedAfter: 1) == 1)
@@ -123,7 +128,9 @@ struct PurgeTallyTests {
         #expect(served("/a", filledAfter: 3, askedAfter: 1) == 0)  // fetched for the request itself
     }
 
-    @Test("behind the cache origin answers are stamped with the purges applied; in front, a stamped answer a purge covers is counted")
+    @Test(
+        "behind the cache origin answers are stamped with the purges applied; in front, a stamped answer a purge covers is counted"
+    )
     func watchers() async throws {
         let recorder = RunRecorder(
             layout: .untimed, allDownWindows: [], recordsTrace: false, cache: CacheTally(purging: PurgeTally()))
@@ -133,7 +140,8 @@ struct PurgeTallyTests {
                 Request(head: HTTPRequest(method: .get, scheme: "http", authority: Scenario.host, path: path))
             }
             // What an origin answers, stamped as it arrives behind the cache.
-            let origin = OriginRequestCounter(next: Answering(response: Response(status: .ok)), recorder: recorder, stampsPurges: true)
+            let origin = OriginRequestCounter(
+                next: Answering(response: Response(status: .ok)), recorder: recorder, stampsPurges: true)
             recorder.purged(.tag("other"))
             var stored = try await origin.handle(request("/a"), context: context)
             #expect(stored.headerFields[PurgeStamp.name] == "1")
@@ -151,17 +159,19 @@ struct PurgeTallyTests {
         #expect(counted == [0, 1, 2])
     }
 
-    @Test("scopes cover as PurgeScope documents", arguments: [
-        (Scenario.Purge.all, "/x", true),
-        (.host("Simulated:8080"), "/x", true),
-        (.host("other"), "/x", false),
-        (.url("/a?b=1"), "/a?b=1", true),
-        (.url("/a"), "/a?b=1", false),
-        (.prefix("/blog/"), "/blog", true),
-        (.prefix("/blog"), "/blog/1", true),
-        (.prefix("/blog"), "/blogger", false),
-        (.prefix("/"), "/anything", true),
-    ])
+    @Test(
+        "scopes cover as PurgeScope documents",
+        arguments: [
+            (Scenario.Purge.all, "/x", true),
+            (.host("Simulated:8080"), "/x", true),
+            (.host("other"), "/x", false),
+            (.url("/a?b=1"), "/a?b=1", true),
+            (.url("/a"), "/a?b=1", false),
+            (.prefix("/blog/"), "/blog", true),
+            (.prefix("/blog"), "/blog/1", true),
+            (.prefix("/blog"), "/blogger", false),
+            (.prefix("/"), "/anything", true),
+        ])
     func covers(_ purge: Scenario.Purge, _ path: String, _ covered: Bool) {
         #expect(purge.covers(host: "simulated", pathAndQuery: path, tags: []) == covered)
     }
@@ -171,65 +181,118 @@ struct PurgeTallyTests {
 struct PurgeFormatTests {
     @Test("purge events, the reaper, cacheTags, mix windows and the new expectations parse and encode back")
     func parses() throws {
-        let scenario = try Scenario(yaml: """
-            duration: 100s
-            targets: [{name: a, cacheControl: "max-age=60", cacheTags: [catalogue, product-42]}]
-            timeline:
-              - {at: 10s, purge: all}
-              - {at: 20s, purge: {url: /a?b=1}}
-              - {at: 30s, purge: {prefix: /blog}}
-              - {at: 40s, purge: {tag: product-42}}
-              - {at: 50s, purge: {host: simulated}}
-            workload:
-              rate: 10
-              mix: [{path: /a, to: 40s}, {path: /blog, from: 20s, to: 60s, weight: 2}]
-            stack: {cache: {reaper: {interval: 30s, sliceSize: 10, pauseBetweenSlices: 2ms}}, balancer: round-robin}
-            expect:
-              - servedAfterPurge: {atMost: 0}
-              - cacheBytes: {at: 95s, atMost: 0}
-              - cacheEntries: {at: 50s, atLeast: 1, atMost: 4}
-            """, file: "purge.yaml")
-        #expect(scenario.timeline.map(\.purge) == [.all, .url("/a?b=1"), .prefix("/blog"), .tag("product-42"), .host("simulated")])
+        let scenario = try Scenario(
+            yaml: """
+                duration: 100s
+                targets: [{name: a, cacheControl: "max-age=60", cacheTags: [catalogue, product-42]}]
+                timeline:
+                  - {at: 10s, purge: all}
+                  - {at: 20s, purge: {url: /a?b=1}}
+                  - {at: 30s, purge: {prefix: /blog}}
+                  - {at: 40s, purge: {tag: product-42}}
+                  - {at: 50s, purge: {host: simulated}}
+                workload:
+                  rate: 10
+                  mix: [{path: /a, to: 40s}, {path: /blog, from: 20s, to: 60s, weight: 2}]
+                stack: {cache: {reaper: {interval: 30s, sliceSize: 10, pauseBetweenSlices: 2ms}}, balancer: round-robin}
+                expect:
+                  - servedAfterPurge: {atMost: 0}
+                  - cacheBytes: {at: 95s, atMost: 0}
+                  - cacheEntries: {at: 50s, atLeast: 1, atMost: 4}
+                """, file: "purge.yaml")
+        #expect(
+            scenario.timeline.map(\.purge) == [
+                .all, .url("/a?b=1"), .prefix("/blog"), .tag("product-42"), .host("simulated"),
+            ])
         #expect(scenario.targets[0].cacheTags == ["catalogue", "product-42"])
-        #expect(scenario.workload.mix.map(\.active) == [TimeWindow(to: .seconds(40)), TimeWindow(from: .seconds(20), to: .seconds(60))])
-        #expect(scenario.stacks[0].cache?.reaper == Scenario.Cache.Reaper(
-            interval: .seconds(30), sliceSize: 10, pauseBetweenSlices: .milliseconds(2)))
-        #expect(Scenario.Cache.Reaper() == Scenario.Cache.Reaper(interval: .seconds(60), sliceSize: 1_000, pauseBetweenSlices: .milliseconds(1)))
-        #expect(scenario.expectations == [
-            .cacheCount(.servedAfterPurge, atMost: 0), .cacheMemory(.cacheBytes, at: .seconds(95), atMost: 0),
-            .cacheMemory(.cacheEntries, at: .seconds(50), atLeast: 1, atMost: 4),
-        ])
+        #expect(
+            scenario.workload.mix.map(\.active) == [
+                TimeWindow(to: .seconds(40)), TimeWindow(from: .seconds(20), to: .seconds(60)),
+            ])
+        #expect(
+            scenario.stacks[0].cache?.reaper
+                == Scenario.Cache.Reaper(
+                    interval: .seconds(30), sliceSize: 10, pauseBetweenSlices: .milliseconds(2)))
+        #expect(
+            Scenario.Cache.Reaper()
+                == Scenario.Cache.Reaper(interval: .seconds(60), sliceSize: 1_000, pauseBetweenSlices: .milliseconds(1))
+        )
+        #expect(
+            scenario.expectations == [
+                .cacheCount(.servedAfterPurge, atMost: 0), .cacheMemory(.cacheBytes, at: .seconds(95), atMost: 0),
+                .cacheMemory(.cacheEntries, at: .seconds(50), atLeast: 1, atMost: 4),
+            ])
         #expect(scenario.expectations[1].text == "cacheBytes(at: 1m35s, atMost: 0)")
 
         let encoded = try JSONEncoder().encode(scenario)
         #expect(try Scenario(json: String(decoding: encoded, as: UTF8.self), file: "encoded.json") == scenario)
     }
 
-    @Test("a bad purge, reaper, tag, mix window or purge expectation is an error at its field", arguments: [
-        ("timeline: [{at: 1s, purge: {url: a}}]", "timeline[0].purge", "must start with /, got \"a\""),
-        ("timeline: [{at: 1s, purge: {prefix: blog}}]", "timeline[0].purge", "must start with /"),
-        ("timeline: [{at: 1s, purge: {tag: \"a b\"}}]", "timeline[0].purge", "a tag is 1 to 256 bytes"),
-        ("timeline: [{at: 1s, purge: {host: \"a/b\"}}]", "timeline[0].purge", "a host is a name such as simulated"),
-        ("timeline: [{at: 1s, purge: url}]", "timeline[0].purge.url", "purge url in timeline[0].purge needs a value"),
-        ("timeline: [{at: 1s, purge: {everything: /}}]", "timeline[0].purge.everything", "(expected one of: all, host, url, prefix, tag)"),
-        ("timeline: [{at: 1s}]", "timeline[0]", "changes nothing (give target and become, wallClockStep, redis or purge)"),
-        ("cache: {reaper: {interval: 0s}}", "stacks[0].cache.reaper.interval", "must be positive, got 0s"),
-        ("cache: {reaper: {sliceSize: 0}}", "stacks[0].cache.reaper.sliceSize", "must be between 1 and 1000000, got 0"),
-        ("cache: {reaper: {pauseBetweenSlices: -1ms}}", "stacks[0].cache.reaper.pauseBetweenSlices", "must not be negative"),
-        ("cache: {reaper: {intervl: 1s}}", "stacks[0].cache.reaper.intervl", "(expected one of: interval, sliceSize, pauseBetweenSlices)"),
-        ("targets: [{name: a, cacheTags: [\"x,y\"]}]", "targets[0].cacheTags[0]", "a tag is 1 to 256 bytes"),
-        ("workload: {rate: 1, mix: [{path: /, from: 5s, to: 5s}]}", "workload.mix[0].to", "must be after from (5s), got 5s"),
-        ("expect: [{servedAfterPurge: {stack: cached, atMost: 0}}]", "expect[0].servedAfterPurge.stack",
-         #"stack "cached" has no reaper and the timeline never purges"#),
-        ("expect: [{cacheBytes: {stack: cached, at: 1s, atMost: 0}}]", "expect[0].cacheBytes.stack", "has no reaper"),
-        ("expect: [{cacheEntries: {stack: plain, at: 1s, atMost: 0}}]", "expect[0].cacheEntries.stack", #"stack "plain" has no cache"#),
-        ("cache: {reaper: {}}\nexpect: [{cacheBytes: {stack: cached, at: 1m, atMost: 0}}]", "expect[0].cacheBytes.at",
-         "must be between 0 and the end of the drain (40s), got 1m"),
-        ("cache: {reaper: {}}\nexpect: [{cacheBytes: {stack: cached, at: 1s}}]", "expect[0].cacheBytes", "needs atLeast, atMost or both"),
-    ])
+    @Test(
+        "a bad purge, reaper, tag, mix window or purge expectation is an error at its field",
+        arguments: [
+            ("timeline: [{at: 1s, purge: {url: a}}]", "timeline[0].purge", "must start with /, got \"a\""),
+            ("timeline: [{at: 1s, purge: {prefix: blog}}]", "timeline[0].purge", "must start with /"),
+            ("timeline: [{at: 1s, purge: {tag: \"a b\"}}]", "timeline[0].purge", "a tag is 1 to 256 bytes"),
+            ("timeline: [{at: 1s, purge: {host: \"a/b\"}}]", "timeline[0].purge", "a host is a name such as simulated"),
+            (
+                "timeline: [{at: 1s, purge: url}]", "timeline[0].purge.url",
+                "purge url in timeline[0].purge needs a value"
+            ),
+            (
+                "timeline: [{at: 1s, purge: {everything: /}}]", "timeline[0].purge.everything",
+                "(expected one of: all, host, url, prefix, tag)"
+            ),
+            (
+                "timeline: [{at: 1s}]", "timeline[0]",
+                "changes nothing (give target and become, wallClockStep, redis or purge)"
+            ),
+            ("cache: {reaper: {interval: 0s}}", "stacks[0].cache.reaper.interval", "must be positive, got 0s"),
+            (
+                "cache: {reaper: {sliceSize: 0}}", "stacks[0].cache.reaper.sliceSize",
+                "must be between 1 and 1000000, got 0"
+            ),
+            (
+                "cache: {reaper: {pauseBetweenSlices: -1ms}}", "stacks[0].cache.reaper.pauseBetweenSlices",
+                "must not be negative"
+            ),
+            (
+                "cache: {reaper: {intervl: 1s}}", "stacks[0].cache.reaper.intervl",
+                "(expected one of: interval, sliceSize, pauseBetweenSlices)"
+            ),
+            ("targets: [{name: a, cacheTags: [\"x,y\"]}]", "targets[0].cacheTags[0]", "a tag is 1 to 256 bytes"),
+            (
+                "workload: {rate: 1, mix: [{path: /, from: 5s, to: 5s}]}", "workload.mix[0].to",
+                "must be after from (5s), got 5s"
+            ),
+            (
+                "expect: [{servedAfterPurge: {stack: cached, atMost: 0}}]", "expect[0].servedAfterPurge.stack",
+                #"stack "cached" has no reaper and the timeline never purges"#
+            ),
+            (
+                "expect: [{cacheBytes: {stack: cached, at: 1s, atMost: 0}}]", "expect[0].cacheBytes.stack",
+                "has no reaper"
+            ),
+            (
+                "expect: [{cacheEntries: {stack: plain, at: 1s, atMost: 0}}]", "expect[0].cacheEntries.stack",
+                #"stack "plain" has no cache"#
+            ),
+            (
+                "cache: {reaper: {}}\nexpect: [{cacheBytes: {stack: cached, at: 1m, atMost: 0}}]",
+                "expect[0].cacheBytes.at",
+                "must be between 0 and the end of the drain (40s), got 1m"
+            ),
+            (
+                "cache: {reaper: {}}\nexpect: [{cacheBytes: {stack: cached, at: 1s}}]", "expect[0].cacheBytes",
+                "needs atLeast, atMost or both"
+            ),
+        ])
     func refusesBadValues(_ section: String, _ field: String, _ message: String) {
         // Each line of `section` replaces the section it names (`cache` the cached stack's options).
-        var sections = ["targets": "targets: [{name: a}]", "workload": "workload: {rate: 1}", "timeline": "", "expect": "", "cache": "cache: {}"]
+        var sections = [
+            "targets": "targets: [{name: a}]", "workload": "workload: {rate: 1}", "timeline": "", "expect": "",
+            "cache": "cache: {}",
+        ]
         for line in section.split(separator: "\n") {
             if let name = line.split(separator: ":").first { sections[String(name)] = String(line) }
         }
@@ -254,16 +317,18 @@ struct PurgeFormatTests {
     @Test("a purge needs a cached stack")
     func purgeNeedsACache() {
         #expect {
-            try Scenario(yaml: """
-                duration: 10s
-                targets: [{name: a}]
-                timeline: [{at: 1s, purge: all}]
-                workload: {rate: 1}
-                stack: {balancer: round-robin}
-                """, file: "uncached.yaml")
+            try Scenario(
+                yaml: """
+                    duration: 10s
+                    targets: [{name: a}]
+                    timeline: [{at: 1s, purge: all}]
+                    workload: {rate: 1}
+                    stack: {balancer: round-robin}
+                    """, file: "uncached.yaml")
         } throws: { error in
             let error = try #require(error as? ScenarioError)
-            return error.field == "timeline[0].purge" && error.description.contains("no stack has a cache, so nothing is purged")
+            return error.field == "timeline[0].purge"
+                && error.description.contains("no stack has a cache, so nothing is purged")
         }
     }
 }

@@ -46,7 +46,9 @@ struct CacheScenarioTests {
         #expect(revalidating.successes == 5)
         let cache = try #require(revalidating.cache)
         #expect(cache.originRequests == 3)
-        #expect([cache.hits, cache.misses, cache.collapsedAnswers, cache.revalidated, cache.forwarded] == [1, 1, 1, 1, 0] as [Int])
+        #expect(
+            [cache.hits, cache.misses, cache.collapsedAnswers, cache.revalidated, cache.forwarded] == [1, 1, 1, 1, 0]
+                as [Int])
         #expect(cache.staleAnswers == 1)
         #expect(cache.staleReasons == [StatusCount(status: "origin-unreachable", count: 1)])
         // Answered at 27.001s, once the dead origin refused: 5.001s stale, which a whole-second ttl (-6) rounds up.
@@ -73,24 +75,29 @@ struct CacheScenarioTests {
         #expect(report.expectations[2].message == "background: cacheHits 1 is below 2")
         #expect(report.expectations[1].expectation == "staleAnswers(stack: background, atMost: 1)")
 
-        #expect(report.text.contains(
-            "  cache: origin requests 3  hits 1  misses 1  stale 2 (stale-while-revalidate 2)  collapsed 1  revalidated 0  forwarded 0\n"
-                + "  stale answers past freshness: max 5.000s, mean 3.500s\n"))
+        #expect(
+            report.text.contains(
+                "  cache: origin requests 3  hits 1  misses 1  stale 2 (stale-while-revalidate 2)  collapsed 1  revalidated 0  forwarded 0\n"
+                    + "  stale answers past freshness: max 5.000s, mean 3.500s\n"))
         let json = try report.jsonText()
         #expect(json.contains("\"maxStaleness\" : 5000"))
-        #expect(report.html().contains("<p class=\"stats cache\">cache: origin requests 3 · hits 1 · misses 1 · stale 1 (origin-unreachable 1)"))
+        #expect(
+            report.html().contains(
+                "<p class=\"stats cache\">cache: origin requests 3 · hits 1 · misses 1 · stale 1 (origin-unreachable 1)"
+            ))
     }
 
     @Test("a spike sends every request at one instant")
     func spike() async throws {
-        let scenario = try Scenario(yaml: """
-            duration: 2s
-            drain: 1s
-            targets: [{name: a, latency: 10ms, cacheControl: "max-age=60"}]
-            workload: {spike: {requests: 500, at: 1s}}
-            stack: {cache: {}, balancer: round-robin}
-            expect: [{collapsedAnswers: {atLeast: 499, atMost: 499}}]
-            """, file: "spike.yaml")
+        let scenario = try Scenario(
+            yaml: """
+                duration: 2s
+                drain: 1s
+                targets: [{name: a, latency: 10ms, cacheControl: "max-age=60"}]
+                workload: {spike: {requests: 500, at: 1s}}
+                stack: {cache: {}, balancer: round-robin}
+                expect: [{collapsedAnswers: {atLeast: 499, atMost: 499}}]
+                """, file: "spike.yaml")
         #expect(scenario.workload.arrivals == .spike(requests: 500, at: .seconds(1)))
         let report = try await scenario.run()
         #expect(report.passed, "\(report.failures.map(\.message))")
@@ -104,46 +111,78 @@ struct CacheScenarioTests {
 struct CacheFormatTests {
     @Test("cache: takes the options that shape a run; fields left out keep the real Cache defaults")
     func parsesTheCache() throws {
-        let scenario = try Scenario(yaml: """
-            duration: 10s
-            targets: [{name: a, cacheControl: "max-age=60, stale-if-error=600"}]
-            workload: {rate: 10}
-            stacks:
-              - {name: full, balancer: round-robin,
-                 cache: {byteBudget: 1048576, staleIfError: 10m, staleWhileRevalidate: 30s, staleIfUnreachable: 0, lockTimeout: 500ms}}
-              - {name: plain, balancer: round-robin, cache: {}}
-            expect:
-              - originRequests: {stack: full, atMost: 10}
-              - cacheMisses: {stack: plain, atLeast: 1}
-            """, file: "cache.yaml")
+        let scenario = try Scenario(
+            yaml: """
+                duration: 10s
+                targets: [{name: a, cacheControl: "max-age=60, stale-if-error=600"}]
+                workload: {rate: 10}
+                stacks:
+                  - {name: full, balancer: round-robin,
+                     cache: {byteBudget: 1048576, staleIfError: 10m, staleWhileRevalidate: 30s, staleIfUnreachable: 0, lockTimeout: 500ms}}
+                  - {name: plain, balancer: round-robin, cache: {}}
+                expect:
+                  - originRequests: {stack: full, atMost: 10}
+                  - cacheMisses: {stack: plain, atLeast: 1}
+                """, file: "cache.yaml")
         #expect(scenario.targets[0].cacheControl == "max-age=60, stale-if-error=600")
-        #expect(scenario.stacks[0].cache == Scenario.Cache(
-            byteBudget: 1 << 20, staleIfError: .seconds(600), staleWhileRevalidate: .seconds(30), staleIfUnreachable: .zero,
-            lockTimeout: .milliseconds(500)))
+        #expect(
+            scenario.stacks[0].cache
+                == Scenario.Cache(
+                    byteBudget: 1 << 20, staleIfError: .seconds(600), staleWhileRevalidate: .seconds(30),
+                    staleIfUnreachable: .zero,
+                    lockTimeout: .milliseconds(500)))
         let defaults = try #require(scenario.stacks[1].cache)
         #expect(defaults.byteBudget == 64 << 20)
         #expect([defaults.staleIfError, defaults.staleWhileRevalidate] == [.zero, .zero])
         #expect(defaults.staleIfUnreachable == .seconds(3_600) && defaults.lockTimeout == .seconds(2))
-        #expect(scenario.expectations == [
-            .cacheCount(.originRequests, atMost: 10, stack: "full"), .cacheCount(.cacheMisses, atLeast: 1, stack: "plain"),
-        ])
+        #expect(
+            scenario.expectations == [
+                .cacheCount(.originRequests, atMost: 10, stack: "full"),
+                .cacheCount(.cacheMisses, atLeast: 1, stack: "plain"),
+            ])
 
         let encoded = try JSONEncoder().encode(scenario)
         #expect(try Scenario(json: String(decoding: encoded, as: UTF8.self), file: "encoded.json") == scenario)
     }
 
-    @Test("a bad cache, spike, cacheControl or cache expectation is an error at its field", arguments: [
-        ("cache: {staleIfError: -1s}", "", "stacks[0].cache.staleIfError", #"invalid value for "staleIfError" in stacks[0].cache: must not be negative, got -1s"#),
-        ("cache: {byteBudget: 0}", "", "stacks[0].cache.byteBudget", "must be between 1 and"),
-        ("cache: {lockTimeot: 1s}", "", "stacks[0].cache.lockTimeot", "(expected one of: byteBudget, staleIfError, staleWhileRevalidate, staleIfUnreachable, lockTimeout, reaper)"),
-        ("cache: {}", "expect: [{originRequests: {stack: rr}}]", "expect[0].originRequests", "needs atLeast, atMost or both"),
-        ("cache: {}", "expect: [{staleAnswers: {stack: rr, atLeast: 5, atMost: 2}}]", "expect[0].staleAnswers.atMost", "must be between 5 and"),
-        ("cache: {}", "expect: [{cacheHits: {stack: plain, atLeast: 1}}]", "expect[0].cacheHits.stack", #"stack "plain" has no cache"#),
-        ("cache: {}", "workload: {spike: {requests: 10, at: 10s}}", "workload.spike.at", "must be before the end of traffic (10s), got 10s"),
-        ("cache: {}", "workload: {spike: {requests: 0}}", "workload.spike.requests", "must be between 1 and 1000000, got 0"),
-        ("cache: {}", "workload: {rate: 1, spike: {requests: 1}}", "workload.spike", "needs exactly one of rate"),
-        ("cache: {}", "targets: [{name: a, cacheControl: \"\"}]", "targets[0].cacheControl", "must be a non-empty field value"),
-    ])
+    @Test(
+        "a bad cache, spike, cacheControl or cache expectation is an error at its field",
+        arguments: [
+            (
+                "cache: {staleIfError: -1s}", "", "stacks[0].cache.staleIfError",
+                #"invalid value for "staleIfError" in stacks[0].cache: must not be negative, got -1s"#
+            ),
+            ("cache: {byteBudget: 0}", "", "stacks[0].cache.byteBudget", "must be between 1 and"),
+            (
+                "cache: {lockTimeot: 1s}", "", "stacks[0].cache.lockTimeot",
+                "(expected one of: byteBudget, staleIfError, staleWhileRevalidate, staleIfUnreachable, lockTimeout, reaper)"
+            ),
+            (
+                "cache: {}", "expect: [{originRequests: {stack: rr}}]", "expect[0].originRequests",
+                "needs atLeast, atMost or both"
+            ),
+            (
+                "cache: {}", "expect: [{staleAnswers: {stack: rr, atLeast: 5, atMost: 2}}]",
+                "expect[0].staleAnswers.atMost", "must be between 5 and"
+            ),
+            (
+                "cache: {}", "expect: [{cacheHits: {stack: plain, atLeast: 1}}]", "expect[0].cacheHits.stack",
+                #"stack "plain" has no cache"#
+            ),
+            (
+                "cache: {}", "workload: {spike: {requests: 10, at: 10s}}", "workload.spike.at",
+                "must be before the end of traffic (10s), got 10s"
+            ),
+            (
+                "cache: {}", "workload: {spike: {requests: 0}}", "workload.spike.requests",
+                "must be between 1 and 1000000, got 0"
+            ),
+            ("cache: {}", "workload: {rate: 1, spike: {requests: 1}}", "workload.spike", "needs exactly one of rate"),
+            (
+                "cache: {}", "targets: [{name: a, cacheControl: \"\"}]", "targets[0].cacheControl",
+                "must be a non-empty field value"
+            ),
+        ])
     func refusesBadValues(_ cache: String, _ section: String, _ field: String, _ message: String) {
         // `section` replaces the section it names.
         var sections = ["targets": "targets: [{name: a}]", "workload": "workload: {rate: 1}", "expect": "expect: []"]

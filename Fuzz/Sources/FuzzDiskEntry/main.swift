@@ -13,8 +13,10 @@ fuzz { raw in
     precondition((0...Int(Int32.max)).contains(header.bodyLength), "body length \(header.bodyLength)")
     guard
         let metadata = file.getSlice(
-            at: DiskEntryFile.headerLength, length: min(header.metadataLength, file.readableBytes - DiskEntryFile.headerLength)),
-        let (key, response) = DiskEntryFile.decode(metadata: metadata, now: .zero, wallNow: WallInstant(secondsSinceEpoch: 0))
+            at: DiskEntryFile.headerLength,
+            length: min(header.metadataLength, file.readableBytes - DiskEntryFile.headerLength)),
+        let (key, response) = DiskEntryFile.decode(
+            metadata: metadata, now: .zero, wallNow: WallInstant(secondsSinceEpoch: 0))
     else { return }
     let again = DiskEntryFile.encode(response, key: key)
     let againHeader = DiskEntryFile.header(again)!

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import HTTPTypes
 import NIOCore
 import ParapetCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The handler of a ``PurgeEndpoint``: answers purges, passes everything else to `next`.
 struct PurgeHandler: Handler {

@@ -112,7 +112,8 @@ extension PurgeTable {
             for (tag, epoch) in snapshot.tags {
                 tags[tag] = later(tags[tag], WallInstant(nanosecondsSinceEpoch: epoch))
             }
-            let epochs = [global].compactMap(\.self) + hosts.values + tags.values
+            let epochs =
+                [global].compactMap(\.self) + hosts.values + tags.values
                 + urls.values.flatMap(\.values) + prefixes.values.flatMap(\.values)
             highWater = ([highWater].compactMap(\.self) + epochs).max()
             foldOverflowingScopes()

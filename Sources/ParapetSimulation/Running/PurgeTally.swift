@@ -18,7 +18,9 @@ struct PurgeTally: Sendable {
     /// arrived after the request, so has nothing in between.
     mutating func answered(host: String, pathAndQuery: String, tags: [String], filledAfter: Int, askedAfter: Int) {
         guard filledAfter < askedAfter, filledAfter >= 0, askedAfter <= applied.count else { return }
-        if applied[filledAfter..<askedAfter].contains(where: { $0.covers(host: host, pathAndQuery: pathAndQuery, tags: tags) }) {
+        if applied[filledAfter..<askedAfter].contains(where: {
+            $0.covers(host: host, pathAndQuery: pathAndQuery, tags: tags)
+        }) {
             servedAfterPurge += 1
         }
     }

@@ -40,7 +40,8 @@ extension Scenario {
 
         /// Creates a cache description; a duration left `nil` keeps the real `Cache.Options` default.
         public init(
-            byteBudget: Int = Self.defaultByteBudget, staleIfError: Duration? = nil, staleWhileRevalidate: Duration? = nil,
+            byteBudget: Int = Self.defaultByteBudget, staleIfError: Duration? = nil,
+            staleWhileRevalidate: Duration? = nil,
             staleIfUnreachable: Duration? = nil, lockTimeout: Duration? = nil, reaper: Reaper? = nil
         ) {
             let defaults = ParapetCache.Cache.Options()

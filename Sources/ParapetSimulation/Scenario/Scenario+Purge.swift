@@ -101,7 +101,8 @@ extension Scenario {
             case .url(let path), .prefix(let path):
                 return path.hasPrefix("/") ? nil : "must start with /, got \"\(path)\""
             case .tag(let tag):
-                return Scenario.Target.isTag(tag) ? nil : "a tag is 1 to 256 bytes without whitespace or commas, got \"\(tag)\""
+                return Scenario.Target.isTag(tag)
+                    ? nil : "a tag is 1 to 256 bytes without whitespace or commas, got \"\(tag)\""
             }
         }
     }

@@ -74,12 +74,14 @@ struct ColdObjectCoalescingTests {
         let object = ByteBuffer(bytes: (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) })
         let originRequests = Atomic(0)
         let origin = try loopbackServer()
-        origin.use(Endpoint { _, _ in
-            originRequests.add(1, ordering: .relaxed)
-            // Slow (64 chunks, 25 ms apart), so that the clients arrive while the one fill is being written.
-            return Response(
-                status: .ok, headerFields: [.cacheControl: "max-age=600"], body: HTTPBody(stream: PacedChunks(whole: object, pause: .milliseconds(25)), length: size))
-        })
+        origin.use(
+            Endpoint { _, _ in
+                originRequests.add(1, ordering: .relaxed)
+                // Slow (64 chunks, 25 ms apart), so that the clients arrive while the one fill is being written.
+                return Response(
+                    status: .ok, headerFields: [.cacheControl: "max-age=600"],
+                    body: HTTPBody(stream: PacedChunks(whole: object, pause: .milliseconds(25)), length: size))
+            })
         var configuration = ServerConfiguration.general
         configuration.maxConnections = nil
         let proxy = try loopbackServer(configuration)
@@ -88,7 +90,8 @@ struct ColdObjectCoalescingTests {
             proxy.use(Upstream(SingleHost("\(origin)", transport: HTTPClientTransport())))
             return try await withRunningServer(proxy) { proxy in
                 let port = "\(proxy)".split(separator: ":").last.map(String.init) ?? ""
-                let output = try await runTool("env", ["/usr/bin/python3", "-c", Self.clients, port, "10000", "\(size)"])
+                let output = try await runTool(
+                    "env", ["/usr/bin/python3", "-c", Self.clients, port, "10000", "\(size)"])
                 return try JSONDecoder().decode(Report.self, from: Data(output.utf8))
             }
         }

@@ -22,14 +22,16 @@ enum CrashTestObjects {
 
     static func origin() throws -> Server {
         let server = try loopbackServer()
-        server.use(Endpoint { request, _ in
-            guard let number = request.path?.split(separator: "/").last.flatMap({ Int($0) }),
-                (0..<count).contains(number)
-            else { return .error(.notFound) }
-            return Response(
-                status: .ok, headerFields: [.cacheControl: "max-age=3600"],
-                body: HTTPBody(stream: PacedChunks(whole: all[number], pause: .microseconds(200)), length: size(number)))
-        })
+        server.use(
+            Endpoint { request, _ in
+                guard let number = request.path?.split(separator: "/").last.flatMap({ Int($0) }),
+                    (0..<count).contains(number)
+                else { return .error(.notFound) }
+                return Response(
+                    status: .ok, headerFields: [.cacheControl: "max-age=3600"],
+                    body: HTTPBody(
+                        stream: PacedChunks(whole: all[number], pause: .microseconds(200)), length: size(number)))
+            })
         return server
     }
 }
@@ -84,7 +86,9 @@ struct DiskCacheCrashTests {
 
     @Test(.timeLimit(.minutes(5)))
     func killingTheProxyDuringFillsNeverLeavesATruncatedOrMismatchedResponse() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-crash-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "parapet-crash-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let budget = 8 << 20
         let expected = CrashTestObjects.all
@@ -106,7 +110,9 @@ struct DiskCacheCrashTests {
                     }
                     // Six clients fill concurrently until the proxy is killed at a random instant.
                     let killAfter = Duration.microseconds(Int64(random.next() % 150_000))
-                    let orders = (0..<6).map { _ in (0..<8).map { _ in Int(random.next() % UInt64(CrashTestObjects.count)) } }
+                    let orders = (0..<6).map { _ in
+                        (0..<8).map { _ in Int(random.next() % UInt64(CrashTestObjects.count)) }
+                    }
                     let cut = try await withThrowingTaskGroup(of: Int.self) { group in
                         for order in orders {
                             group.addTask {
@@ -115,7 +121,9 @@ struct DiskCacheCrashTests {
                                     do {
                                         let response = try await object(number, from: proxy, with: client)
                                         // A response the client saw complete is right, even in the kill's path.
-                                        #expect(response.body == expected[number], "round \(round): /obj/\(number) came back wrong")
+                                        #expect(
+                                            response.body == expected[number],
+                                            "round \(round): /obj/\(number) came back wrong")
                                     } catch {
                                         cut += 1
                                     }

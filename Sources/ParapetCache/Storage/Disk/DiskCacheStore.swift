@@ -51,9 +51,10 @@ public final class DiskCacheStore: CacheStore {
         var entries = LRUEntries<DiskEntry>(budget: byteBudget)
         var gone: [DiskEntry] = []
         // The oldest first, so that what the budget evicts is what has been stored longest.
-        for (key, entry) in found.sorted(by: { $0.entry.response.age.receivedAtWallTime < $1.entry.response.age.receivedAtWallTime }) {
-            gone += entries.insert(entry, for: key)
+        let oldestFirst = found.sorted {
+            $0.entry.response.age.receivedAtWallTime < $1.entry.response.age.receivedAtWallTime
         }
+        for (key, entry) in oldestFirst { gone += entries.insert(entry, for: key) }
         let nextNumber = (found.map(\.entry.number).max() ?? 0) + 1
         state = Mutex(State(entries: entries, nextNumber: nextNumber))
         await delete(gone)

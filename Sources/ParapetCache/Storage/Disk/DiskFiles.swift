@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import NIOPosix  // determinism: ok — file I/O runs on NIO's thread pool, as the file server's does; a disk store is no part of a simulation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The file operations of a ``DiskCacheStore``: blocking system calls, run on NIO's thread pool so that
 /// neither an event loop nor the cooperative pool waits on the disk.
@@ -31,7 +32,8 @@ enum DiskFiles {
         try bytes.withUnsafeReadableBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = try check("write", path, write(descriptor, buffer.baseAddress! + offset, buffer.count - offset))
+                let written = try check(
+                    "write", path, write(descriptor, buffer.baseAddress! + offset, buffer.count - offset))
                 offset += Int(written)
             }
         }
@@ -52,7 +54,8 @@ enum DiskFiles {
             var done = 0
             while done < wanted {
                 let count = try check(
-                    "read", path, pread(descriptor, buffer.baseAddress! + done, wanted - done, off_t(range.lowerBound + done)))
+                    "read", path,
+                    pread(descriptor, buffer.baseAddress! + done, wanted - done, off_t(range.lowerBound + done)))
                 if count == 0 { break }
                 done += Int(count)
             }
@@ -80,11 +83,15 @@ enum DiskFiles {
 
     /// The names in the directory at `path`, without `.` and `..`.
     static func names(in path: String) throws -> [String] {
-        guard let directory = opendir(path) else { throw DiskCacheError.io(operation: "opendir", path: path, errno: errno) }
+        guard let directory = opendir(path) else {
+            throw DiskCacheError.io(operation: "opendir", path: path, errno: errno)
+        }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != ".", name != ".." { names.append(name) }
         }
         return names
