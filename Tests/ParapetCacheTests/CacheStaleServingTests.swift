@@ -84,6 +84,29 @@ struct CacheStaleServingTests {
         }
     }
 
+    @Test func aRequestsOwnStaleIfErrorAcceptsTheStaleResponseOverAnError() async throws {
+        let origin = failingOrigin("max-age=10", failure: .serviceUnavailable)
+        try await cached(origin).test { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(15))
+            #expect(try await client.execute(.get, "/a").status == .serviceUnavailable)
+            let accepting: HTTPFields = [.cacheControl: "stale-if-error=10"]
+            let stale = try await client.execute(.get, "/a", headers: accepting)
+            #expect(stale.text == "v1")
+            #expect(stale.headerFields[.cacheStatus] == "parapet; fwd=stale; fwd-status=503; ttl=-5; detail=stale-if-error")
+            try await client.sleep(for: .seconds(6))
+            #expect(try await client.execute(.get, "/a", headers: accepting).status == .serviceUnavailable)
+        }
+        // A response that forbids serving stale is not served stale for any client.
+        let strict = failingOrigin("max-age=10, must-revalidate", failure: .serviceUnavailable)
+        try await cached(strict).test { client in
+            _ = try await client.execute(.get, "/a")
+            try await client.sleep(for: .seconds(15))
+            let answer = try await client.execute(.get, "/a", headers: [.cacheControl: "stale-if-error=600"])
+            #expect(answer.status == .serviceUnavailable)
+        }
+    }
+
     @Test func anUnreachableOriginIsCoveredByDefault() async throws {
         for failure in [HTTPResponse.Status.badGateway, .gatewayTimeout, nil] {
             let origin = failingOrigin("max-age=10", failure: failure)

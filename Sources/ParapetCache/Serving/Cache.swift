@@ -9,7 +9,7 @@ public import ParapetCore
 /// on the injected clocks. Stale responses are revalidated with `If-None-Match`/`If-Modified-Since`, and
 /// a `304` refreshes the stored fields. Clients' own conditional requests are answered `304` from the
 /// cache. Request directives are honoured (`no-cache`, `max-age`, `min-fresh`, `max-stale`,
-/// `only-if-cached`), as are the response's (`no-store`, `private`, `no-cache` with and without field
+/// `only-if-cached`, `stale-if-error`), as are the response's (`no-store`, `private`, `no-cache` with and without field
 /// names, `must-revalidate`, `proxy-revalidate`, `s-maxage`, `must-understand`, `public`). A successful
 /// unsafe request (`POST`, `PUT`, `DELETE`, …) invalidates its URL and same-origin `Location` and
 /// `Content-Location`. A stale response is served while it is revalidated in the background within its

@@ -146,8 +146,12 @@ extension CachingHandler {
             return (stale, .goAlone)
         }
         let admitted = await admit(response, sent: sent, for: exchange, status: CacheStatus(forward: reason))
-        // The origin's new answer may not be stored: neither may the old one be served any more.
-        if !admitted.stores { try? await store.removeAll(for: exchange.key) }
+        // The origin's new answer may not be stored: neither may the old one be served any more — unless
+        // the answer is a failure (`500`, `502`, `503`, `504`), which says nothing of the resource: the
+        // stored response stays for clients that accept it stale and for a `304` once the origin is back.
+        if !admitted.stores, !StaleWindows.isError(response.status.code) {
+            try? await store.removeAll(for: exchange.key)
+        }
         return (answeringConditional(admitted.answer, of: exchange.request), admitted.outcome)
     }
 

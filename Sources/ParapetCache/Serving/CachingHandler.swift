@@ -45,7 +45,7 @@ struct CachingHandler: Handler {
                 because: reason)
         }
         let now = runtime.clock.now
-        let windows = StaleWindows(entry.control, options: options)
+        let windows = StaleWindows(entry.control, options: options, requestControl: requestControl)
         let exchange = Exchange(request: request, requestControl: requestControl, key: key, context: context)
         switch Reuse(of: entry, windows: windows, requestControl: requestControl, at: now) {
         case .fresh, .stale:

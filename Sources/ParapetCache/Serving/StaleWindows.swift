@@ -14,7 +14,16 @@ struct StaleWindows {
 
     private init() {}
 
-    init(_ control: CacheControl, options: Cache.Options) {
+    /// The windows of a response stored with `control`; a request's own `stale-if-error` (RFC 5861 §4,
+    /// in `requestControl`) widens those for failures, since that client would rather have the stale
+    /// response than the error — where the response allows serving stale at all.
+    init(_ control: CacheControl, options: Cache.Options, requestControl: CacheControl? = nil) {
+        defer {
+            if let accepted = requestControl?.seconds("stale-if-error").duration, Reuse.allowsStale(control) {
+                ifError = max(ifError, accepted)
+                ifUnreachable = max(ifUnreachable, accepted)
+            }
+        }
         guard Reuse.allowsStale(control) else { return }
         whileRevalidate = control.seconds("stale-while-revalidate").duration ?? options.staleWhileRevalidate
         if let explicit = control.seconds("stale-if-error").duration {
