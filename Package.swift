@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ParapetCore", targets: ["ParapetCore"]),
         .library(name: "ParapetMiddleware", targets: ["ParapetMiddleware"]),
         .library(name: "ParapetCache", targets: ["ParapetCache"]),
+        .library(name: "ParapetCacheDisk", targets: ["ParapetCacheDisk"]),
         .library(name: "ParapetCompression", targets: ["ParapetCompression"]),
         .library(name: "ParapetRedis", targets: ["ParapetRedis"]),
         .library(name: "ParapetNIO", targets: ["ParapetNIO"]),
@@ -70,9 +71,19 @@ let package = Package(
             dependencies: [
                 "ParapetCore",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ParapetCacheDisk",
+            dependencies: [
+                "ParapetCore",
+                "ParapetCache",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),
@@ -183,7 +194,8 @@ let package = Package(
         .target(
             name: "Parapet",
             dependencies: [
-                "ParapetCore", "ParapetMiddleware", "ParapetCache", "ParapetCompression", "ParapetRateLimit", "ParapetUpstream",
+                "ParapetCore", "ParapetMiddleware", "ParapetCache", "ParapetCacheDisk", "ParapetCompression", "ParapetRateLimit",
+                "ParapetUpstream",
                 "ParapetNIO",
             ],
             swiftSettings: strictSettings
@@ -261,6 +273,7 @@ let package = Package(
                 "ParapetTestSupport",
                 "ParapetTesting",
                 "ParapetCache",
+                "ParapetCacheDisk",
                 "ParapetCore",
                 "ParapetMiddleware",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

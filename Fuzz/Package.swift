@@ -40,7 +40,7 @@ let package = Package(
         harness("FuzzTrace", ["ParapetScenarios", "ParapetSimulation"]),
         harness("FuzzForwardingHeaders", ["ParapetCore"]),
         harness("FuzzCacheDirectives", ["ParapetCache"]),
-        harness("FuzzDiskEntry", ["ParapetCache", "ParapetCore"], nio: ["NIOCore"]),
+        harness("FuzzDiskEntry", ["ParapetCache", "ParapetCacheDisk", "ParapetCore"], nio: ["NIOCore"]),
         harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
     ]
 )

@@ -3,6 +3,7 @@
 // swift-http-types (for `HTTPResponse.Status`, `HTTPField.Name` and friends).
 @_exported public import HTTPTypes
 @_exported public import ParapetCache
+@_exported public import ParapetCacheDisk
 @_exported public import ParapetCompression
 @_exported public import ParapetCore
 @_exported public import ParapetMiddleware

@@ -123,6 +123,29 @@ struct CachePurgeTests {
         #expect(origin.requests.count == 2)
     }
 
+    @Test func aResponseTheOriginWasStillMakingWhenAPurgeLandedIsNotStored() async throws {
+        let test = ChainTest()
+        let purges = PurgeTable(wallClock: test.runtime.wallClock)
+        let clock = test.runtime.clock
+        // The origin takes a second to answer: what it answers may come from what the purge replaced.
+        let origin = Origin { _, count in
+            if count == 1 { try await clock.sleep(for: .seconds(1)) }
+            return Response(
+                status: .ok, headerFields: [.cacheControl: "max-age=60"], body: HTTPBody(string: "answer \(count)"))
+        }
+        let store = MemoryCacheStore(byteBudget: 1 << 20)
+        try await test.run(purgeable(origin, store: store, purges: purges)) { client in
+            async let asked = client.execute(.get, "/a")
+            try await client.sleep(for: .milliseconds(500))
+            purges.purge(.url(host: "example.com", pathAndQuery: "/a"))
+            #expect(try await asked.text == "answer 1")
+            let next = try await client.execute(.get, "/a")
+            #expect(next.text == "answer 2")
+            #expect(next.headerFields[.cacheStatus]?.hasPrefix("parapet; fwd=uri-miss") == true)
+        }
+        #expect(origin.requests.count == 2)
+    }
+
     @Test func aStaleResponsePurgedWhileItIsRevalidatedIsNotRefreshedByThe304() async throws {
         let test = ChainTest()
         let purges = PurgeTable(wallClock: test.runtime.wallClock)

@@ -5,6 +5,7 @@ import ParapetTesting
 import Testing
 
 @testable import ParapetCache
+@testable import ParapetCacheDisk
 
 #if canImport(Glibc)
     import Glibc
@@ -44,12 +45,16 @@ struct DiskCacheStoreTests {
 
     @Test func aStoredResponseIsServedAgainAfterTheStoreIsReopened() async throws {
         try await withDirectory { directory in
-            let first = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
-            try await first.store(response("english", language: "en", tags: ["page", "en"]), for: "http://a/x")
-            try await first.store(response("thai", language: "th"), for: "http://a/x")
+            // One store at a time: the first is closed (released) before the directory is opened again.
+            let storedBytes = try await {
+                let first = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
+                try await first.store(response("english", language: "en", tags: ["page", "en"]), for: "http://a/x")
+                try await first.store(response("thai", language: "th"), for: "http://a/x")
+                return first.storedBytes
+            }()
             let reopened = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
             #expect(reopened.count == 2)
-            #expect(reopened.storedBytes == first.storedBytes)
+            #expect(reopened.storedBytes == storedBytes)
             let found = try await reopened.response(for: "http://a/x", selectedBy: [.acceptLanguage: "en"])
             let english = try #require(found.response)
             #expect(String(buffer: english.body) == "english")
@@ -88,10 +93,12 @@ struct DiskCacheStoreTests {
 
     @Test func tornAndForeignFilesAreDeletedAtStartAndNeverServed() async throws {
         try await withDirectory { directory in
-            let store = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
-            for key in 0..<4 {
-                try await store.store(response(String(repeating: "b", count: 1000)), for: "http://a/\(key)")
-            }
+            try await {
+                let store = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
+                for key in 0..<4 {
+                    try await store.store(response(String(repeating: "b", count: 1000)), for: "http://a/\(key)")
+                }
+            }()
             let paths = try files(in: directory).sorted()
             #expect(paths.count == 4)
             // Cut one short, grow one, garble one's head; leave a file from a crash mid-write in tmp/.
@@ -100,12 +107,12 @@ struct DiskCacheStoreTests {
             #expect(system("printf XXXX | dd of='\(paths[2])' conv=notrunc status=none") == 0)
             #expect(
                 system(
-                    "printf junk > '\(directory)/tmp/0000000000000099' && printf junk > '\(directory)/00/notanumber'")
+                    "printf junk > '\(directory)/.parapet-tmp/0000000000000099' && printf junk > '\(directory)/00/notanumber'")
                     == 0)
             let reopened = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
             #expect(reopened.count == 1)
             #expect(try files(in: directory) == [paths[3]])
-            #expect(try DiskFiles.names(in: "\(directory)/tmp").isEmpty)
+            #expect(try DiskFiles.names(in: "\(directory)/.parapet-tmp").isEmpty)
             var served = 0
             for key in 0..<4 {
                 if let hit = try await reopened.response(for: "http://a/\(key)", selectedBy: [:]).response {
@@ -138,6 +145,68 @@ struct DiskCacheStoreTests {
             #expect(slice == CacheSweep(removed: 1, next: nil))
             #expect(try files(in: directory).count == 1)
             #expect(try await store.response(for: "http://a/1", selectedBy: [:]).response != nil)
+        }
+    }
+
+    @Test func aSecondStoreOnTheSameDirectoryIsRefusedWhileTheFirstIsOpen() async throws {
+        try await withDirectory { directory in
+            let first = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
+            await #expect(throws: DiskCacheError.self) {
+                _ = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
+            }
+            try await first.store(response("still mine"), for: "http://a/x")
+            #expect(try await first.response(for: "http://a/x", selectedBy: [:]).response != nil)
+        }
+    }
+
+    @Test func aFileSwappedForAnotherOfTheSameSizeIsNotServedForTheWrongKey() async throws {
+        try await withDirectory { directory in
+            let store = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
+            try await store.store(response("body A"), for: "http://a/1")
+            try await store.store(response("body B"), for: "http://a/2")
+            let paths = try files(in: directory).sorted()
+            #expect(paths.count == 2)
+            #expect(system("cp '\(paths[1])' '\(paths[0])'") == 0)
+            #expect(try await store.response(for: "http://a/1", selectedBy: [:]).response == nil)
+            let other = try await store.response(for: "http://a/2", selectedBy: [:]).response
+            #expect(other.map { String(buffer: $0.body) } == "body B")
+        }
+    }
+
+    @Test func directoriesLinksAndFIFOsInAShardAreLeftAloneAndTheStoreOpens() async throws {
+        try await withDirectory { directory in
+            try await {
+                let store = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
+                try await store.store(response("kept"), for: "http://a/1")
+            }()
+            let shard = "\(directory)/01"
+            #expect(system("mkdir '\(shard)/00000000000000a1' && mkfifo '\(shard)/00000000000000b1'") == 0)
+            #expect(system("ln -s /etc/hostname '\(shard)/00000000000000c1'") == 0)
+            let reopened = try await withTimeLimit(.seconds(30)) {
+                try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
+            }
+            #expect(reopened.count == 1)
+            #expect(try await reopened.response(for: "http://a/1", selectedBy: [:]).response != nil)
+            #expect(try DiskFiles.names(in: shard).count == 4)
+        }
+    }
+
+    @Test func concurrentWritesNeverTakeMoreThanTheBudgetOnDisk() async throws {
+        try await withDirectory { directory in
+            let size = DiskEntryFile.encode(response(String(repeating: "z", count: 4000)), key: "http://a/00").readableBytes
+            let store = try await DiskCacheStore(directory: directory, byteBudget: 3 * size, runtime: runtime)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for key in 10..<40 {
+                    group.addTask {
+                        try await store.store(response(String(repeating: "z", count: 4000)), for: "http://a/\(key)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(store.storedBytes <= 3 * size)
+            #expect(store.count >= 1)
+            let onDisk = try files(in: directory).count
+            #expect(onDisk == store.count)
         }
     }
 }

@@ -6,6 +6,7 @@ import NIOCore
 import ParapetCore
 
 @testable import ParapetCache
+@testable import ParapetCacheDisk
 
 fuzz { raw in
     let file = ByteBuffer(bytes: raw)

@@ -20,6 +20,11 @@ public struct CacheControl: Sendable, Hashable {
         public var name: String
         /// The argument after `=`, with quotes and escapes removed; `nil` when there is none.
         public var argument: String?
+
+        package init(name: String, argument: String?) {
+            self.name = name
+            self.argument = argument
+        }
     }
 
     /// The directives in the order they appear, first occurrences only.
@@ -43,7 +48,7 @@ public struct CacheControl: Sendable, Hashable {
     }
 
     /// Directives read back from a store.
-    init(directives: [Directive], isTargeted: Bool) {
+    package init(directives: [Directive], isTargeted: Bool) {
         self.directives = directives
         self.isTargeted = isTargeted
     }

@@ -65,7 +65,8 @@ public struct CacheReaper: Middleware {
         environment.runtime.spawner.spawn("cache-reaper") { [self] in
             var start = runtime.clock.now
             while true {
-                start = start.advanced(by: options.interval)
+                // A walk that took longer than the interval is followed by a full interval, not at once.
+                start = max(start.advanced(by: options.interval), runtime.clock.now)
                 do {
                     try await runtime.clock.sleep(until: start)
                 } catch {

@@ -59,7 +59,7 @@ extension CachingHandler {
     /// not once a purge overtook it, nor while purges are suspended.
     private func mayShare(_ entry: PendingEntry, with exchange: Exchange) -> Bool {
         options.purges?.isSuspended != true
-            && !isPurged(key: exchange.key, receivedAt: entry.age.receivedAtWallTime, tags: entry.tags)
+            && !isPurged(key: exchange.key, receivedAt: wallTime(of: entry.requestSent), tags: entry.tags)
             && entry.variant.matches(exchange.request.headerFields)
             && Reuse(
                 age: entry.age, lifetime: entry.lifetime, control: entry.control, windows: .never,
@@ -130,7 +130,7 @@ extension CachingHandler {
                 return (try await fetchAlone(exchange, because: reason), .goAlone)
             }
             let refreshed = refresh(entry, with: response, sent: sent, for: exchange)
-            await keep(refreshed, for: exchange.key)
+            await keep(refreshed, for: exchange.key, askedAt: sent)
             let ttl = refreshed.remainingFreshness(at: runtime.clock.now).wholeSeconds
             var answer = serve(
                 refreshed, to: exchange.request, validated: true,
@@ -209,7 +209,8 @@ extension CachingHandler {
                     try? await store.removeAll(for: background.key)
                     return
                 }
-                await keep(refresh(entry, with: response, sent: sent, for: background), for: background.key)
+                let refreshed = refresh(entry, with: response, sent: sent, for: background)
+                await keep(refreshed, for: background.key, askedAt: sent)
             } else if !StaleWindows.isError(response.status.code) {
                 let admitted = await admit(response, sent: sent, for: background, status: CacheStatus())
                 if !admitted.stores {
@@ -243,7 +244,7 @@ extension CachingHandler {
                 status.stored = false
                 return (CacheAnswer(response, status, originTime: originTime), .goAlone, false)
             }
-            await keep(entry.complete(with: body), for: key)
+            await keep(entry.complete(with: body), for: key, askedAt: sent)
             return (CacheAnswer(response, status, originTime: originTime), .stored, true)
         }
         if let length = response.body.knownLength ?? entry.declaredLength {
@@ -253,7 +254,7 @@ extension CachingHandler {
             flights.fillBegan(key, fill)
             runtime.spawner.spawn("cache-fill") { [self] in
                 if let body = await fill.fill(from: origin), !fill.isInvalidated {
-                    await keep(entry.complete(with: body), for: key)
+                    await keep(entry.complete(with: body), for: key, askedAt: sent)
                 }
                 flights.fillEnded(key, fill)
             }
@@ -263,7 +264,7 @@ extension CachingHandler {
         // No declared length: the copy is kept as the client reads, and nobody else can share it.
         let filling = FillingBody(base: response.body, limit: options.maxObjectSize, expectedLength: nil) {
             [self] body in
-            await keep(entry.complete(with: body), for: key)
+            await keep(entry.complete(with: body), for: key, askedAt: sent)
         }
         response.body = HTTPBody(stream: filling, length: nil, trailers: response.body.trailers)
         return (CacheAnswer(response, status, originTime: originTime), .goAlone, true)
@@ -325,7 +326,7 @@ extension CachingHandler {
         guard !variant.isWildcard, policy.lifetime > age.initial || hasValidator else { return nil }
         return PendingEntry(
             status: response.status, fields: stored, control: policy.control, age: age, lifetime: policy.lifetime,
-            variant: variant, declaredLength: declaredLength, tags: SurrogateKeys.of(stored))
+            variant: variant, declaredLength: declaredLength, tags: SurrogateKeys.of(stored), requestSent: sent)
     }
 
     /// A `Content-Length` value: digits only (`Int` would take `+5`).

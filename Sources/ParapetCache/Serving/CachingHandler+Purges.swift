@@ -15,10 +15,17 @@ extension CachingHandler {
         return .none
     }
 
-    /// Stores `response` for `key`, unless a purge covering it landed while it was on its way.
-    func keep(_ response: CachedResponse, for key: String) async {
-        guard !isPurged(key: key, receivedAt: response.age.receivedAtWallTime, tags: response.tags) else { return }
+    /// Stores `response`, asked of the origin at `sent`, for `key` — unless a purge covering it landed
+    /// since it was asked for: the origin may have made it from what the purge replaced, even if it
+    /// arrived after the purge.
+    func keep(_ response: CachedResponse, for key: String, askedAt sent: MonotonicInstant) async {
+        guard !isPurged(key: key, receivedAt: wallTime(of: sent), tags: response.tags) else { return }
         try? await store.store(response, for: key)
+    }
+
+    /// The wall-clock time of `instant`, a moment ago on the monotonic clock.
+    func wallTime(of instant: MonotonicInstant) -> WallInstant {
+        runtime.wallClock.now.advanced(by: instant - runtime.clock.now)
     }
 
     /// Whether a response for `key` that arrived at `receivedAt` with `tags` was purged since.

@@ -40,7 +40,7 @@ public enum CacheLookup: Sendable {
     case found(CachedResponse)
 
     /// The lookup of a store's selection.
-    init(_ selection: (entry: CachedResponse?, keyIsStored: Bool)) {
+    package init(_ selection: (entry: CachedResponse?, keyIsStored: Bool)) {
         self = selection.entry.map(CacheLookup.found) ?? (selection.keyIsStored ? .otherVariants : .none)
     }
 

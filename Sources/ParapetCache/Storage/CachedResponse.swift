@@ -10,7 +10,7 @@ public struct CachedResponse: Sendable {
     /// The header fields to send with it (`Age` is computed when served).
     public let headerFields: HTTPFields
     /// The complete body.
-    public internal(set) var body: ByteBuffer
+    public package(set) var body: ByteBuffer
     /// How old it was when it arrived, and when that was.
     public let age: ResponseAge
     /// How long it stays fresh, counted from its initial age.

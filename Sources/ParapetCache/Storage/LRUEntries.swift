@@ -1,14 +1,14 @@
-import HTTPTypes
+package import HTTPTypes
 
 /// What ``LRUEntries`` keeps for one variant of a key: the response (a store that keeps bodies elsewhere
 /// keeps it with an empty body) and what it costs against the budget.
-protocol StoredVariant {
+package protocol StoredVariant {
     var response: CachedResponse { get }
     var cost: Int { get }
 }
 
 extension CachedResponse: StoredVariant {
-    var response: CachedResponse { self }
+    package var response: CachedResponse { self }
 }
 
 /// The bookkeeping of a store with a byte budget: the variants of each key, and a recency list of keys in
@@ -16,7 +16,7 @@ extension CachedResponse: StoredVariant {
 ///
 /// Operations that make entries go return them, so a store that keeps them elsewhere (files) can delete
 /// what no longer counts.
-struct LRUEntries<Entry: StoredVariant> {
+package struct LRUEntries<Entry: StoredVariant> {
     private struct Slot {
         var key: String
         var entries: [Entry]
@@ -31,15 +31,15 @@ struct LRUEntries<Entry: StoredVariant> {
     private var index: [String: Int] = [:]
     private var newest: Int?
     private var oldest: Int?
-    private(set) var storedBytes = 0
-    private(set) var count = 0
+    package private(set) var storedBytes = 0
+    package private(set) var count = 0
 
-    init(budget: Int) {
+    package init(budget: Int) {
         self.budget = budget
     }
 
     /// The entries of `key`, newest first, marking the key used.
-    mutating func touch(_ key: String) -> [Entry] {
+    package mutating func touch(_ key: String) -> [Entry] {
         guard let slot = index[key] else { return [] }
         moveToFront(slot)
         return slots[slot].entries
@@ -47,7 +47,7 @@ struct LRUEntries<Entry: StoredVariant> {
 
     /// The entry a request with `requestFields` selects among `key`'s variants, and whether the key has
     /// any; marks the key used.
-    mutating func select(_ key: String, by requestFields: HTTPFields) -> (entry: Entry?, keyIsStored: Bool) {
+    package mutating func select(_ key: String, by requestFields: HTTPFields) -> (entry: Entry?, keyIsStored: Bool) {
         let entries = touch(key)
         return (entries.first { $0.response.variant.matches(requestFields) }, !entries.isEmpty)
     }
@@ -55,7 +55,7 @@ struct LRUEntries<Entry: StoredVariant> {
     /// Keeps `entry` as the newest of `key`'s variants; returns the entries no longer kept: the one it
     /// replaces, those evicted for room, or `entry` itself when it alone is over the budget.
     @discardableResult
-    mutating func insert(_ entry: Entry, for key: String) -> [Entry] {
+    package mutating func insert(_ entry: Entry, for key: String) -> [Entry] {
         guard entry.cost <= budget else { return [entry] }
         var entries = [entry]
         var gone: [Entry] = []
@@ -94,7 +94,7 @@ struct LRUEntries<Entry: StoredVariant> {
     }
 
     /// Forgets the least recently used keys until `bytes` more fit in the budget; returns what went.
-    mutating func evict(toFit bytes: Int) -> [Entry] {
+    package mutating func evict(toFit bytes: Int) -> [Entry] {
         var gone: [Entry] = []
         while storedBytes + bytes > budget, let oldest { gone += remove(slots[oldest].key) }
         return gone
@@ -102,7 +102,7 @@ struct LRUEntries<Entry: StoredVariant> {
 
     /// Forgets `key`'s variants and returns them.
     @discardableResult
-    mutating func remove(_ key: String) -> [Entry] {
+    package mutating func remove(_ key: String) -> [Entry] {
         guard let slot = index[key] else { return [] }
         let entries = slots[slot].entries
         unlinkAndFree(key)
@@ -110,14 +110,14 @@ struct LRUEntries<Entry: StoredVariant> {
     }
 
     /// Forgets the entries of `key` that `isGone` picks, without counting a use; returns them.
-    mutating func remove(of key: String, where isGone: (Entry) -> Bool) -> [Entry] {
+    package mutating func remove(of key: String, where isGone: (Entry) -> Bool) -> [Entry] {
         guard let slot = index[key] else { return [] }
         return retain(in: slot) { !isGone($0) }
     }
 
     /// Walks the slots in array order, which a use does not change, so a walk in slices neither repeats
     /// nor skips a key that stays stored; returns where it stopped and what it forgot.
-    mutating func sweep(
+    package mutating func sweep(
         from position: Int, limit: Int, removing isDead: (String, CachedResponse) -> Bool
     ) -> (sweep: CacheSweep, removed: [Entry]) {
         var slot = max(0, position)
@@ -134,7 +134,7 @@ struct LRUEntries<Entry: StoredVariant> {
     }
 
     /// The most variants kept per key.
-    static var maxVariants: Int { 32 }
+    package static var maxVariants: Int { 32 }
 
     /// Keeps the entries of `slot` that `keep` picks, forgetting the key when none is left.
     private mutating func retain(in slot: Int, where keep: (Entry) -> Bool) -> [Entry] {

@@ -12,6 +12,8 @@ struct PendingEntry: Sendable {
     var variant: Variant
     var declaredLength: Int?
     var tags: [String]
+    /// When the origin was asked for it: a purge after that instant covers it.
+    var requestSent: MonotonicInstant
 
     /// The entry, with `body` and a `Content-Length` that says its length.
     func complete(with body: ByteBuffer) -> CachedResponse {

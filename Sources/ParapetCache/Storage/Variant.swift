@@ -19,6 +19,11 @@ public struct Variant: Sendable, Hashable {
         public var name: String
         /// The normalized value; `nil` when the request lacked the field.
         public var value: String?
+
+        package init(name: String, value: String?) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// The fields, sorted by name.
@@ -41,7 +46,7 @@ public struct Variant: Sendable, Hashable {
     }
 
     /// A variant read back from a store.
-    init(fields: [Field]) {
+    package init(fields: [Field]) {
         self.fields = fields
         isWildcard = false
     }

@@ -1,3 +1,5 @@
+import ParapetCache
+
 /// What a ``DiskCacheStore`` keeps in memory for one stored response: its head (with an empty body) and
 /// the file holding the rest.
 struct DiskEntry: StoredVariant {

@@ -25,9 +25,12 @@ enum DiskFiles {
         }
     }
 
-    /// Writes `bytes` to a new file at `path`, failing if one is there.
+    /// Writes `bytes` to a new file at `path`, failing if one is there, and flushes it to the disk before
+    /// closing: renamed into place afterwards, it is whole after a power cut too, not a file of the right
+    /// size with blocks the disk never got.
     static func create(_ path: String, with bytes: ByteBuffer) throws {
-        let descriptor = try check("open", path, open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644))
+        let descriptor = try check(
+            "open", path, open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644))
         defer { close(descriptor) }
         try bytes.withUnsafeReadableBytes { buffer in
             var offset = 0
@@ -37,17 +40,20 @@ enum DiskFiles {
                 offset += Int(written)
             }
         }
+        try check("fsync", path, fsync(descriptor))
     }
 
     /// The file's size and its bytes in `range` (fewer when the file is shorter); `nil` when there is no
     /// file at `path`.
     static func read(_ path: String, _ range: Range<Int>) throws -> (size: Int, bytes: ByteBuffer)? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Not through a link, and without waiting on a FIFO: only a regular file is an entry.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if descriptor < 0, errno == ENOENT { return nil }
         try check("open", path, descriptor)
         defer { close(descriptor) }
         var status = stat()
         try check("fstat", path, fstat(descriptor, &status))
+        guard status.st_mode & S_IFMT == S_IFREG else { throw DiskCacheError.io(operation: "read", path: path, errno: EINVAL) }
         var bytes = ByteBuffer()
         let wanted = max(0, min(range.count, Int(status.st_size) - range.lowerBound))
         try bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { buffer in
@@ -81,6 +87,25 @@ enum DiskFiles {
         }
     }
 
+    /// Whether `path` names a regular file itself (not a link to one).
+    static func isRegularFile(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Takes an exclusive lock on the file at `path` (created if needed) for as long as the returned
+    /// descriptor stays open; throws ``DiskCacheError/inUse(_:)`` when another holds it.
+    static func lock(_ path: String) throws -> Int32 {
+        let descriptor = try check("open", path, open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644))
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(descriptor)
+            if code == EWOULDBLOCK { throw DiskCacheError.inUse(path) }
+            throw DiskCacheError.io(operation: "flock", path: path, errno: code)
+        }
+        return descriptor
+    }
+
     /// The names in the directory at `path`, without `.` and `..`.
     static func names(in path: String) throws -> [String] {
         guard let directory = opendir(path) else {
@@ -108,6 +133,9 @@ enum DiskFiles {
 public enum DiskCacheError: Error, CustomStringConvertible {
     /// A system call failed.
     case io(operation: String, path: String, errno: Int32)
+    /// Another store — in this process or another — has the directory open: two stores would hand out
+    /// the same file names and delete each other's files.
+    case inUse(String)
     /// NIO's thread pool was shut down.
     case poolStopped
 
@@ -115,6 +143,8 @@ public enum DiskCacheError: Error, CustomStringConvertible {
         switch self {
         case .io(let operation, let path, let code):
             return "disk cache: \(operation) \(path): \(String(cString: strerror(code)))"
+        case .inUse(let lock):
+            return "disk cache: \(lock) is locked: another DiskCacheStore has this directory open"
         case .poolStopped:
             return "disk cache: NIO's thread pool has been shut down"
         }

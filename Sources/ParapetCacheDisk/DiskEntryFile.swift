@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import ParapetCache
 import ParapetCore
 
 /// The bytes of one entry of a ``DiskCacheStore``: a fixed header, the entry's metadata, then its body.
@@ -71,6 +72,14 @@ enum DiskEntryFile {
             let bodyLength = bytes.readInteger(as: UInt64.self), bodyLength <= UInt64(Int32.max)
         else { return nil }
         return Header(metadataLength: Int(metadataLength), bodyLength: Int(bodyLength))
+    }
+
+    /// Whether `file`, a whole entry file, holds the entry stored for `key` — so a file replaced behind
+    /// the store's back by one of the same size is not served for another key.
+    static func holds(_ key: String, in file: ByteBuffer) -> Bool {
+        var metadata = file
+        guard metadata.readSlice(length: headerLength) != nil, let stored = metadata.readText() else { return false }
+        return stored == key
     }
 
     /// The key and the response in `metadata`, with an empty body; `nil` when the bytes are not metadata
