@@ -52,14 +52,27 @@ public final class RedisPurgeFanOut: Purger {
         public var logLength: Int
         /// The subscribing connection's name in `CLIENT LIST`. Default `parapet-purge`.
         public var connectionName: String
+        /// How often the subscribing connection is pinged, on the runtime's clock. A connection dropped
+        /// silently (a NAT or load balancer forgetting an idle flow) would otherwise look subscribed
+        /// forever while hearing nothing. Default 5 s: well under the idle timeouts of common NATs and
+        /// load balancers (tens of seconds and up), and one `PING` every 5 s costs Redis nothing.
+        public var keepAliveInterval: Duration
+        /// How long a ping may go unanswered before the subscription counts as lost: the table is
+        /// suspended and the connection opened again. Default 2 s: far above a healthy round trip, even
+        /// to a Redis busy with a slow command, while bounding how long purges can be missed unnoticed
+        /// to about ``keepAliveInterval`` + ``keepAliveTimeout``.
+        public var keepAliveTimeout: Duration
 
         /// Creates options.
         public init(
-            channel: String = "parapet:purge", logLength: Int = 10_000, connectionName: String = "parapet-purge"
+            channel: String = "parapet:purge", logLength: Int = 10_000, connectionName: String = "parapet-purge",
+            keepAliveInterval: Duration = .seconds(5), keepAliveTimeout: Duration = .seconds(2)
         ) {
             self.channel = channel
             self.logLength = logLength
             self.connectionName = connectionName
+            self.keepAliveInterval = keepAliveInterval
+            self.keepAliveTimeout = keepAliveTimeout
         }
     }
 
@@ -92,14 +105,18 @@ public final class RedisPurgeFanOut: Purger {
     public func start(runtime: Runtime, logger: Logger = Logger(label: "parapet.redis.purge-fan-out")) {
         let subscriber = RedisSubscriber(
             configuration: client.configuration, eventLoopGroup: client.eventLoopGroup, channel: options.channel,
-            connectionName: options.connectionName)
+            connectionName: options.connectionName, keepAliveInterval: options.keepAliveInterval,
+            keepAliveTimeout: options.keepAliveTimeout)
         subscription.withLock { subscription in
             guard case .idle = subscription else { return }
             table.suspend()
             let handlers = RedisSubscriber.Handlers(
                 subscribed: { [self] in try await catchUp(logger: logger) },
                 message: { [self] payload in hear(payload, logger: logger) },
-                lost: { [self] in table.suspend() })
+                lost: { [self] in
+                    table.suspend()
+                    logger.warning("purge fan-out lost its subscription to \(options.channel); suspended")
+                })
             subscription = .running(
                 runtime.spawner.spawn("purge fan-out \(options.channel)") {
                     await subscriber.run(runtime: runtime, handlers: handlers)
