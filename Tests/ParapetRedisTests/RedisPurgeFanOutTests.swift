@@ -198,6 +198,35 @@ struct RedisPurgeFanOutTests {
         }
     }
 
+    @Test func anUnreadableMessageOnTheChannelPurgesEverything() async throws {
+        try await withTwoInstances { _, a, b in
+            _ = try await b.isHit("/a")
+            #expect(try await b.isHit("/a"))
+            let before = try #require(b.table.statistics.global)
+            // Whatever it was meant to purge is unknown: everything is.
+            #expect(try await a.client.send(["PUBLISH", "parapet:purge", "garbled"]) == .integer(2))
+            try await withTimeLimit(.seconds(5)) {
+                while b.table.statistics.global.map({ $0 <= before }) ?? true {
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+            }
+            #expect(try await !b.isHit("/a"))
+            #expect(!b.table.isSuspended)
+        }
+    }
+
+    @Test func aTableIsSuspendedFromTheFanOutsCreationUntilItFirstSubscribes() async throws {
+        try await withRedisServer { server in
+            let table = PurgeTable(wallClock: Runtime.system.wallClock)
+            let client = RedisClient(configuration: server.configuration())
+            let fanOut = RedisPurgeFanOut(table: table, client: client)
+            // Purges published now would go unheard: nothing stored may be served.
+            #expect(table.isSuspended)
+            fanOut.stop()
+            await client.close()
+        }
+    }
+
     @Test func anInstanceWhoseRedisLostItsDataPurgesEverything() async throws {
         try await withTwoInstances { server, a, b in
             _ = try await b.isHit("/a")
