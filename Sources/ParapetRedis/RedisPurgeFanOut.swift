@@ -29,16 +29,25 @@ import Synchronization
 /// ## While Redis cannot be heard
 ///
 /// An instance that cannot hear the channel cannot know what was purged meanwhile, so from the moment
-/// its subscription is lost — and from ``start(runtime:logger:)`` until it first subscribes — the table
+/// its subscription is lost — and from the fan-out's creation until it first subscribes — the table
 /// is suspended (``ParapetCache/PurgeTable/suspend()``): the cache serves nothing it stored and asks the
 /// origin instead, while keeping what it stored. Redis being away costs the origin the cache's load;
 /// it never costs a purge.
 ///
-/// Every purge is published with a sequence number and kept in a list of the last
-/// ``Options/logLength`` beside the channel. Once subscribed again, the instance replays the purges it
-/// missed from that list and resumes serving; when the list no longer reaches back to the last purge it
-/// applied, or Redis lost its data, it purges everything instead. On its first subscription it purges
-/// everything too: what it stored before could have been purged by anyone.
+/// A subscription can also die without closing: a NAT or load balancer that forgets an idle flow drops
+/// its packets without a reset. The subscribing connection is therefore pinged every
+/// ``Options/keepAliveInterval`` on the runtime's clock; a ping unanswered for
+/// ``Options/keepAliveTimeout`` counts as a lost subscription.
+///
+/// Every purge is published with a sequence number and the generation of the counter that numbered it,
+/// and kept in a list of the last ``Options/logLength`` beside the channel. Once subscribed again, the
+/// instance reads the purges it missed from that list (only those, with a budget of 5 s), replays them
+/// and resumes serving; when the list no longer reaches back to the last purge it applied, or the
+/// counter is of another generation (Redis lost its data, or failed over to a server without it), it
+/// purges everything instead. On its first subscription it purges everything too: what it stored
+/// before could have been purged by anyone. A catch-up that fails is logged at warning, and tried again
+/// on the next subscription; a message heard that cannot be read purges everything, as it may have
+/// been a purge.
 ///
 /// A purge that cannot be published (Redis away) is still applied here, and ``purge(_:)`` throws
 /// ``RedisClientError``: the caller learns that the other instances did not get it.
