@@ -109,8 +109,10 @@ struct RedisPurgeFanOutStateMachineTests {
             ("42 {\"purge\":\"tag\",\"tag\":\"a\"}", Message(sequence: 42, scope: .tag("a"))),
             ("43 {\"purge\":\"nonsense\"}", Message(sequence: 43, scope: nil)),
             ("44", Message(sequence: 44, scope: nil)),
-            ("45:1767225600000001 {\"purge\":\"tag\",\"tag\":\"a\"}",
-             Message(sequence: 45, generation: "1767225600000001", scope: .tag("a"))),
+            (
+                "45:1767225600000001 {\"purge\":\"tag\",\"tag\":\"a\"}",
+                Message(sequence: 45, generation: "1767225600000001", scope: .tag("a"))
+            ),
         ] as [(String, Message)])
     func messagesAreReadFromTheirText(text: String, message: Message) {
         #expect(Message(text: text) == message)

@@ -146,7 +146,8 @@ struct RedisPurgeFanOutTests {
             // fewer allowed than are connected (Redis keeps the ones it has), killing B's subscription
             // leaves no room for it to come back.
             let connected = try await a.client.send(["INFO", "clients"]).stringValue ?? ""
-            let countLine = try #require(connected.split(whereSeparator: \.isNewline).first { $0.hasPrefix("connected_clients:") })
+            let countLine = try #require(
+                connected.split(whereSeparator: \.isNewline).first { $0.hasPrefix("connected_clients:") })
             let count = try #require(Int(countLine.dropFirst("connected_clients:".count)))
             let replies = try await a.client.send([
                 ["CONFIG", "SET", "maxclients", String(count - 1)], ["CLIENT", "KILL", "ID", String(id)],
