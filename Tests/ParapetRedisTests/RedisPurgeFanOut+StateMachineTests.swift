@@ -8,15 +8,48 @@ struct RedisPurgeFanOutStateMachineTests {
     typealias Machine = RedisPurgeFanOut.StateMachine
     typealias Message = RedisPurgeFanOut.Message
 
-    static func message(_ sequence: Int64, _ tag: String) -> Message {
-        Message(sequence: sequence, scope: .tag(tag))
+    static func message(_ sequence: Int64, _ tag: String, generation: String? = nil) -> Message {
+        Message(sequence: sequence, generation: generation, scope: .tag(tag))
     }
 
     /// A machine that caught up at `sequence`.
-    static func caughtUp(at sequence: Int64) -> Machine {
+    static func caughtUp(at sequence: Int64, generation: String? = nil) -> Machine {
         var machine = Machine()
-        _ = machine.replayed(counter: sequence, log: [])
+        _ = machine.replayed(counter: sequence, generation: generation, log: [])
         return machine
+    }
+
+    @Test func aCounterOfAnotherGenerationPurgesEverythingEvenWhenItsNumbersFollow() {
+        // Redis failed over to a server whose counter was seeded anew with a clock behind: its numbers
+        // run on from where the old counter was, but they number other purges.
+        var machine = Self.caughtUp(at: 10, generation: "g1")
+        #expect(machine.received(Self.message(11, "a", generation: "g2")) == [.purgeAll])
+        #expect(machine.generation == "g2")
+        #expect(machine.received(Self.message(12, "b", generation: "g2")) == [.purge(.tag("b"))])
+        // ... or reissue numbers already applied: not skipped.
+        #expect(machine.received(Self.message(5, "c", generation: "g3")) == [.purgeAll])
+        #expect(machine.received(Self.message(6, "d", generation: "g3")) == [.purge(.tag("d"))])
+        // A message from before generations is taken to be of the current one.
+        #expect(machine.received(Self.message(7, "e")) == [.purge(.tag("e"))])
+    }
+
+    @Test func aReplayOfAnotherGenerationPurgesEverything() {
+        var machine = Self.caughtUp(at: 10, generation: "g1")
+        let log = (11...12).map { Self.message(Int64($0), "t", generation: "g2") }
+        #expect(machine.replayed(counter: 12, generation: "g2", log: log) == [.purgeAll])
+        #expect(machine.generation == "g2")
+        #expect(machine.lastSequence == 12)
+        // Within one generation, replays apply what was missed; entries of another are not replayed.
+        let mixed = [Self.message(13, "old", generation: "g1"), Self.message(13, "new", generation: "g2")]
+        #expect(machine.replayed(counter: 13, generation: "g2", log: mixed) == [.purge(.tag("new"))])
+    }
+
+    @Test func anUnreadableMessagePurgesEverythingOnceSubscribed() {
+        var fresh = Machine()
+        #expect(fresh.receivedUnreadable() == [])
+        var machine = Self.caughtUp(at: 10)
+        #expect(machine.receivedUnreadable() == [.purgeAll])
+        #expect(machine.lastSequence == 10)
     }
 
     @Test func theFirstSubscriptionPurgesEverythingStoredBefore() {
@@ -76,12 +109,16 @@ struct RedisPurgeFanOutStateMachineTests {
             ("42 {\"purge\":\"tag\",\"tag\":\"a\"}", Message(sequence: 42, scope: .tag("a"))),
             ("43 {\"purge\":\"nonsense\"}", Message(sequence: 43, scope: nil)),
             ("44", Message(sequence: 44, scope: nil)),
+            (
+                "45:1767225600000001 {\"purge\":\"tag\",\"tag\":\"a\"}",
+                Message(sequence: 45, generation: "1767225600000001", scope: .tag("a"))
+            ),
         ] as [(String, Message)])
     func messagesAreReadFromTheirText(text: String, message: Message) {
         #expect(Message(text: text) == message)
     }
 
-    @Test(arguments: ["", "x {\"purge\":\"all\"}", " 1 {}"])
+    @Test(arguments: ["", "x {\"purge\":\"all\"}", " 1 {}", ":1 {}", "x:1 {}"])
     func aMessageWithoutASequenceNumberIsNotOne(text: String) {
         #expect(Message(text: text) == nil)
     }

@@ -22,15 +22,18 @@ final class PurgingInstance: Sendable {
     let runtime = Runtime.system
     private let handler: any Handler
 
-    init(_ name: String, server: RedisServerProcess, backoff: RedisBackoff = RedisBackoff(initial: .milliseconds(20)))
-        throws
-    {
+    init(
+        _ name: String, server: RedisServerProcess, backoff: RedisBackoff = RedisBackoff(initial: .milliseconds(20)),
+        options: RedisPurgeFanOut.Options = .init()
+    ) throws {
         self.name = name
         table = PurgeTable(wallClock: runtime.wallClock)
         var configuration = server.configuration()
         configuration.reconnectBackoff = backoff
         client = RedisClient(configuration: configuration)
-        fanOut = RedisPurgeFanOut(table: table, client: client, options: .init(connectionName: name))
+        var options = options
+        options.connectionName = name
+        fanOut = RedisPurgeFanOut(table: table, client: client, options: options)
         let answers = AnswerCount()
         let origin = Endpoint { _, _ in
             let count = answers.next()
@@ -55,9 +58,9 @@ final class PurgingInstance: Sendable {
         return response.headerFields[HTTPField.Name("Cache-Status")!]?.contains("; hit") == true
     }
 
-    /// Waits (at most 5 s) until the table is, or is not, suspended.
-    func waitUntil(suspended: Bool) async throws {
-        try await withTimeLimit(.seconds(5)) { [table] in
+    /// Waits (at most `limit`) until the table is, or is not, suspended.
+    func waitUntil(suspended: Bool, within limit: Duration = .seconds(5)) async throws {
+        try await withTimeLimit(limit) { [table] in
             while table.isSuspended != suspended { try await Task.sleep(for: .milliseconds(1)) }
         }
     }
@@ -129,8 +132,8 @@ struct RedisPurgeFanOutTests {
     }
 
     @Test func anInstanceCutOffMeanwhileServesNothingPurgedAndReplaysWhatItMissed() async throws {
-        // B waits a second before resubscribing: the purge lands while it is cut off.
-        try await withTwoInstances(bBackoff: RedisBackoff(initial: .seconds(1), maximum: .seconds(1))) { _, a, b in
+        try await withTwoInstances(bBackoff: RedisBackoff(initial: .milliseconds(20), maximum: .milliseconds(100))) {
+            _, a, b in
             for path in ["/purged", "/kept", "/while-cut"] {
                 _ = try await b.isHit(path)
                 #expect(try await b.isHit(path))
@@ -139,19 +142,89 @@ struct RedisPurgeFanOutTests {
             let clients = try await a.client.send(["CLIENT", "LIST", "TYPE", "pubsub"]).stringValue ?? ""
             let line = try #require(clients.split(separator: "\n").first { $0.contains(" name=instance-b ") })
             let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
-            #expect(try await a.client.send(["CLIENT", "KILL", "ID", String(id)]) == .integer(1))
+            // B is cut off until the purge is published, whatever the machine's load: with one client
+            // fewer allowed than are connected (Redis keeps the ones it has), killing B's subscription
+            // leaves no room for it to come back.
+            let connected = try await a.client.send(["INFO", "clients"]).stringValue ?? ""
+            let countLine = try #require(
+                connected.split(whereSeparator: \.isNewline).first { $0.hasPrefix("connected_clients:") })
+            let count = try #require(Int(countLine.dropFirst("connected_clients:".count)))
+            let replies = try await a.client.send([
+                ["CONFIG", "SET", "maxclients", String(count - 1)], ["CLIENT", "KILL", "ID", String(id)],
+            ])
+            #expect(replies == [.simpleString("OK"), .integer(1)])
             try await b.waitUntil(suspended: true)
             // Cut off, B cannot know what is purged: it serves nothing it stored.
             #expect(try await !b.isHit("/while-cut"))
             try await a.fanOut.purge(.url(host: "example.com", pathAndQuery: "/purged"))
             #expect(b.table.isSuspended)
             #expect(b.table.statistics.urlRecords == 0)
+            #expect(try await a.client.send(["CONFIG", "SET", "maxclients", "10000"]) == .simpleString("OK"))
             try await b.waitUntil(suspended: false)
             // Back: the missed purge was replayed, and only it — what else B stored is served again.
             #expect(b.table.statistics.urlRecords == 1)
             #expect(b.table.statistics.global == synced)
             #expect(try await !b.isHit("/purged"))
             #expect(try await b.isHit("/kept"))
+        }
+    }
+
+    @Test func aSubscriptionThatFallsSilentIsNoticedAndSuspendsTheTableUntilItRecovers() async throws {
+        try await withRedisServer { server in
+            // Pinged every 200 ms, given 500 ms to answer (thousands of loopback round trips): a silent
+            // connection is noticed within 700 ms, against the 10 s allowed below.
+            let instance = try PurgingInstance(
+                "instance-a", server: server,
+                options: .init(keepAliveInterval: .milliseconds(200), keepAliveTimeout: .milliseconds(500)))
+            do {
+                try await instance.waitUntil(suspended: false)
+                // A healthy connection answers its pings: ten rounds later it is still subscribed.
+                try await Task.sleep(for: .seconds(2))
+                #expect(!instance.table.isSuspended)
+                // Frozen, the server neither answers nor closes: the connection looks open but is silent.
+                server.setFrozen(true)
+                do {
+                    try await instance.waitUntil(suspended: true, within: .seconds(10))
+                } catch {
+                    server.setFrozen(false)
+                    throw error
+                }
+                server.setFrozen(false)
+                try await instance.waitUntil(suspended: false, within: .seconds(10))
+            } catch {
+                await instance.close()
+                throw error
+            }
+            await instance.close()
+        }
+    }
+
+    @Test func anUnreadableMessageOnTheChannelPurgesEverything() async throws {
+        try await withTwoInstances { _, a, b in
+            _ = try await b.isHit("/a")
+            #expect(try await b.isHit("/a"))
+            let before = try #require(b.table.statistics.global)
+            // Whatever it was meant to purge is unknown: everything is.
+            #expect(try await a.client.send(["PUBLISH", "parapet:purge", "garbled"]) == .integer(2))
+            try await withTimeLimit(.seconds(5)) {
+                while b.table.statistics.global.map({ $0 <= before }) ?? true {
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+            }
+            #expect(try await !b.isHit("/a"))
+            #expect(!b.table.isSuspended)
+        }
+    }
+
+    @Test func aTableIsSuspendedFromTheFanOutsCreationUntilItFirstSubscribes() async throws {
+        try await withRedisServer { server in
+            let table = PurgeTable(wallClock: Runtime.system.wallClock)
+            let client = RedisClient(configuration: server.configuration())
+            let fanOut = RedisPurgeFanOut(table: table, client: client)
+            // Purges published now would go unheard: nothing stored may be served.
+            #expect(table.isSuspended)
+            fanOut.stop()
+            await client.close()
         }
     }
 
