@@ -1,3 +1,9 @@
+public import HTTPTypes
+import NIOCore
+public import ParapetCache
+public import ParapetCore
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,11 +11,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-public import HTTPTypes
-import NIOCore
-public import ParapetCache
-public import ParapetCore
-import Synchronization
 
 /// A ``ParapetCache/CacheStore`` in a directory, which outlives the process: each response is one file,
 /// written under a temporary name, flushed to the disk and renamed into place once complete, and the
@@ -101,7 +102,8 @@ public final class DiskCacheStore: CacheStore {
             return .none
         }
         var response = selected.response
-        response.body = file.getSlice(at: file.readerIndex + header.fileSize - header.bodyLength, length: header.bodyLength)!
+        response.body = file.getSlice(
+            at: file.readerIndex + header.fileSize - header.bodyLength, length: header.bodyLength)!
         return .found(response)
     }
 

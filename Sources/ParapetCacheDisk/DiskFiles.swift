@@ -53,7 +53,9 @@ enum DiskFiles {
         defer { close(descriptor) }
         var status = stat()
         try check("fstat", path, fstat(descriptor, &status))
-        guard status.st_mode & S_IFMT == S_IFREG else { throw DiskCacheError.io(operation: "read", path: path, errno: EINVAL) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw DiskCacheError.io(operation: "read", path: path, errno: EINVAL)
+        }
         var bytes = ByteBuffer()
         let wanted = max(0, min(range.count, Int(status.st_size) - range.lowerBound))
         try bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { buffer in

@@ -107,7 +107,8 @@ struct DiskCacheStoreTests {
             #expect(system("printf XXXX | dd of='\(paths[2])' conv=notrunc status=none") == 0)
             #expect(
                 system(
-                    "printf junk > '\(directory)/.parapet-tmp/0000000000000099' && printf junk > '\(directory)/00/notanumber'")
+                    "printf junk > '\(directory)/.parapet-tmp/0000000000000099' && printf junk > '\(directory)/00/notanumber'"
+                )
                     == 0)
             let reopened = try await DiskCacheStore(directory: directory, byteBudget: 1 << 20, runtime: runtime)
             #expect(reopened.count == 1)
@@ -193,7 +194,8 @@ struct DiskCacheStoreTests {
 
     @Test func concurrentWritesNeverTakeMoreThanTheBudgetOnDisk() async throws {
         try await withDirectory { directory in
-            let size = DiskEntryFile.encode(response(String(repeating: "z", count: 4000)), key: "http://a/00").readableBytes
+            let size = DiskEntryFile.encode(response(String(repeating: "z", count: 4000)), key: "http://a/00")
+                .readableBytes
             let store = try await DiskCacheStore(directory: directory, byteBudget: 3 * size, runtime: runtime)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for key in 10..<40 {
