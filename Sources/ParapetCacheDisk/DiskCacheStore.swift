@@ -46,7 +46,11 @@ public final class DiskCacheStore: CacheStore {
         /// asked for before an invalidation must not be indexed after it.
         var writingKeys: [String: Int] = [:]
         var removedWhileWriting: Set<String> = []
+        /// The hits waiting for a file another hit is reading, by file number.
+        var readers: [UInt64: [CheckedContinuation<FileRead?, Never>]] = [:]
     }
+
+    private typealias FileRead = Result<(size: Int, bytes: ByteBuffer)?, any Error>
 
     /// The directory the store keeps its files in.
     public let directory: String
@@ -94,7 +98,7 @@ public final class DiskCacheStore: CacheStore {
         // A read that fails (out of descriptors, say) is a miss that keeps the entry; a file that is gone,
         // of the wrong size or of another key was changed behind the store's back: never served, and
         // forgotten.
-        let read = try await DiskFiles.run { try DiskFiles.read(path, 0..<header.fileSize) }
+        let read = try await sharedRead(of: selected.number, path: path, length: header.fileSize).get()
         guard let (size, file) = read, size == header.fileSize, file.readableBytes == header.fileSize,
             DiskEntryFile.header(file) == header, DiskEntryFile.holds(key, in: file)
         else {
@@ -160,6 +164,40 @@ public final class DiskCacheStore: CacheStore {
 
     /// The number of responses indexed.
     public var count: Int { state.withLock { $0.entries.count } }
+
+    /// The file numbered `number`, read once for every hit that asks while it is being read, so that many
+    /// clients of one hot response share one copy of it in memory.
+    private func sharedRead(of number: UInt64, path: String, length: Int) async -> FileRead {
+        let first = state.withLock { state in
+            guard state.readers[number] == nil else { return false }
+            state.readers[number] = []
+            return true
+        }
+        guard first else {
+            let shared: FileRead? = await withCheckedContinuation { continuation in
+                let joined = state.withLock { state in
+                    guard state.readers[number] != nil else { return false }
+                    state.readers[number]!.append(continuation)
+                    return true
+                }
+                if !joined { continuation.resume(returning: nil) }
+            }
+            // The read ended between the two looks: this hit reads on its own.
+            return if let shared { shared } else { await Self.read(path, length: length) }
+        }
+        let read = await Self.read(path, length: length)
+        let waiting = state.withLock { $0.readers.removeValue(forKey: number) } ?? []
+        for reader in waiting { reader.resume(returning: read) }
+        return read
+    }
+
+    private static func read(_ path: String, length: Int) async -> FileRead {
+        do {
+            return .success(try await DiskFiles.run { try DiskFiles.read(path, 0..<length) })
+        } catch {
+            return .failure(error)
+        }
+    }
 
     /// Makes room for a file of `size` bytes for `key` before it is written, so that the files on disk,
     /// finished or not, stay within the budget; returns the file's number — `nil` when files being written

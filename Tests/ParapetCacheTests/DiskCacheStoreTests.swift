@@ -211,4 +211,24 @@ struct DiskCacheStoreTests {
             #expect(onDisk == store.count)
         }
     }
+
+    @Test func concurrentHitsOnOneResponseAllGetItsWholeBody() async throws {
+        try await withDirectory { directory in
+            let store = try await DiskCacheStore(directory: directory, byteBudget: 8 << 20, runtime: runtime)
+            let body = String(repeating: "0123456789abcdef", count: 16_384)
+            try await store.store(response(body), for: "http://a/hot")
+            let bodies = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        try await store.response(for: "http://a/hot", selectedBy: [:]).response.map {
+                            String(buffer: $0.body)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(bodies.count == 64)
+            #expect(bodies.allSatisfy { $0 == body })
+        }
+    }
 }
