@@ -130,7 +130,7 @@ public final class DiskCacheStore: CacheStore {
                 }
             }
         } catch {
-            _ = release(header.fileSize, for: key)
+            _ = state.withLock { Self.release(header.fileSize, for: key, in: &$0) }
             throw error
         }
         var head = response
@@ -214,10 +214,6 @@ public final class DiskCacheStore: CacheStore {
     }
 
     /// Ends a write of `size` bytes for `key`; returns whether the key was removed meanwhile.
-    private func release(_ size: Int, for key: String) -> Bool {
-        state.withLock { Self.release(size, for: key, in: &$0) }
-    }
-
     private static func release(_ size: Int, for key: String, in state: inout State) -> Bool {
         state.writing -= size
         let removed = state.removedWhileWriting.contains(key)

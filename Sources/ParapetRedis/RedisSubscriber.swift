@@ -73,7 +73,8 @@ struct RedisSubscriber: Sendable {
         let commands: [RedisCommand] = [["CLIENT", "SETNAME", connectionName], ["SUBSCRIBE", channel]]
         let request = try commands.encoded(allocator: ByteBufferAllocator())
         let keepAlive = KeepAlive(
-            channel: connection.channel, clock: clock, interval: keepAliveInterval, timeout: keepAliveTimeout)
+            channel: connection.channel, ping: try [["PING"]].encoded(allocator: ByteBufferAllocator()), clock: clock,
+            interval: keepAliveInterval, timeout: keepAliveTimeout)
         return try await connection.executeThenClose { inbound, outbound in
             try await outbound.write(request)
             // From the start, not from the confirmation: a server that accepts the connection and then
@@ -161,18 +162,15 @@ extension RedisSubscriber {
         }
 
         private let channel: any Channel
+        /// `PING`, encoded once for the connection's life.
+        private let pingCommand: ByteBuffer
         private let clock: any MonotonicClock
         private let interval: Duration
         private let timeout: Duration
         private let state = Mutex(State())
-        private static let ping: ByteBuffer = {
-            var buffer = ByteBufferAllocator().buffer(capacity: 14)
-            buffer.writeString("*1\r\n$4\r\nPING\r\n")
-            return buffer
-        }()
-
-        init(channel: any Channel, clock: any MonotonicClock, interval: Duration, timeout: Duration) {
+        init(channel: any Channel, ping: ByteBuffer, clock: any MonotonicClock, interval: Duration, timeout: Duration) {
             self.channel = channel
+            self.pingCommand = ping
             self.clock = clock
             self.interval = max(interval, .milliseconds(1))
             self.timeout = max(timeout, .milliseconds(1))
@@ -213,7 +211,7 @@ extension RedisSubscriber {
                 return state.pingsSent
             }
             guard let number else { return }
-            channel.writeAndFlush(Self.ping, promise: nil)
+            channel.writeAndFlush(pingCommand, promise: nil)
             schedule(at: instant.advanced(by: timeout)) { [self] _ in check(number, pingedAt: instant) }
         }
 

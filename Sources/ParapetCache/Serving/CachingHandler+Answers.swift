@@ -92,10 +92,10 @@ extension CachingHandler {
         CacheAnswer(Response.error(.gatewayTimeout), CacheStatus(detail: "only-if-cached"))
     }
 
-    /// The response of `answer`, saying what the cache did in `Cache-Status` (and `X-Cache`).
-    func stamped(_ answer: CacheAnswer) -> Response {
+    /// The response of `answer`, saying what the cache did in `Cache-Status` (its `member`) and `X-Cache`.
+    func stamped(_ answer: CacheAnswer, member: String) -> Response {
         var response = answer.response
-        response.headerFields.append(HTTPField(name: .cacheStatus, value: answer.status.member(name: options.name)))
+        response.headerFields.append(HTTPField(name: .cacheStatus, value: member))
         if options.xCache { response.headerFields[.xCache] = answer.status.xCache }
         return response
     }

@@ -17,13 +17,16 @@ struct CachingHandler: Handler {
     /// whose handling throws is not reported.
     func handle(_ request: Request, context: RequestContext) async throws -> Response {
         let answer = try await answer(request, context: context)
-        let result = CacheResult(answer)
-        options.onResult?(request, result)
-        if let record = context.accessLog {
-            record.set("cacheStatus", .string(result.outcome.rawValue))
-            record.set("cacheDetail", .string(answer.status.member(name: options.name)))
+        let member = answer.status.member(name: options.name)
+        if options.onResult != nil || context.accessLog != nil {
+            let result = CacheResult(answer)
+            options.onResult?(request, result)
+            if let record = context.accessLog {
+                record.set("cacheStatus", .string(result.outcome.rawValue))
+                record.set("cacheDetail", .string(member))
+            }
         }
-        return stamped(answer)
+        return stamped(answer, member: member)
     }
 
     private func answer(_ request: Request, context: RequestContext) async throws -> CacheAnswer {

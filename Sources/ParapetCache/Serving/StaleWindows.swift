@@ -18,13 +18,13 @@ struct StaleWindows {
     /// in `requestControl`) widens those for failures, since that client would rather have the stale
     /// response than the error — where the response allows serving stale at all.
     init(_ control: CacheControl, options: Cache.Options, requestControl: CacheControl? = nil) {
+        guard Reuse.allowsStale(control) else { return }
         defer {
-            if let accepted = requestControl?.seconds("stale-if-error").duration, Reuse.allowsStale(control) {
+            if let accepted = requestControl?.seconds("stale-if-error").duration {
                 ifError = max(ifError, accepted)
                 ifUnreachable = max(ifUnreachable, accepted)
             }
         }
-        guard Reuse.allowsStale(control) else { return }
         whileRevalidate = control.seconds("stale-while-revalidate").duration ?? options.staleWhileRevalidate
         if let explicit = control.seconds("stale-if-error").duration {
             // The origin said how long past freshness it may be served on errors: that covers outages too.

@@ -138,10 +138,12 @@ package struct LRUEntries<Entry: StoredVariant> {
 
     /// Keeps the entries of `slot` that `keep` picks, forgetting the key when none is left.
     private mutating func retain(in slot: Int, where keep: (Entry) -> Bool) -> [Entry] {
-        let entries = slots[slot].entries
-        let kept = entries.filter(keep)
-        guard kept.count < entries.count else { return [] }
-        let gone = entries.filter { !keep($0) }
+        var kept: [Entry] = []
+        var gone: [Entry] = []
+        for entry in slots[slot].entries {
+            if keep(entry) { kept.append(entry) } else { gone.append(entry) }
+        }
+        guard !gone.isEmpty else { return [] }
         if kept.isEmpty {
             unlinkAndFree(slots[slot].key)
         } else {

@@ -1,3 +1,5 @@
+import ParapetCore
+
 /// What the cache did for one answer, read from the member its `Cache-Status` field (RFC 9211) appends:
 /// the simulation counts the cache's own account rather than guessing from timings.
 enum CacheAnswer: Equatable {
@@ -33,7 +35,7 @@ enum CacheAnswer: Equatable {
         var ttl: Int64?
         var detail: Substring?
         for parameter in member.split(separator: ";").dropFirst() {
-            let parts = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingSpaces }
+            let parts = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace }
             switch (parts.first, parts.count == 2 ? parts[1] : nil) {
             case ("hit", nil): hit = true
             case ("collapsed", nil): collapsed = true
@@ -57,14 +59,5 @@ enum CacheAnswer: Equatable {
         } else {
             self = .forwarded
         }
-    }
-}
-
-extension Substring {
-    /// Without the spaces RFC 9211's members allow around `;`.
-    fileprivate var trimmingSpaces: Substring {
-        let start = firstIndex { $0 != " " } ?? endIndex
-        let end = lastIndex { $0 != " " }.map(index(after:)) ?? start
-        return self[start..<end]
     }
 }
