@@ -31,22 +31,43 @@ public struct ConnectionInfo: Sendable {
     /// `nil` when it is not known. The client a request is served for, which trusted proxies may name in
     /// forwarding headers, is ``RequestContext/clientAddress``.
     public var peer: NetworkAddress? {
-        didSet { peerIPText = Self.ipText(of: peer) }
+        get { box.facts.peer }
+        set {
+            var facts = box.facts
+            facts.peer = newValue
+            facts.peerIPText = Self.ipText(of: newValue)
+            box = SharedFacts(facts)
+        }
     }
     /// The local address the connection was accepted on.
-    public var local: NetworkAddress?
+    public var local: NetworkAddress? {
+        get { box.facts.local }
+        set { box = SharedFacts(box.facts, changing: \.local, to: newValue) }
+    }
     /// TLS facts; `nil` for cleartext connections.
-    public var tls: TLS?
+    public var tls: TLS? {
+        get { box.facts.tls }
+        set { box = SharedFacts(box.facts, changing: \.tls, to: newValue) }
+    }
     /// The HTTP protocol version.
-    public var httpProtocol: HTTPProtocol
+    public var httpProtocol: HTTPProtocol {
+        get { box.facts.httpProtocol }
+        set { box = SharedFacts(box.facts, changing: \.httpProtocol, to: newValue) }
+    }
     /// The PROXY-protocol header a trusted load balancer sent at the start of the connection, if any.
     ///
     /// When it relays a client, ``peer`` already holds that client's address; the header adds what the
     /// load balancer saw besides (ALPN, authority, unique ID).
-    public var proxyProtocol: ProxyProtocolHeader?
+    public var proxyProtocol: ProxyProtocolHeader? {
+        get { box.facts.proxyProtocol }
+        set { box = SharedFacts(box.facts, changing: \.proxyProtocol, to: newValue) }
+    }
     /// The peer's IP address as text (IPv4-mapped IPv6 addresses unmapped), as forwarding headers carry
     /// it; formatted once per connection rather than once per request.
-    public private(set) var peerIPText: String?
+    public var peerIPText: String? { box.facts.peerIPText }
+
+    /// The facts (232 bytes inline), boxed: a connection's facts are copied into each of its requests' contexts.
+    private var box: SharedFacts<Facts>
 
     private static func ipText(of peer: NetworkAddress?) -> String? {
         peer?.ipAddress.map { "\($0.unmapped)" }
@@ -60,14 +81,21 @@ public struct ConnectionInfo: Sendable {
         httpProtocol: HTTPProtocol = .http1,
         proxyProtocol: ProxyProtocolHeader? = nil
     ) {
-        self.peer = peer
-        self.peerIPText = Self.ipText(of: peer)
-        self.local = local
-        self.tls = tls
-        self.httpProtocol = httpProtocol
-        self.proxyProtocol = proxyProtocol
+        box = SharedFacts(Facts(peer: peer, local: local, tls: tls, httpProtocol: httpProtocol, proxyProtocol: proxyProtocol,
+                        peerIPText: Self.ipText(of: peer)))
     }
 
     /// Whether the server terminated TLS on this connection.
     public var isSecure: Bool { tls != nil }
+}
+
+extension ConnectionInfo {
+    private struct Facts: Sendable {
+        var peer: NetworkAddress?
+        var local: NetworkAddress?
+        var tls: TLS?
+        var httpProtocol: HTTPProtocol
+        var proxyProtocol: ProxyProtocolHeader?
+        var peerIPText: String?
+    }
 }

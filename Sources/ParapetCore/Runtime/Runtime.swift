@@ -13,15 +13,33 @@
 /// ```
 public struct Runtime: Sendable {
     /// Elapsed time: timeouts, windows, ejection periods, TTLs.
-    public var clock: any MonotonicClock
+    public var clock: any MonotonicClock {
+        get { box.facts.clock }
+        set { box = SharedFacts(box.facts, changing: \.clock, to: newValue) }
+    }
     /// Civil time: HTTP dates, token expiry, purge epochs.
-    public var wallClock: any WallClock
+    public var wallClock: any WallClock {
+        get { box.facts.wallClock }
+        set { box = SharedFacts(box.facts, changing: \.wallClock, to: newValue) }
+    }
     /// Random numbers, one stream per component.
-    public var random: any RandomSource
+    public var random: any RandomSource {
+        get { box.facts.random }
+        set { box = SharedFacts(box.facts, changing: \.random, to: newValue) }
+    }
     /// Background work tied to the server's lifetime.
-    public var spawner: any Spawner
+    public var spawner: any Spawner {
+        get { box.facts.spawner }
+        set { box = SharedFacts(box.facts, changing: \.spawner, to: newValue) }
+    }
     /// Name resolution for upstream hosts.
-    public var resolver: any Resolver
+    public var resolver: any Resolver {
+        get { box.facts.resolver }
+        set { box = SharedFacts(box.facts, changing: \.resolver, to: newValue) }
+    }
+
+    /// The five seams (200 bytes inline), boxed: a runtime is copied into every request's context.
+    private var box: SharedFacts<Seams>
 
     /// Creates a runtime from its five seams.
     public init(
@@ -31,10 +49,16 @@ public struct Runtime: Sendable {
         spawner: any Spawner,
         resolver: any Resolver
     ) {
-        self.clock = clock
-        self.wallClock = wallClock
-        self.random = random
-        self.spawner = spawner
-        self.resolver = resolver
+        box = SharedFacts(Seams(clock: clock, wallClock: wallClock, random: random, spawner: spawner, resolver: resolver))
+    }
+}
+
+extension Runtime {
+    private struct Seams: Sendable {
+        var clock: any MonotonicClock
+        var wallClock: any WallClock
+        var random: any RandomSource
+        var spawner: any Spawner
+        var resolver: any Resolver
     }
 }
