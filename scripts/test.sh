@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Parapet test. Installs what is missing: the real peers the interoperability tests drive
-# (curl, h2load, haproxy, openssl, redis-server, Python's websockets, brotli and h2), the libraries compression
-# and the Redis client link (zlib, libbrotli, hiredis) and the headless browser that renders the
-# simulator's HTML report (chromium), so it works on a fresh Debian machine that has only the Swift
-# toolchain. The packaged haproxy and redis-server services are not started: the tests run their own on
-# loopback.
+# (curl, h2load, haproxy, openssl, redis-server, the zstd tool, Python's websockets, brotli, zstandard and h2),
+# the libraries compression and the Redis client link (zlib, libbrotli, libzstd, hiredis) and the headless
+# browser that renders the simulator's HTML report (chromium), so it works on a fresh Debian machine that has
+# only the Swift toolchain. The packaged haproxy and redis-server services are not started: the tests run their
+# own on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,14 +15,17 @@ command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(hapr
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
 # The WebSocket and compression interop tests drive Debian's Python (not another python3 on PATH) with its
-# websockets and brotli libraries.
+# websockets, brotli and zstandard libraries, and the zstd tool.
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3 python3-websockets)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import brotli' >/dev/null 2>&1 || missing+=(python3 python3-brotli)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import zstandard' >/dev/null 2>&1 || missing+=(python3 python3-zstandard)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 # The HTTP/2 limit and rapid-reset tests drive a raw client written with Python's h2.
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import h2' >/dev/null 2>&1 || missing+=(python3 python3-h2)
-# Compression links the system zlib and libbrotli encoder.
+# Compression links the system zlib, libbrotli encoder and libzstd.
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
+[ -f /usr/include/zstd.h ] || missing+=(libzstd-dev)
 # ParapetRedis links the system hiredis; its tests start their own redis-server.
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)

@@ -10,10 +10,10 @@ struct CompressingHandler: Handler {
     func handle(_ request: Request, context: RequestContext) async throws -> Response {
         var response = try await next.handle(request, context: context)
         guard request.method != .head, isCompressible(response) else { return response }
-        response.headerFields.mergeVary("Accept-Encoding")
+        if options.addsVary { response.headerFields.mergeVary("Accept-Encoding") }
         let accepted = request.headerFields[.acceptEncoding].map(AcceptEncoding.init)
         guard let coding = accepted?.preferred(among: options.codings) else { return response }
-        let level = coding == .brotli ? options.brotliQuality : options.level
+        let level = options.level(of: coding)
         response.headerFields[.contentEncoding] = coding.token
         response.headerFields[.contentLength] = nil
         if let etag = response.headerFields[.eTag], etag.hasPrefix("\"") {

@@ -18,12 +18,13 @@ struct CompressionFailure: Error, CustomStringConvertible {
 }
 
 extension ContentCoding {
-    /// A new encoder for this coding at `level` (zlib 1–9; brotli quality 0–11).
+    /// A new encoder for this coding at `level` (zlib 1–9; brotli quality 0–11; zstd 1–19).
     func makeEncoder(level: Int) throws -> any StreamingEncoder {
         switch self {
         case .gzip: try ZlibEncoder(format: .gzip, level: level)
         case .deflate: try ZlibEncoder(format: .zlib, level: level)
         case .brotli: try BrotliEncoder(quality: level)
+        case .zstd: try ZstdEncoder(level: level)
         }
     }
 }

@@ -3,19 +3,23 @@ import Testing
 
 @Suite("Accept-Encoding negotiation")
 struct AcceptEncodingTests {
-    static let offered: [ContentCoding] = [.brotli, .gzip, .deflate]
+    static let offered: [ContentCoding] = [.brotli, .zstd, .gzip, .deflate]
 
     @Test(arguments: [
         ("gzip", ContentCoding.gzip),
         ("br", .brotli),
         ("deflate", .deflate),
+        ("zstd", .zstd),
+        ("gzip, zstd", .zstd),
+        ("gzip, zstd;q=0.9", .gzip),
+        ("br;q=0, zstd;q=0.5, gzip;q=0.4", .zstd),
         ("gzip, deflate, br", .brotli),
         ("gzip, deflate, br, zstd", .brotli),
         ("gzip;q=1.0, br;q=0.5", .gzip),
         ("br;q=0", nil),
         ("br;q=0, gzip;q=0.1", .gzip),
         ("*", .brotli),
-        ("*;q=0.5, br;q=0", .gzip),
+        ("*;q=0.5, br;q=0", .zstd),
         ("*;q=0", nil),
         ("identity", nil),
         ("identity;q=0", nil),
@@ -24,7 +28,8 @@ struct AcceptEncodingTests {
         ("identity;q=0, *;q=0", nil),
         ("x-gzip", .gzip),
         ("GZIP;Q=0.8", .gzip),
-        ("compress, zstd", nil),
+        ("compress, zstd", .zstd),
+        ("compress", nil),
         ("", nil),
         ("gzip;q=2, deflate", .deflate),
         ("gzip;q=0.1234, br;q=abc", nil),

@@ -101,5 +101,27 @@ struct CompressionRulesTests {
         await #expect(throws: CompressionConfigurationError.brotliQuality(-1)) {
             _ = try await compress(html(), options: .init(brotliQuality: -1))
         }
+        await #expect(throws: CompressionConfigurationError.zstdLevel(20)) {
+            _ = try await compress(html(), options: .init(zstdLevel: 20))
+        }
+    }
+
+    @Test func eachCodingHasItsOwnLevel() async throws {
+        let fast = try await compress(html(), acceptEncoding: "zstd", options: .init(zstdLevel: 1))
+        let small = try await compress(html(), acceptEncoding: "zstd", options: .init(zstdLevel: 19))
+        #expect(fast.headerFields[.contentEncoding] == "zstd")
+        let fastLength = try #require(fast.body.knownLength)
+        let smallLength = try #require(small.body.knownLength)
+        #expect(smallLength <= fastLength)
+        let options = Compression.Options(level: 2, brotliQuality: 7, zstdLevel: 11)
+        #expect(ContentCoding.allCases.map(options.level(of:)) == [7, 11, 2, 2])
+    }
+
+    @Test func varyCanBeLeftOut() async throws {
+        let response = try await compress(html(.ok, [.vary: "Origin"]), options: .init(addsVary: false))
+        #expect(response.headerFields[.contentEncoding] == "br")
+        #expect(response.headerFields[values: .vary] == ["Origin"])
+        let refused = try await compress(html(), acceptEncoding: nil, options: .init(addsVary: false))
+        #expect(refused.headerFields[values: .vary].isEmpty)
     }
 }

@@ -1,0 +1,2 @@
+// System libzstd (Debian: libzstd-dev), for the zstd content coding.
+#include <zstd.h>
