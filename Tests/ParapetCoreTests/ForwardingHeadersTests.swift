@@ -49,6 +49,28 @@ struct ForwardingHeadersTests {
         #expect(fields[.xForwardedProto] == "https")
     }
 
+    @Test func aRuleTrustsPeersAndHopsBesidesTheNetworks() throws {
+        let edge = TrustedProxies.Rule("203.0.113.x") { address in "\(address)".hasPrefix("203.0.113.") }
+        let trusted = try TrustedProxies(cidrs: ["10.0.0.0/8"], rules: [edge])
+        let fields = rewrite(
+            [.xForwardedFor: "198.51.100.2, 203.0.113.10, 10.1.1.1", .xForwardedProto: "https"],
+            peer: "203.0.113.9:443", trusting: trusted)
+        #expect(fields[values: .xForwardedFor] == ["198.51.100.2, 203.0.113.10, 10.1.1.1, 203.0.113.9"])
+        #expect(fields[.xRealIP] == "198.51.100.2")  // both kinds of trusted hop skipped
+        #expect(fields[.xForwardedProto] == "https")
+        let outsider = rewrite(spoofed, peer: "198.51.100.2:1", trusting: trusted)
+        #expect(outsider[values: .xForwardedFor] == ["198.51.100.2"])
+    }
+
+    @Test func configurationsWithRulesCompareByTheRulesNames() {
+        let always = TrustedProxies.Rule("always") { _ in true }
+        let alsoAlways = TrustedProxies.Rule("always") { _ in true }
+        let never = TrustedProxies.Rule("never") { _ in false }
+        #expect(TrustedProxies(networks: [], rules: [always]) == TrustedProxies(networks: [], rules: [alsoAlways]))
+        #expect(TrustedProxies(networks: [], rules: [always]) != TrustedProxies(networks: [], rules: [never]))
+        #expect(TrustedProxies(networks: [], rules: [always]) != .none)
+    }
+
     @Test func trustedPeerReplacesARealIPThatForwardedForContradicts() {
         // Load balancers append to X-Forwarded-For but pass a client's own X-Real-IP through.
         let fields = rewrite(

@@ -88,6 +88,6 @@ extension ForwardingHeaders {
 extension TrustedProxies {
     /// Whether a hop at `address` is a trusted proxy.
     func trustsHop(_ address: IPAddress) -> Bool {
-        networks.contains { $0.contains(address) }
+        networks.contains { $0.contains(address) } || rules.contains { $0.trusts(address) }
     }
 }

@@ -7,24 +7,57 @@
 /// var configuration = ServerConfiguration.frontend
 /// configuration.trustedProxies = try TrustedProxies(cidrs: ["10.0.0.0/8", "fd00::/8"])
 /// ```
+///
+/// Where the proxies are not a fixed list — a CDN whose published ranges the application refreshes — a
+/// ``Rule`` decides besides the networks:
+///
+/// ```swift
+/// let edge = TrustedProxies.Rule("cdn-ranges") { address in cdnRanges.current.contains(address) }
+/// configuration.trustedProxies = TrustedProxies(networks: [], rules: [edge])
+/// ```
 public struct TrustedProxies: Sendable, Equatable {
-    /// The trusted networks; empty trusts nobody.
-    public let networks: [IPNetwork]
+    /// A caller's test of whether an address is a trusted proxy, named so that configurations holding it
+    /// can be told apart and printed: two rules are equal when their names are.
+    public struct Rule: Sendable, Equatable, CustomStringConvertible {
+        /// The name configurations are compared and described by.
+        public let name: String
+        /// Whether the proxy at an address is trusted; called for every forwarding hop the server walks, so
+        /// it should be quick and must not block.
+        public let trusts: @Sendable (IPAddress) -> Bool
 
-    /// Trusts the peers inside `networks`.
-    public init(networks: [IPNetwork]) {
-        self.networks = networks
+        /// Creates a rule called `name`.
+        public init(_ name: String, trusts: @escaping @Sendable (IPAddress) -> Bool) {
+            self.name = name
+            self.trusts = trusts
+        }
+
+        public var description: String { "Rule(\(name))" }
+
+        public static func == (lhs: Rule, rhs: Rule) -> Bool {
+            lhs.name == rhs.name
+        }
     }
 
-    /// Trusts the peers inside the networks written in CIDR notation.
+    /// The trusted networks; together with no ``rules``, empty trusts nobody.
+    public let networks: [IPNetwork]
+    /// Rules trusting further peers, beyond ``networks``.
+    public let rules: [Rule]
+
+    /// Trusts the peers inside `networks`, and those any of `rules` trusts.
+    public init(networks: [IPNetwork], rules: [Rule] = []) {
+        self.networks = networks
+        self.rules = rules
+    }
+
+    /// Trusts the peers inside the networks written in CIDR notation, and those any of `rules` trusts.
     ///
     /// - Throws: ``ConfigurationError/invalidCIDR(_:)`` naming the first entry that does not parse.
-    public init(cidrs: [String]) throws(ConfigurationError) {
+    public init(cidrs: [String], rules: [Rule] = []) throws(ConfigurationError) {
         var networks: [IPNetwork] = []
         for cidr in cidrs {
             networks.append(try IPNetwork(cidr))
         }
-        self.init(networks: networks)
+        self.init(networks: networks, rules: rules)
     }
 
     /// Trusts nobody: every peer's forwarding headers are replaced. The edge profile's default.
