@@ -1,18 +1,23 @@
 import Foundation
 import Parapet
 
-/// Runs the real `curl` (at most 10 s) with `arguments` and returns what it printed, without blocking a
-/// thread of the cooperative pool: output goes to a temporary file, exit is awaited through the
-/// termination handler.
+/// Runs the real `curl` (at most 10 s) with `arguments` and returns what it printed.
 func curl(_ arguments: [String]) async throws -> String {
-    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-curl-\(UUID().uuidString)")
+    try await runTool("curl", ["--max-time", "10", "-sS"] + arguments)
+}
+
+/// Runs the command-line tool `name` found on `PATH` with `arguments` and returns what it printed, without
+/// blocking a thread of the cooperative pool: output goes to a temporary file, exit is awaited through the
+/// termination handler.
+func runTool(_ name: String, _ arguments: [String]) async throws -> String {
+    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-\(name)-\(UUID().uuidString)")
     guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
     defer { try? FileManager.default.removeItem(at: outputFile) }
     let output = try FileHandle(forWritingTo: outputFile)
     defer { try? output.close() }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["curl", "--max-time", "10", "-sS"] + arguments
+    process.arguments = [name] + arguments
     process.standardOutput = output
     let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
     process.terminationHandler = { process in

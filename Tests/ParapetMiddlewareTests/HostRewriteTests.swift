@@ -10,9 +10,11 @@ struct HostRewriteTests {
         let harness = MiddlewareHarness()
         var request = MiddlewareHarness.request()
         request.authority = host
-        let response = try await harness.send(request, through: rewrite, next: Endpoint { request, _ in
-            .text(request.authority ?? "(none)")
-        })
+        let response = try await harness.send(
+            request, through: rewrite,
+            next: Endpoint { request, _ in
+                .text(request.authority ?? "(none)")
+            })
         return try await response.text()
     }
 
@@ -55,7 +57,8 @@ struct HostRewriteTests {
         server.use(site)
         let harness = MiddlewareHarness()
         let handler = try server.wrap(Endpoint.notFound, in: harness.environment)
-        let response = try await handler.handle(MiddlewareHarness.request(host: "EXAMPLE.com:8443"), context: harness.context)
+        let response = try await handler.handle(
+            MiddlewareHarness.request(host: "EXAMPLE.com:8443"), context: harness.context)
         #expect(try await response.text() == "site example.com")
     }
 }

@@ -9,7 +9,7 @@ fuzz { raw in
     let order = input.integer(UInt8.self)
     let field = AcceptEncoding(input.remainingText)
     precondition(field.weights.values.allSatisfy { (0...1_000).contains($0) }, "weights \(field.weights)")
-    let all: [ContentCoding] = [.brotli, .gzip, .deflate]
+    let all: [ContentCoding] = [.brotli, .zstd, .gzip, .deflate]
     let offered = all.enumerated().filter { order >> $0.offset & 1 == 1 }.map(\.element)
     if let choice = field.preferred(among: offered) {
         precondition(offered.contains(choice), "chose \(choice) from \(offered)")
