@@ -36,8 +36,8 @@ swift build --build-tests "$@"
 # One plain parallel run: tests that assert on real elapsed time and tests that keep both cores busy are
 # marked (`.timingSensitive`, `.cpuHeavy`, in Tests/ParapetTestSupport) and never run side by side.
 swift test --skip-build "$@"
-# Every libFuzzer harness in Fuzz/ for 20 s each (a sanitized release build of its own; fails on any crash,
+# Every libFuzzer harness in Fuzz/ for 5 s each (a sanitized release build of its own; fails on any crash,
 # leak or timeout): enough to re-check each seed corpus and every crash input kept, and to catch a parser
 # change that breaks at once. The long runs — ten million executions a harness — are run by hand
 # (`scripts/fuzz.sh 3600 FuzzX`) when a parser changes.
-scripts/fuzz.sh 20
+scripts/fuzz.sh 5
