@@ -43,14 +43,19 @@ struct EarlyHintsSocketTests {
         }
     }
 
+    /// Expects `nghttp -v` to show a `103` carrying `link` before the `200`.
+    func expectHint(_ link: String, beforeTheResponseIn output: String) throws {
+        let lines = output.split(separator: "\n")
+        let early = try #require(lines.firstIndex { $0.hasSuffix(":status: 103") }, "\(output)")
+        let final = try #require(lines.firstIndex { $0.hasSuffix(":status: 200") }, "\(output)")
+        #expect(early < final)
+        #expect(lines[early..<final].contains { $0.hasSuffix("link: \(link)") })
+    }
+
     @Test func nghttpSeesHintsOverH2C() async throws {
         try await withHintingServer(.push("</app.css>; rel=preload; as=style")) { address in
             let output = try await runTool("nghttp", ["-v", "--timeout=10", "http://\(address)/"])
-            let lines = output.split(separator: "\n")
-            let early = try #require(lines.firstIndex { $0.hasSuffix(":status: 103") }, "\(output)")
-            let final = try #require(lines.firstIndex { $0.hasSuffix(":status: 200") }, "\(output)")
-            #expect(early < final)
-            #expect(lines[early..<final].contains { $0.hasSuffix("link: </app.css>; rel=preload; as=style") })
+            try expectHint("</app.css>; rel=preload; as=style", beforeTheResponseIn: output)
         }
     }
 
@@ -58,11 +63,7 @@ struct EarlyHintsSocketTests {
         try await withHintingServer(.preload()) { address in
             _ = try await runTool("nghttp", ["--timeout=10", "http://\(address)/page"])
             let output = try await runTool("nghttp", ["-v", "--timeout=10", "http://\(address)/page"])
-            let lines = output.split(separator: "\n")
-            let early = try #require(lines.firstIndex { $0.hasSuffix(":status: 103") }, "\(output)")
-            let final = try #require(lines.firstIndex { $0.hasSuffix(":status: 200") }, "\(output)")
-            #expect(early < final)
-            #expect(lines[early..<final].contains { $0.hasSuffix("link: </learned.css>; rel=preload; as=style") })
+            try expectHint("</learned.css>; rel=preload; as=style", beforeTheResponseIn: output)
         }
     }
 }
