@@ -12,7 +12,7 @@ final class UpstreamHTTP1Exchange {
     let isOnReusedConnection: Bool
     let asksToClose: Bool
     /// The caller waiting for the response head, until it is answered.
-    private var head: CheckedContinuation<Response, any Error>?
+    private var head: UnsafeContinuation<Response, any Error>?
     /// The producing end of the response body, while it streams.
     var body: UpstreamResponseBody<UpstreamHTTP1Handler>?
     /// Bytes of a `content-length` body still to write.
@@ -47,7 +47,7 @@ final class UpstreamHTTP1Exchange {
 
     init(
         id: Int, method: HTTPMethod, isOnReusedConnection: Bool, asksToClose: Bool,
-        head: CheckedContinuation<Response, any Error>, bytesToWrite: Int?
+        head: UnsafeContinuation<Response, any Error>, bytesToWrite: Int?
     ) {
         self.id = id
         self.method = method
