@@ -44,38 +44,34 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 30
     )
     for (label, size) in [("13 B", 13), ("16 KiB", 16 << 10)] {
-        registerProxyBenchmark("Proxy/h1 \(label)", bodySize: size) {
-            HTTP1PingPongClient(port: $0, path: "/")
-        } exchange: {
-            client, origin, response in
-            client.send()
-            origin.answer(with: response)
-            return client.receive()
-        }
-        registerProxyBenchmark("Proxy/h2c \(label)", bodySize: size) {
-            H2CPingPongClient(port: $0, path: "/")
-        } exchange: {
-            client, origin, response in
-            client.send()
-            origin.answer(with: response)
-            return client.receive()
-        }
+        registerProxyBenchmark("Proxy/h1 \(label)", bodySize: size, client: HTTP1PingPongClient.self)
+        registerProxyBenchmark("Proxy/h2c \(label)", bodySize: size, client: H2CPingPongClient.self)
     }
 }
 
-/// Registers a benchmark that sends requests one at a time through a fresh proxy: `connect` opens the
-/// client, `exchange` runs one request and returns the body size the client received.
-func registerProxyBenchmark<Client>(
-    _ name: String, bodySize: Int, connect: @escaping @Sendable (Int) -> Client,
-    exchange: @escaping @Sendable (Client, PingPongOrigin, UnsafeRawBufferPointer) -> Int
-) {
+/// A client that sends one request at a time to the proxy.
+protocol PingPongClient: AnyObject, SendableMetatype {
+    /// Connects to the proxy on `127.0.0.1:port`, to ask for `path`.
+    init(port: Int, path: String)
+    /// Sends the request.
+    func send()
+    /// Reads the response; returns the body's size.
+    func receive() -> Int
+}
+
+extension HTTP1PingPongClient: PingPongClient {}
+extension H2CPingPongClient: PingPongClient {}
+
+/// Registers a benchmark that sends requests one at a time through a fresh proxy, with a new `client` per
+/// sample; the origin answers each with a body of `bodySize` bytes.
+func registerProxyBenchmark(_ name: String, bodySize: Int, client: (some PingPongClient).Type) {
     Benchmark(name) { benchmark in
         guard let proxy = RunningProxy.current.withLock({ $0 }) else {
             benchmark.error("the proxy did not start")
             return
         }
         let origin = proxy.origin
-        let client = connect(proxy.port)
+        let client = client.init(port: proxy.port, path: "/")
         let response = originResponse(bodySize: bodySize)
         response.withUnsafeBytes { response in
             // The first request opens the upstream connection: outside the measurement.
@@ -97,6 +93,14 @@ func registerProxyBenchmark<Client>(
     } teardown: {
         await RunningProxy.stop()
     }
+}
+
+/// One request: the client sends it, the origin answers with `response`, the client reads the answer;
+/// returns the body size the client received.
+func exchange(_ client: some PingPongClient, _ origin: PingPongOrigin, _ response: UnsafeRawBufferPointer) -> Int {
+    client.send()
+    origin.answer(with: response)
+    return client.receive()
 }
 
 /// User + system CPU time of the process, in nanoseconds.
