@@ -110,6 +110,20 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "ProxyBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Parapet", package: "Parapet"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ProxyBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
             name: "BalancerBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

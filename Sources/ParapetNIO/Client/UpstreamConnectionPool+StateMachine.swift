@@ -89,23 +89,25 @@ extension UpstreamConnectionPool {
             target key: String, loop: ObjectIdentifier?, fresh: Bool, waiterID: Int = 0, waiter: Waiter?
         ) -> Acquisition {
             guard !isShutDown else { return .shutDown }
-            var target = targets[key] ?? Target()
-            target.lastUse = nextUse()
-            defer { write(target, at: key) }
-            if !fresh, let index = target.idle.lastIndex(where: { loop == nil || $0.loop == loop }) {
-                return .reuse(target.idle.remove(at: index).connection)
+            let use = nextUse()
+            let maxConnections = self.maxConnections
+            return update(key, dropsEmpty: false) { target in
+                target.lastUse = use
+                if !fresh, let index = target.idle.lastIndex(where: { loop == nil || $0.loop == loop }) {
+                    return .reuse(target.idle.remove(at: index).connection)
+                }
+                if maxConnections.map({ target.open < $0 }) ?? true {
+                    target.open += 1
+                    return .connect
+                }
+                if let entry = target.idle.popLast() {
+                    return .reuse(entry.connection)
+                }
+                if let waiter {
+                    target.waiters.append(WaitingEntry(id: waiterID, waiter: waiter))
+                }
+                return .wait
             }
-            if maxConnections.map({ target.open < $0 }) ?? true {
-                target.open += 1
-                return .connect
-            }
-            if let entry = target.idle.popLast() {
-                return .reuse(entry.connection)
-            }
-            if let waiter {
-                target.waiters.append(WaitingEntry(id: waiterID, waiter: waiter))
-            }
-            return .wait
         }
 
         /// Removes the waiter `id` (its caller was cancelled); `nil` when it was already served.
@@ -122,16 +124,18 @@ extension UpstreamConnectionPool {
         mutating func release(
             _ connection: Connection, target key: String, loop: ObjectIdentifier, reusable: Bool
         ) -> Release {
-            guard reusable, !isShutDown, var target = targets[key] else { return .close }
-            if let entry = target.waiters.popFirst() {
-                store(target, at: key)
-                return .handOver(entry.waiter)
+            guard reusable, !isShutDown, targets[key] != nil else { return .close }
+            let use = nextUse()
+            let maxIdle = self.maxIdle
+            return update(key, dropsEmpty: true) { target in
+                if let entry = target.waiters.popFirst() {
+                    return .handOver(entry.waiter)
+                }
+                guard target.idle.count < maxIdle else { return .close }
+                target.idle.append(IdleEntry(loop: loop, connection: connection))
+                target.lastUse = use
+                return .parked
             }
-            guard target.idle.count < maxIdle else { return .close }
-            target.idle.append(IdleEntry(loop: loop, connection: connection))
-            target.lastUse = nextUse()
-            write(target, at: key)
-            return .parked
         }
 
         /// Takes the idle connections of the least recently used targets while more than
@@ -203,6 +207,22 @@ extension UpstreamConnectionPool {
         /// ever seen.
         private mutating func store(_ target: Target, at key: String) {
             write(target.open == 0 && target.idle.isEmpty && target.waiters.isEmpty ? nil : target, at: key)
+        }
+
+        /// Runs `body` on the entry of `key` (a new one when there is none) taken out of the table, so that
+        /// its arrays are uniquely referenced and change in place, without a copy; puts it back — unless
+        /// `dropsEmpty` and it holds nothing — keeping ``pooledTargetCount`` in step.
+        private mutating func update<Result>(
+            _ key: String, dropsEmpty: Bool, _ body: (inout Target) -> Result
+        ) -> Result {
+            var target = targets.removeValue(forKey: key) ?? Target()
+            let wasPooled = !target.idle.isEmpty
+            let result = body(&target)
+            pooledTargetCount += (target.idle.isEmpty ? 0 : 1) - (wasPooled ? 1 : 0)
+            if !dropsEmpty || target.open > 0 || !target.idle.isEmpty || !target.waiters.isEmpty {
+                targets[key] = target
+            }
+            return result
         }
 
         /// Every change to the table goes through here, keeping ``pooledTargetCount`` in step.

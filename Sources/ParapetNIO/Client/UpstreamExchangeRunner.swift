@@ -12,7 +12,7 @@ protocol UpstreamExchangeHandler: AnyObject, SendableMetatype {
     /// informational (`1xx`) heads that precede it.
     func start(
         exchange id: Int, head: Head, payload: UpstreamRequestPayload, knownLength: Int?, interim: InterimResponses?,
-        continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<Self>)
+        continuation: UnsafeContinuation<Response, any Error>, runner: UpstreamExchangeRunner<Self>)
     /// The caller was cancelled while waiting for the response head.
     func cancel(exchange id: Int)
     /// Writes one chunk of a streamed request body.
@@ -42,7 +42,16 @@ struct UpstreamExchangeRunner<Handler: UpstreamExchangeHandler>: Sendable {
         interim: InterimResponses?
     ) async throws -> Response {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            // An unsafe continuation: a checked one allocates its canary on every exchange. The handlers
+            // resume it exactly once (the first outcome wins, later ones are dropped).
+            try await withUnsafeThrowingContinuation { continuation in
+                if handler.eventLoop.inEventLoop {
+                    // The usual case: no closure (and no allocation for its context) to get there.
+                    handler.value.start(
+                        exchange: id, head: head, payload: payload, knownLength: knownLength, interim: interim,
+                        continuation: continuation, runner: self)
+                    return
+                }
                 run {
                     $0.start(
                         exchange: id, head: head, payload: payload, knownLength: knownLength, interim: interim,

@@ -88,7 +88,10 @@ struct LoopBoundSink<Sink: ResponseSink>: Sendable {
             await run { $0.abortResponse() }
             return
         }
-        guard await run({ $0.beginResponse(response) }) == true else { return }
+        // On the sink's loop (the usual case) without a closure, whose context would be allocated.
+        let isBodyToFollow =
+            bound.eventLoop.inEventLoop ? bound.value.beginResponse(response) : await run { $0.beginResponse(response) }
+        guard isBodyToFollow == true else { return }
         do {
             for try await chunk in response.body {
                 switch await run({ $0.writeBodyChunk(chunk) }) {

@@ -18,15 +18,24 @@ import ParapetCore
 enum ForwardingFields {
     /// Folds repeated forwarding fields of `fields` into one line each.
     static func fold(_ fields: inout HTTPFields) {
-        let chain = fields[values: .xForwardedFor].filter { !$0.isEmpty }
-        if fields[values: .xForwardedFor].count > 1 {
-            fields[.xForwardedFor] = chain.isEmpty ? nil : chain.joined(separator: ", ")
-        }
-        for name in [HTTPField.Name.xRealIP, .xForwardedProto] {
-            let values = fields[values: name]
-            if values.count > 1, let first = values.first {
-                fields[name] = first
+        // One pass that allocates nothing: nearly every request carries each field at most once.
+        var forwardedFor = 0
+        var realIP = 0
+        var forwardedProto = 0
+        for field in fields {
+            switch field.name {
+            case .xForwardedFor: forwardedFor += 1
+            case .xRealIP: realIP += 1
+            case .xForwardedProto: forwardedProto += 1
+            default: continue
             }
         }
+        if forwardedFor > 1 {
+            let chain = fields[values: .xForwardedFor].filter { !$0.isEmpty }
+            fields[.xForwardedFor] = chain.isEmpty ? nil : chain.joined(separator: ", ")
+        }
+        // The single-valued fields keep their first line (the getter of `fields[name]` would join them).
+        if realIP > 1 { fields[.xRealIP] = fields[values: .xRealIP].first }
+        if forwardedProto > 1 { fields[.xForwardedProto] = fields[values: .xForwardedProto].first }
     }
 }

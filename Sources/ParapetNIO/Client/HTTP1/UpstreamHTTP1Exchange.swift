@@ -12,7 +12,7 @@ final class UpstreamHTTP1Exchange {
     let isOnReusedConnection: Bool
     let asksToClose: Bool
     /// The caller waiting for the response head, until it is answered.
-    private var head: CheckedContinuation<Response, any Error>?
+    private var head: UnsafeContinuation<Response, any Error>?
     /// The producing end of the response body, while it streams.
     var body: UpstreamResponseBody<UpstreamHTTP1Handler>?
     /// Bytes of a `content-length` body still to write.
@@ -47,7 +47,7 @@ final class UpstreamHTTP1Exchange {
 
     init(
         id: Int, method: HTTPMethod, isOnReusedConnection: Bool, asksToClose: Bool,
-        head: CheckedContinuation<Response, any Error>, bytesToWrite: Int?
+        head: UnsafeContinuation<Response, any Error>, bytesToWrite: Int?
     ) {
         self.id = id
         self.method = method
@@ -89,22 +89,31 @@ struct UpstreamPendingResponse {
     let length: Int?
     /// The body of a response that has none (`HEAD`, `204`, `304`, `content-length: 0`).
     var bodilessBody: HTTPBody?
-    var chunks: [ByteBuffer] = []
+    /// The first body chunk, apart from the rest so that a body that came in one chunk needs no array.
+    var first: ByteBuffer?
+    var rest: [ByteBuffer] = []
     var byteCount = 0
 
     var isLarge: Bool { byteCount > Self.bufferLimit }
 
+    /// The body chunks so far, in order.
+    var chunks: [ByteBuffer] { first.map { [$0] + rest } ?? [] }
+
     mutating func append(_ chunk: ByteBuffer) {
-        chunks.append(chunk)
+        if first == nil {
+            first = chunk
+        } else {
+            rest.append(chunk)
+        }
         byteCount += chunk.readableBytes
     }
 
     /// The body bytes in one buffer.
     func collected() -> ByteBuffer {
-        guard chunks.count > 1 else { return chunks.first ?? ByteBuffer() }
-        var buffer = ByteBuffer()
+        guard var buffer = first else { return ByteBuffer() }
+        guard !rest.isEmpty else { return buffer }
         buffer.reserveCapacity(byteCount)
-        for var chunk in chunks { buffer.writeBuffer(&chunk) }
+        for var chunk in rest { buffer.writeBuffer(&chunk) }
         return buffer
     }
 }

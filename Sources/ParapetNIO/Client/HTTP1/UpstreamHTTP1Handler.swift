@@ -78,7 +78,7 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler, RemovableChannelHandler,
     /// Sends a request; `continuation` gets the response head or the failure.
     func start(
         exchange id: Int, head request: UpstreamHTTP1Request, payload: UpstreamRequestPayload, knownLength: Int?,
-        interim: InterimResponses?, continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP1Handler>
+        interim: InterimResponses?, continuation: UnsafeContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP1Handler>
     ) {
         let head = request.head
         guard let context, !isClosed, context.channel.isActive, exchange == nil else {

@@ -17,7 +17,7 @@ final class UpstreamHTTP2StreamHandler: ChannelDuplexHandler, UpstreamBodyDemand
     private let responseHeaderTimeout: TimeAmount?
     private var context: ChannelHandlerContext?
     private var method: HTTPRequest.Method = .get
-    private var head: CheckedContinuation<Response, any Error>?
+    private var head: UnsafeContinuation<Response, any Error>?
     private var body: UpstreamResponseBody<UpstreamHTTP2StreamHandler>?
     /// Where the response body's trailer fields go.
     private var responseTrailers: HTTPTrailers?
@@ -51,7 +51,7 @@ final class UpstreamHTTP2StreamHandler: ChannelDuplexHandler, UpstreamBodyDemand
 
     func start(
         exchange id: Int, head: HTTPRequest, payload: UpstreamRequestPayload, knownLength: Int?,
-        interim: InterimResponses?, continuation: CheckedContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP2StreamHandler>
+        interim: InterimResponses?, continuation: UnsafeContinuation<Response, any Error>, runner: UpstreamExchangeRunner<UpstreamHTTP2StreamHandler>
     ) {
         guard let context, !isClosed, !isStarted else {
             continuation.resume(throwing: UpstreamExchangeFailure.notStarted)

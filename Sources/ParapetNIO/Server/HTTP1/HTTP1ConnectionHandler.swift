@@ -433,7 +433,15 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, ResponseSink {
             asksToClose: response.headerFields[.connection]?.lowercased() == "close"
         )
         exchange?.framing = framing
-        var buffer = context.channel.allocator.buffer(capacity: 256)
+        // Room for a typical head and a small in-memory body, which is copied in behind it: one buffer,
+        // never grown.
+        let inlineBodyBytes =
+            if case .buffer(let body) = response.body.storage, body.readableBytes <= 16_384 {
+                body.readableBytes
+            } else {
+                0
+            }
+        var buffer = context.channel.allocator.buffer(capacity: 512 + inlineBodyBytes)
         HTTP1ResponseEncoder.writeHead(response.head, framing: framing, version: traits.version, into: &buffer)
         if response.status.code == 101, exchange?.upgradedInbound != nil, case .stream = response.body.storage {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)

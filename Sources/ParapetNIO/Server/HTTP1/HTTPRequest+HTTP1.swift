@@ -10,7 +10,9 @@ extension HTTPRequest {
         guard let method = HTTPRequest.Method(name) else { return nil }
         var authority: String?
         var fields = HTTPFields()
-        fields.reserveCapacity(head.headers.count)
+        // Room for the three forwarding fields the server sets before the first middleware (see
+        // ``ParapetCore/ForwardingHeaders``), so that adding them does not grow the storage.
+        fields.reserveCapacity(head.headers.count + 3)
         for (name, value) in head.headers {
             if name.utf8.count == 4, name.lowercased() == "host" {
                 guard authority == nil else { return nil }
