@@ -92,3 +92,24 @@ enum Forge {
         }
     }
 }
+
+extension Forge {
+    /// What a verifier with `keys`, accepting `algorithms`, makes of `token` at the test clock's start:
+    /// `nil` when it accepts it.
+    static func rejection(
+        of token: String, keys: [JWT.Key], algorithms: [JWT.Algorithm], requiresExpiration: Bool = true,
+        at now: WallInstant = VirtualWallClock.defaultStart
+    ) async -> JWT.Rejection? {
+        let verifier = TokenVerifier(
+            provider: FixedKeys(keys: keys),
+            rules: CompactToken.Rules(algorithms: Set(algorithms), maxTokenBytes: 8192, maxHeaderBytes: 2048),
+            claimRules: ClaimRules(issuers: [], audiences: [], leeway: .seconds(60), requiresExpiration: requiresExpiration),
+            cache: nil)
+        do {
+            _ = try await verifier.verify(Array(token.utf8), at: now)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

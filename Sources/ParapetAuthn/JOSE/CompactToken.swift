@@ -3,7 +3,8 @@ import JWTKit
 /// A JWS in compact serialization, split and its header checked, but its signature not yet verified.
 ///
 /// Every check that needs no key runs here, in the order that keeps work on hostile input small: sizes,
-/// segment count, encoding, header JSON, `alg`, `crit`. Header members that name key sources (`jku`,
+/// segment count, header encoding and JSON, `alg`, `crit`, `kid`, then the signature's encoding (so an
+/// unsigned token is reported as one, whatever its third segment holds). Header members that name key sources (`jku`,
 /// `x5u`, `jwk`, `x5c`) are never read: keys come only from configuration.
 struct CompactToken {
     let algorithm: JWT.Algorithm
@@ -27,10 +28,9 @@ struct CompactToken {
         let headerSegment = token[..<dots[0]]
         let payloadSegment = token[(dots[0] + 1)..<dots[1]]
         let signatureSegment = token[(dots[1] + 1)...]
-        guard !headerSegment.isEmpty, !payloadSegment.isEmpty, !signatureSegment.isEmpty else { throw .malformed }
+        guard !headerSegment.isEmpty else { throw .malformed }
         guard headerSegment.count <= rules.maxHeaderBytes else { throw .tooLarge }
         guard let headerBytes = Base64URL.decode(headerSegment) else { throw .badEncoding(.header) }
-        guard let signature = Base64URL.decode(signatureSegment) else { throw .badEncoding(.signature) }
         let header: JSONValue
         do {
             header = try JSONValue.parse(headerBytes, maxDepth: 4)
@@ -51,6 +51,9 @@ struct CompactToken {
         case .string(let value)?: kid = value
         default: throw .malformedHeader
         }
+        // A detached payload (RFC 7515 appendix F) carries no claims to check.
+        guard !payloadSegment.isEmpty else { throw .malformed }
+        guard let signature = Base64URL.decode(signatureSegment) else { throw .badEncoding(.signature) }
         self.algorithm = algorithm
         self.kid = kid
         self.signingInput = token[..<dots[1]]
