@@ -61,10 +61,10 @@ struct CompactToken {
         self.signature = signature
     }
 
-    /// Verifies the signature with `key` (already checked to be pinned to ``algorithm``) and decodes the
-    /// claims. Any error the crypto library throws — a DER signature where JOSE's raw `R‖S` belongs, an
+    /// Verifies the signature with `key` (which must be pinned to ``algorithm``) and returns the payload.
+    /// Any error the crypto library throws — a DER signature where JOSE's raw `R‖S` belongs, an
     /// out-of-range scalar — is a bad signature.
-    func claims(verifiedWith key: KeyRing.Entry) throws(JWT.Rejection) -> JWT.Claims {
+    func payload(verifiedWith key: KeyRing.Entry) throws(JWT.Rejection) -> [UInt8] {
         guard key.algorithm == algorithm else { throw .algorithmMismatch }
         let isValid: Bool
         do {
@@ -74,9 +74,15 @@ struct CompactToken {
         }
         guard isValid else { throw .badSignature }
         guard let payload = Base64URL.decode(payloadSegment) else { throw .badEncoding(.payload) }
+        return payload
+    }
+
+    /// Verifies the signature with `key` and decodes the payload as a JWT claims set.
+    func claims(verifiedWith key: KeyRing.Entry) throws(JWT.Rejection) -> JWT.Claims {
+        let bytes = try payload(verifiedWith: key)
         let value: JSONValue
         do {
-            value = try JSONValue.parse(payload)
+            value = try JSONValue.parse(bytes)
         } catch {
             throw .malformedPayload
         }

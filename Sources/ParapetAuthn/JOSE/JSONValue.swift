@@ -28,6 +28,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The elements, when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let values) = self { return values }
+        return nil
+    }
+
     /// The number, when this is a number.
     public var numberValue: Double? {
         if case .number(let value) = self { return value }

@@ -5,12 +5,13 @@ extension JWT.Key {
     /// `oct` (an HMAC secret) only when `allowsSecret` says so. Private members are ignored.
     ///
     /// The key is pinned to its `alg` member, which must belong to its type (and for `EC`, its curve);
-    /// without one, to the curve's algorithm, or for RSA to `rsaAlgorithm`.
+    /// without one, to `algorithm` — which an `oct` key needs, and an `RSA` key takes as RS256 when
+    /// `nil` — or to the curve's own.
     ///
     /// ```swift
     /// let key = try JWT.Key.jwk(JSONValue.parse(Array(jwkText.utf8)))
     /// ```
-    public static func jwk(_ jwk: JSONValue, rsaAlgorithm: JWT.Algorithm = .rs256, allowsSecret: Bool = false)
+    public static func jwk(_ jwk: JSONValue, algorithm: JWT.Algorithm? = nil, allowsSecret: Bool = false)
         throws(JWT.KeyError) -> JWT.Key
     {
         guard case .object = jwk else { throw .unusable("a JWK must be a JSON object") }
@@ -18,14 +19,14 @@ extension JWT.Key {
         let alg = try optionalString("alg", in: jwk)
         let named: JWT.Algorithm?
         if let alg {
-            guard let algorithm = JWT.Algorithm(rawValue: alg) else { throw .unusable("unsupported alg \"\(alg)\"") }
-            named = algorithm
+            guard let pinned = JWT.Algorithm(rawValue: alg) else { throw .unusable("unsupported alg \"\(alg)\"") }
+            named = pinned
         } else {
-            named = nil
+            named = algorithm
         }
         switch try string("kty", in: jwk) {
         case "RSA":
-            let algorithm = named ?? rsaAlgorithm
+            let algorithm = named ?? .rs256
             guard algorithm.family == .rsa else { throw .unusable("an RSA key cannot verify \(algorithm)") }
             let n = try string("n", in: jwk)
             let e = try string("e", in: jwk)
@@ -41,12 +42,12 @@ extension JWT.Key {
             case "P-521": (algorithm, material) = (.es512, .p521(try parse { try ES512PublicKey(parameters: (x, y)) }))
             case let curve: throw .unusable("unsupported EC curve \"\(curve)\"")
             }
-            guard named == nil || named == algorithm else { throw .unusable("an EC key on its curve cannot verify \(alg ?? "")") }
+            guard named == nil || named == algorithm else { throw .unusable("an EC key on its curve cannot verify \(named!)") }
             return JWT.Key(kid: kid, algorithm: algorithm, material: material)
         case "OKP":
             let curve = try string("crv", in: jwk)
             guard curve == "Ed25519" else { throw .unusable("unsupported OKP curve \"\(curve)\"") }
-            guard named == nil || named == .edDSA else { throw .unusable("an Ed25519 key cannot verify \(alg ?? "")") }
+            guard named == nil || named == .edDSA else { throw .unusable("an Ed25519 key cannot verify \(named!)") }
             let x = try string("x", in: jwk)
             return JWT.Key(kid: kid, algorithm: .edDSA, material: .edDSA(try parse { try EdDSA.PublicKey(x: x, curve: .ed25519) }))
         case "oct":
@@ -87,7 +88,8 @@ extension JWT {
         /// Parses `bytes`, a JSON object with a `keys` array.
         ///
         /// - Throws: ``KeyError`` when the document is not such an object.
-        public init(parsing bytes: some Collection<UInt8>, rsaAlgorithm: Algorithm = .rs256) throws(KeyError) {
+        /// `algorithm` pins keys that name no `alg` of their own, as in ``Key/jwk(_:algorithm:allowsSecret:)``.
+        public init(parsing bytes: some Collection<UInt8>, algorithm: Algorithm? = nil) throws(KeyError) {
             let document: JSONValue
             do {
                 document = try JSONValue.parse(bytes)
@@ -103,7 +105,7 @@ extension JWT {
                     continue
                 }
                 do {
-                    keys.append(try Key.jwk(entry, rsaAlgorithm: rsaAlgorithm))
+                    keys.append(try Key.jwk(entry, algorithm: algorithm))
                 } catch {
                     skipped.append("key \(index): \(error)")
                 }
