@@ -367,6 +367,7 @@ let package = Package(
         .testTarget(
             name: "ParapetAuthnTests",
             dependencies: [
+                "Parapet",
                 "ParapetTestSupport",
                 "ParapetTesting",
                 "ParapetAuthn",

@@ -20,7 +20,7 @@ struct TokenVerifier: Sendable {
         }
         let parsed = try CompactToken(token, rules: rules)
         var selection = ring.select(kid: parsed.kid, algorithm: parsed.algorithm)
-        if case .unknownKeyID = selection, let kid = parsed.kid, let refreshed = await provider.ring(afterUnknownKeyID: kid) {
+        if case .unknownKeyID = selection, let kid = parsed.kid, let refreshed = await provider.ring(afterUnknownKeyID: kid, seen: ring) {
             ring = refreshed
             selection = ring.select(kid: kid, algorithm: parsed.algorithm)
         }

@@ -10,9 +10,9 @@ protocol KeyProvider: Sendable {
     func start(in environment: ChainEnvironment)
     /// The current key set; `nil` when none could be loaded yet.
     func currentRing() async -> KeyRing?
-    /// A key set that may know `kid`, after at most one shared, rate-limited refresh; `nil` when no
-    /// refresh ran (a fixed list, or one ran too recently).
-    func ring(afterUnknownKeyID kid: String) async -> KeyRing?
+    /// A key set that may know `kid`, missing from `seen`: a newer set if one was loaded meanwhile, else
+    /// the set after at most one shared, rate-limited refresh; `nil` for a fixed list.
+    func ring(afterUnknownKeyID kid: String, seen: KeyRing) async -> KeyRing?
 }
 
 extension JWT {
@@ -62,5 +62,5 @@ final class FixedKeys: KeyProvider {
         await ring.value { [keys] in try? await KeyRing.make(keys, generation: 0) }
     }
 
-    func ring(afterUnknownKeyID kid: String) async -> KeyRing? { nil }
+    func ring(afterUnknownKeyID kid: String, seen: KeyRing) async -> KeyRing? { nil }
 }
