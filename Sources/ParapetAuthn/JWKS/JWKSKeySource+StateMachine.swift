@@ -11,6 +11,8 @@ extension JWKSKeySource {
         let minimumInterval: Duration
         /// The last good key set; `nil` until a fetch succeeds.
         private(set) var ring: KeyRing?
+        /// Whether the last fetch to end failed: the background loop then retries sooner.
+        private(set) var lastFetchFailed = false
         private var generations: UInt64 = 0
         private var lastStart: MonotonicInstant?
         /// The callers waiting for the running fetch; `nil` when none runs.
@@ -53,6 +55,7 @@ extension JWKSKeySource {
         /// waiters to resume with ``ring``.
         mutating func fetchFinished(_ ring: KeyRing?) -> [Waiter] {
             if let ring { self.ring = ring }
+            lastFetchFailed = ring == nil
             defer { waiters = nil }
             return waiters ?? []
         }

@@ -158,15 +158,16 @@ extension JWKSKeySource: KeyProvider {
         guard isFirst else { return }
         environment.runtime.spawner.spawn("jwks-refresh \(authority)\(path)") { [self] in
             // The first pass loads the set unless a request already did.
-            var ring = await currentRing()
+            _ = await currentRing()
             while !Task.isCancelled {
-                let wait = ring == nil ? options.retryInterval : options.refreshInterval
+                let failed = state.withLock { $0.lastFetchFailed || $0.ring == nil }
+                let wait = failed ? options.retryInterval : options.refreshInterval
                 do {
                     try await environment.runtime.clock.sleep(for: wait)
                 } catch {
                     return
                 }
-                ring = await refresh(scheduled: true)
+                _ = await refresh(scheduled: true)
             }
         }
     }
