@@ -43,5 +43,6 @@ let package = Package(
         harness("FuzzDiskEntry", ["ParapetCache", "ParapetCacheDisk", "ParapetCore"], nio: ["NIOCore"]),
         harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
         harness("FuzzJOSE", ["ParapetAuthn"]),
+        harness("FuzzHtpasswd", ["ParapetAuthn"]),
     ]
 )

@@ -4,18 +4,23 @@ import Testing
 
 @testable import ParapetAuthn
 
-/// Runs `/usr/bin/python3` with `script` to its end, off the cooperative pool, and returns its output.
-/// Debian's Python carries the `cryptography`, `jwt` and `crypt`-compatible modules `scripts/test.sh`
-/// installs; a missing one fails the test.
+/// Runs `/usr/bin/python3` with `script` to its end and returns its output. Debian's Python carries the
+/// `cryptography`, `jwt` and `crypt` modules `scripts/test.sh` installs; a missing one fails the test.
 func runPython(_ script: String, arguments: [String] = []) async throws -> String {
+    try await runTool("/usr/bin/python3", ["-c", script] + arguments)
+}
+
+/// Runs `executable` with `arguments` to its end, off the cooperative pool, and returns its output; a
+/// non-zero exit fails the test.
+func runTool(_ executable: String, _ arguments: [String]) async throws -> String {
     let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-authn-\(UUID().uuidString)")
     guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
     defer { try? FileManager.default.removeItem(at: outputFile) }
     let output = try FileHandle(forWritingTo: outputFile)
     defer { try? output.close() }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", script] + arguments
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     process.standardOutput = output
     let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
     process.terminationHandler = { process in
@@ -24,7 +29,7 @@ func runPython(_ script: String, arguments: [String] = []) async throws -> Strin
     }
     try process.run()
     let status = await exited.first { _ in true } ?? -1
-    #expect(status == 0, "python3 exited with \(status)")
+    #expect(status == 0, "\(executable) exited with \(status)")
     return try String(contentsOf: outputFile, encoding: .utf8)
 }
 

@@ -1,6 +1,6 @@
 // JOSE parsing for the JWT authenticator: the strict JSON reader (JSONValue.parse), strict base64url and the
-// compact-token splitter (CompactToken) on arbitrary bytes. Properties: nothing traps; a parsed object never
-// holds a name twice; whatever base64url decodes re-encodes to the same text (one spelling per byte string);
+// compact-token splitter (CompactToken) on arbitrary bytes, and the padded base64 of Basic credentials. Properties: nothing traps; a parsed object never
+// holds a name twice; whatever either base64 decodes re-encodes to the same text (one spelling per byte string);
 // a token that parses has a non-empty payload segment and an algorithm from the pinned set.
 import FuzzSupport
 
@@ -24,6 +24,9 @@ fuzz { raw in
     if let value = try? JSONValue.parse(bytes) { checkUniqueNames(value) }
     if let decoded = Base64URL.decode(bytes) {
         precondition(Array(Base64URL.encode(decoded).utf8) == bytes, "base64url accepted a non-canonical spelling")
+    }
+    if let decoded = Base64URL.decodeStandard(bytes) {
+        precondition(Array(Base64URL.encodeStandard(decoded).utf8) == bytes, "base64 accepted a non-canonical spelling")
     }
     let rules = CompactToken.Rules(algorithms: [.hs256, .es256, .edDSA], maxTokenBytes: 8192, maxHeaderBytes: 2048)
     if let token = try? CompactToken(bytes, rules: rules) {

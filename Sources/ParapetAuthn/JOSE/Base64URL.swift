@@ -36,6 +36,30 @@ enum Base64URL {
         return output
     }
 
+    /// The bytes of `text` in padded standard base64 (RFC 4648 §4), as HTTP Basic credentials carry them;
+    /// `nil` for anything else (missing or misplaced padding, whitespace, non-zero unused bits).
+    static func decodeStandard(_ text: some Collection<UInt8>) -> [UInt8]? {
+        guard text.count % 4 == 0 else { return nil }
+        let padding = text.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+        guard padding <= 2 else { return nil }
+        let translated = text.dropLast(padding).map { byte -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "+"): return UInt8(ascii: "-")
+            case UInt8(ascii: "/"): return UInt8(ascii: "_")
+            case UInt8(ascii: "-"), UInt8(ascii: "_"): return UInt8(ascii: "!")  // not in the standard alphabet
+            default: return byte
+            }
+        }
+        return decode(translated)
+    }
+
+    /// `bytes` in padded standard base64.
+    static func encodeStandard(_ bytes: some Collection<UInt8>) -> String {
+        let url = encode(bytes)
+        let standard = url.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 }
+        return String(standard) + String(repeating: "=", count: (4 - url.utf8.count % 4) % 4)
+    }
+
     /// `bytes` in unpadded base64url.
     static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output: [UInt8] = []
