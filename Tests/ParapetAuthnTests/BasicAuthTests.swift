@@ -71,6 +71,8 @@ struct BasicAuthTests {
         #expect(throws: HtpasswdError.malformedLine(2)) { try Htpasswd(parsing: "a:{SHA}x\nnocolon\n") }
         #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "a")) { try Htpasswd(parsing: "a:plaintext\n") }
         #expect(throws: HtpasswdError.duplicateUser(line: 2, user: "a")) { try Htpasswd(parsing: "a:{SHA}x\na:{SHA}y\n") }
+        #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "slow")) { try Htpasswd(parsing: "slow:$2y$31$abc\n") }
+        #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "slow")) { try Htpasswd(parsing: "slow:$6$rounds=999999999$s$h\n") }
     }
 
     @Test("Apache MD5 matches the published example")

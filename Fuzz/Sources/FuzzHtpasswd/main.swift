@@ -11,6 +11,8 @@ fuzz { raw in
     let text = input.remainingText
     guard let file = try? Htpasswd(parsing: text) else { return }
     precondition(Set(file.users).count == file.users.count, "a user loaded twice")
+    // bcrypt and SHA-crypt cost up to seconds a check (by design): only the cheap schemes are checked here.
+    guard !text.contains("$2"), !text.contains("$5$"), !text.contains("$6$") else { return }
     for user in file.users.prefix(4) { _ = file.verify(user: user, password: password) }
     precondition(!file.verify(user: "\u{0}unknown", password: password), "an unknown user was admitted")
 }

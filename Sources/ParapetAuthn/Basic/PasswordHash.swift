@@ -6,7 +6,8 @@ import Crypto
 ///
 /// bcrypt (`$2y$`, `$2a$`, `$2b$`) and SHA-crypt (`$5$`, `$6$`) go through the system's libxcrypt
 /// (`crypt_r`); Apache's MD5 (`$apr1$`) and `{SHA}` are computed here, being simple and obsolete. Other
-/// forms (DES crypt, plain text) are refused when the file is read.
+/// forms (DES crypt, plain text), bcrypt costs above 17 and SHA-crypt above a million rounds are refused
+/// when the file is read: checking them would take each request seconds to minutes.
 struct PasswordHash: Sendable, Equatable {
     enum Scheme: Sendable, Equatable {
         case crypt
@@ -19,7 +20,15 @@ struct PasswordHash: Sendable, Equatable {
 
     /// The hash `text` names, or `nil` for an unsupported form.
     init?(_ text: String) {
-        if text.hasPrefix("$2y$") || text.hasPrefix("$2a$") || text.hasPrefix("$2b$") || text.hasPrefix("$5$") || text.hasPrefix("$6$") {
+        if text.hasPrefix("$2y$") || text.hasPrefix("$2a$") || text.hasPrefix("$2b$") {
+            // htpasswd -C allows 4 to 17; a higher cost would make each request take minutes.
+            guard let cost = Int(text.dropFirst(4).prefix(2)), (4...17).contains(cost) else { return nil }
+            scheme = .crypt
+        } else if text.hasPrefix("$5$") || text.hasPrefix("$6$") {
+            if text.dropFirst(3).hasPrefix("rounds=") {
+                let rounds = text.dropFirst(10).prefix { $0 != "$" }
+                guard let count = Int(rounds), count <= 1_000_000 else { return nil }
+            }
             scheme = .crypt
         } else if text.hasPrefix("$apr1$") {
             scheme = .apacheMD5
