@@ -11,7 +11,7 @@ import Testing
 @testable import ParapetAuthn
 
 /// A Python auth service on loopback (http.server): `X-Token: good` is allowed with `X-User: alice` and
-/// echoes of the forwarded fields it saw; `slow` is allowed after a second; anything else is denied with
+/// echoes of the forwarded fields it saw; `slow` is allowed after three seconds; anything else is denied with
 /// `403`, an `X-Reason` field and a body. It stops by itself after 30 s.
 final class PythonAuthService: Sendable {
     static let script = #"""
@@ -20,7 +20,7 @@ final class PythonAuthService: Sendable {
             def do_GET(self):
                 token = self.headers.get("X-Token")
                 if token == "slow":
-                    time.sleep(1.0)
+                    time.sleep(3.0)
                 if token in ("good", "slow"):
                     self.send_response(200)
                     self.send_header("X-User", "alice")
@@ -101,13 +101,19 @@ struct ForwardAuthTests {
         let transport = HTTPClientTransport()
         let outcomes = Mutex<[ForwardAuth.Outcome]>([])
         let runtime = Runtime.system
-        let handler = try ForwardAuth(
-            SingleHost("127.0.0.1:\(service.port)", transport: transport),
-            options: .init(
-                authority: "auth.internal", path: "/verify", copiedResponseFields: Self.copied, timeout: .milliseconds(300),
-                observe: { outcome in outcomes.withLock { $0.append(outcome) } })
-        ).wrap(echoForwarded, in: ChainEnvironment(runtime: runtime, logger: Self.logger))
-        func send(_ token: String) async throws -> Response {
+        /// Allow and deny get a generous timeout (a loaded machine may be slow to connect); the slow answer
+        /// (3 s) meets a short one.
+        func handler(timeout: Duration) throws -> any Handler {
+            try ForwardAuth(
+                SingleHost("127.0.0.1:\(service.port)", transport: transport),
+                options: .init(
+                    authority: "auth.internal", path: "/verify", copiedResponseFields: Self.copied, timeout: timeout,
+                    observe: { outcome in outcomes.withLock { $0.append(outcome) } })
+            ).wrap(echoForwarded, in: ChainEnvironment(runtime: runtime, logger: Self.logger))
+        }
+        let patient = try handler(timeout: .seconds(10))
+        let hasty = try handler(timeout: .milliseconds(300))
+        func send(_ token: String, to handler: any Handler) async throws -> Response {
             let head = HTTPRequest(
                 method: .post, scheme: "https", authority: "app.example", path: "/orders?id=7",
                 headerFields: [HTTPField.Name("X-Token")!: token, HTTPField.Name("X-User")!: "forged"])
@@ -115,17 +121,17 @@ struct ForwardAuthTests {
                 connection: ConnectionInfo(peer: .ip(.v4(0xC000_0207), port: 5000)), logger: Self.logger, runtime: runtime)
             return try await handler.handle(Request(head: head), context: context)
         }
-        let allowed = try await send("good")
+        let allowed = try await send("good", to: patient)
         #expect(allowed.status == .ok)
         let allowedBody = String(buffer: try await allowed.body.collect(upTo: 4096))
         #expect(
             allowedBody
                 == "X-User=alice X-Seen-Method=POST X-Seen-Proto=https X-Seen-Host=app.example X-Seen-Uri=/orders?id=7 X-Seen-For=192.0.2.7 X-Not-Copied=-")
-        let denied = try await send("bad")
+        let denied = try await send("bad", to: patient)
         #expect(denied.status == .forbidden)
         #expect(denied.headerFields[HTTPField.Name("X-Reason")!] == "bad-token")
         #expect(String(buffer: try await denied.body.collect(upTo: 4096)) == "denied: bad token\n")
-        let slow = try await send("slow")
+        let slow = try await send("slow", to: hasty)
         #expect(slow.status == .serviceUnavailable)
         #expect(outcomes.withLock { $0 } == [.allowed(cached: false), .denied(status: 403), .failed(reason: "timed out")])
         await transport.shutdown()
