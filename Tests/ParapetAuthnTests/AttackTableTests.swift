@@ -82,10 +82,12 @@ enum AttackTable {
                 expected: .unsignedToken),
             Attack(
                 name: "HS256 signed with the RSA public key's PEM, kid of the RSA key",
-                token: Forge.token(header: #"{"alg":"HS256","kid":"rs"}"#, signer: .hs256(rsaPEM)), expected: .algorithmMismatch),
+                token: Forge.token(header: #"{"alg":"HS256","kid":"rs"}"#, signer: .hs256(rsaPEM)),
+                expected: .algorithmMismatch),
             Attack(
                 name: "HS256 signed with the RSA public key's PEM, RS256 pinned",
-                token: Forge.token(header: #"{"alg":"HS256"}"#, signer: .hs256(rsaPEM)), expected: .algorithmNotAllowed("HS256"),
+                token: Forge.token(header: #"{"alg":"HS256"}"#, signer: .hs256(rsaPEM)),
+                expected: .algorithmNotAllowed("HS256"),
                 setup: .rsaOnly),
             Attack(
                 name: "HS256 signed with the RSA public key's PEM, HS256 accepted, RSA key alone",
@@ -103,19 +105,24 @@ enum AttackTable {
                 name: "no alg", token: Forge.token(header: #"{"kid":"hs"}"#, signer: .hs256(Forge.hmacSecret)),
                 expected: .missingAlgorithm),
             Attack(
-                name: "alg not a string", token: Forge.token(header: #"{"alg":256,"kid":"hs"}"#, signer: .hs256(Forge.hmacSecret)),
+                name: "alg not a string",
+                token: Forge.token(header: #"{"alg":256,"kid":"hs"}"#, signer: .hs256(Forge.hmacSecret)),
                 expected: .malformedHeader),
             Attack(
                 name: "RS256 token with the kid of the PS256-pinned key",
-                token: Forge.token(header: #"{"alg":"RS256","kid":"ps"}"#, signer: .rs256), expected: .algorithmMismatch),
+                token: Forge.token(header: #"{"alg":"RS256","kid":"ps"}"#, signer: .rs256), expected: .algorithmMismatch
+            ),
             Attack(
                 name: "Ed25519 token verified with the P-256 key",
-                token: Forge.token(header: #"{"alg":"EdDSA","kid":"es"}"#, signer: .edDSA), expected: .algorithmMismatch),
+                token: Forge.token(header: #"{"alg":"EdDSA","kid":"es"}"#, signer: .edDSA), expected: .algorithmMismatch
+            ),
             Attack(
                 name: "Ed25519 signature under an ES256 header",
                 token: Forge.token(header: #"{"alg":"ES256","kid":"es"}"#, signer: .edDSA), expected: .badSignature),
         ]
-        for (name, kid) in [("nowhere", "nope"), ("path traversal", "../../../../dev/null"), ("SQL", "' OR '1'='1' --")] {
+        for (name, kid) in [
+            ("nowhere", "nope"), ("path traversal", "../../../../dev/null"), ("SQL", "' OR '1'='1' --"),
+        ] {
             attacks.append(
                 Attack(
                     name: "kid pointing \(name)",
@@ -138,7 +145,8 @@ enum AttackTable {
         }
         attacks += [
             Attack(
-                name: "kid not a string", token: Forge.token(header: #"{"alg":"ES256","kid":7}"#, signer: .es256(Forge.p256)),
+                name: "kid not a string",
+                token: Forge.token(header: #"{"alg":"ES256","kid":7}"#, signer: .es256(Forge.p256)),
                 expected: .malformedHeader),
             Attack(
                 name: "no kid among two keys of the algorithm",
@@ -146,13 +154,16 @@ enum AttackTable {
                 setup: .twoP256),
             Attack(
                 name: "crit with an unknown extension",
-                token: Forge.token(header: #"{"alg":"ES256","kid":"es","crit":["exp"],"exp":1}"#, signer: .es256(Forge.p256)),
+                token: Forge.token(
+                    header: #"{"alg":"ES256","kid":"es","crit":["exp"],"exp":1}"#, signer: .es256(Forge.p256)),
                 expected: .unsupportedCritical),
             Attack(
                 name: "crit b64 false (RFC 7797)",
-                token: Forge.token(header: #"{"alg":"HS256","kid":"hs","b64":false,"crit":["b64"]}"#, signer: .hs256(Forge.hmacSecret)),
+                token: Forge.token(
+                    header: #"{"alg":"HS256","kid":"hs","b64":false,"crit":["b64"]}"#, signer: .hs256(Forge.hmacSecret)),
                 expected: .unsupportedCritical),
-            Attack(name: "expired", token: Forge.valid("rs", payload: Forge.claims(exp: now - 3600)), expected: .expired),
+            Attack(
+                name: "expired", token: Forge.valid("rs", payload: Forge.claims(exp: now - 3600)), expected: .expired),
             Attack(
                 name: "not yet valid", token: Forge.valid("rs", payload: Forge.claims(extra: #""nbf":\#(now + 3600)"#)),
                 expected: .notYetValid),
@@ -161,59 +172,108 @@ enum AttackTable {
                 token: Forge.valid("ed", payload: #"{"iss":"https://evil.example","aud":"api","exp":\#(now + 60)}"#),
                 expected: .wrongIssuer, setup: .issuerAndAudience),
             Attack(
-                name: "wrong aud", token: Forge.valid("ed", payload: #"{"iss":"https://issuer.example","aud":"other","exp":\#(now + 60)}"#),
+                name: "wrong aud",
+                token: Forge.valid(
+                    "ed", payload: #"{"iss":"https://issuer.example","aud":"other","exp":\#(now + 60)}"#),
                 expected: .wrongAudience, setup: .issuerAndAudience),
             Attack(
                 name: "aud array without ours",
-                token: Forge.valid("ed", payload: #"{"iss":"https://issuer.example","aud":["a","b"],"exp":\#(now + 60)}"#),
+                token: Forge.valid(
+                    "ed", payload: #"{"iss":"https://issuer.example","aud":["a","b"],"exp":\#(now + 60)}"#),
                 expected: .wrongAudience, setup: .issuerAndAudience),
             Attack(name: "two segments", token: String(es[..<es.lastIndex(of: ".")!]), expected: .malformed),
             Attack(name: "four segments", token: es + "." + esSignature, expected: .malformed),
             Attack(name: "five segments (a JWE)", token: es + ".AAAA.BBBB", expected: .malformed),
-            Attack(name: "detached (empty) payload", token: es.replacingOccurrences(of: ".\(Forge.b64(Forge.claims())).", with: ".."), expected: .malformed),
-            Attack(name: "padding in the header", token: "eyJhbGciOiJIUzI1NiJ9=" + es[es.firstIndex(of: ".")!...], expected: .badEncoding(.header)),
+            Attack(
+                name: "detached (empty) payload",
+                token: es.replacingOccurrences(of: ".\(Forge.b64(Forge.claims())).", with: ".."), expected: .malformed),
+            Attack(
+                name: "padding in the header", token: "eyJhbGciOiJIUzI1NiJ9=" + es[es.firstIndex(of: ".")!...],
+                expected: .badEncoding(.header)),
             Attack(name: "padding in the signature", token: es + "==", expected: .badEncoding(.signature)),
             Attack(
                 name: "+ and / in the signature",
-                token: replacingSignature(of: es, with: esSignature.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "+/"),
+                token: replacingSignature(
+                    of: es,
+                    with: esSignature.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+                        + "+/"),
                 expected: .badEncoding(.signature)),
             Attack(
                 name: "non-zero unused bits in the signature's last character",
                 token: flippingUnusedBit(es), expected: .badEncoding(.signature)),
-            Attack(name: "oversized token", token: Forge.valid("hs", payload: Forge.claims(extra: #""pad":"\#(String(repeating: "x", count: 9000))""#)), expected: .tooLarge),
+            Attack(
+                name: "oversized token",
+                token: Forge.valid(
+                    "hs", payload: Forge.claims(extra: #""pad":"\#(String(repeating: "x", count: 9000))""#)),
+                expected: .tooLarge),
             Attack(
                 name: "oversized header",
-                token: Forge.token(header: #"{"alg":"HS256","kid":"hs","pad":"\#(String(repeating: "x", count: 2000))"}"#, signer: .hs256(Forge.hmacSecret)),
+                token: Forge.token(
+                    header: #"{"alg":"HS256","kid":"hs","pad":"\#(String(repeating: "x", count: 2000))"}"#,
+                    signer: .hs256(Forge.hmacSecret)),
                 expected: .tooLarge),
             Attack(
                 name: "duplicate alg in the header",
-                token: Forge.token(header: #"{"alg":"none","alg":"HS256","kid":"hs"}"#, signer: .hs256(Forge.hmacSecret)), expected: .malformedHeader),
+                token: Forge.token(
+                    header: #"{"alg":"none","alg":"HS256","kid":"hs"}"#, signer: .hs256(Forge.hmacSecret)),
+                expected: .malformedHeader),
             Attack(
                 name: "duplicate kid in the header",
-                token: Forge.token(header: #"{"alg":"HS256","kid":"hs","kid":"rs"}"#, signer: .hs256(Forge.hmacSecret)), expected: .malformedHeader),
-            Attack(name: "header is an array", token: Forge.token(header: #"["HS256"]"#, signer: .hs256(Forge.hmacSecret)), expected: .malformedHeader),
-            Attack(name: "header is not JSON", token: Forge.token(header: #"{alg:HS256}"#, signer: .hs256(Forge.hmacSecret)), expected: .malformedHeader),
-            Attack(name: "payload is an array", token: Forge.valid("hs", payload: #"[{"sub":"alice"}]"#), expected: .malformedPayload),
-            Attack(name: "payload is a string", token: Forge.valid("hs", payload: #""alice""#), expected: .malformedPayload),
-            Attack(name: "duplicate sub in the payload", token: Forge.valid("hs", payload: #"{"sub":"bob","sub":"alice","exp":\#(now + 60)}"#), expected: .malformedPayload),
-            Attack(name: "exp not a number", token: Forge.valid("hs", payload: #"{"sub":"alice","exp":"\#(now + 60)"}"#), expected: .invalidClaim("exp")),
-            Attack(name: "ECDSA signature in DER instead of R‖S", token: replacingSignature(of: es, with: Base64URL.encode(der)), expected: .badSignature),
+                token: Forge.token(header: #"{"alg":"HS256","kid":"hs","kid":"rs"}"#, signer: .hs256(Forge.hmacSecret)),
+                expected: .malformedHeader),
+            Attack(
+                name: "header is an array", token: Forge.token(header: #"["HS256"]"#, signer: .hs256(Forge.hmacSecret)),
+                expected: .malformedHeader),
+            Attack(
+                name: "header is not JSON",
+                token: Forge.token(header: #"{alg:HS256}"#, signer: .hs256(Forge.hmacSecret)),
+                expected: .malformedHeader),
+            Attack(
+                name: "payload is an array", token: Forge.valid("hs", payload: #"[{"sub":"alice"}]"#),
+                expected: .malformedPayload),
+            Attack(
+                name: "payload is a string", token: Forge.valid("hs", payload: #""alice""#), expected: .malformedPayload
+            ),
+            Attack(
+                name: "duplicate sub in the payload",
+                token: Forge.valid("hs", payload: #"{"sub":"bob","sub":"alice","exp":\#(now + 60)}"#),
+                expected: .malformedPayload),
+            Attack(
+                name: "exp not a number", token: Forge.valid("hs", payload: #"{"sub":"alice","exp":"\#(now + 60)"}"#),
+                expected: .invalidClaim("exp")),
+            Attack(
+                name: "ECDSA signature in DER instead of R‖S",
+                token: replacingSignature(of: es, with: Base64URL.encode(der)), expected: .badSignature),
             Attack(
                 name: "ES256 with r = s = 0 (CVE-2022-21449)",
-                token: Forge.token(header: #"{"alg":"ES256","kid":"es"}"#, signer: .raw([UInt8](repeating: 0, count: 64))), expected: .badSignature),
+                token: Forge.token(
+                    header: #"{"alg":"ES256","kid":"es"}"#, signer: .raw([UInt8](repeating: 0, count: 64))),
+                expected: .badSignature),
             Attack(
                 name: "ES256 with r = 0",
-                token: Forge.token(header: #"{"alg":"ES256","kid":"es"}"#, signer: .raw([UInt8](repeating: 0, count: 32) + Base64URL.decode(Array(esSignature.utf8))!.suffix(32))),
+                token: Forge.token(
+                    header: #"{"alg":"ES256","kid":"es"}"#,
+                    signer: .raw(
+                        [UInt8](repeating: 0, count: 32) + Base64URL.decode(Array(esSignature.utf8))!.suffix(32))),
                 expected: .badSignature),
             Attack(
                 name: "ES256 with r = s = n (the group order)",
-                token: Forge.token(header: #"{"alg":"ES256","kid":"es"}"#, signer: .raw(n256 + n256)), expected: .badSignature),
+                token: Forge.token(header: #"{"alg":"ES256","kid":"es"}"#, signer: .raw(n256 + n256)),
+                expected: .badSignature),
             Attack(
                 name: "payload changed after signing",
-                token: Forge.token(header: #"{"alg":"ES256","kid":"es"}"#, payload: Forge.claims(extra: #""role":"admin""#), signer: .raw(Base64URL.decode(Array(esSignature.utf8))!)),
+                token: Forge.token(
+                    header: #"{"alg":"ES256","kid":"es"}"#, payload: Forge.claims(extra: #""role":"admin""#),
+                    signer: .raw(Base64URL.decode(Array(esSignature.utf8))!)),
                 expected: .badSignature),
-            Attack(name: "empty signature with HS256", token: replacingSignature(of: Forge.valid("hs"), with: ""), expected: .badSignature),
-            Attack(name: "signature of the wrong length", token: replacingSignature(of: es, with: Base64URL.encode(Base64URL.decode(Array(esSignature.utf8))!.dropLast())), expected: .badSignature),
+            Attack(
+                name: "empty signature with HS256", token: replacingSignature(of: Forge.valid("hs"), with: ""),
+                expected: .badSignature),
+            Attack(
+                name: "signature of the wrong length",
+                token: replacingSignature(
+                    of: es, with: Base64URL.encode(Base64URL.decode(Array(esSignature.utf8))!.dropLast())),
+                expected: .badSignature),
         ]
         return attacks
     }
@@ -275,7 +335,10 @@ struct AttackTableTests {
             (.rsaOnly, Forge.token(header: #"{"alg":"RS256"}"#, signer: .rs256)),
             (.rsaWithHMACAccepted, Forge.token(header: #"{"alg":"RS256"}"#, signer: .rs256)),
             (.twoP256, Forge.token(header: #"{"alg":"ES256","kid":"b"}"#, signer: .es256(Forge.otherP256))),
-            (.issuerAndAudience, Forge.valid("ed", payload: #"{"iss":"https://issuer.example","aud":["a","api"],"exp":\#(now + 60)}"#)),
+            (
+                .issuerAndAudience,
+                Forge.valid("ed", payload: #"{"iss":"https://issuer.example","aud":["a","api"],"exp":\#(now + 60)}"#)
+            ),
         ]
         for (setup, token) in honest {
             let log = OutcomeLog()

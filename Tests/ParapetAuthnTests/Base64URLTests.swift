@@ -12,9 +12,11 @@ struct Base64URLTests {
         }
     }
 
-    @Test("refuses padding, the standard alphabet, whitespace and non-zero unused bits", arguments: [
-        "YQ==", "a+b/", "YW Jj", "YR", "Y", "YWJjZA=",
-    ])
+    @Test(
+        "refuses padding, the standard alphabet, whitespace and non-zero unused bits",
+        arguments: [
+            "YQ==", "a+b/", "YW Jj", "YR", "Y", "YWJjZA=",
+        ])
     func refuses(_ text: String) {
         #expect(Base64URL.decode(Array(text.utf8)) == nil)
     }

@@ -26,20 +26,27 @@ struct BasicAuthTests {
         lines.append(try await runTool("/usr/bin/htpasswd", ["-nbB", "alice", "bcrypt-pass"]))
         lines.append(try await runTool("/usr/bin/htpasswd", ["-nbm", "bob", "md5-pass"]))
         lines.append(try await runTool("/usr/bin/htpasswd", ["-nbs", "carol", "sha1-pass"]))
-        let crypt = "import crypt, sys; print(sys.argv[1] + ':' + crypt.crypt(sys.argv[2], crypt.mksalt(getattr(crypt, sys.argv[3]))))"
+        let crypt =
+            "import crypt, sys; print(sys.argv[1] + ':' + crypt.crypt(sys.argv[2], crypt.mksalt(getattr(crypt, sys.argv[3]))))"
         lines.append(try await runPython(crypt, arguments: ["dave", "sha256-pass", "METHOD_SHA256"]))
         lines.append(try await runPython(crypt, arguments: ["erin", "sha512-pass", "METHOD_SHA512"]))
-        return "# made by the test\n" + lines.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: "\n") + "\n"
+        return "# made by the test\n"
+            + lines.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: "\n") + "\n"
     }
 
-    @Test("htpasswd files from apache2-utils and Python's crypt verify each user, and refuse wrong passwords", .timeLimit(.minutes(1)))
+    @Test(
+        "htpasswd files from apache2-utils and Python's crypt verify each user, and refuse wrong passwords",
+        .timeLimit(.minutes(1)))
     func htpasswdSchemes() async throws {
         let text = try await Self.htpasswdFile()
         let file = try Htpasswd(parsing: text)
         #expect(file.users == ["alice", "bob", "carol", "dave", "erin"])
         #expect(text.contains("alice:$2y$") && text.contains("bob:$apr1$") && text.contains("carol:{SHA}"))
         #expect(text.contains("dave:$5$") && text.contains("erin:$6$"))
-        for (user, password) in [("alice", "bcrypt-pass"), ("bob", "md5-pass"), ("carol", "sha1-pass"), ("dave", "sha256-pass"), ("erin", "sha512-pass")] {
+        for (user, password) in [
+            ("alice", "bcrypt-pass"), ("bob", "md5-pass"), ("carol", "sha1-pass"), ("dave", "sha256-pass"),
+            ("erin", "sha512-pass"),
+        ] {
             #expect(file.verify(user: user, password: password), "\(user)")
             #expect(!file.verify(user: user, password: password + "x"), "\(user)")
         }
@@ -50,7 +57,10 @@ struct BasicAuthTests {
     func middleware() async throws {
         let log = Mutex<[BasicAuth.Outcome]>([])
         let chain = Middlewares()
-        chain.use(BasicAuth.users(["admin": "p4ss:word"], options: .init(realm: "ops", observe: { outcome in log.withLock { $0.append(outcome) } })))
+        chain.use(
+            BasicAuth.users(
+                ["admin": "p4ss:word"],
+                options: .init(realm: "ops", observe: { outcome in log.withLock { $0.append(outcome) } })))
         chain.use(echoUser)
         try await chain.test { client in
             let good = try await client.execute(.get, "/", headers: basic("admin", "p4ss:word"))
@@ -63,16 +73,25 @@ struct BasicAuthTests {
             let malformed = try await client.execute(.get, "/", headers: [.authorization: "basic !!!"])
             #expect([missing.status, malformed.status] == [.unauthorized, .unauthorized])
         }
-        #expect(log.withLock { $0 } == [.accepted(user: "admin"), .wrongCredentials(user: "admin"), .missingCredentials, .malformedCredentials])
+        #expect(
+            log.withLock { $0 } == [
+                .accepted(user: "admin"), .wrongCredentials(user: "admin"), .missingCredentials, .malformedCredentials,
+            ])
     }
 
     @Test("htpasswd lines that cannot be used are named")
     func badFiles() {
         #expect(throws: HtpasswdError.malformedLine(2)) { try Htpasswd(parsing: "a:{SHA}x\nnocolon\n") }
         #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "a")) { try Htpasswd(parsing: "a:plaintext\n") }
-        #expect(throws: HtpasswdError.duplicateUser(line: 2, user: "a")) { try Htpasswd(parsing: "a:{SHA}x\na:{SHA}y\n") }
-        #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "slow")) { try Htpasswd(parsing: "slow:$2y$31$abc\n") }
-        #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "slow")) { try Htpasswd(parsing: "slow:$6$rounds=999999999$s$h\n") }
+        #expect(throws: HtpasswdError.duplicateUser(line: 2, user: "a")) {
+            try Htpasswd(parsing: "a:{SHA}x\na:{SHA}y\n")
+        }
+        #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "slow")) {
+            try Htpasswd(parsing: "slow:$2y$31$abc\n")
+        }
+        #expect(throws: HtpasswdError.unsupportedHash(line: 1, user: "slow")) {
+            try Htpasswd(parsing: "slow:$6$rounds=999999999$s$h\n")
+        }
     }
 
     @Test("Apache MD5 matches the published example")

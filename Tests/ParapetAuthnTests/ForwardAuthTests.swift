@@ -91,9 +91,13 @@ let echoForwarded = Endpoint { request, _ in
 @Suite("Forward auth")
 struct ForwardAuthTests {
     static let logger = Logger(label: "forward-auth-test", factory: { _ in SwiftLogNoOpLogHandler() })
-    static let copied = ["X-User", "X-Seen-Method", "X-Seen-Proto", "X-Seen-Host", "X-Seen-Uri", "X-Seen-For"].map { HTTPField.Name($0)! }
+    static let copied = ["X-User", "X-Seen-Method", "X-Seen-Proto", "X-Seen-Host", "X-Seen-Uri", "X-Seen-For"].map {
+        HTTPField.Name($0)!
+    }
 
-    @Test("against a real Python service: allow with fields copied, deny relayed as is, timeout answered 503", .timeLimit(.minutes(1)))
+    @Test(
+        "against a real Python service: allow with fields copied, deny relayed as is, timeout answered 503",
+        .timeLimit(.minutes(1)))
     func pythonService() async throws {
         let service = try await PythonAuthService()
         defer { service.stop() }
@@ -118,7 +122,8 @@ struct ForwardAuthTests {
                 method: .post, scheme: "https", authority: "app.example", path: "/orders?id=7",
                 headerFields: [HTTPField.Name("X-Token")!: token, HTTPField.Name("X-User")!: "forged"])
             let context = RequestContext(
-                connection: ConnectionInfo(peer: .ip(.v4(0xC000_0207), port: 5000)), logger: Self.logger, runtime: runtime)
+                connection: ConnectionInfo(peer: .ip(.v4(0xC000_0207), port: 5000)), logger: Self.logger,
+                runtime: runtime)
             return try await handler.handle(Request(head: head), context: context)
         }
         let allowed = try await send("good", to: patient)
@@ -126,14 +131,16 @@ struct ForwardAuthTests {
         let allowedBody = String(buffer: try await allowed.body.collect(upTo: 4096))
         #expect(
             allowedBody
-                == "X-User=alice X-Seen-Method=POST X-Seen-Proto=https X-Seen-Host=app.example X-Seen-Uri=/orders?id=7 X-Seen-For=192.0.2.7 X-Not-Copied=-")
+                == "X-User=alice X-Seen-Method=POST X-Seen-Proto=https X-Seen-Host=app.example X-Seen-Uri=/orders?id=7 X-Seen-For=192.0.2.7 X-Not-Copied=-"
+        )
         let denied = try await send("bad", to: patient)
         #expect(denied.status == .forbidden)
         #expect(denied.headerFields[HTTPField.Name("X-Reason")!] == "bad-token")
         #expect(String(buffer: try await denied.body.collect(upTo: 4096)) == "denied: bad token\n")
         let slow = try await send("slow", to: hasty)
         #expect(slow.status == .serviceUnavailable)
-        #expect(outcomes.withLock { $0 } == [.allowed(cached: false), .denied(status: 403), .failed(reason: "timed out")])
+        #expect(
+            outcomes.withLock { $0 } == [.allowed(cached: false), .denied(status: 403), .failed(reason: "timed out")])
         await transport.shutdown()
     }
 
@@ -150,7 +157,10 @@ struct ForwardAuthTests {
             try await context.runtime.clock.sleep(for: .milliseconds(10))
             if isDown { throw CancellationError() }
             let allowed = request.head.headerFields[HTTPField.Name("X-Token")!] == "good"
-            return UpstreamResponse(response: allowed ? Response(status: .noContent, headerFields: [HTTPField.Name("X-User")!: "alice"]) : .error(.unauthorized), target: nil)
+            return UpstreamResponse(
+                response: allowed
+                    ? Response(status: .noContent, headerFields: [HTTPField.Name("X-User")!: "alice"])
+                    : .error(.unauthorized), target: nil)
         }
     }
 
@@ -159,9 +169,11 @@ struct ForwardAuthTests {
         let service = ScriptedService()
         for mode in [ForwardAuth.FailureMode.closed, .open] {
             service.state.withLock { $0 = (0, false) }
-            let auth = ForwardAuth(service, options: .init(
-                authority: "auth", copiedResponseFields: [HTTPField.Name("X-User")!], failureMode: mode,
-                cacheKey: HTTPField.Name("X-Token")!, cacheTTL: .seconds(10)))
+            let auth = ForwardAuth(
+                service,
+                options: .init(
+                    authority: "auth", copiedResponseFields: [HTTPField.Name("X-User")!], failureMode: mode,
+                    cacheKey: HTTPField.Name("X-Token")!, cacheTTL: .seconds(10)))
             let chain = Middlewares()
             chain.use(auth)
             chain.use(echoForwarded)
@@ -173,9 +185,11 @@ struct ForwardAuthTests {
                 try await client.sleep(for: .seconds(11))
                 statuses.append(try await client.execute(.get, "/", headers: good).status)
                 #expect(service.state.withLock { $0.asked } == 2)
-                statuses.append(try await client.execute(.get, "/", headers: [HTTPField.Name("X-Token")!: "bad"]).status)
+                statuses.append(
+                    try await client.execute(.get, "/", headers: [HTTPField.Name("X-Token")!: "bad"]).status)
                 service.state.withLock { $0.isDown = true }
-                statuses.append(try await client.execute(.get, "/", headers: [HTTPField.Name("X-Token")!: "other"]).status)
+                statuses.append(
+                    try await client.execute(.get, "/", headers: [HTTPField.Name("X-Token")!: "other"]).status)
                 #expect(statuses == [.ok, .ok, .ok, .ok, .unauthorized, mode == .closed ? .serviceUnavailable : .ok])
             }
         }

@@ -15,7 +15,8 @@ struct JOSEConformanceTests {
     static var folder: URL {
         if let path = ProcessInfo.processInfo.environment["PARAPET_JOSE_VECTORS"] { return URL(fileURLWithPath: path) }
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/conformance/jose/vectors")
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                "shared/conformance/jose/vectors")
     }
 
     /// One compact JWS a verifier must accept.
@@ -68,8 +69,11 @@ struct JOSEConformanceTests {
     static func verifiedPayload(_ compact: String, key: JWT.Key) async throws -> [UInt8] {
         let ring = try await KeyRing.make([key], generation: 0)
         let token = try CompactToken(
-            Array(compact.utf8), rules: .init(algorithms: [key.algorithm], maxTokenBytes: 1 << 16, maxHeaderBytes: 4096))
-        guard case .key(let entry) = ring.select(kid: token.kid, algorithm: token.algorithm) else { throw JWT.Rejection.unknownKeyID }
+            Array(compact.utf8), rules: .init(algorithms: [key.algorithm], maxTokenBytes: 1 << 16, maxHeaderBytes: 4096)
+        )
+        guard case .key(let entry) = ring.select(kid: token.kid, algorithm: token.algorithm) else {
+            throw JWT.Rejection.unknownKeyID
+        }
         return try token.payload(verifiedWith: entry)
     }
 
@@ -112,8 +116,12 @@ struct JOSEConformanceTests {
         #expect(jwts.map(\.id) == ["rfc7515-a1", "rfc7515-a2", "rfc7515-a3"])  // A.4 signs the text "Payload"
         for vector in jwts {
             let key = try Self.key(for: vector)
-            #expect(await Forge.rejection(of: vector.compact, keys: [key], algorithms: [vector.algorithm], at: issued) == nil, "\(vector.id)")
-            #expect(await Forge.rejection(of: vector.compact, keys: [key], algorithms: [vector.algorithm]) == .expired, "\(vector.id)")
+            #expect(
+                await Forge.rejection(of: vector.compact, keys: [key], algorithms: [vector.algorithm], at: issued)
+                    == nil, "\(vector.id)")
+            #expect(
+                await Forge.rejection(of: vector.compact, keys: [key], algorithms: [vector.algorithm]) == .expired,
+                "\(vector.id)")
         }
     }
 
@@ -124,13 +132,17 @@ struct JOSEConformanceTests {
         let a1 = try #require(entries.first { $0["id"] == .string("rfc7515-a1") })
         let key = try JWT.Key.jwk(a1["jwk"]!, algorithm: .hs256, allowsSecret: true)
         let issued = WallInstant(secondsSinceEpoch: 1_300_819_380 - 600)
-        #expect(await Forge.rejection(of: a5["compact"]!.stringValue!, keys: [key], algorithms: [.hs256], at: issued) == .unsignedToken)
+        #expect(
+            await Forge.rejection(of: a5["compact"]!.stringValue!, keys: [key], algorithms: [.hs256], at: issued)
+                == .unsignedToken)
     }
 
     @Test("the cookbook's detached-content JWS is refused: a bearer token must carry its claims")
     func detachedContent() async throws {
         let entry = try Self.json("rfc7520-cookbook/4_5.signature_with_detached_content.json")
         let key = try JWT.Key.jwk(entry["input"]!["key"]!, allowsSecret: true)
-        #expect(await Forge.rejection(of: entry["output"]!["compact"]!.stringValue!, keys: [key], algorithms: [.hs256]) == .malformed)
+        #expect(
+            await Forge.rejection(of: entry["output"]!["compact"]!.stringValue!, keys: [key], algorithms: [.hs256])
+                == .malformed)
     }
 }

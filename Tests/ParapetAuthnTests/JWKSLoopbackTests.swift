@@ -28,7 +28,9 @@ final class JWKSOrigin: Sendable {
                 return state.answer
             }
             switch answer {
-            case .document(let text): return Response(status: .ok, headerFields: [.contentType: "application/json"], body: HTTPBody(string: text))
+            case .document(let text):
+                return Response(
+                    status: .ok, headerFields: [.contentType: "application/json"], body: HTTPBody(string: text))
             case .status(let status): return .error(status)
             }
         }
@@ -51,12 +53,15 @@ struct JWKSLoopbackTests {
         try await withRunningServer(server) { address in
             try await body(origin) { options, log in
                 let source = JWKSKeySource(
-                    authority: "\(address)", path: "/jwks.json", transport: SingleHost("\(address)", transport: transport),
+                    authority: "\(address)", path: "/jwks.json",
+                    transport: SingleHost("\(address)", transport: transport),
                     options: options)
                 let runtime = Runtime.system
                 runtimes.withLock { $0.append(runtime) }
-                let handler = try JWT(keys: .jwks(source), options: .init(algorithms: [.es256, .edDSA], observe: log.record))
-                    .wrap(echoSubject, in: ChainEnvironment(runtime: runtime, logger: Self.logger))
+                let handler = try JWT(
+                    keys: .jwks(source), options: .init(algorithms: [.es256, .edDSA], observe: log.record)
+                )
+                .wrap(echoSubject, in: ChainEnvironment(runtime: runtime, logger: Self.logger))
                 return (handler, runtime)
             }
         }
@@ -65,7 +70,8 @@ struct JWKSLoopbackTests {
     }
 
     func status(_ handler: any Handler, _ runtime: Runtime, _ token: String) async throws -> HTTPResponse.Status {
-        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "api", path: "/", headerFields: bearer(token)))
+        let request = Request(
+            head: HTTPRequest(method: .get, scheme: "http", authority: "api", path: "/", headerFields: bearer(token)))
         let context = RequestContext(connection: ConnectionInfo(peer: nil), logger: Self.logger, runtime: runtime)
         return try await handler.handle(request, context: context).status
     }
@@ -76,7 +82,8 @@ struct JWKSLoopbackTests {
     func unknownKidCoalesces() async throws {
         try await withOrigin { origin, make in
             origin.serve(.document(JWKSFixtures.document(JWKSFixtures.a)))
-            let (handler, runtime) = try make(.init(refreshInterval: .seconds(3600), minimumRefreshInterval: .zero), OutcomeLog())
+            let (handler, runtime) = try make(
+                .init(refreshInterval: .seconds(3600), minimumRefreshInterval: .zero), OutcomeLog())
             #expect(try await status(handler, runtime, JWKSFixtures.token("A")) == .ok)
             #expect(origin.fetches == 1)
             origin.serve(.document(JWKSFixtures.document(JWKSFixtures.a, JWKSFixtures.b)))
@@ -96,7 +103,8 @@ struct JWKSLoopbackTests {
         try await withOrigin { origin, make in
             origin.serve(.document(JWKSFixtures.document(JWKSFixtures.a)))
             let log = OutcomeLog()
-            let (handler, runtime) = try make(.init(refreshInterval: .seconds(3600), minimumRefreshInterval: .zero), log)
+            let (handler, runtime) = try make(
+                .init(refreshInterval: .seconds(3600), minimumRefreshInterval: .zero), log)
             #expect(try await status(handler, runtime, JWKSFixtures.token("A")) == .ok)
             origin.serve(.status(.internalServerError))
             #expect(try await status(handler, runtime, JWKSFixtures.token("C")) == .unauthorized)
@@ -116,7 +124,8 @@ struct JWKSLoopbackTests {
             let padding = Array(repeating: JWKSFixtures.b, count: 40)
             origin.serve(.document(JWKSFixtures.document(([JWKSFixtures.a] + padding).joined(separator: ","))))
             let fetches = Mutex<[JWKSKeySource.FetchOutcome]>([])
-            let options = JWKSKeySource.Options(maxResponseBytes: 2048, observe: { outcome in fetches.withLock { $0.append(outcome) } })
+            let options = JWKSKeySource.Options(
+                maxResponseBytes: 2048, observe: { outcome in fetches.withLock { $0.append(outcome) } })
             let log = OutcomeLog()
             let (handler, runtime) = try make(options, log)
             #expect(try await status(handler, runtime, JWKSFixtures.token("A")) == .serviceUnavailable)

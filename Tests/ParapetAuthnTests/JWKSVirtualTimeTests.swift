@@ -16,7 +16,9 @@ final class ScriptedJWKS: Transport {
 
     /// Serves `document`, or fails with `nil` (a 503), after `delay`.
     func serve(_ document: String?, delay: Duration = .milliseconds(20)) {
-        state.withLock { $0.document = document; $0.delay = delay }
+        state.withLock {
+            $0.document = document; $0.delay = delay
+        }
     }
 
     func roundTrip(_ request: UpstreamRequest, context: RequestContext) async throws -> UpstreamResponse {
@@ -34,7 +36,8 @@ final class ScriptedJWKS: Transport {
 struct JWKSVirtualTimeTests {
     func chain(_ transport: ScriptedJWKS, _ options: JWKSKeySource.Options, _ log: OutcomeLog) -> Middlewares {
         let chain = Middlewares()
-        let source = JWKSKeySource(authority: "issuer.example", path: "/jwks.json", transport: transport, options: options)
+        let source = JWKSKeySource(
+            authority: "issuer.example", path: "/jwks.json", transport: transport, options: options)
         chain.use(JWT(keys: .jwks(source), options: .init(algorithms: [.es256, .edDSA], observe: log.record)))
         chain.use(echoSubject)
         return chain
@@ -45,7 +48,8 @@ struct JWKSVirtualTimeTests {
         let jwks = ScriptedJWKS()
         jwks.serve(JWKSFixtures.document(JWKSFixtures.a))
         let log = OutcomeLog()
-        try await chain(jwks, .init(refreshInterval: .seconds(300), minimumRefreshInterval: .seconds(3600)), log).test { client in
+        try await chain(jwks, .init(refreshInterval: .seconds(300), minimumRefreshInterval: .seconds(3600)), log).test {
+            client in
             let first = try await client.execute(.get, "/", headers: bearer(JWKSFixtures.token("A")))
             jwks.serve(JWKSFixtures.document(JWKSFixtures.c))
             let early = try await client.execute(.get, "/", headers: bearer(JWKSFixtures.token("C")))

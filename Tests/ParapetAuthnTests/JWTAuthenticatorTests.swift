@@ -38,7 +38,9 @@ func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer " + token]
 
 @Suite("JWT authenticator")
 struct JWTAuthenticatorTests {
-    @Test("accepts a valid token of every pinned algorithm and hands its claims on", arguments: ["hs", "rs", "ps", "es", "es384", "ed"])
+    @Test(
+        "accepts a valid token of every pinned algorithm and hands its claims on",
+        arguments: ["hs", "rs", "ps", "es", "es384", "ed"])
     func acceptsEachAlgorithm(_ kid: String) async throws {
         let log = OutcomeLog()
         try await authenticator(log).test { client in
@@ -131,7 +133,11 @@ struct JWTAuthenticatorTests {
             try await client.sleep(for: .seconds(161))
             #expect(try await client.execute(.get, "/", headers: bearer(token)).status == .unauthorized)
         }
-        #expect(log.all == [.accepted(subject: "alice", cached: false), .accepted(subject: "alice", cached: true), .rejected(.expired)])
+        #expect(
+            log.all == [
+                .accepted(subject: "alice", cached: false), .accepted(subject: "alice", cached: true),
+                .rejected(.expired),
+            ])
     }
 
     @Test("iss and aud (a string or an array) are checked")
@@ -162,11 +168,12 @@ struct JWTAuthenticatorTests {
     func accessLogSubject() async throws {
         let record = AccessLogRecord()
         let chain = Middlewares()
-        chain.use(Around { request, context, next in
-            var context = context
-            context.values[AccessLogRecord.Key.self] = record
-            return try await next.handle(request, context: context)
-        })
+        chain.use(
+            Around { request, context, next in
+                var context = context
+                context.values[AccessLogRecord.Key.self] = record
+                return try await next.handle(request, context: context)
+            })
         chain.use(JWT(keys: .fixed(try Forge.keys()), options: .init(algorithms: Forge.allAlgorithms)))
         chain.use(echoSubject)
         try await chain.test { client in
@@ -181,12 +188,16 @@ struct JWTAuthenticatorTests {
         let key = try JWT.Key.hmac(secret: Forge.hmacSecret, algorithm: .hs256)
         let middleware = JWT(
             keys: .fixed([key]),
-            options: .init(algorithms: [.rs256], leeway: .seconds(-1), maxTokenBytes: 10, realm: "a\"b", cachedTokens: -1))
+            options: .init(
+                algorithms: [.rs256], leeway: .seconds(-1), maxTokenBytes: 10, realm: "a\"b", cachedTokens: -1))
         let error = await #expect(throws: ConfigurationError.self) {
             try await middleware.test { _ in }
         }
         let fields = error.map { "\($0)" } ?? ""
-        for field in ["JWT.Options.leeway", "JWT.Options.maxTokenBytes", "JWT.Options.realm", "JWT.Options.cachedTokens", "JWT.Keys.fixed"] {
+        for field in [
+            "JWT.Options.leeway", "JWT.Options.maxTokenBytes", "JWT.Options.realm", "JWT.Options.cachedTokens",
+            "JWT.Keys.fixed",
+        ] {
             #expect(fields.contains(field), "\(field) missing from \(fields)")
         }
     }
@@ -195,8 +206,12 @@ struct JWTAuthenticatorTests {
     func keyFamilies() {
         #expect(throws: JWT.KeyError.self) { try JWT.Key.hmac(secret: Forge.hmacSecret, algorithm: .rs256) }
         #expect(throws: JWT.KeyError.self) { try JWT.Key.hmac(secret: Array("short".utf8)) }
-        #expect(throws: JWT.KeyError.self) { try JWT.Key.rsa(pem: Forge.rsa.publicKey.pemRepresentation, algorithm: .hs256) }
-        #expect(throws: JWT.KeyError.self) { try JWT.Key.ecdsa(pem: Forge.p256.publicKey.pemRepresentation, algorithm: .es384) }
+        #expect(throws: JWT.KeyError.self) {
+            try JWT.Key.rsa(pem: Forge.rsa.publicKey.pemRepresentation, algorithm: .hs256)
+        }
+        #expect(throws: JWT.KeyError.self) {
+            try JWT.Key.ecdsa(pem: Forge.p256.publicKey.pemRepresentation, algorithm: .es384)
+        }
         #expect(throws: JWT.KeyError.self) { try JWT.Key.ecdsa(pem: Forge.rsa.publicKey.pemRepresentation) }
     }
 }

@@ -57,19 +57,23 @@ struct JWTKitCorrectionTests {
             try JWT.Key.ecdsa(pem: Forge.p256.publicKey.pemRepresentation, kid: "first"),
             try JWT.Key.ecdsa(pem: Forge.otherP256.publicKey.pemRepresentation, kid: "second"),
         ]
-        let unknown = Forge.token(header: #"{"alg":"ES256","kid":"unknown"}"#, payload: Self.payload, signer: .es256(Forge.p256))
+        let unknown = Forge.token(
+            header: #"{"alg":"ES256","kid":"unknown"}"#, payload: Self.payload, signer: .es256(Forge.p256))
         let missing = Forge.token(header: #"{"alg":"ES256"}"#, payload: Self.payload, signer: .es256(Forge.p256))
         #expect(await jwtKitAccepts(unknown, collection), "jwt-kit alone accepts an unknown kid with its default key")
         #expect(await jwtKitAccepts(missing, collection), "jwt-kit alone accepts a missing kid with its default key")
         #expect(await Forge.rejection(of: unknown, keys: keys, algorithms: [.es256]) == .unknownKeyID)
         #expect(await Forge.rejection(of: missing, keys: keys, algorithms: [.es256]) == .missingKeyID)
-        let named = Forge.token(header: #"{"alg":"ES256","kid":"first"}"#, payload: Self.payload, signer: .es256(Forge.p256))
+        let named = Forge.token(
+            header: #"{"alg":"ES256","kid":"first"}"#, payload: Self.payload, signer: .es256(Forge.p256))
         #expect(await Forge.rejection(of: named, keys: keys, algorithms: [.es256]) == nil)
     }
 
     @Test("(c) crit is not ignored")
     func critIsRejected() async throws {
-        let token = Forge.token(header: #"{"alg":"RS256","kid":"rs","crit":["x-unknown"],"x-unknown":1}"#, payload: Self.payload, signer: .rs256)
+        let token = Forge.token(
+            header: #"{"alg":"RS256","kid":"rs","crit":["x-unknown"],"x-unknown":1}"#, payload: Self.payload,
+            signer: .rs256)
         #expect(await jwtKitAccepts(token, await rsaCollection()), "jwt-kit alone ignores crit")
         let key = try JWT.Key.rsa(pem: Forge.rsa.publicKey.pemRepresentation, kid: "rs")
         #expect(await Forge.rejection(of: token, keys: [key], algorithms: [.rs256]) == .unsupportedCritical)

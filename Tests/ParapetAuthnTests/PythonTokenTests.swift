@@ -14,7 +14,9 @@ func runPython(_ script: String, arguments: [String] = []) async throws -> Strin
 /// non-zero exit fails the test.
 func runTool(_ executable: String, _ arguments: [String]) async throws -> String {
     let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-authn-\(UUID().uuidString)")
-    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
+        throw CocoaError(.fileWriteUnknown)
+    }
     defer { try? FileManager.default.removeItem(at: outputFile) }
     let output = try FileHandle(forWritingTo: outputFile)
     defer { try? output.close() }
@@ -76,7 +78,8 @@ struct PythonTokenTests {
         """#
 
     static let expected: [String: JWT.Rejection] = [
-        "unsignedToken": .unsignedToken, "expired": .expired, "badSignature": .badSignature, "algorithmMismatch": .algorithmMismatch,
+        "unsignedToken": .unsignedToken, "expired": .expired, "badSignature": .badSignature,
+        "algorithmMismatch": .algorithmMismatch,
     ]
 
     @Test("Python's honest tokens verify and its hostile ones are refused for their reason", .timeLimit(.minutes(1)))
@@ -97,7 +100,8 @@ struct PythonTokenTests {
             let name = entry["name"]?.stringValue ?? "?"
             let token = try #require(entry["token"]?.stringValue)
             let expected = entry["expect"]?.stringValue.flatMap { Self.expected[$0] }
-            let rejection = await Forge.rejection(of: token, keys: keys, algorithms: [.rs256, .ps256, .es256, .edDSA, .hs256])
+            let rejection = await Forge.rejection(
+                of: token, keys: keys, algorithms: [.rs256, .ps256, .es256, .edDSA, .hs256])
             #expect(rejection == expected, "\(name), made by \(entry["producer"]?.stringValue ?? "?")")
         }
     }

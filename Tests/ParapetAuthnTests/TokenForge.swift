@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
 import CryptoExtras
+import Foundation
 import ParapetCore
 import ParapetSimulation
 
@@ -19,7 +19,8 @@ enum Forge {
 
     /// Ed25519 public keys have no PEM in swift-crypto: the SubjectPublicKeyInfo is a fixed prefix.
     static func pem(ed25519 key: Curve25519.Signing.PublicKey) -> String {
-        let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + Array(key.rawRepresentation)
+        let der: [UInt8] =
+            [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + Array(key.rawRepresentation)
         return "-----BEGIN PUBLIC KEY-----\n" + base64(der) + "\n-----END PUBLIC KEY-----\n"
     }
 
@@ -66,7 +67,8 @@ enum Forge {
         case .hs256(let secret):
             return Array(HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: secret)))
         case .rs256:
-            return Array(try! rsa.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+            return Array(
+                try! rsa.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
         case .ps256:
             return Array(try! rsa.signature(for: SHA256.hash(data: input), padding: .PSS).rawRepresentation)
         case .es256(let key):
@@ -103,7 +105,8 @@ extension Forge {
         let verifier = TokenVerifier(
             provider: FixedKeys(keys: keys),
             rules: CompactToken.Rules(algorithms: Set(algorithms), maxTokenBytes: 8192, maxHeaderBytes: 2048),
-            claimRules: ClaimRules(issuers: [], audiences: [], leeway: .seconds(60), requiresExpiration: requiresExpiration),
+            claimRules: ClaimRules(
+                issuers: [], audiences: [], leeway: .seconds(60), requiresExpiration: requiresExpiration),
             cache: nil)
         do {
             _ = try await verifier.verify(Array(token.utf8), at: now)

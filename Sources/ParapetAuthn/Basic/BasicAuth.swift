@@ -36,7 +36,9 @@ public struct BasicAuth: Middleware {
         public var observe: (@Sendable (Outcome) -> Void)?
 
         /// Creates options.
-        public init(realm: String = "parapet", errorFormat: ErrorFormat = .text, observe: (@Sendable (Outcome) -> Void)? = nil) {
+        public init(
+            realm: String = "parapet", errorFormat: ErrorFormat = .text, observe: (@Sendable (Outcome) -> Void)? = nil
+        ) {
             self.realm = realm
             self.errorFormat = errorFormat
             self.observe = observe
@@ -63,7 +65,9 @@ public struct BasicAuth: Middleware {
             let passwordDigest = SHA256.hash(data: Array(password.utf8))
             var matched = false
             for (knownUser, knownPassword) in table {
-                let both = ConstantTime.digestsEqual(knownUser, userDigest) && ConstantTime.digestsEqual(knownPassword, passwordDigest)
+                let both =
+                    ConstantTime.digestsEqual(knownUser, userDigest)
+                    && ConstantTime.digestsEqual(knownPassword, passwordDigest)
                 matched = matched || both
             }
             return matched

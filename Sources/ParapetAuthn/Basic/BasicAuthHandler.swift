@@ -12,7 +12,8 @@ struct BasicAuthHandler: Handler {
         guard let encoded = TokenExtraction.credentials(request.headerFields[.authorization], scheme: "basic") else {
             return reject(.missingCredentials)
         }
-        guard let decoded = Base64URL.decodeStandard(Array(encoded.utf8)), let text = String(validating: decoded, as: UTF8.self),
+        guard let decoded = Base64URL.decodeStandard(Array(encoded.utf8)),
+            let text = String(validating: decoded, as: UTF8.self),
             let colon = text.firstIndex(of: ":")
         else {
             return reject(.malformedCredentials)

@@ -70,7 +70,8 @@ public enum HtpasswdError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .malformedLine(let line): return "htpasswd line \(line) is not user:hash"
         case .unsupportedHash(let line, let user):
-            return "htpasswd line \(line) (user \(user)): unsupported hash; use bcrypt (htpasswd -B), $5$/$6$, $apr1$ or {SHA}"
+            return
+                "htpasswd line \(line) (user \(user)): unsupported hash; use bcrypt (htpasswd -B), $5$/$6$, $apr1$ or {SHA}"
         case .duplicateUser(let line, let user): return "htpasswd line \(line): user \(user) appears twice"
         }
     }

@@ -44,7 +44,8 @@ struct PasswordHash: Sendable, Equatable {
     func matches(_ password: String) -> Bool {
         switch scheme {
         case .crypt:
-            return Self.crypt(password, setting: text).map { ConstantTime.equal(Array($0.utf8), Array(text.utf8)) } ?? false
+            return Self.crypt(password, setting: text).map { ConstantTime.equal(Array($0.utf8), Array(text.utf8)) }
+                ?? false
         case .apacheMD5:
             let parts = text.split(separator: "$", omittingEmptySubsequences: false)
             guard parts.count == 4 else { return false }

@@ -23,7 +23,8 @@ public enum ErrorFormat: Sendable, Equatable {
         let body: String
         switch self {
         case .text: body = status.reasonPhrase + "\n" + detail + "\n"
-        case .json: body = #"{"error":"\#(jsonEscaped(status.reasonPhrase))","detail":"\#(jsonEscaped(detail))"}"# + "\n"
+        case .json:
+            body = #"{"error":"\#(jsonEscaped(status.reasonPhrase))","detail":"\#(jsonEscaped(detail))"}"# + "\n"
         }
         return Response(status: status, headerFields: fields, body: HTTPBody(string: body))
     }
@@ -34,7 +35,10 @@ public enum ErrorFormat: Sendable, Equatable {
             switch scalar {
             case "\"": escaped += "\\\""
             case "\\": escaped += "\\\\"
-            case "\u{0}"..."\u{1F}": escaped += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            case "\u{0}"..."\u{1F}":
+                escaped +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
             default: escaped.unicodeScalars.append(scalar)
             }
         }
@@ -44,5 +48,6 @@ public enum ErrorFormat: Sendable, Equatable {
 
 /// Whether `text` may stand inside a quoted-string of an auth challenge: printable ASCII without `"` or `\`.
 func isQuotable(_ text: String) -> Bool {
-    !text.isEmpty && text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    !text.isEmpty
+        && text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
 }

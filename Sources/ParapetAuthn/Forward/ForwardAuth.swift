@@ -31,7 +31,8 @@ public struct ForwardAuth: Middleware {
     public func wrap(_ next: any Handler, in environment: ChainEnvironment) throws -> any Handler {
         var check = ConfigurationCheck()
         check.require(!options.authority.isEmpty, "ForwardAuth.Options.authority", "must not be empty")
-        check.require(options.path.hasPrefix("/"), "ForwardAuth.Options.path", "must start with \"/\", got \"\(options.path)\"")
+        check.require(
+            options.path.hasPrefix("/"), "ForwardAuth.Options.path", "must start with \"/\", got \"\(options.path)\"")
         check.positive(options.timeout, "ForwardAuth.Options.timeout")
         if options.cacheKey != nil {
             check.positive(options.cacheTTL, "ForwardAuth.Options.cacheTTL")

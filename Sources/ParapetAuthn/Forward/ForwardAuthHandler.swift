@@ -24,7 +24,10 @@ struct ForwardAuthHandler: Handler {
 
     /// Fields never sent to the auth service: hop-by-hop ones, and those describing a body it won't get.
     static let unsent: Set<HTTPField.Name> = Set(
-        [.connection, .te, .trailer, .transferEncoding, .upgrade, .contentLength, .contentType, .contentEncoding, .proxyAuthorization]
+        [
+            .connection, .te, .trailer, .transferEncoding, .upgrade, .contentLength, .contentType, .contentEncoding,
+            .proxyAuthorization,
+        ]
             + ["Keep-Alive", "Proxy-Connection"].compactMap { HTTPField.Name($0) })
 
     /// Fields never relayed from the auth service's answer.
@@ -51,7 +54,9 @@ struct ForwardAuthHandler: Handler {
             for name in options.copiedResponseFields {
                 for value in response.headerFields[values: name] { fields.append(HTTPField(name: name, value: value)) }
             }
-            if let cache, let cacheKey { cache.insert(Allowance(fields: fields, expiry: clock.now.advanced(by: options.cacheTTL)), for: cacheKey) }
+            if let cache, let cacheKey {
+                cache.insert(Allowance(fields: fields, expiry: clock.now.advanced(by: options.cacheTTL)), for: cacheKey)
+            }
             options.observe?(.allowed(cached: false))
             return try await next.handle(copying: fields, onto: request, context: context)
         case .response(var response):
@@ -78,7 +83,8 @@ struct ForwardAuthHandler: Handler {
         fields[.xForwardedHost] = request.authority
         fields[.xForwardedURI] = request.path
         fields[.xForwardedFor] = context.clientAddress.ipAddress.map { "\($0)" }
-        let head = HTTPRequest(method: .get, scheme: "http", authority: options.authority, path: options.path, headerFields: fields)
+        let head = HTTPRequest(
+            method: .get, scheme: "http", authority: options.authority, path: options.path, headerFields: fields)
         do {
             return .response(try await transport.roundTrip(UpstreamRequest(head: head), context: context).response)
         } catch {
@@ -89,7 +95,9 @@ struct ForwardAuthHandler: Handler {
 
 extension Handler {
     /// Handles `request` with `fields` set on it, each replacing what the client sent under its name.
-    fileprivate func handle(copying fields: HTTPFields, onto request: Request, context: RequestContext) async throws -> Response {
+    fileprivate func handle(copying fields: HTTPFields, onto request: Request, context: RequestContext) async throws
+        -> Response
+    {
         var request = request
         for name in Set(fields.map(\.name)) { request.headerFields[name] = nil }
         request.headerFields.append(contentsOf: fields)

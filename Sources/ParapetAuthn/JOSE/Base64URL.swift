@@ -6,7 +6,8 @@
 enum Base64URL {
     private static let values: [Int8] = {
         var table = [Int8](repeating: -1, count: 256)
-        for (index, byte) in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8).enumerated() {
+        for (index, byte) in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8).enumerated()
+        {
             table[Int(byte)] = Int8(index)
         }
         return table

@@ -57,7 +57,9 @@ public final class JWKSKeySource: Sendable {
         let now = environment.runtime.clock.now
         var decision = StateMachine<CheckedContinuation<KeyRing?, Never>>.Decision.useCurrent
         let joined = await withCheckedContinuation { (continuation: CheckedContinuation<KeyRing?, Never>) in
-            decision = state.withLock { $0.refreshWanted(at: now, scheduled: scheduled, seen: seen, waiter: continuation) }
+            decision = state.withLock {
+                $0.refreshWanted(at: now, scheduled: scheduled, seen: seen, waiter: continuation)
+            }
             if decision != .wait { continuation.resume(returning: nil) }
         }
         let generation: UInt64
@@ -97,7 +99,8 @@ public final class JWKSKeySource: Sendable {
     private func download(generation: UInt64, in environment: ChainEnvironment) async -> Result<KeyRing, FetchProblem> {
         let head = HTTPRequest(
             method: .get, scheme: "http", authority: authority, path: path, headerFields: [.accept: "application/json"])
-        let context = RequestContext(connection: ConnectionInfo(peer: nil), logger: environment.logger, runtime: environment.runtime)
+        let context = RequestContext(
+            connection: ConnectionInfo(peer: nil), logger: environment.logger, runtime: environment.runtime)
         do {
             let response = try await transport.roundTrip(UpstreamRequest(head: head), context: context).response
             guard response.status == .ok else { return .failure(.status(response.status.code)) }

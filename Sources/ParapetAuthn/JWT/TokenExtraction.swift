@@ -12,7 +12,9 @@ enum TokenExtraction {
                 for field in request.headerFields[values: .cookie] {
                     for pair in field.split(separator: ";") {
                         let trimmed = pair.drop { $0 == " " }
-                        if trimmed.hasPrefix(name + "="), case let value = trimmed.dropFirst(name.count + 1), !value.isEmpty {
+                        if trimmed.hasPrefix(name + "="), case let value = trimmed.dropFirst(name.count + 1),
+                            !value.isEmpty
+                        {
                             return Array(value.utf8)
                         }
                     }

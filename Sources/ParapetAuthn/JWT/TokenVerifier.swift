@@ -20,7 +20,9 @@ struct TokenVerifier: Sendable {
         }
         let parsed = try CompactToken(token, rules: rules)
         var selection = ring.select(kid: parsed.kid, algorithm: parsed.algorithm)
-        if case .unknownKeyID = selection, let kid = parsed.kid, let refreshed = await provider.ring(afterUnknownKeyID: kid, seen: ring) {
+        if case .unknownKeyID = selection, let kid = parsed.kid,
+            let refreshed = await provider.ring(afterUnknownKeyID: kid, seen: ring)
+        {
             ring = refreshed
             selection = ring.select(kid: kid, algorithm: parsed.algorithm)
         }
@@ -33,7 +35,8 @@ struct TokenVerifier: Sendable {
         let claims = try parsed.claims(verifiedWith: key)
         let expiry = try claimRules.check(claims, at: now)
         if let cache, let cacheKey {
-            cache.insert(VerifiedTokenCache.Entry(claims: claims, expiry: expiry, generation: ring.generation), for: cacheKey)
+            cache.insert(
+                VerifiedTokenCache.Entry(claims: claims, expiry: expiry, generation: ring.generation), for: cacheKey)
         }
         return (claims, false)
     }

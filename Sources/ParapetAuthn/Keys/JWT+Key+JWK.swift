@@ -30,7 +30,9 @@ extension JWT.Key {
             guard algorithm.family == .rsa else { throw .unusable("an RSA key cannot verify \(algorithm)") }
             let n = try string("n", in: jwk)
             let e = try string("e", in: jwk)
-            return JWT.Key(kid: kid, algorithm: algorithm, material: .rsa(try parse { try Insecure.RSA.PublicKey(modulus: n, exponent: e) }))
+            return JWT.Key(
+                kid: kid, algorithm: algorithm,
+                material: .rsa(try parse { try Insecure.RSA.PublicKey(modulus: n, exponent: e) }))
         case "EC":
             let x = try string("x", in: jwk)
             let y = try string("y", in: jwk)
@@ -42,14 +44,17 @@ extension JWT.Key {
             case "P-521": (algorithm, material) = (.es512, .p521(try parse { try ES512PublicKey(parameters: (x, y)) }))
             case let curve: throw .unusable("unsupported EC curve \"\(curve)\"")
             }
-            guard named == nil || named == algorithm else { throw .unusable("an EC key on its curve cannot verify \(named!)") }
+            guard named == nil || named == algorithm else {
+                throw .unusable("an EC key on its curve cannot verify \(named!)")
+            }
             return JWT.Key(kid: kid, algorithm: algorithm, material: material)
         case "OKP":
             let curve = try string("crv", in: jwk)
             guard curve == "Ed25519" else { throw .unusable("unsupported OKP curve \"\(curve)\"") }
             guard named == nil || named == .edDSA else { throw .unusable("an Ed25519 key cannot verify \(named!)") }
             let x = try string("x", in: jwk)
-            return JWT.Key(kid: kid, algorithm: .edDSA, material: .edDSA(try parse { try EdDSA.PublicKey(x: x, curve: .ed25519) }))
+            return JWT.Key(
+                kid: kid, algorithm: .edDSA, material: .edDSA(try parse { try EdDSA.PublicKey(x: x, curve: .ed25519) }))
         case "oct":
             guard allowsSecret else { throw .unusable("a symmetric (oct) key is not accepted here") }
             guard let algorithm = named else { throw .unusable("an oct key needs an alg") }

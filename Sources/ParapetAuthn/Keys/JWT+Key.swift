@@ -45,7 +45,8 @@ extension JWT {
         {
             try require(algorithm, in: .hmac)
             guard secret.count >= algorithm.digestBytes else {
-                throw .unusable("an \(algorithm) secret needs at least \(algorithm.digestBytes) bytes, got \(secret.count)")
+                throw .unusable(
+                    "an \(algorithm) secret needs at least \(algorithm.digestBytes) bytes, got \(secret.count)")
             }
             return Key(kid: kid, algorithm: algorithm, material: .hmac(HMACKey(from: Array(secret))))
         }
@@ -54,12 +55,14 @@ extension JWT {
         /// PS256–512.
         public static func rsa(pem: String, algorithm: Algorithm = .rs256, kid: String? = nil) throws(KeyError) -> Key {
             try require(algorithm, in: .rsa)
-            return Key(kid: kid, algorithm: algorithm, material: .rsa(try parse { try Insecure.RSA.PublicKey(pem: pem) }))
+            return Key(
+                kid: kid, algorithm: algorithm, material: .rsa(try parse { try Insecure.RSA.PublicKey(pem: pem) }))
         }
 
         /// An ECDSA public key (PEM) whose curve matches `algorithm`: P-256 for ES256, P-384 for ES384,
         /// P-521 for ES512.
-        public static func ecdsa(pem: String, algorithm: Algorithm = .es256, kid: String? = nil) throws(KeyError) -> Key {
+        public static func ecdsa(pem: String, algorithm: Algorithm = .es256, kid: String? = nil) throws(KeyError) -> Key
+        {
             try require(algorithm, in: .ecdsa)
             let material: Material
             switch algorithm {

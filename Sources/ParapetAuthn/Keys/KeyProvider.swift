@@ -50,7 +50,8 @@ final class FixedKeys: KeyProvider {
             "kids must be unique, got \(keys.compactMap(\.kid))")
         for key in keys where !algorithms.contains(key.algorithm) {
             check.fail(
-                "JWT.Keys.fixed", "key \(key.kid.map { "\"\($0)\"" } ?? "without kid") is pinned to \(key.algorithm), "
+                "JWT.Keys.fixed",
+                "key \(key.kid.map { "\"\($0)\"" } ?? "without kid") is pinned to \(key.algorithm), "
                     + "which JWT.Options.algorithms does not accept")
         }
         return check.problems
