@@ -103,7 +103,6 @@ struct JWTAuthenticatorTests {
 
     @Test("exp, nbf and iat are checked on the injected wall clock with the leeway")
     func timeClaims() async throws {
-        let log = OutcomeLog()
         let now = Forge.now
         let cases: [(String, JWT.Rejection?)] = [
             (Forge.claims(exp: now - 30), nil),  // within the 60 s leeway
@@ -114,13 +113,7 @@ struct JWTAuthenticatorTests {
             (Forge.claims(exp: nil), .missingClaim("exp")),
             (Forge.claims(exp: nil, extra: #""exp":"tomorrow""#), .invalidClaim("exp")),
         ]
-        try await authenticator(log) { $0.cachedTokens = 0 }.test { client in
-            for (payload, expected) in cases {
-                let response = try await client.execute(.get, "/", headers: bearer(Forge.valid("rs", payload: payload)))
-                #expect(response.status == (expected == nil ? .ok : .unauthorized), "\(payload)")
-                if let expected { #expect(log.last == .rejected(expected), "\(payload)") }
-            }
-        }
+        try await expectClaimChecks(cases, kid: "rs") { $0.cachedTokens = 0 }
     }
 
     @Test("a token that was valid expires as the wall clock moves, even from the verified-token cache")
@@ -142,7 +135,6 @@ struct JWTAuthenticatorTests {
 
     @Test("iss and aud (a string or an array) are checked")
     func issuerAndAudience() async throws {
-        let log = OutcomeLog()
         let now = Forge.now + 600
         let cases: [(String, JWT.Rejection?)] = [
             (#"{"iss":"https://issuer.example","aud":"api","exp":\#(now)}"#, nil),
@@ -152,12 +144,21 @@ struct JWTAuthenticatorTests {
             (#"{"iss":"https://issuer.example","exp":\#(now)}"#, .missingClaim("aud")),
             (#"{"iss":"https://issuer.example","aud":7,"exp":\#(now)}"#, .invalidClaim("aud")),
         ]
-        try await authenticator(log) {
+        try await expectClaimChecks(cases, kid: "es") {
             $0.issuers = ["https://issuer.example"]
             $0.audiences = ["api"]
-        }.test { client in
+        }
+    }
+
+    /// Sends a token signed by the key `kid` for each payload through an authenticator `configure` sets
+    /// up, expecting it to pass (`nil`) or to be refused for its reason.
+    func expectClaimChecks(
+        _ cases: [(payload: String, expected: JWT.Rejection?)], kid: String, _ configure: (inout JWT.Options) -> Void
+    ) async throws {
+        let log = OutcomeLog()
+        try await authenticator(log, configure).test { client in
             for (payload, expected) in cases {
-                let response = try await client.execute(.get, "/", headers: bearer(Forge.valid("es", payload: payload)))
+                let response = try await client.execute(.get, "/", headers: bearer(Forge.valid(kid, payload: payload)))
                 #expect(response.status == (expected == nil ? .ok : .unauthorized), "\(payload)")
                 if let expected { #expect(log.last == .rejected(expected), "\(payload)") }
             }
