@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "ParapetScenarios", targets: ["ParapetScenarios"]),
         .library(name: "ParapetTesting", targets: ["ParapetTesting"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
+        .library(name: "ParapetAuthn", targets: ["ParapetAuthn"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
         .executable(name: "parapet-sim", targets: ["parapet-sim"]),
     ],
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         .target(
@@ -135,6 +137,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        .target(
+            name: "ParapetAuthn",
+            dependencies: [
+                "ParapetCore",
+                "ParapetUpstream",
+                "CCrypt",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ParapetSimulation",
             dependencies: [
@@ -198,6 +215,7 @@ let package = Package(
             dependencies: [
                 "ParapetCore", "ParapetMiddleware", "ParapetCache", "ParapetCacheDisk", "ParapetCompression", "ParapetRateLimit",
                 "ParapetUpstream",
+                "ParapetAuthn",
                 "ParapetNIO",
             ],
             swiftSettings: strictSettings
@@ -345,6 +363,25 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParapetAuthnTests",
+            dependencies: [
+                "Parapet",
+                "ParapetTestSupport",
+                "ParapetTesting",
+                "ParapetAuthn",
+                "ParapetCore",
+                "ParapetUpstream",
+                "ParapetSimulation",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strictSettings
         ),

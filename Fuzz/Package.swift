@@ -43,5 +43,7 @@ let package = Package(
         harness("FuzzDiskEntry", ["ParapetCache", "ParapetCacheDisk", "ParapetCore"], nio: ["NIOCore"]),
         harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
         harness("FuzzLinkHeader", ["ParapetMiddleware"]),
+        harness("FuzzJOSE", ["ParapetAuthn"]),
+        harness("FuzzHtpasswd", ["ParapetAuthn"]),
     ]
 )

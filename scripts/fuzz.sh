@@ -26,6 +26,7 @@ missing=()
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
 [ -f /usr/include/zstd.h ] || missing+=(libzstd-dev)
+[ -f /usr/include/crypt.h ] || missing+=(libcrypt-dev)
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
 source ../scripts/install-missing.sh
 install_missing "${missing[@]}"

@@ -16,6 +16,7 @@ missing=()
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -f /usr/include/brotli/encode.h ] || missing+=(libbrotli-dev)
 [ -f /usr/include/zstd.h ] || missing+=(libzstd-dev)
+[ -f /usr/include/crypt.h ] || missing+=(libcrypt-dev)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing+=(python3 python3-websockets)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import h2' >/dev/null 2>&1 || missing+=(python3 python3-h2)
 source scripts/install-missing.sh

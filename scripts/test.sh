@@ -29,6 +29,11 @@ command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 # ParapetRedis links the system hiredis; its tests start their own redis-server.
 [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# ParapetAuthn links the system libxcrypt for htpasswd hashes; its tests check htpasswd files made by
+# apache2-utils and tokens and hashes made by Debian's Python (cryptography, jwt).
+[ -f /usr/include/crypt.h ] || missing+=(libcrypt-dev)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import cryptography, jwt' >/dev/null 2>&1 || missing+=(python3 python3-cryptography python3-jwt)
 source scripts/install-missing.sh
 install_missing "${missing[@]}"
 

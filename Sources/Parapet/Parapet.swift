@@ -2,6 +2,7 @@
 // rate limiters, the reverse proxy and its balancers, the SwiftNIO server and production runtime, and
 // swift-http-types (for `HTTPResponse.Status`, `HTTPField.Name` and friends).
 @_exported public import HTTPTypes
+@_exported public import ParapetAuthn
 @_exported public import ParapetCache
 @_exported public import ParapetCacheDisk
 @_exported public import ParapetCompression

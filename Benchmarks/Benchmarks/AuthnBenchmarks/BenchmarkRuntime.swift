@@ -1,0 +1,1 @@
+../RateLimitBenchmarks/BenchmarkRuntime.swift
