@@ -1,5 +1,6 @@
 import Foundation
 import ParapetCore
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetAuthn
@@ -13,26 +14,9 @@ func runPython(_ script: String, arguments: [String] = []) async throws -> Strin
 /// Runs `executable` with `arguments` to its end, off the cooperative pool, and returns its output; a
 /// non-zero exit fails the test.
 func runTool(_ executable: String, _ arguments: [String]) async throws -> String {
-    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-authn-\(UUID().uuidString)")
-    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
-        throw CocoaError(.fileWriteUnknown)
-    }
-    defer { try? FileManager.default.removeItem(at: outputFile) }
-    let output = try FileHandle(forWritingTo: outputFile)
-    defer { try? output.close() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = output
-    let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
-    process.terminationHandler = { process in
-        continuation.yield(process.terminationStatus)
-        continuation.finish()
-    }
-    try process.run()
-    let status = await exited.first { _ in true } ?? -1
+    let (status, output) = try await runProcess(executable, arguments)
     #expect(status == 0, "\(executable) exited with \(status)")
-    return try String(contentsOf: outputFile, encoding: .utf8)
+    return output
 }
 
 /// Tokens made independently of Swift, by Debian's python3-jwt (PyJWT) and python3-cryptography: the

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Testing
 
 /// The body the test server sends: `count` numbered lines, the same bytes Python regenerates.
@@ -90,25 +91,10 @@ struct IndependentDecoderTests {
         print(coding, "ok")
         """
 
-    /// Runs `executable` with `arguments` to its end, off the cooperative pool, and returns its output.
+    /// Runs `executable` with `arguments` to its end, expecting it to succeed, and returns its output.
     func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-decode-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        defer { try? FileManager.default.removeItem(at: outputFile) }
-        let output = try FileHandle(forWritingTo: outputFile)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = output
-        let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { process in
-            continuation.yield(process.terminationStatus)
-            continuation.finish()
-        }
-        try process.run()
-        let status = await exited.first { _ in true } ?? -1
+        let (status, output) = try await runProcess(executable, arguments)
         #expect(status == 0, "\(executable) \(arguments.last ?? "") exited with \(status)")
-        return try String(contentsOf: outputFile, encoding: .utf8)
+        return output
     }
 }
