@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "ParapetScenarios", targets: ["ParapetScenarios"]),
         .library(name: "ParapetTesting", targets: ["ParapetTesting"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
+        .library(name: "CEL", targets: ["CEL"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
         .executable(name: "parapet-sim", targets: ["parapet-sim"]),
     ],
@@ -44,6 +45,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
+        .target(
+            name: "CEL",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ParapetCore",
             dependencies: [
@@ -252,6 +257,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/ParapetTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CELTests",
+            dependencies: ["CEL"],
             swiftSettings: strictSettings
         ),
         .testTarget(
