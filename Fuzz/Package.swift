@@ -42,5 +42,6 @@ let package = Package(
         harness("FuzzCacheDirectives", ["ParapetCache"]),
         harness("FuzzDiskEntry", ["ParapetCache", "ParapetCacheDisk", "ParapetCore"], nio: ["NIOCore"]),
         harness("FuzzPathNormalizer", ["ParapetCore", "ParapetMiddleware", "ParapetUpstream"]),
+        harness("FuzzCEL", ["CEL"]),
     ]
 )

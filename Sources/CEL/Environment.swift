@@ -17,6 +17,9 @@ public struct Environment: Sendable {
     public var parserOptions = ParserOptions()
     /// Whether ``compile(_:)`` type-checks before planning (undeclared names, mismatched operands).
     public var checks = true
+    /// The type every compiled expression must have (a firewall rule: `.bool`); checked when ``checks``
+    /// is on, where `dyn` passes.
+    public var expectedResultType: ValueType?
     /// How many evaluation steps a program may take before it stops with an error; Go CEL's default.
     public var costLimit = 1_000_000
 
@@ -40,17 +43,29 @@ public struct Environment: Sendable {
         } catch {
             throw CompileError.syntax(error)
         }
-        return try compile(expr)
+        do {
+            return try compile(expr)
+        } catch .type(var error) {
+            error.location = SourceLocation(offset: error.offset, in: Array(source.utf8))
+            throw .type(error)
+        } catch {
+            throw error
+        }
     }
 
     /// Checks and plans an already parsed expression.
     public func compile(_ expr: Expr) throws(CompileError) -> Program {
         var resultType = ValueType.dyn
         if checks {
+            var checker = Checker(environment: self)
             do {
-                resultType = try Checker(environment: self).check(expr)
+                resultType = try checker.check(expr)
             } catch {
                 throw CompileError.type(error)
+            }
+            if let expected = expectedResultType, !assignable(resultType, expected) {
+                throw CompileError.type(
+                    TypeError(message: "expression has type \(resultType), not \(expected)", offset: expr.offset))
             }
         }
         var planner = Planner(environment: self)

@@ -113,11 +113,15 @@ struct Planner {
         }
     }
 
-    /// `name` qualified by each enclosing namespace of the container, innermost first, then bare.
     private func candidates(for name: String, isAbsolute: Bool) -> [String] {
-        guard !isAbsolute, !environment.container.isEmpty else { return [name] }
+        Planner.candidates(for: name, isAbsolute: isAbsolute, container: environment.container)
+    }
+
+    /// `name` qualified by each enclosing namespace of the container, innermost first, then bare.
+    static func candidates(for name: String, isAbsolute: Bool, container: String) -> [String] {
+        guard !isAbsolute, !container.isEmpty else { return [name] }
         var result: [String] = []
-        var namespace = Substring(environment.container)
+        var namespace = Substring(container)
         while !namespace.isEmpty {
             result.append(namespace + "." + name)
             namespace = namespace.lastIndex(of: ".").map { namespace[..<$0] } ?? ""

@@ -278,8 +278,6 @@ public struct Parser {
             try expect(.rightParen)
             return inner
         case .punctuation(.leftBracket):
-            try enter()
-            defer { depth -= 1 }
             try advance()
             return Expr(.list(try expressionList(closing: .rightBracket)), at: start)
         case .punctuation(.leftBrace):
