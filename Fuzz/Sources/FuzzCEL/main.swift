@@ -19,7 +19,7 @@ fuzz { raw in
     environment.costLimit = 20_000
     environment.container = "com.example"
     for (name, value) in bindings { environment.declare(name, as: value.type) }
-    do {
+    do throws(SyntaxError) {
         _ = try Parser.parse(text, options: environment.parserOptions)
     } catch {
         precondition(

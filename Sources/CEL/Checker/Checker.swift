@@ -206,18 +206,20 @@ struct Checker {
         defer { scopes.removeLast(scopes.count - saved) }
         scopes.append((comprehension.variable, first))
         if let variable = comprehension.secondVariable { scopes.append((variable, second)) }
-        if let predicate = comprehension.predicate {
-            let type = try check(predicate)
-            guard assignable(type, .bool) else {
-                throw TypeError(message: "a macro's predicate must be bool, not \(type)", offset: predicate.offset)
-            }
+        let body = try check(comprehension.body)
+        var predicates: [(Expr, ValueType)] = []
+        if let filter = comprehension.filter { predicates.append((filter, try check(filter))) }
+        if comprehension.kind != .map && comprehension.kind != .transformMap {
+            predicates.append((comprehension.body, body))
         }
-        let transformed = try comprehension.transform.map { (expr) throws(TypeError) in try check(expr) }
+        for (predicate, type) in predicates where !assignable(type, .bool) {
+            throw TypeError(message: "a macro's predicate must be bool, not \(type)", offset: predicate.offset)
+        }
         switch comprehension.kind {
         case .all, .exists, .existsOne: return .bool
         case .filter: return .list(comprehension.secondVariable == nil ? first : second)
-        case .map: return .list(transformed ?? .dyn)
-        case .transformMap: return .map(first, transformed ?? .dyn)
+        case .map: return .list(body)
+        case .transformMap: return .map(first, body)
         }
     }
 

@@ -25,7 +25,7 @@ extension Evaluator {
             for position in firstItems.indices {
                 bind(loop, firstItems[position], secondItems?[position])
                 do {
-                    switch try evaluate(loop.predicate!) {
+                    switch try evaluate(loop.body) {
                     case .bool(let value) where value == deciding: return .bool(deciding)
                     case .bool: break
                     case let other: pending = pending ?? .noOverload(deciding ? "exists" : "all", other)
@@ -40,22 +40,22 @@ extension Evaluator {
             var count = 0
             for position in firstItems.indices {
                 bind(loop, firstItems[position], secondItems?[position])
-                if try predicate(loop) { count += 1 }
+                if try test(loop.body) { count += 1 }
             }
             return .bool(count == 1)
         case .filter:
             var kept: [Value] = []
             for position in firstItems.indices {
                 bind(loop, firstItems[position], secondItems?[position])
-                if try predicate(loop) { kept.append(secondItems?[position] ?? firstItems[position]) }
+                if try test(loop.body) { kept.append(secondItems?[position] ?? firstItems[position]) }
             }
             return .list(kept)
         case .map:
             var mapped: [Value] = []
             for position in firstItems.indices {
                 bind(loop, firstItems[position], secondItems?[position])
-                if loop.predicate != nil, !(try predicate(loop)) { continue }
-                mapped.append(try evaluate(loop.transform!))
+                if let filter = loop.filter, !(try test(filter)) { continue }
+                mapped.append(try evaluate(loop.body))
             }
             return .list(mapped)
         case .transformMap:
@@ -63,8 +63,8 @@ extension Evaluator {
             var result = MapValue()
             for position in firstItems.indices {
                 bind(loop, firstItems[position], secondItems?[position])
-                if loop.predicate != nil, !(try predicate(loop)) { continue }
-                try result.insert(firstItems[position], try evaluate(loop.transform!))
+                if let filter = loop.filter, !(try test(filter)) { continue }
+                try result.insert(firstItems[position], try evaluate(loop.body))
             }
             return .map(result)
         }
@@ -75,8 +75,8 @@ extension Evaluator {
         if let slot = loop.secondSlot, let second { locals[slot] = second }
     }
 
-    private mutating func predicate(_ loop: Node.Loop) throws(EvaluationError) -> Bool {
-        switch try evaluate(loop.predicate!) {
+    private mutating func test(_ predicate: Node) throws(EvaluationError) -> Bool {
+        switch try evaluate(predicate) {
         case .bool(let value): return value
         case let other: throw EvaluationError("a macro's predicate returned \(other.type.name), not bool")
         }

@@ -25,12 +25,12 @@ struct Evaluator<A: Activation> {
             return value
         case .local(let slot):
             return locals[slot]
-        case .variable(let names, let fallback):
+        case .variable(let name, let names, let fallback):
             for name in names {
                 if let value = activation.value(of: name) { return value }
             }
             if let fallback { return fallback }
-            throw EvaluationError("undeclared reference to '\(names[names.count - 1])'")
+            throw EvaluationError("undeclared reference to '\(name)'")
         case .select(let operand, let field, let names):
             for name in names {
                 if let value = activation.value(of: name) { return value }

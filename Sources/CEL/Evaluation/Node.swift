@@ -2,9 +2,9 @@
 /// calls bound to their implementations, constant regular expressions compiled.
 indirect enum Node: Sendable {
     case constant(Value)
-    /// A global name: the first of `names` bound in the activation wins (container-qualified first);
+    /// A global `name`: the first of `names` bound in the activation wins (container-qualified first);
     /// else `fallback` (a type such as `int`), else an error.
-    case variable(names: [String], fallback: Value?)
+    case variable(String, names: [String], fallback: Value?)
     /// A comprehension variable, by slot.
     case local(Int)
     /// `operand.field`; when `names` is not empty the dotted name may itself be a variable, tried first.
@@ -31,8 +31,8 @@ indirect enum Node: Sendable {
         var range: Node
         var slot: Int
         var secondSlot: Int?
-        var predicate: Node?
-        var transform: Node?
+        var body: Node
+        var filter: Node?
     }
 }
 

@@ -18,7 +18,7 @@ struct Planner {
                 return .local(local.slot)
             }
             return .variable(
-                names: candidates(for: name, isAbsolute: isAbsolute),
+                name, names: candidates(for: name, isAbsolute: isAbsolute),
                 fallback: ValueType.denotable[name].map(Value.type))
         case .select(let operand, let field):
             var names: [String] = []
@@ -94,7 +94,7 @@ struct Planner {
         slotCount = max(slotCount, scopes.count)
         let loop = Node.Loop(
             kind: comprehension.kind, range: range, slot: slot, secondSlot: secondSlot,
-            predicate: comprehension.predicate.map { plan($0) }, transform: comprehension.transform.map { plan($0) })
+            body: plan(comprehension.body), filter: comprehension.filter.map { plan($0) })
         scopes.removeLast(scopes.count - saved)
         return .comprehension(loop)
     }
@@ -113,8 +113,11 @@ struct Planner {
         }
     }
 
+    /// The names to look up for `name`. A checked expression only reads declared variables, so the
+    /// others are dropped: `request.path` then costs one lookup (`request`), not two.
     private func candidates(for name: String, isAbsolute: Bool) -> [String] {
-        Planner.candidates(for: name, isAbsolute: isAbsolute, container: environment.container)
+        let all = Planner.candidates(for: name, isAbsolute: isAbsolute, container: environment.container)
+        return environment.checks ? all.filter { environment.declarations[$0] != nil } : all
     }
 
     /// `name` qualified by each enclosing namespace of the container, innermost first, then bare.

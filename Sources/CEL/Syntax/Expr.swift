@@ -89,10 +89,10 @@ public struct Expr: Sendable, Hashable {
         public var range: Expr
         public var variable: String
         public var secondVariable: String?
-        /// The predicate of `all`/`exists`/`exists_one`/`filter`, or the optional filter of `map`.
-        public var predicate: Expr?
-        /// The transform of `map`/`transformList`/`transformMap`.
-        public var transform: Expr?
+        /// The predicate of `all`/`exists`/`exists_one`/`filter`; the transform of `map`/`transformList`/`transformMap`.
+        public var body: Expr
+        /// The optional filter of `map`/`transformList`/`transformMap` (their three- and four-argument forms).
+        public var filter: Expr?
     }
 }
 

@@ -41,15 +41,9 @@ enum Macros {
             throw MacroError(message: "\(function)() needs two different variable names", offset: offset)
         }
         let rest = Array(arguments.dropFirst(variables))
-        var comprehension = Expr.Comprehension(
-            kind: kind, range: target, variable: names[0], secondVariable: variables == 2 ? names[1] : nil)
-        switch kind {
-        case .map, .transformMap:
-            comprehension.predicate = hasFilter ? rest[0] : nil
-            comprehension.transform = rest[rest.count - 1]
-        default:
-            comprehension.predicate = rest[0]
-        }
+        let comprehension = Expr.Comprehension(
+            kind: kind, range: target, variable: names[0], secondVariable: variables == 2 ? names[1] : nil,
+            body: rest[rest.count - 1], filter: hasFilter ? rest[0] : nil)
         return Expr(.comprehension(comprehension), at: offset)
     }
 }
