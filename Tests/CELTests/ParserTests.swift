@@ -17,6 +17,7 @@ struct ParserTests {
     @Test(
         "every syntax error names its line and column",
         arguments: [
+            ("", "1:1", "expected an expression"),
             ("1 +", "1:4", "expected an expression"),
             ("'abc", "1:1", "unterminated string literal"),
             ("a.b\n  .c(1,", "2:8", "expected an expression"),

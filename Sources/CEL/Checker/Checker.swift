@@ -28,7 +28,7 @@ struct Checker {
         case .identifier(let name, let isAbsolute):
             if !isAbsolute, let local = scopes.last(where: { $0.name == name }) { return local.type }
             if let declared = declared(name, isAbsolute: isAbsolute) { return declared }
-            if let denoted = ValueType.denotable[name] { return .type(denoted) }
+            if let denoted = ValueType.denoted(by: name) { return .type(denoted) }
             throw TypeError(message: "undeclared reference to '\(name)'", offset: at)
         case .select(let operand, _):
             if let (name, isAbsolute) = globalName(of: expr), let declared = declared(name, isAbsolute: isAbsolute) {

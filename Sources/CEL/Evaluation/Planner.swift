@@ -19,7 +19,7 @@ struct Planner {
             }
             return .variable(
                 name, names: candidates(for: name, isAbsolute: isAbsolute),
-                fallback: ValueType.denotable[name].map(Value.type))
+                fallback: ValueType.denoted(by: name).map(Value.type))
         case .select(let operand, let field):
             var names: [String] = []
             if let (name, isAbsolute) = globalName(of: expr) {
