@@ -123,3 +123,38 @@ struct EvaluationTests {
         #expect(throws: CompileError.self) { try environment.compile("shout(1)") }
     }
 }
+
+@Suite("CEL linear regular expressions")
+struct LinearRegexTests {
+    @Test(
+        "agrees with the expected RE2 answers",
+        arguments: [
+            ("ubb", "hubba", true), ("^hub", "hubba", true), ("^ubb", "hubba", false), ("ba$", "hubba", true),
+            ("gr(a|e)y", "grey", true), ("ba(na)*$", "banana", true), ("(?i)UNION.*select", "x union all SELECT", true),
+            ("[<>]|%3[cC]", "a%3Cb", true), ("[^a-z]", "abc", false), ("\\d{3}-\\d{4}", "call 555-1234", true),
+            ("\\bcat\\b", "concat", false), ("\\bcat\\b", "a cat!", true), ("a{2,3}", "ba", false),
+            ("a.c", "a\nc", false),
+            ("(?s)a.c", "a\nc", true), ("(?m)^b", "a\nb", true), ("^b", "a\nb", false), ("(a|😀){2}", "🐱😀😀", true),
+            ("", "", true), ("x*", "", true), ("(?i)straße", "STRAßE", true), ("\\.php$", "/index.php", true),
+            ("(?P<word>\\w+)@", "me@example", true), ("[\\d\\s]+x", "1 2 x", true), ("a{,2}", "a{,2}", true),
+        ])
+    func answers(pattern: String, text: String, expected: Bool) throws {
+        #expect(try LinearRegex(pattern).search(text) == expected, "\(pattern) on \(text)")
+    }
+
+    @Test("a pattern that makes a backtracking engine take exponential time runs in linear time")
+    func pathological() throws {
+        let regex = try LinearRegex("(a+)+$")
+        #expect(regex.search(String(repeating: "a", count: 5_000) + "!") == false)
+        let nested = try LinearRegex("(x*)*(x*)*(x*)*y")
+        #expect(nested.search(String(repeating: "x", count: 2_000)) == false)
+    }
+
+    @Test("syntax outside the linear engine is reported, so matches() can fall back or refuse")
+    func unsupported() {
+        #expect(throws: LinearRegex.Unsupported.self) { try LinearRegex("\\p{Greek}") }
+        #expect(throws: LinearRegex.Unsupported.self) { try LinearRegex("a(?=b)") }
+        #expect(throws: LinearRegex.Unsupported.self) { try LinearRegex("a{1001}") }
+        #expect(throws: LinearRegex.Unsupported.self) { try LinearRegex("(ab") }
+    }
+}

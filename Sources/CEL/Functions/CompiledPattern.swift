@@ -1,35 +1,48 @@
 /// A regular expression for `matches()`, compiled once and searched anywhere in the text (RE2's
-/// unanchored semantics) by code point, not grapheme.
+/// unanchored semantics) by code point.
 ///
-/// The engine is Swift's `Regex`, which backtracks; RE2 does not. Patterns using what RE2 refuses —
-/// backreferences, lookaround, atomic groups, possessive quantifiers — are refused here too, so an
-/// expression accepted here means the same under cel-go. Each search is charged to the evaluation's
-/// budget in proportion to text length × pattern length.
+/// Patterns within ``LinearRegex``'s syntax (nearly every rule) run on it: linear time, whatever the
+/// pattern. Others fall back to Swift's `Regex`, which backtracks where RE2 does not; there, what RE2
+/// refuses — backreferences, lookaround, atomic groups, possessive quantifiers — is refused too, so an
+/// expression accepted here means the same under cel-go. Each search is charged to the evaluation's budget
+/// in proportion to text length × pattern size.
 struct CompiledPattern: @unchecked Sendable {
+    private enum Engine {
+        case linear(LinearRegex)
+        case backtracking(Regex<AnyRegexOutput>)
+    }
     // `Regex<AnyRegexOutput>` is immutable after construction; the standard library has not yet marked it
     // Sendable, and sharing it for concurrent matching is safe.
-    private let regex: Regex<AnyRegexOutput>
-    private let length: Int
+    private let engine: Engine
+    private let size: Int
 
     init(_ pattern: String) throws(EvaluationError) {
         if let refused = CompiledPattern.nonRE2Construct(in: pattern) {
             throw EvaluationError("invalid regular expression '\(pattern)': \(refused) is not RE2 syntax")
         }
+        if let linear = try? LinearRegex(pattern) {
+            engine = .linear(linear)
+            size = linear.program.count
+            return
+        }
         do {
-            regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
+            engine = .backtracking(try Regex(pattern).matchingSemantics(.unicodeScalar))
         } catch {
             throw EvaluationError("invalid regular expression '\(pattern)': \(error)")
         }
-        length = pattern.utf8.count
+        size = pattern.utf8.count
     }
 
     func matches(_ text: String) -> Bool {
-        (try? regex.firstMatch(in: text)) != nil
+        switch engine {
+        case .linear(let regex): regex.search(text)
+        case .backtracking(let regex): (try? regex.firstMatch(in: text)) != nil
+        }
     }
 
     /// Budget units for searching `text`.
     func cost(of text: String) -> Int {
-        1 + (text.utf8.count * (1 + length)) >> 6
+        1 + (text.utf8.count * (1 + size)) >> 6
     }
 
     /// The first construct RE2 refuses, if any.
