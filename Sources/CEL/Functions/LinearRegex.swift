@@ -99,17 +99,19 @@ struct LinearRegex: Sendable {
 
     /// Adds `start` and everything reachable from it without consuming input; true on reaching `match`.
     func closure(_ start: Int, into set: inout ThreadSet, previous: Unicode.Scalar?, next: Unicode.Scalar?) -> Bool {
-        var stack = [start]
-        while let pc = stack.popLast() {
+        set.stack.append(start)
+        while let pc = set.stack.popLast() {
             guard set.insert(pc) else { continue }
             switch program[pc] {
-            case .match: return true
-            case .jump(let target): stack.append(target)
+            case .match:
+                set.stack.removeAll(keepingCapacity: true)
+                return true
+            case .jump(let target): set.stack.append(target)
             case .split(let first, let second):
-                stack.append(second)
-                stack.append(first)
+                set.stack.append(second)
+                set.stack.append(first)
             case .assert(let assertion):
-                if holds(assertion, previous: previous, next: next) { stack.append(pc + 1) }
+                if holds(assertion, previous: previous, next: next) { set.stack.append(pc + 1) }
             case .scalar, .any: break
             }
         }
@@ -134,10 +136,13 @@ struct LinearRegex: Sendable {
 struct ThreadSet {
     private var sparse: [Int]
     private(set) var members: [Int] = []
+    /// Scratch space for ``LinearRegex/closure(_:into:previous:next:)``, kept to avoid an allocation per step.
+    var stack: [Int] = []
 
     init(capacity: Int) {
         sparse = Array(repeating: -1, count: capacity)
         members.reserveCapacity(capacity)
+        stack.reserveCapacity(capacity)
     }
 
     mutating func insert(_ pc: Int) -> Bool {
