@@ -235,15 +235,7 @@ struct Checker {
     }
 
     private func globalName(of expr: Expr) -> (String, isAbsolute: Bool)? {
-        switch expr.kind {
-        case .identifier(let name, let isAbsolute):
-            if !isAbsolute, scopes.contains(where: { $0.name == name }) { return nil }
-            return (name, isAbsolute)
-        case .select(let operand, let field):
-            return globalName(of: operand).map { ($0.0 + "." + field, $0.isAbsolute) }
-        default:
-            return nil
-        }
+        expr.globalName { name in scopes.contains { $0.name == name } }
     }
 }
 

@@ -137,32 +137,8 @@ enum Operators {
 
     private static func arithmetic(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws(EvaluationError) -> Value {
         switch (lhs, rhs) {
-        case (.int(let a), .int(let b)):
-            if (op == .divide || op == .modulo) && b == 0 {
-                throw EvaluationError(op == .divide ? "divide by zero" : "modulus by zero")
-            }
-            let (result, overflow) =
-                switch op {
-                case .subtract: a.subtractingReportingOverflow(b)
-                case .multiply: a.multipliedReportingOverflow(by: b)
-                case .divide: a.dividedReportingOverflow(by: b)
-                default: a.remainderReportingOverflow(dividingBy: b)
-                }
-            guard !overflow else { throw EvaluationError.overflow }
-            return .int(result)
-        case (.uint(let a), .uint(let b)):
-            if (op == .divide || op == .modulo) && b == 0 {
-                throw EvaluationError(op == .divide ? "divide by zero" : "modulus by zero")
-            }
-            let (result, overflow) =
-                switch op {
-                case .subtract: a.subtractingReportingOverflow(b)
-                case .multiply: a.multipliedReportingOverflow(by: b)
-                case .divide: a.dividedReportingOverflow(by: b)
-                default: a.remainderReportingOverflow(dividingBy: b)
-                }
-            guard !overflow else { throw EvaluationError.overflow }
-            return .uint(result)
+        case (.int(let a), .int(let b)): return .int(try integer(op, a, b))
+        case (.uint(let a), .uint(let b)): return .uint(try integer(op, a, b))
         case (.double(let a), .double(let b)) where op != .modulo:
             switch op {
             case .subtract: return .double(a - b)
@@ -183,5 +159,22 @@ enum Operators {
         default:
             throw EvaluationError.noOverload(op.rawValue, lhs, rhs)
         }
+    }
+
+    /// `-`, `*`, `/` or `%` of two integers of one kind; leaving the kind's range or dividing by zero is an error.
+    private static func integer<T: FixedWidthInteger>(_ op: BinaryOperator, _ a: T, _ b: T) throws(EvaluationError) -> T
+    {
+        if (op == .divide || op == .modulo) && b == 0 {
+            throw EvaluationError(op == .divide ? "divide by zero" : "modulus by zero")
+        }
+        let (result, overflow) =
+            switch op {
+            case .subtract: a.subtractingReportingOverflow(b)
+            case .multiply: a.multipliedReportingOverflow(by: b)
+            case .divide: a.dividedReportingOverflow(by: b)
+            default: a.remainderReportingOverflow(dividingBy: b)
+            }
+        guard !overflow else { throw EvaluationError.overflow }
+        return result
     }
 }

@@ -99,22 +99,10 @@ struct Planner {
         return .comprehension(loop)
     }
 
-    /// The dotted name an identifier/selection chain spells, unless its root is a comprehension variable
-    /// (which shadows every global, qualified or not).
     private func globalName(of expr: Expr) -> (String, isAbsolute: Bool)? {
-        switch expr.kind {
-        case .identifier(let name, let isAbsolute):
-            if !isAbsolute, scopes.contains(where: { $0.name == name }) { return nil }
-            return (name, isAbsolute)
-        case .select(let operand, let field):
-            return globalName(of: operand).map { ($0.0 + "." + field, $0.isAbsolute) }
-        default:
-            return nil
-        }
+        expr.globalName { name in scopes.contains { $0.name == name } }
     }
 
-    /// The names to look up for `name`. A checked expression only reads declared variables, so the
-    /// others are dropped: `request.path` then costs one lookup (`request`), not two.
     private func candidates(for name: String, isAbsolute: Bool) -> [String] {
         let all = Planner.candidates(for: name, isAbsolute: isAbsolute, container: environment.container)
         return environment.checks ? all.filter { environment.declarations[$0] != nil } : all
@@ -144,6 +132,22 @@ extension Value {
         case .double(let d): self = .double(d)
         case .string(let s): self = .string(s)
         case .bytes(let b): self = .bytes(b)
+        }
+    }
+}
+
+extension Expr {
+    /// The dotted name an identifier/selection chain spells (`a.b.c`), unless its root is a local
+    /// (comprehension) variable, which shadows every global, qualified or not.
+    func globalName(isLocal: (String) -> Bool) -> (String, isAbsolute: Bool)? {
+        switch kind {
+        case .identifier(let name, let isAbsolute):
+            if !isAbsolute, isLocal(name) { return nil }
+            return (name, isAbsolute)
+        case .select(let operand, let field):
+            return operand.globalName(isLocal: isLocal).map { ($0.0 + "." + field, $0.isAbsolute) }
+        default:
+            return nil
         }
     }
 }

@@ -117,3 +117,10 @@ public enum BinaryOperator: String, Sendable, Hashable {
     case greaterOrEqual = "_>=_"
     case `in` = "@in"
 }
+
+extension Expr.Kind {
+    /// `{ .binary(op, $0, $1) }`: a binary operator as a function of its operands.
+    static func binary(_ op: BinaryOperator) -> (Expr, Expr) -> Expr.Kind {
+        { .binary(op, $0, $1) }
+    }
+}

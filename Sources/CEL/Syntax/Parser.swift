@@ -95,84 +95,69 @@ public struct Parser {
     }
 
     private mutating func logicalOr() throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
-        var left = try logicalAnd()
-        while token == .punctuation(.or) {
-            try advance()
-            try enter()
-            left = Expr(.or(left, try logicalAnd()), at: left.offset)
+        try chain({ (parser) throws(SyntaxError) in try parser.logicalAnd() }) { token in
+            token == .punctuation(.or) ? { .or($0, $1) } : nil
         }
-        return left
     }
 
     private mutating func logicalAnd() throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
-        var left = try relation()
-        while token == .punctuation(.and) {
-            try advance()
-            try enter()
-            left = Expr(.and(left, try relation()), at: left.offset)
+        try chain({ (parser) throws(SyntaxError) in try parser.relation() }) { token in
+            token == .punctuation(.and) ? { .and($0, $1) } : nil
         }
-        return left
     }
 
     private mutating func relation() throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
-        var left = try addition()
-        while true {
-            let op: BinaryOperator
+        try chain({ (parser) throws(SyntaxError) in try parser.addition() }) { token in
             switch token {
-            case .punctuation(.less): op = .less
-            case .punctuation(.lessOrEqual): op = .lessOrEqual
-            case .punctuation(.greater): op = .greater
-            case .punctuation(.greaterOrEqual): op = .greaterOrEqual
-            case .punctuation(.equal): op = .equal
-            case .punctuation(.notEqual): op = .notEqual
-            case .in: op = .in
-            default: return left
+            case .punctuation(.less): Expr.Kind.binary(.less)
+            case .punctuation(.lessOrEqual): Expr.Kind.binary(.lessOrEqual)
+            case .punctuation(.greater): Expr.Kind.binary(.greater)
+            case .punctuation(.greaterOrEqual): Expr.Kind.binary(.greaterOrEqual)
+            case .punctuation(.equal): Expr.Kind.binary(.equal)
+            case .punctuation(.notEqual): Expr.Kind.binary(.notEqual)
+            case .in: Expr.Kind.binary(.in)
+            default: nil
             }
-            try advance()
-            try enter()
-            left = Expr(.binary(op, left, try addition()), at: left.offset)
         }
     }
 
     private mutating func addition() throws(SyntaxError) -> Expr {
-        let saved = depth
-        defer { depth = saved }
-        var left = try multiplication()
-        while true {
-            let op: BinaryOperator
+        try chain({ (parser) throws(SyntaxError) in try parser.multiplication() }) { token in
             switch token {
-            case .punctuation(.plus): op = .add
-            case .punctuation(.minus): op = .subtract
-            default: return left
+            case .punctuation(.plus): Expr.Kind.binary(.add)
+            case .punctuation(.minus): Expr.Kind.binary(.subtract)
+            default: nil
             }
-            try advance()
-            try enter()
-            left = Expr(.binary(op, left, try multiplication()), at: left.offset)
         }
     }
 
     private mutating func multiplication() throws(SyntaxError) -> Expr {
+        try chain({ (parser) throws(SyntaxError) in try parser.unary() }) { token in
+            switch token {
+            case .punctuation(.star): Expr.Kind.binary(.multiply)
+            case .punctuation(.slash): Expr.Kind.binary(.divide)
+            case .punctuation(.percent): Expr.Kind.binary(.modulo)
+            default: nil
+            }
+        }
+    }
+
+    /// One precedence level of left-associative operators: operands from `operand`, joined while `join`
+    /// recognises the token between them. Each operator counts one level of depth, since the tree it
+    /// builds nests to the left.
+    private mutating func chain(
+        _ operand: (inout Parser) throws(SyntaxError) -> Expr,
+        join: (Token) -> ((Expr, Expr) -> Expr.Kind)?
+    ) throws(SyntaxError) -> Expr {
         let saved = depth
         defer { depth = saved }
-        var left = try unary()
-        while true {
-            let op: BinaryOperator
-            switch token {
-            case .punctuation(.star): op = .multiply
-            case .punctuation(.slash): op = .divide
-            case .punctuation(.percent): op = .modulo
-            default: return left
-            }
+        var left = try operand(&self)
+        while let combine = join(token) {
             try advance()
             try enter()
-            left = Expr(.binary(op, left, try unary()), at: left.offset)
+            left = Expr(combine(left, try operand(&self)), at: left.offset)
         }
+        return left
     }
 
     /// `!`… and `-`… prefixes. A `-` directly before an integer literal belongs to the literal, so
