@@ -128,6 +128,18 @@ public struct Program: Sendable {
         return try evaluator.evaluate(root)
     }
 
+    /// Evaluates like ``evaluate(_:)``, asking `shouldStop` every 1,024 steps whether to give up — how a
+    /// caller bounds evaluation time by its own clock (`{ clock.now >= deadline }`): the evaluation then
+    /// fails with a limit error.
+    public func evaluate(_ activation: some Activation, stoppingWhen shouldStop: () -> Bool) throws(EvaluationError)
+        -> Value
+    {
+        try withoutActuallyEscaping(shouldStop) { (shouldStop) throws(EvaluationError) -> Value in
+            var evaluator = Evaluator(activation: activation, slots: slots, budget: costLimit, shouldStop: shouldStop)
+            return try evaluator.evaluate(root)
+        }
+    }
+
     /// Evaluates with no variables bound.
     public func evaluate() throws(EvaluationError) -> Value {
         try evaluate([String: Value]())

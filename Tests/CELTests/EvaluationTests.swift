@@ -58,6 +58,26 @@ struct EvaluationTests {
         #expect(error.isLimit, "\(error)")
     }
 
+    @Test("a caller's stop condition, asked as the evaluation runs, ends it with a limit error")
+    func stopCondition() throws {
+        var environment = Environment()
+        environment.declare("l", as: .list(.int))
+        let program = try environment.compile("l.all(a, l.all(b, l.all(c, a + b + c >= 0)))")
+        let list = Value.list((0..<40).map { .int($0) })
+        var asked = 0
+        do {
+            let value = try program.evaluate(["l": list]) {
+                asked += 1
+                return asked == 3
+            }
+            Issue.record("evaluated to \(value)")
+        } catch {
+            #expect(error.isLimit && error.message.contains("time limit"))
+        }
+        #expect(asked == 3)
+        #expect(try program.evaluate(["l": list]) { false } == .bool(true))
+    }
+
     @Test("a pattern RE2 would refuse is refused; matches() searches anywhere, by code point")
     func regularExpressions() throws {
         #expect(try failure("'aa'.matches('(a)\\\\1')").message.contains("backreference"))

@@ -5,17 +5,26 @@ struct Evaluator<A: Activation> {
     let activation: A
     var locals: [Value]
     var budget: Int
+    /// Asked every 1,024 steps whether to stop (a deadline passed); nil when only the budget bounds the run.
+    let shouldStop: (() -> Bool)?
+    private var stepsUntilCheck = 1024
 
-    init(activation: A, slots: Int, budget: Int) {
+    init(activation: A, slots: Int, budget: Int, shouldStop: (() -> Bool)? = nil) {
         self.activation = activation
         self.locals = Array(repeating: .null, count: slots)
         self.budget = budget
+        self.shouldStop = shouldStop
     }
 
-    /// Takes `units` from the budget, failing with a limit error once it is spent.
+    /// Takes `units` from the budget, failing with a limit error once it is spent or the caller says stop.
     mutating func charge(_ units: Int) throws(EvaluationError) {
         budget -= units
         if budget < 0 { throw EvaluationError("evaluation exceeded its cost limit", isLimit: true) }
+        stepsUntilCheck -= 1
+        if stepsUntilCheck == 0 {
+            stepsUntilCheck = 1024
+            if let shouldStop, shouldStop() { throw EvaluationError("evaluation stopped: time limit", isLimit: true) }
+        }
     }
 
     mutating func evaluate(_ node: Node) throws(EvaluationError) -> Value {
