@@ -1,15 +1,18 @@
 /// Walks a planned ``Node`` tree against an activation, charging one unit of budget per node (and more
 /// for work proportional to data size) and applying CEL's error-absorbing rules for `&&`, `||` and the
 /// macros.
-struct Evaluator<A: Activation> {
-    let activation: A
+///
+/// Not generic over the activation: a generic evaluator called from another module runs unspecialised,
+/// looking up type metadata at every step; one existential call per variable read costs far less.
+struct Evaluator {
+    let activation: any Activation
     var locals: [Value]
     var budget: Int
     /// Asked every 1,024 steps whether to stop (a deadline passed); nil when only the budget bounds the run.
     let shouldStop: (() -> Bool)?
     private var stepsUntilCheck = 1024
 
-    init(activation: A, slots: Int, budget: Int, shouldStop: (() -> Bool)? = nil) {
+    init(activation: any Activation, slots: Int, budget: Int, shouldStop: (() -> Bool)? = nil) {
         self.activation = activation
         self.locals = Array(repeating: .null, count: slots)
         self.budget = budget

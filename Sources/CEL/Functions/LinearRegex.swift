@@ -60,6 +60,9 @@ struct LinearRegex: Sendable {
     }
 
     let program: [Instruction]
+    /// Every scalar a match can begin with, when that is a known set: positions whose scalar is not in it
+    /// are skipped without running the machine.
+    private let firstScalars: ScalarSet?
 
     /// Compiles `pattern`, throwing ``Unsupported`` for syntax this engine does not cover (or RE2 refuses).
     init(_ pattern: String) throws(Unsupported) {
@@ -69,6 +72,28 @@ struct LinearRegex: Sendable {
         try compiler.emit(tree)
         compiler.program.append(.match)
         program = compiler.program
+        firstScalars = LinearRegex.firstScalars(of: compiler.program)
+    }
+
+    /// The union of the scalar sets reachable from the start without consuming input (assertions taken as
+    /// passing), or nil when a match may begin with any scalar or with none.
+    private static func firstScalars(of program: [Instruction]) -> ScalarSet? {
+        var ranges: [ClosedRange<UInt32>] = []
+        var seen = Set<Int>()
+        var stack = [0]
+        while let pc = stack.popLast() {
+            guard seen.insert(pc).inserted else { continue }
+            switch program[pc] {
+            case .scalar(let set):
+                if set.negated { return nil }
+                ranges += set.ranges
+            case .any, .match: return nil
+            case .jump(let target): stack.append(target)
+            case .split(let first, let second): stack += [first, second]
+            case .assert: stack.append(pc + 1)
+            }
+        }
+        return ScalarSet(ranges: ranges)
     }
 
     /// Whether the pattern matches anywhere in `text`: one pass over its scalars, each live thread
@@ -82,8 +107,12 @@ struct LinearRegex: Sendable {
         while true {
             live.clear()
             for pc in arrived where closure(pc, into: &live, previous: previous, next: next) { return true }
-            if closure(0, into: &live, previous: previous, next: next) { return true }
-            guard let scalar = next else { return false }
+            guard let scalar = next else {
+                return closure(0, into: &live, previous: previous, next: next)
+            }
+            if firstScalars?.contains(scalar) ?? true, closure(0, into: &live, previous: previous, next: next) {
+                return true
+            }
             arrived.removeAll(keepingCapacity: true)
             for pc in live.members {
                 switch program[pc] {
