@@ -35,6 +35,14 @@ struct EvaluationTests {
         #expect(try failure("'a' || false").message.contains("no matching overload"))
     }
 
+    @Test("strings compare, contain and key maps by code points, never normalised")
+    func noNormalisation() throws {
+        #expect(try evaluate("'e\\u0301'.contains('e')") == .bool(true))
+        #expect(try evaluate("{'\\u00e9': 1, 'e\\u0301': 2}['e\\u0301']") == .int(2))
+        #expect(try evaluate("'abababc'.contains('ababc') && !'abab'.contains('abc')") == .bool(true))
+        #expect(try evaluate("'\\u00e9' == 'e\\u0301'") == .bool(false))
+    }
+
     @Test("int arithmetic that leaves 64 bits is an error, not a wrap")
     func overflow() throws {
         #expect(try failure("9223372036854775807 + 1") == .overflow)

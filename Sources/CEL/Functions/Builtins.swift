@@ -6,7 +6,7 @@ enum Builtins {
             "size": size,
             "contains": { args throws(EvaluationError) in
                 let (text, part) = try strings(args, "contains")
-                return .bool(text.isEmpty ? part.isEmpty : (part.isEmpty || text.contains(part)))
+                return .bool(containsBytes(Array(text.utf8), Array(part.utf8)))
             },
             "startsWith": { args throws(EvaluationError) in
                 let (text, prefix) = try strings(args, "startsWith")
@@ -49,5 +49,26 @@ enum Builtins {
                 "no matching overload for '\(name)' applied to (\(args.map(\.type.name).joined(separator: ", ")))")
         }
         return (a, b)
+    }
+
+    /// Whether `needle` occurs in `haystack` as bytes (Knuth–Morris–Pratt: linear, so a hostile pair of
+    /// strings costs no more than its length). Byte-wise, as CEL means it: no Unicode normalisation.
+    static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= haystack.count else { return false }
+        var fallback = [0]
+        var matched = 0
+        for byte in needle.dropFirst() {
+            while matched > 0 && needle[matched] != byte { matched = fallback[matched - 1] }
+            if needle[matched] == byte { matched += 1 }
+            fallback.append(matched)
+        }
+        matched = 0
+        for byte in haystack {
+            while matched > 0 && needle[matched] != byte { matched = fallback[matched - 1] }
+            if needle[matched] == byte { matched += 1 }
+            if matched == needle.count { return true }
+        }
+        return false
     }
 }

@@ -7,12 +7,36 @@ public struct MapValue: Sendable, Equatable {
     public private(set) var values: [Value] = []
     private var index: [Key: Int] = [:]
 
-    /// A key normalised so that equal numbers of different kinds are one key.
+    /// A key normalised so that equal numbers of different kinds are one key. Strings compare and hash by
+    /// their UTF-8 bytes: CEL does not normalise, so `'é'` and `'e\u0301'` are two keys (Swift's own
+    /// `String` equality would make them one).
     enum Key: Hashable {
         case bool(Bool)
         case int(Int64)
         case bigUInt(UInt64)
         case string(String)
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            switch (lhs, rhs) {
+            case (.bool(let a), .bool(let b)): a == b
+            case (.int(let a), .int(let b)): a == b
+            case (.bigUInt(let a), .bigUInt(let b)): a == b
+            case (.string(let a), .string(let b)): a.utf8.elementsEqual(b.utf8)
+            default: false
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .bool(let b): hasher.combine(b)
+            case .int(let i): hasher.combine(i)
+            case .bigUInt(let u): hasher.combine(u)
+            case .string(let s):
+                hasher.combine(3 as UInt8)
+                var copy = s
+                copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
 
         /// The key for a map's own keys; nil for kinds that cannot be keys.
         init?(storing value: Value) {
