@@ -14,6 +14,7 @@ public struct Environment: Sendable {
     public var functions: [String: Function] = [:]
     /// A namespace such as `com.example`: `y` then means `com.example.y` when that is bound, else `y`.
     public var container = ""
+    /// Limits and macros for parsing.
     public var parserOptions = ParserOptions()
     /// Whether ``compile(_:)`` type-checks before planning (undeclared names, mismatched operands).
     public var checks = true
@@ -23,6 +24,7 @@ public struct Environment: Sendable {
     /// How many evaluation steps a program may take before it stops with an error; Go CEL's default.
     public var costLimit = 1_000_000
 
+    /// An environment with no declarations, the standard library, and checking on.
     public init() {}
 
     /// Declares a variable for the checker.
@@ -76,7 +78,9 @@ public struct Environment: Sendable {
 
 /// Why an expression did not compile.
 public enum CompileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The source does not parse.
     case syntax(SyntaxError)
+    /// The expression does not type-check.
     case type(TypeError)
 
     public var description: String {
@@ -96,12 +100,16 @@ public enum CompileError: Error, Sendable, Hashable, CustomStringConvertible {
 /// }
 /// ```
 public struct Function: Sendable {
+    /// The name calls use (`name(x)`, or `x.name()` with the receiver as first parameter).
     public var name: String
     /// Parameter types for the checker, receiver first for methods; `dyn` accepts anything.
     public var parameters: [ValueType]
+    /// The result type for the checker.
     public var result: ValueType
+    /// The code called with the evaluated arguments.
     public var implementation: FunctionImplementation
 
+    /// A function with its checker signature and implementation.
     public init(
         _ name: String, parameters: [ValueType], result: ValueType,
         implementation: @escaping FunctionImplementation

@@ -1,5 +1,6 @@
 /// Why an expression does not type-check, and where.
 public struct TypeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
     public var message: String
     /// Byte offset of the offending node in the source.
     public var offset: Int

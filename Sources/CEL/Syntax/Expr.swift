@@ -51,24 +51,35 @@ public struct Expr: Sendable, Hashable {
 
     /// A literal's value, as written.
     public enum Literal: Sendable, Hashable {
+        /// `null`
         case null
+        /// `true`, `false`
         case bool(Bool)
+        /// `42`, `-0x2A`
         case int(Int64)
+        /// `42u`
         case uint(UInt64)
+        /// `4.2`, `1e-3`
         case double(Double)
+        /// `'text'`, `"""text"""`, `r'raw'`, decoded
         case string(String)
+        /// `b'bytes'`, decoded
         case bytes([UInt8])
     }
 
     /// One `key: value` of a map literal.
     public struct MapEntry: Sendable, Hashable {
+        /// The key expression.
         public var key: Expr
+        /// The value expression.
         public var value: Expr
     }
 
     /// One `field: value` of a message literal.
     public struct FieldEntry: Sendable, Hashable {
+        /// The field name.
         public var field: String
+        /// The value expression.
         public var value: Expr
     }
 
@@ -78,16 +89,26 @@ public struct Expr: Sendable, Hashable {
     public struct Comprehension: Sendable, Hashable {
         /// The macros this module expands.
         public enum Kind: Sendable, Hashable {
-            case all, exists, existsOne
+            /// `all`: true unless the predicate is false for some element.
+            case all
+            /// `exists`: true if the predicate is true for some element.
+            case exists
+            /// `exists_one` / `existsOne`: true if the predicate is true for exactly one element.
+            case existsOne
             /// `map(x, transform)`, `map(x, filter, transform)`, `transformList(i, v, [filter,] transform)`.
             case map
+            /// `filter(x, predicate)`: the elements for which the predicate holds.
             case filter
             /// `transformMap(k, v, [filter,] transform)`: a map from the same keys to new values.
             case transformMap
         }
+        /// Which macro.
         public var kind: Kind
+        /// The list or map iterated over.
         public var range: Expr
+        /// The element (one variable) or index/key (two variables).
         public var variable: String
+        /// The element or value, in the two-variable forms.
         public var secondVariable: String?
         /// The predicate of `all`/`exists`/`exists_one`/`filter`; the transform of `map`/`transformList`/`transformMap`.
         public var body: Expr

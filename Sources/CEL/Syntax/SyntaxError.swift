@@ -1,6 +1,8 @@
 /// A line and column in an expression's source, both counted from 1; columns count Unicode scalars.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    /// The line, from 1.
     public var line: Int
+    /// The column in Unicode scalars, from 1.
     public var column: Int
 
     /// Finds the line and column of a byte offset in UTF-8 source.

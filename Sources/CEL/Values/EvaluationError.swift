@@ -4,10 +4,12 @@
 /// `&&`, `||`, `?:` and the macros absorb ordinary errors the way the language defines (`false && error`
 /// is `false`), but never ``isLimit`` errors: a cost limit stops the whole evaluation.
 public struct EvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
     public var message: String
     /// The evaluation ran out of budget (cost or time); nothing absorbs it.
     public var isLimit: Bool
 
+    /// An error; functions added to an ``Environment`` throw these.
     public init(_ message: String, isLimit: Bool = false) {
         self.message = message
         self.isLimit = isLimit

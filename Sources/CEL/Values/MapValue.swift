@@ -3,7 +3,9 @@
 /// Numeric keys are one key space: `{1: 'a'}[1u]` and `{1u: 'a'}[1.0]` both find `'a'`, and a literal
 /// with both `0` and `0u` is a repeated key.
 public struct MapValue: Sendable, Equatable {
+    /// The keys, in insertion order.
     public private(set) var keys: [Value] = []
+    /// The values, in the order of ``keys``.
     public private(set) var values: [Value] = []
     private var index: [Key: Int] = [:]
 
@@ -86,6 +88,7 @@ public struct MapValue: Sendable, Equatable {
         values.append(value)
     }
 
+    /// How many entries the map holds.
     public var count: Int { keys.count }
 
     /// The value under `key`, or nil when absent (including keys of kinds maps cannot hold).

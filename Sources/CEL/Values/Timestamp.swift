@@ -96,6 +96,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// A span of time with nanosecond precision, within ±315,576,000,000 seconds (about 10,000 years).
 public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The span in nanoseconds, negative for spans into the past.
     public let nanoseconds: Int128
 
     static let limit: Int128 = 315_576_000_000 * 1_000_000_000 + 999_999_999

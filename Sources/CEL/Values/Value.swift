@@ -4,19 +4,29 @@
 /// (`1 == 1u == 1.0`, NaN equals nothing), lists and maps element by element, and values of different
 /// kinds are simply unequal.
 public enum Value: Sendable {
+    /// `null`
     case null
+    /// `true` or `false`
     case bool(Bool)
     /// A 64-bit signed integer; arithmetic that leaves its range is an error, never a wrap.
     case int(Int64)
+    /// A 64-bit unsigned integer; arithmetic that leaves its range is an error.
     case uint(UInt64)
+    /// An IEEE 754 double; overflow gives infinity, as the language defines.
     case double(Double)
+    /// Unicode text; sizes and comparisons count code points, never normalising.
     case string(String)
+    /// Raw bytes.
     case bytes([UInt8])
+    /// A list of values of any kinds.
     case list([Value])
+    /// A map with `bool`, `int`, `uint` or `string` keys of any mix.
     case map(MapValue)
     /// A type as a value: what `type(x)` returns and what `int` or `string` denote.
     case type(ValueType)
+    /// A point in time (`google.protobuf.Timestamp`).
     case timestamp(Timestamp)
+    /// A span of time (`google.protobuf.Duration`).
     case duration(Duration)
 }
 

@@ -1,8 +1,11 @@
 /// A CEL type: what the checker infers and what `type(x)` returns at run time (where lists and maps
 /// carry no element types: `type([1]) == type(['a'])`).
 public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
+    /// The type of `null` (`null_type`) and the scalar types.
     case null, bool, int, uint, double, string, bytes, timestamp, duration
+    /// A list with elements of the given type.
     case list(ValueType)
+    /// A map from the first type to the second.
     case map(ValueType, ValueType)
     /// The type of types; `type(T)` when the checker knows which type it denotes.
     case type(ValueType?)
@@ -31,6 +34,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The type as declarations write it: `list(string)`, `map(string, dyn)`.
     public var description: String {
         switch self {
         case .list(let element): "list(\(element))"
