@@ -40,6 +40,10 @@ struct EvaluationTests {
         #expect(try evaluate("'e\\u0301'.contains('e')") == .bool(true))
         #expect(try evaluate("{'\\u00e9': 1, 'e\\u0301': 2}['e\\u0301']") == .int(2))
         #expect(try evaluate("'abababc'.contains('ababc') && !'abab'.contains('abc')") == .bool(true))
+        let long = String(repeating: "ab", count: 20)
+        #expect(
+            try evaluate("('x' + l + 'c').contains(l + 'c') && !(l + l).contains(l + 'c')", ["l": .string(long)])
+                == .bool(true))
         #expect(try evaluate("'\\u00e9' == 'e\\u0301'") == .bool(false))
     }
 

@@ -41,7 +41,13 @@ struct Planner {
         case .conditional(let condition, let then, let otherwise):
             return .conditional(plan(condition), plan(then), plan(otherwise))
         case .list(let items):
-            return .list(items.map { plan($0) })
+            let planned = items.map { plan($0) }
+            var constants: [Value] = []
+            for node in planned {
+                guard case .constant(let value) = node else { return .list(planned) }
+                constants.append(value)
+            }
+            return .constant(.list(constants))  // built once, not at every evaluation
         case .map(let entries):
             return .map(entries.map { plan($0.key) }, entries.map { plan($0.value) })
         case .message(let typeName, let fields):

@@ -6,7 +6,9 @@ enum Builtins {
             "size": size,
             "contains": { args throws(EvaluationError) in
                 let (text, part) = try strings(args, "contains")
-                return .bool(containsBytes(Array(text.utf8), Array(part.utf8)))
+                var haystack = text
+                var needle = part
+                return .bool(haystack.withUTF8 { h in needle.withUTF8 { n in containsBytes(h, n) } })
             },
             "startsWith": { args throws(EvaluationError) in
                 let (text, prefix) = try strings(args, "startsWith")
@@ -53,9 +55,23 @@ enum Builtins {
 
     /// Whether `needle` occurs in `haystack` as bytes (Knuth–Morris–Pratt: linear, so a hostile pair of
     /// strings costs no more than its length). Byte-wise, as CEL means it: no Unicode normalisation.
-    static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    static func containsBytes(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !needle.isEmpty else { return true }
         guard needle.count <= haystack.count else { return false }
+        if needle.count <= 16 {
+            // Short needles (nearly all): a direct scan, bounded by 16 × the text length.
+            let first = needle[0]
+            var start = 0
+            while start <= haystack.count - needle.count {
+                if haystack[start] == first {
+                    var offset = 1
+                    while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
         var fallback = [0]
         var matched = 0
         for byte in needle.dropFirst() {
