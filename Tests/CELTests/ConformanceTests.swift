@@ -133,9 +133,9 @@ struct ConformanceTests {
         case "type":
             return (payload as? String).flatMap { ValueType(parsing: $0) }.map(Value.type)
         case "duration":
-            return (payload as? String).flatMap { try? Duration(parsing: $0) }.map(Value.duration)
+            return (payload as? String).flatMap { try? DurationValue(parsing: $0) }.map(Value.duration)
         case "timestamp":
-            return (payload as? String).flatMap { try? Timestamp(parsing: $0) }.map(Value.timestamp)
+            return (payload as? String).flatMap { try? TimestampValue(parsing: $0) }.map(Value.timestamp)
         default:
             return nil
         }

@@ -38,7 +38,7 @@ enum Operators {
             guard i != .min else { throw EvaluationError.overflow }
             return .int(-i)
         case (.negate, .double(let d)): return .double(-d)
-        case (.negate, .duration(let d)): return .duration(try Duration(nanoseconds: -d.nanoseconds))
+        case (.negate, .duration(let d)): return .duration(try DurationValue(nanoseconds: -d.nanoseconds))
         default: throw EvaluationError.noOverload(op.rawValue, operand)
         }
     }
@@ -122,9 +122,9 @@ enum Operators {
             try spend(&budget, a.count + b.count)
             return .list(a + b)
         case (.timestamp(let t), .duration(let d)), (.duration(let d), .timestamp(let t)):
-            return .timestamp(try Timestamp(nanoseconds: t.nanoseconds + d.nanoseconds))
+            return .timestamp(try TimestampValue(nanoseconds: t.nanoseconds + d.nanoseconds))
         case (.duration(let a), .duration(let b)):
-            return .duration(try Duration(nanoseconds: a.nanoseconds + b.nanoseconds))
+            return .duration(try DurationValue(nanoseconds: a.nanoseconds + b.nanoseconds))
         default:
             throw EvaluationError.noOverload("_+_", lhs, rhs)
         }
@@ -151,11 +151,11 @@ enum Operators {
             guard difference >= Int128(Int64.min), difference <= Int128(Int64.max) else {
                 throw EvaluationError("range error: timestamp difference overflows a duration")
             }
-            return .duration(try Duration(nanoseconds: difference))
+            return .duration(try DurationValue(nanoseconds: difference))
         case (.timestamp(let t), .duration(let d)) where op == .subtract:
-            return .timestamp(try Timestamp(nanoseconds: t.nanoseconds - d.nanoseconds))
+            return .timestamp(try TimestampValue(nanoseconds: t.nanoseconds - d.nanoseconds))
         case (.duration(let a), .duration(let b)) where op == .subtract:
-            return .duration(try Duration(nanoseconds: a.nanoseconds - b.nanoseconds))
+            return .duration(try DurationValue(nanoseconds: a.nanoseconds - b.nanoseconds))
         default:
             throw EvaluationError.noOverload(op.rawValue, lhs, rhs)
         }

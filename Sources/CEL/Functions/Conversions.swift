@@ -28,16 +28,16 @@ enum Conversions {
         "timestamp": { args throws(EvaluationError) in
             switch try Builtins.single(args, "timestamp") {
             case .timestamp(let t): return .timestamp(t)
-            case .string(let s): return .timestamp(try Timestamp(parsing: s))
-            case .int(let seconds): return .timestamp(try Timestamp(nanoseconds: Int128(seconds) * 1_000_000_000))
+            case .string(let s): return .timestamp(try TimestampValue(parsing: s))
+            case .int(let seconds): return .timestamp(try TimestampValue(nanoseconds: Int128(seconds) * 1_000_000_000))
             case let other: throw EvaluationError.noOverload("timestamp", other)
             }
         },
         "duration": { args throws(EvaluationError) in
             switch try Builtins.single(args, "duration") {
             case .duration(let d): return .duration(d)
-            case .string(let s): return .duration(try Duration(parsing: s))
-            case .int(let seconds): return .duration(try Duration(nanoseconds: Int128(seconds) * 1_000_000_000))
+            case .string(let s): return .duration(try DurationValue(parsing: s))
+            case .int(let seconds): return .duration(try DurationValue(nanoseconds: Int128(seconds) * 1_000_000_000))
             case let other: throw EvaluationError.noOverload("duration", other)
             }
         },

@@ -41,7 +41,7 @@ enum TimeFunctions {
         }
     }
 
-    private static func components(_ t: Timestamp, _ args: [Value], _ name: String, _ field: Field)
+    private static func components(_ t: TimestampValue, _ args: [Value], _ name: String, _ field: Field)
         throws(EvaluationError) -> Int
     {
         var offset = 0

@@ -25,9 +25,9 @@ public enum Value: Sendable {
     /// A type as a value: what `type(x)` returns and what `int` or `string` denote.
     case type(ValueType)
     /// A point in time (`google.protobuf.Timestamp`).
-    case timestamp(Timestamp)
+    case timestamp(TimestampValue)
     /// A span of time (`google.protobuf.Duration`).
-    case duration(Duration)
+    case duration(DurationValue)
 }
 
 extension Value: Equatable {
