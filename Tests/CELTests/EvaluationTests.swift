@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CEL
@@ -95,6 +96,18 @@ struct EvaluationTests {
         #expect(try failure("'aa'.matches('(a)\\\\1')").message.contains("backreference"))
         #expect(try failure("'ab'.matches('a(?=b)')").message.contains("lookaround"))
         #expect(try failure("'ab'.matches('(')").message.contains("invalid regular expression"))
+        #expect(try failure("'x'.matches('\\\\p{Greek}')").message.contains("not supported"))
+    }
+
+    @Test("the pattern on which FuzzCEL found Swift's Regex parser hanging is refused at once")
+    func fuzzTimeout() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(
+                "Fuzz/Corpus/FuzzCEL/timeout-swift-regex-parser-unterminated-class")
+        let bytes = try #require(FileManager.default.contents(atPath: file.path))
+        let source = String(decoding: bytes.dropFirst(), as: UTF8.self)  // the first byte is the harness's flag
+        let error = try failure(source, ["s": .string("héllo")])
+        #expect(error.message.contains("invalid regular expression"), "\(error)")
         #expect(try evaluate("'xx🐱yy'.matches('^xx.yy$')") == .bool(true))
         #expect(try evaluate("'hubba'.matches('ubb')") == .bool(true))
         #expect(try evaluate("s.matches(p)", ["s": .string("abc"), "p": .string("b+")]) == .bool(true))

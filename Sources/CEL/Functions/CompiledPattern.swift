@@ -1,48 +1,33 @@
 /// A regular expression for `matches()`, compiled once and searched anywhere in the text (RE2's
 /// unanchored semantics) by code point.
 ///
-/// Patterns within ``LinearRegex``'s syntax (nearly every rule) run on it: linear time, whatever the
-/// pattern. Others fall back to Swift's `Regex`, which backtracks where RE2 does not; there, what RE2
-/// refuses — backreferences, lookaround, atomic groups, possessive quantifiers — is refused too, so an
-/// expression accepted here means the same under cel-go. Each search is charged to the evaluation's budget
-/// in proportion to text length × pattern size.
-struct CompiledPattern: @unchecked Sendable {
-    private enum Engine {
-        case linear(LinearRegex)
-        case backtracking(Regex<AnyRegexOutput>)
-    }
-    // `Regex<AnyRegexOutput>` is immutable after construction; the standard library has not yet marked it
-    // Sendable, and sharing it for concurrent matching is safe.
-    private let engine: Engine
-    private let size: Int
+/// Every pattern runs on ``LinearRegex``: time linear in text length × pattern size, whatever the pattern.
+/// What it does not cover is refused with the construct named, never handed to a backtracking engine:
+/// Swift's `Regex` backtracks where RE2 does not, and its parser was found (by FuzzCEL) to hang on some
+/// malformed patterns. Constructs RE2 itself refuses (backreferences, lookaround, atomic groups,
+/// possessive quantifiers) are named as such. Each search is charged to the evaluation's budget in
+/// proportion to text length × pattern size.
+struct CompiledPattern: Sendable {
+    private let regex: LinearRegex
 
     init(_ pattern: String) throws(EvaluationError) {
         if let refused = CompiledPattern.nonRE2Construct(in: pattern) {
             throw EvaluationError("invalid regular expression '\(pattern)': \(refused) is not RE2 syntax")
         }
-        if let linear = try? LinearRegex(pattern) {
-            engine = .linear(linear)
-            size = linear.program.count
-            return
-        }
         do {
-            engine = .backtracking(try Regex(pattern).matchingSemantics(.unicodeScalar))
+            regex = try LinearRegex(pattern)
         } catch {
-            throw EvaluationError("invalid regular expression '\(pattern)': \(error)")
+            throw EvaluationError("invalid regular expression '\(pattern)': \(error.construct) is not supported")
         }
-        size = pattern.utf8.count
     }
 
     func matches(_ text: String) -> Bool {
-        switch engine {
-        case .linear(let regex): regex.search(text)
-        case .backtracking(let regex): (try? regex.firstMatch(in: text)) != nil
-        }
+        regex.search(text)
     }
 
     /// Budget units for searching `text`.
     func cost(of text: String) -> Int {
-        1 + (text.utf8.count * (1 + size)) >> 6
+        1 + (text.utf8.count * (1 + regex.program.count)) >> 6
     }
 
     /// The first construct RE2 refuses, if any.

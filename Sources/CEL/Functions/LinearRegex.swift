@@ -4,7 +4,7 @@
 /// It covers what rules use: literals and escapes, `.`, classes (`[a-z]`, `[^…]`, `\d \w \s` and their
 /// negations), groups (capturing, `(?:…)`, named), alternation, `* + ? {n} {n,} {n,m}` (greedy or lazy —
 /// only whether there is a match matters), anchors `^ $ \A \z \b \B`, and the flags `i`, `m`, `s`
-/// (`(?i)`, `(?i:…)`). Anything else throws ``Unsupported``; `matches()` then falls back to Swift `Regex`.
+/// (`(?i)`, `(?i:…)`). Anything else throws ``Unsupported``, which `matches()` reports as an error.
 struct LinearRegex: Sendable {
     struct Unsupported: Error {
         var construct: String
