@@ -99,6 +99,12 @@ struct EvaluationTests {
         #expect(try failure("'x'.matches('\\\\p{Greek}')").message.contains("not supported"))
     }
 
+    @Test("a chain of matches() with invalid patterns plans in linear time (FuzzCEL found it exponential)")
+    func invalidPatternChain() throws {
+        let chain = "s" + String(repeating: ".matches('[')", count: 40)
+        #expect(try failure(chain, ["s": .string("x")]).message.contains("invalid regular expression"))
+    }
+
     @Test("the pattern on which FuzzCEL found Swift's Regex parser hanging is refused at once")
     func fuzzTimeout() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -70,10 +70,11 @@ struct Planner {
             }
         }
         if name == "matches", operands.count == 2, case .literal(.string(let pattern)) = operands[1].kind {
+            let text = plan(operands[0])  // once: planning it again on failure made chains exponential
             do {
-                return .matches(plan(operands[0]), try CompiledPattern(pattern))
+                return .matches(text, try CompiledPattern(pattern))
             } catch {
-                return .failure(error.message, [plan(operands[0])])
+                return .failure(error.message, [text])
             }
         }
         let planned = operands.map { plan($0) }
