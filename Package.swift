@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "ParapetTesting", targets: ["ParapetTesting"]),
         .library(name: "ParapetUpstream", targets: ["ParapetUpstream"]),
         .library(name: "ParapetAuthn", targets: ["ParapetAuthn"]),
+        .library(name: "CEL", targets: ["CEL"]),
         .executable(name: "parapet-example", targets: ["parapet-example"]),
         .executable(name: "parapet-sim", targets: ["parapet-sim"]),
     ],
@@ -46,6 +47,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
+        .target(
+            name: "CEL",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ParapetCore",
             dependencies: [
@@ -272,6 +277,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/ParapetTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CELTests",
+            dependencies: ["CEL"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -141,6 +141,17 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "CELBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CEL", package: "Parapet"),
+            ],
+            path: "Benchmarks/CELBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
             name: "BalancerBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -45,5 +45,6 @@ let package = Package(
         harness("FuzzLinkHeader", ["ParapetMiddleware"]),
         harness("FuzzJOSE", ["ParapetAuthn"]),
         harness("FuzzHtpasswd", ["ParapetAuthn"]),
+        harness("FuzzCEL", ["CEL"]),
     ]
 )
