@@ -1,6 +1,6 @@
-// The umbrella module: `import Parapet` brings the core model, the everyday middlewares, the HTTP cache, compression, the
-// rate limiters, the reverse proxy and its balancers, the SwiftNIO server and production runtime, and
-// swift-http-types (for `HTTPResponse.Status`, `HTTPField.Name` and friends).
+// The umbrella module: `import Parapet` brings the core model, the everyday middlewares, authentication, the
+// HTTP cache, compression, the rate limiters, the reverse proxy and its balancers, the SwiftNIO server and
+// production runtime, and swift-http-types (for `HTTPResponse.Status`, `HTTPField.Name` and friends).
 @_exported public import HTTPTypes
 @_exported public import ParapetAuthn
 @_exported public import ParapetCache
