@@ -273,6 +273,7 @@ let package = Package(
             name: "ParapetTestSupport",
             dependencies: [
                 "ParapetCore",
+                "ParapetNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

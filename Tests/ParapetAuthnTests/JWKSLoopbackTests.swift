@@ -4,6 +4,7 @@ import NIOCore
 import Parapet
 import ParapetTesting
 import Synchronization
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetAuthn

@@ -1,4 +1,5 @@
 import Parapet
+import ParapetTestSupport
 import Testing
 
 /// `103 Early Hints` on a real socket, as `curl` (HTTP/1.1) and `nghttp` (h2c) see it.

@@ -2,6 +2,7 @@ import HTTPTypes
 import Parapet
 import ParapetCore
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetMiddleware

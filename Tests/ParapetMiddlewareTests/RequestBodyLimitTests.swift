@@ -4,6 +4,7 @@ import Parapet
 import ParapetCore
 import ParapetTesting
 import Synchronization
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetMiddleware

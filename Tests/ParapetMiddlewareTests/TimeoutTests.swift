@@ -3,6 +3,7 @@ import Parapet
 import ParapetCore
 import ParapetSimulation
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 @testable import ParapetMiddleware

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Parapet
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 /// The `parapet-example` executable — the reference README's example in Swift — run against local

@@ -1,27 +1,8 @@
 import Foundation
 import NIOCore
 import Parapet
+import ParapetTestSupport
 import Testing
-
-/// Starts `server` on an ephemeral loopback port, runs `body` against it, then stops it.
-@discardableResult
-func withRunningServer<T>(
-    _ server: Server,
-    _ body: (NetworkAddress) async throws -> T
-) async throws -> T {
-    let listener = try await server.listen()
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await listener.serve() }
-        defer { group.cancelAll() }
-        return try await body(listener.localAddress)
-    }
-}
-
-func loopbackServer(_ configuration: ServerConfiguration = .general, tls: ServerTLSConfiguration? = nil) throws -> Server {
-    var configuration = configuration
-    try configuration.bind(to: "127.0.0.1:0")
-    return Server(configuration: configuration, tls: tls)
-}
 
 @Suite("HTTP/1.1 server on a real socket")
 struct ServerTests {

@@ -35,24 +35,7 @@ func isRefused(_ address: NetworkAddress) async -> Bool {
 /// standard output, without blocking a thread of the cooperative pool (the server under test needs
 /// those threads to answer). Records an issue when the tool exits with a failure status.
 func runTool(_ name: String, _ arguments: [String]) async throws -> String {
-    // Output goes to a temporary file rather than a pipe: reading a pipe while the tool runs would block
-    // a thread, and a pipe left unread can fill up and stall the tool.
-    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-\(name)-\(UUID().uuidString)")
-    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-    defer { try? FileManager.default.removeItem(at: outputFile) }
-    let output = try FileHandle(forWritingTo: outputFile)
-    defer { try? output.close() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [name] + arguments
-    process.standardOutput = output
-    let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
-    process.terminationHandler = { process in
-        continuation.yield(process.terminationStatus)
-        continuation.finish()
-    }
-    try process.run()
-    let status = await exited.first { _ in true } ?? -1
+    let (status, output) = try await runProcess("/usr/bin/env", [name] + arguments)
     #expect(status == 0, "\(name) \(arguments.joined(separator: " ")) exited with \(status)")
-    return try String(contentsOf: outputFile, encoding: .utf8)
+    return output
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Parapet
+import ParapetTestSupport
 import Testing
 
 @Suite("RateLimit on a real socket, driven by curl")
@@ -28,29 +29,9 @@ struct RateLimitSocketTests {
     }
 }
 
-/// Runs the real `curl` (at most 10 s) with `arguments` and returns what it printed, without blocking a
-/// thread of the cooperative pool: output goes to a temporary file, exit is awaited through the
-/// termination handler.
+/// Runs the real `curl` (at most 10 s) with `arguments` and returns what it printed, whatever its exit status.
 func curl(_ arguments: [String]) async throws -> String {
-    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("parapet-curl-\(UUID().uuidString)")
-    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
-        throw CocoaError(.fileWriteUnknown)
-    }
-    defer { try? FileManager.default.removeItem(at: outputFile) }
-    let output = try FileHandle(forWritingTo: outputFile)
-    defer { try? output.close() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["curl", "--max-time", "10", "-sS"] + arguments
-    process.standardOutput = output
-    let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
-    process.terminationHandler = { process in
-        continuation.yield(process.terminationStatus)
-        continuation.finish()
-    }
-    try process.run()
-    _ = await exited.first { _ in true }
-    return try String(contentsOf: outputFile, encoding: .utf8)
+    try await runProcess("/usr/bin/env", ["curl", "--max-time", "10", "-sS"] + arguments).output
 }
 
 /// Runs `body` with `server` listening on 127.0.0.1 (an ephemeral port), then shuts it down.

@@ -4,6 +4,7 @@ import NIOCore
 import Parapet
 import ParapetSimulation
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 /// The objects the crash test's origin serves: `/obj/N` is `size(N)` bytes that no other object shares,

@@ -2,6 +2,7 @@ import Foundation
 import NIOHTTP1
 import Parapet
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 @Suite("The client address on real sockets: forwarding headers, PROXY v2, rate limits")

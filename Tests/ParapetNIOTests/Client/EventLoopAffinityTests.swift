@@ -5,6 +5,7 @@ import Parapet
 @testable import ParapetNIO
 import ParapetTesting
 import Synchronization
+import ParapetTestSupport
 import Testing
 
 @Suite("Event-loop affinity")

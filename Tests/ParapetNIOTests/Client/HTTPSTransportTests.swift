@@ -4,6 +4,7 @@ import NIOSSL
 import Parapet
 @testable import ParapetNIO
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 @Suite("HTTPS upstream transport")

@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import Parapet
+import ParapetTestSupport
 
 /// A failure an origin throws in the middle of a body.
 struct OriginBodyBroke: Error {}

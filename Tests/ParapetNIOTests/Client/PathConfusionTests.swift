@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Parapet
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 /// Spellings of guarded paths sent through guards (a `Location`, a `MatchBlock` predicate on the path, a

@@ -1,6 +1,7 @@
 import Foundation
 import Parapet
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 @Suite("Hop-by-hop and forwarding fields on real sockets through the proxy")

@@ -4,6 +4,7 @@ import NIOCore
 import Parapet
 import ParapetTesting
 import Synchronization
+import ParapetTestSupport
 import Testing
 
 /// The two ways a test talks to the proxy and the proxy to its origin.

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Parapet
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 @Suite("Protocol upgrades (WebSocket) through the proxy")

@@ -5,6 +5,7 @@ import NIOHTTP1
 import Parapet
 @testable import ParapetNIO
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 /// A fresh directory for a unix socket; removed by the caller.

@@ -1,5 +1,6 @@
 import Foundation
 import Parapet
+import ParapetTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Parapet
 import Synchronization
+import ParapetTestSupport
 import Testing
 
 @Suite("SO_REUSEPORT")

@@ -1,5 +1,6 @@
 import Parapet
 import ParapetTesting
+import ParapetTestSupport
 import Testing
 
 /// Request-smuggling inputs at the socket: each gets an exact status and, when its framing is in doubt,

@@ -1,6 +1,7 @@
 import Foundation
 import NIOSSL
 import Parapet
+import ParapetTestSupport
 import Testing
 
 @Suite("TLS: certificates, SNI and ALPN")
